@@ -1,0 +1,140 @@
+"""The one definition of the DynamoDB tables and KMS keys.
+
+The CDK stack builds its tables and keys from these specs; the tests and the local sandbox create
+the same tables in moto from them. A test compares the synthesized template with these specs, so
+the two can never drift. Every key starts with the tenant (the administering organisation), so
+tenant isolation later needs no migration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    partition_key: str
+    sort_key: str | None = None
+    # GSIs project only what the look-up needs, never the My Number (which is not in the table).
+    projection: str = "ALL"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    logical_id: str  # CDK construct id
+    env_var: str  # the functions find the physical name here
+    partition_key: str
+    sort_key: str | None
+    key_alias: str  # logical id of the KMS key that encrypts it
+    indexes: tuple[Index, ...] = ()
+    # Keys and sort keys are strings except where listed here (DynamoDB type N).
+    numeric: frozenset[str] = field(default_factory=frozenset)
+    stream: bool = False
+    ttl_attribute: str | None = None
+    holds_personal_data: bool = True
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    logical_id: str
+    description: str
+    hmac: bool = False  # HMAC_256 keys for blind indexes; KMS cannot auto-rotate them
+    env_var: str | None = None
+
+
+REGISTER_KEY = KeySpec("RegisterKey", "Encrypts the register table (snapshots and history)")
+VAULT_KEY = KeySpec("VaultKey", "Encrypts My Numbers in the vault", env_var="VAULT_KEY_ID")
+VAULT_TABLE_KEY = KeySpec("VaultTableKey", "Encrypts the vault table at rest")
+BLIND_INDEX_KEY = KeySpec(
+    "BlindIndexKey", "HMAC key of the My Number blind index", hmac=True, env_var="BLIND_INDEX_KEY_ID"
+)
+AUDIT_KEY = KeySpec("AuditKey", "Encrypts the audit trail")
+KEYS: tuple[KeySpec, ...] = (REGISTER_KEY, VAULT_KEY, VAULT_TABLE_KEY, BLIND_INDEX_KEY, AUDIT_KEY)
+
+# Register table: one item collection per registrant.
+#   pk = T#<tenant>#Q#<qualification_pseudonym_id>, sk = SNAPSHOT | EVENT#<version, 10 digits>
+#   registration-number sequence: pk = T#<tenant>#SEQ#<qualification>, sk = SEQUENCE
+REGISTER_TABLE = TableSpec(
+    logical_id="RegisterTable",
+    env_var="REGISTER_TABLE",
+    partition_key="pk",
+    sort_key="sk",
+    key_alias=REGISTER_KEY.logical_id,
+    indexes=(
+        # T#<tenant>#<qualification>#RN#<registration_number>
+        Index("by_registration_number", "gsi_rn"),
+        # T#<tenant>#<qualification>#KANA#<family kana>　<given kana>#<birth date>
+        Index("by_kana_birth", "gsi_kana", "gsi_kana_sk"),
+        # T#<tenant>#PP#<portal_pseudonym_id> (the portal's pseudonym; intake finds holders by it)
+        Index("by_portal_pseudonym", "gsi_portal"),
+        # T#<tenant>#<qualification>#ST#<status>, sorted by registration number
+        Index("by_status", "gsi_status", "gsi_status_sk"),
+    ),
+    numeric=frozenset({"gsi_status_sk"}),
+    stream=True,  # the outbox relay and the certificate status list follow the history events
+)
+
+# Vault: the My Number and nothing else of the person.
+#   pk = T#<tenant>#Q#<qualification_pseudonym_id>, sk = MY_NUMBER   (ciphertext, KMS context-bound)
+#   pk = T#<tenant>#<qualification>#BI#<hmac>, sk = CLAIM   (one live registrant per My Number)
+VAULT_TABLE = TableSpec(
+    logical_id="VaultTable",
+    env_var="VAULT_TABLE",
+    partition_key="pk",
+    sort_key="sk",
+    key_alias=VAULT_TABLE_KEY.logical_id,
+)
+
+# Audit trail: append-only hash chains. pk = chain id (T#<tenant>#Q#<id> for a registrant's
+# chain, T#<tenant>#SHARD#<n> for records without one subject), sk = position in the chain.
+AUDIT_TABLE = TableSpec(
+    logical_id="AuditTable",
+    env_var="AUDIT_TABLE",
+    partition_key="chain",
+    sort_key="seq",
+    key_alias=AUDIT_KEY.logical_id,
+    indexes=(Index("by_actor", "actor_key", "occurred_at"),),
+    numeric=frozenset({"seq"}),
+    holds_personal_data=False,  # ids and item names only; never a value of a record
+)
+
+TABLES: tuple[TableSpec, ...] = (REGISTER_TABLE, VAULT_TABLE, AUDIT_TABLE)
+
+
+def attribute_type(spec: TableSpec, name: str) -> str:
+    return "N" if name in spec.numeric else "S"
+
+
+def create_table_kwargs(spec: TableSpec, table_name: str) -> dict[str, object]:
+    """boto3 ``create_table`` arguments for a spec: how tests and the sandbox build the tables."""
+    names = [spec.partition_key, *([spec.sort_key] if spec.sort_key else [])]
+    for index in spec.indexes:
+        names += [index.partition_key, *([index.sort_key] if index.sort_key else [])]
+    kwargs: dict[str, object] = {
+        "TableName": table_name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "KeySchema": _key_schema(spec.partition_key, spec.sort_key),
+        "AttributeDefinitions": [
+            {"AttributeName": n, "AttributeType": attribute_type(spec, n)} for n in dict.fromkeys(names)
+        ],
+    }
+    if spec.indexes:
+        kwargs["GlobalSecondaryIndexes"] = [
+            {
+                "IndexName": i.name,
+                "KeySchema": _key_schema(i.partition_key, i.sort_key),
+                "Projection": {"ProjectionType": i.projection},
+            }
+            for i in spec.indexes
+        ]
+    if spec.stream:
+        kwargs["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
+    return kwargs
+
+
+def _key_schema(partition_key: str, sort_key: str | None) -> list[dict[str, str]]:
+    schema = [{"AttributeName": partition_key, "KeyType": "HASH"}]
+    if sort_key:
+        schema.append({"AttributeName": sort_key, "KeyType": "RANGE"})
+    return schema

@@ -1,0 +1,85 @@
+"""The one route table: which function serves which route, and which staff roles may call it.
+
+The CDK stack builds API Gateway resources and methods from it, the handlers check the caller's
+role against it (defence in depth behind the Cognito authorizer), and the local sandbox
+dispatches HTTP requests with it. Nothing else lists routes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """Staff roles; in AWS each is a Cognito user-pool group of the same name."""
+
+    REGISTRAR = "registrar"  # registers and changes records; may reveal a My Number (audited)
+    APPROVER = "approver"  # reads records; decides applications (separation of duties)
+    AUDITOR = "auditor"  # reads the audit trail only: no personal data
+    OPERATOR = "operator"  # runs jobs and watches the system: no personal data
+    VIEWER = "viewer"  # reads records
+
+
+ALL_ROLES: tuple[Role, ...] = tuple(Role)
+READERS = frozenset({Role.REGISTRAR, Role.APPROVER, Role.VIEWER})
+WRITERS = frozenset({Role.REGISTRAR})
+
+
+class Function(StrEnum):
+    """Lambda functions behind the API; each name is also its folder under functions/."""
+
+    REGISTRY_API = "registry_api"
+    MY_NUMBER_REVEAL = "my_number_reveal"
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str  # API Gateway form: /admin/registrants/{qualification_pseudonym_id}
+    function: Function
+    roles: frozenset[Role]
+    operation_id: str
+
+    def matches(self, method: str, path: str) -> dict[str, str] | None:
+        """Path parameters when ``method path`` is this route, else None."""
+        if method.upper() != self.method:
+            return None
+        found = _path_regex(self.path).fullmatch(path)
+        return found.groupdict() if found else None
+
+
+def _path_regex(template: str) -> re.Pattern[str]:
+    return re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)))
+
+
+_REG = "/admin/registrants"
+_ONE = _REG + "/{qualification_pseudonym_id}"
+
+ROUTES: tuple[Route, ...] = (
+    Route("POST", _REG, Function.REGISTRY_API, WRITERS, "register"),
+    Route("POST", _REG + "/search", Function.REGISTRY_API, READERS, "search_registrants"),
+    Route("GET", _ONE, Function.REGISTRY_API, READERS, "get_registrant"),
+    Route("PATCH", _ONE, Function.REGISTRY_API, WRITERS, "correct"),
+    Route("GET", _ONE + "/history", Function.REGISTRY_API, READERS, "get_history"),
+    Route("POST", _ONE + "/certificate-rewrites", Function.REGISTRY_API, WRITERS, "rewrite_certificate"),
+    Route("POST", _ONE + "/certificate-reissues", Function.REGISTRY_API, WRITERS, "reissue_certificate"),
+    Route("POST", _ONE + "/erasure", Function.REGISTRY_API, WRITERS, "erase"),
+    Route("POST", _ONE + "/dispositions", Function.REGISTRY_API, WRITERS, "dispose"),
+    Route("POST", _ONE + "/relicensures", Function.REGISTRY_API, WRITERS, "relicense"),
+    Route("POST", _ONE + "/my-number/reveal", Function.MY_NUMBER_REVEAL, WRITERS, "reveal_my_number"),
+)
+
+
+def find_route(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+    """The route for a request, preferring literal segments (``/search``) over parameters."""
+    for route in sorted(ROUTES, key=lambda r: r.path.count("{")):
+        params = route.matches(method, path)
+        if params is not None:
+            return route, params
+    return None
+
+
+def routes_of(function: Function) -> tuple[Route, ...]:
+    return tuple(r for r in ROUTES if r.function == function)
