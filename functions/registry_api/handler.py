@@ -1,5 +1,103 @@
-"""Placeholder: being written by the lead (see ahaki.http)."""
+"""Staff register API: every /admin/registrants route except the My Number reveal."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
+
+from ahaki.adapters.wiring import ports
+from ahaki.domain.commands import (
+    CertificateReissueRequest,
+    CertificateRewriteRequest,
+    Correction,
+    DispositionRequest,
+    ErasureRequest,
+    Registration,
+    RelicensureRequest,
+    SearchQuery,
+)
+from ahaki.domain.history import Operation
+from ahaki.domain.registrant import Registrant
+from ahaki.http import problems
+from ahaki.http.resolver import caller, etag, if_match, logger, make_resolver
+from ahaki.http.routes import Function, powertools_path, routes_of
+from ahaki.http.views import HistoryView, RegistrantView, SearchResult, registrant_view, search_result
+from ahaki.services import registry
+
+router = Router()
 
 
-def lambda_handler(event: dict, context: object) -> dict:
-    raise NotImplementedError
+def _changed(registrant: Registrant, status: HTTPStatus = HTTPStatus.OK) -> Response[RegistrantView]:
+    return Response(
+        status_code=int(status),
+        content_type="application/json",
+        body=registrant_view(registrant).model_dump(mode="json"),
+        headers=etag(registrant.version),
+    )
+
+
+def _change(qualification_pseudonym_id: str, operation: Operation, command: BaseModel) -> Response[RegistrantView]:
+    changed = registry.change(ports(), caller(router), qualification_pseudonym_id, operation, command, if_match(router))
+    return _changed(changed)
+
+
+def register(command: Registration) -> Response[RegistrantView]:
+    return _changed(registry.register(ports(), caller(router), command), HTTPStatus.CREATED)
+
+
+def search_registrants(query: SearchQuery) -> SearchResult:
+    return search_result(registry.search(ports(), caller(router), query))
+
+
+def get_registrant(qualification_pseudonym_id: str) -> Response[RegistrantView]:
+    return _changed(registry.get_registrant(ports(), caller(router), qualification_pseudonym_id))
+
+
+def correct(qualification_pseudonym_id: str, command: Correction) -> Response[Any]:
+    if if_match(router) is None:
+        return problems.problem(
+            HTTPStatus.PRECONDITION_REQUIRED, "if-match-required", "Send If-Match with the ETag you corrected from."
+        )
+    return _change(qualification_pseudonym_id, Operation.CORRECT, command)
+
+
+def get_history(qualification_pseudonym_id: str) -> HistoryView:
+    events = registry.get_history(ports(), caller(router), qualification_pseudonym_id)
+    return HistoryView(qualification_pseudonym_id=qualification_pseudonym_id, events=events)
+
+
+def rewrite_certificate(qualification_pseudonym_id: str, command: CertificateRewriteRequest) -> Response[RegistrantView]:
+    return _change(qualification_pseudonym_id, Operation.REWRITE_CERTIFICATE, command)
+
+
+def reissue_certificate(qualification_pseudonym_id: str, command: CertificateReissueRequest) -> Response[RegistrantView]:
+    return _change(qualification_pseudonym_id, Operation.REISSUE_CERTIFICATE, command)
+
+
+def erase(qualification_pseudonym_id: str, command: ErasureRequest) -> Response[RegistrantView]:
+    return _change(qualification_pseudonym_id, Operation.ERASE, command)
+
+
+def dispose(qualification_pseudonym_id: str, command: DispositionRequest) -> Response[RegistrantView]:
+    return _change(qualification_pseudonym_id, Operation.DISPOSE, command)
+
+
+def relicense(qualification_pseudonym_id: str, command: RelicensureRequest) -> Response[RegistrantView]:
+    return _change(qualification_pseudonym_id, Operation.RELICENSE, command)
+
+
+# Bind each route of the route table to the function of its operation id: the table is the truth.
+for _route in routes_of(Function.REGISTRY_API):
+    router.route(powertools_path(_route.path), _route.method, operation_id=_route.operation_id)(globals()[_route.operation_id])
+
+app = make_resolver(router)
+
+
+@logger.inject_lambda_context(log_event=False)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

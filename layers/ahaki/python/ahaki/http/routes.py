@@ -83,3 +83,8 @@ def find_route(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
 
 def routes_of(function: Function) -> tuple[Route, ...]:
     return tuple(r for r in ROUTES if r.function == function)
+
+
+def powertools_path(template: str) -> str:
+    """API Gateway's {name} as the Powertools resolver writes it: <name>."""
+    return re.sub(r"\{(\w+)\}", r"<\1>", template)

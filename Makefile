@@ -1,0 +1,65 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else is a step of these.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export PYTHONDONTWRITEBYTECODE := 1
+UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+PY := .venv/bin/python
+SANDBOX_PORT ?= 3000
+
+.PHONY: setup run test lint unit integration infra e2e bench synth layers openapi deploy clean
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv==0.13.9
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+setup: .venv/.synced
+
+layers: .venv/.synced
+	$(PY) infra/build_layer.py
+
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy layers/ahaki/python functions infra tests benchmarks
+
+unit: setup
+	.venv/bin/pytest tests/unit
+
+integration: setup
+	.venv/bin/pytest tests/integration
+
+infra: setup layers node_modules/.installed
+	.venv/bin/pytest tests/infra
+
+e2e: setup
+	.venv/bin/pytest tests/e2e
+
+test: setup layers node_modules/.installed lint
+	.venv/bin/pytest -n 2 --dist loadgroup tests
+
+run: setup
+	$(PY) -m infra.sandbox --port $(SANDBOX_PORT)
+
+bench: setup
+	$(PY) -m benchmarks
+
+openapi: setup
+	$(PY) -m infra.openapi --write docs/openapi.json
+
+synth: setup layers node_modules/.installed
+	npx cdk synth --quiet
+
+deploy: synth
+	npx cdk deploy --all --require-approval broadening
+
+clean:
+	rm -rf .venv .tools node_modules cdk.out layers/dependencies/python .sandbox

@@ -1,0 +1,101 @@
+"""AWS emulated by moto, with the same tables and keys as the stack (from ahaki.adapters.schema).
+
+Used by the tests, the benchmarks and the sandbox. moto is not atomic under threads (DESIGN.md):
+one lock around its request dispatcher makes each emulated call run alone, as DynamoDB's own
+conditions and transactions would; our code stays concurrent.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from moto import mock_aws
+from moto.core.botocore_stubber import BotocoreStubber
+
+from ahaki.adapters.schema import KEYS, TABLES, create_table_kwargs
+
+REGION = "ap-northeast-1"
+_SERIAL = threading.RLock()
+_patched = False
+
+
+def serialize_moto() -> None:
+    """Make every emulated AWS request run alone (idempotent)."""
+    global _patched
+    if _patched:
+        return
+    original = BotocoreStubber.__call__
+
+    def serialized(self: BotocoreStubber, event_name: str, request: Any, **kwargs: Any) -> Any:
+        with _SERIAL:
+            return original(self, event_name, request, **kwargs)
+
+    BotocoreStubber.__call__ = serialized  # type: ignore[method-assign]
+    _patched = True
+
+
+@dataclass(frozen=True)
+class EmulatedAws:
+    env: dict[str, str]
+    table_names: dict[str, str]  # logical id -> physical name
+    key_ids: dict[str, str]  # logical id -> key id
+
+
+def fake_credentials() -> dict[str, str]:
+    return {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",  # noqa: S105 - moto's fake credentials
+        "AWS_SESSION_TOKEN": "testing",  # noqa: S105
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+    }
+
+
+def create_resources(prefix: str = "ahaki") -> EmulatedAws:
+    """Create every key and table of the stack in the active moto backend."""
+    kms = boto3.client("kms", region_name=REGION)
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    key_ids: dict[str, str] = {}
+    env: dict[str, str] = {}
+    for spec in KEYS:
+        kwargs: dict[str, Any] = {"Description": spec.description}
+        if spec.hmac:
+            kwargs.update(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")
+        key_id = kms.create_key(**kwargs)["KeyMetadata"]["KeyId"]
+        if not spec.hmac:
+            kms.enable_key_rotation(KeyId=key_id)
+        key_ids[spec.logical_id] = key_id
+        if spec.env_var:
+            env[spec.env_var] = key_id
+    names: dict[str, str] = {}
+    for table in TABLES:
+        name = f"{prefix}-{table.logical_id}"
+        dynamodb.create_table(**create_table_kwargs(table, name))
+        names[table.logical_id] = name
+        env[table.env_var] = name
+    env["AUDIT_SHARDS"] = "16"
+    env["POWERTOOLS_SERVICE_NAME"] = "ahaki-register"
+    return EmulatedAws(env=env, table_names=names, key_ids=key_ids)
+
+
+@contextmanager
+def emulated_aws(prefix: str = "ahaki") -> Iterator[EmulatedAws]:
+    """moto running, resources created, environment set; all undone on exit."""
+    serialize_moto()
+    saved = dict(os.environ)
+    os.environ.update(fake_credentials())
+    try:
+        with mock_aws():
+            resources = create_resources(prefix)
+            os.environ.update(resources.env)
+            yield resources
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)

@@ -1,0 +1,30 @@
+"""Where the adapters find their resources: environment variables the CDK stack sets."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from ahaki.adapters.schema import AUDIT_TABLE, BLIND_INDEX_KEY, REGISTER_TABLE, VAULT_KEY, VAULT_TABLE
+
+
+@dataclass(frozen=True)
+class Settings:
+    register_table: str
+    vault_table: str
+    audit_table: str
+    vault_key_id: str
+    blind_index_key_id: str
+    audit_shards: int
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = os.environ
+        return cls(
+            register_table=env[REGISTER_TABLE.env_var],
+            vault_table=env[VAULT_TABLE.env_var],
+            audit_table=env[AUDIT_TABLE.env_var],
+            vault_key_id=env.get(str(VAULT_KEY.env_var), ""),
+            blind_index_key_id=env.get(str(BLIND_INDEX_KEY.env_var), ""),
+            audit_shards=int(env.get("AUDIT_SHARDS", "16")),
+        )

@@ -1,0 +1,164 @@
+"""One DynamoDB transaction across the register, the vault and the audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from ahaki.adapters import register_table as rt
+from ahaki.adapters import vault as v
+from ahaki.adapters.audit_trail import put_audit_item
+from ahaki.domain.audit import AuditRecord
+from ahaki.domain.errors import DuplicateMyNumber, VersionConflict
+from ahaki.domain.history import HistoryEvent
+from ahaki.domain.registrant import Registrant
+from ahaki.domain.values import Qualification
+from ahaki.services.ports import ChainContention, SealedMyNumber, SequenceContention
+
+Failure = Callable[[dict[str, Any]], Exception]
+
+
+def _version_conflict(reason: dict[str, Any]) -> Exception:
+    current = reason.get("Item", {}).get("version", {}).get("N")
+    return VersionConflict(int(current) if current else 0)
+
+
+class DynamoUnitOfWork:
+    def __init__(self, client: Any, register_table: str, vault_table: str, audit_table: str) -> None:
+        self._client = client
+        self._register = register_table
+        self._vault = vault_table
+        self._audit = audit_table
+        # Each item, with the error its failed condition means.
+        self._items: list[tuple[dict[str, Any], Failure]] = []
+        self._token: str | None = None
+
+    def create(self, registrant: Registrant, event: HistoryEvent, last_registration_number: int) -> None:
+        r = registrant
+        sequence_key = {"pk": {"S": rt.sequence_pk(r.tenant_id, r.qualification)}, "sk": {"S": rt.SEQUENCE}}
+        # The number is taken in the same transaction as the record: no gaps, no duplicates.
+        if last_registration_number == 0:
+            condition, values = "attribute_not_exists(pk)", {":next": {"N": str(r.registration_number)}}
+        else:
+            condition = "#last = :last"
+            values = {":last": {"N": str(last_registration_number)}, ":next": {"N": str(r.registration_number)}}
+        self._add(
+            {
+                "Update": {
+                    "TableName": self._register,
+                    "Key": sequence_key,
+                    "UpdateExpression": "SET #last = :next",
+                    "ConditionExpression": condition,
+                    "ExpressionAttributeNames": {"#last": "last"},
+                    "ExpressionAttributeValues": values,
+                }
+            },
+            lambda _: SequenceContention(),
+        )
+        self._add(
+            {"Put": {"TableName": self._register, "Item": rt.snapshot_item(r), "ConditionExpression": "attribute_not_exists(pk)"}},
+            lambda _: SequenceContention(),
+        )
+        self._put_event(event)
+        self._token = event.event_id
+
+    def update(self, registrant: Registrant, event: HistoryEvent) -> None:
+        self._add(
+            {
+                "Put": {
+                    "TableName": self._register,
+                    "Item": rt.snapshot_item(registrant),
+                    "ConditionExpression": "version = :expected",
+                    "ExpressionAttributeValues": {":expected": {"N": str(registrant.version - 1)}},
+                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                }
+            },
+            _version_conflict,
+        )
+        self._put_event(event)
+        self._token = event.event_id
+
+    def claim_my_number(self, sealed: SealedMyNumber) -> None:
+        claim = v.claim_pk(sealed.tenant_id, sealed.qualification, sealed.blind_index)
+        self._add(
+            {
+                "Put": {
+                    "TableName": self._vault,
+                    "Item": {
+                        "pk": {"S": claim},
+                        "sk": {"S": v.CLAIM},
+                        "owner": {"S": sealed.qualification_pseudonym_id},
+                    },
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
+            lambda _: DuplicateMyNumber("another live registrant already holds this My Number"),
+        )
+        self._add(
+            {
+                "Put": {
+                    "TableName": self._vault,
+                    "Item": {
+                        "pk": {"S": v.vault_pk(sealed.tenant_id, sealed.qualification_pseudonym_id)},
+                        "sk": {"S": v.MY_NUMBER},
+                        "ciphertext": {"B": sealed.ciphertext},
+                        "blind_index": {"S": sealed.blind_index},
+                    },
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
+            lambda _: DuplicateMyNumber("the vault already holds a My Number for this registrant"),
+        )
+
+    def release_my_number(self, tenant_id: str, qualification: Qualification, qualification_pseudonym_id: str) -> None:
+        found = self._client.get_item(
+            TableName=self._vault,
+            Key={"pk": {"S": v.vault_pk(tenant_id, qualification_pseudonym_id)}, "sk": {"S": v.MY_NUMBER}},
+            ProjectionExpression="blind_index",
+            ConsistentRead=True,
+        )
+        if "Item" not in found:
+            return
+        claim = v.claim_pk(tenant_id, qualification, found["Item"]["blind_index"]["S"])
+        self._add(
+            {
+                "Delete": {
+                    "TableName": self._vault,
+                    "Key": {"pk": {"S": claim}, "sk": {"S": v.CLAIM}},
+                    # Only this registrant's own claim: never someone else's.
+                    "ConditionExpression": "attribute_not_exists(pk) OR #o = :me",
+                    "ExpressionAttributeNames": {"#o": "owner"},
+                    "ExpressionAttributeValues": {":me": {"S": qualification_pseudonym_id}},
+                }
+            },
+            lambda _: DuplicateMyNumber("the My Number claim belongs to another registrant"),
+        )
+
+    def audit(self, record: AuditRecord) -> None:
+        self._add({"Put": put_audit_item(self._audit, record)}, lambda _: ChainContention(record.chain))
+
+    def commit(self) -> None:
+        kwargs: dict[str, Any] = {"TransactItems": [item for item, _ in self._items]}
+        if self._token:
+            kwargs["ClientRequestToken"] = self._token  # an SDK retry of this commit applies once
+        try:
+            self._client.transact_write_items(**kwargs)
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            reasons = error.response.get("CancellationReasons") or []
+            for (_, failure), reason in zip(self._items, reasons, strict=False):
+                if reason.get("Code") == "ConditionalCheckFailed":
+                    raise failure(reason) from None
+            raise ChainContention("transaction conflict") from None  # TransactionConflict: retry
+
+    def _add(self, item: dict[str, Any], failure: Failure) -> None:
+        self._items.append((item, failure))
+
+    def _put_event(self, event: HistoryEvent) -> None:
+        self._add(
+            {"Put": {"TableName": self._register, "Item": rt.event_item(event), "ConditionExpression": "attribute_not_exists(pk)"}},
+            lambda _: _version_conflict({}),
+        )

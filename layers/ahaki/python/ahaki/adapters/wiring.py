@@ -1,0 +1,46 @@
+"""Builds the real adapters from the environment, once per Lambda execution environment."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from functools import cache
+
+import boto3
+from botocore.config import Config
+
+from ahaki.adapters.audit_trail import DynamoAuditTrail
+from ahaki.adapters.register_table import DynamoRegisterReader
+from ahaki.adapters.settings import Settings
+from ahaki.adapters.unit_of_work import DynamoUnitOfWork
+from ahaki.adapters.vault import KmsVault
+from ahaki.services.ports import Ports
+
+# Fail fast inside the API Gateway timeout; standard retries back off on throttling.
+_CONFIG = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=2, read_timeout=5)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+@cache
+def ports() -> Ports:
+    settings = Settings.from_env()
+    dynamodb = boto3.client("dynamodb", config=_CONFIG)
+    kms = boto3.client("kms", config=_CONFIG)
+    return Ports(
+        reader=DynamoRegisterReader(dynamodb, settings.register_table),
+        vault=KmsVault(kms, dynamodb, settings.vault_table, settings.vault_key_id, settings.blind_index_key_id),
+        audit=DynamoAuditTrail(dynamodb, settings.audit_table),
+        unit_of_work=lambda: DynamoUnitOfWork(
+            dynamodb, settings.register_table, settings.vault_table, settings.audit_table
+        ),
+        clock=utc_now,
+        new_id=new_id,
+        audit_shards=settings.audit_shards,
+    )

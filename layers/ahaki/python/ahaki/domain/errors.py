@@ -1,0 +1,46 @@
+"""Domain errors. The HTTP edge maps each to one problem+json status in one place.
+
+Messages name fields and rules, never a value of a record: they may reach a response or a log.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every error the domain raises on purpose."""
+
+    def __init__(self, detail: str, **extensions: object) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extensions = extensions
+
+
+class NotFound(DomainError):
+    """No such registrant for this tenant (also what another tenant's id looks like)."""
+
+
+class InvalidState(DomainError):
+    """The law does not allow this operation in the registrant's current state (409)."""
+
+
+class VersionConflict(DomainError):
+    """The caller's version is stale or a concurrent change won (409 with the current version)."""
+
+    def __init__(self, current_version: int) -> None:
+        super().__init__(
+            "The registrant was changed by someone else; reload and apply your change again.",
+            current_version=current_version,
+        )
+        self.current_version = current_version
+
+
+class DuplicateMyNumber(DomainError):
+    """Another live registrant of the qualification already holds this My Number (409)."""
+
+
+class InvalidInput(DomainError):
+    """A value breaks a rule that needs more than one field to check (422)."""
+
+    def __init__(self, field: str, detail: str) -> None:
+        super().__init__(detail, field=field)
+        self.field = field

@@ -1,0 +1,135 @@
+"""Value objects of the record: names, kana, dates, origin (本籍 or nationality), address."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+from enum import StrEnum
+from typing import Annotated, Any
+
+import pycountry
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from ahaki.domain.identifiers import LocalGovernmentCode
+
+JST = timezone(timedelta(hours=9), "JST")  # Japan keeps no daylight saving time
+
+
+def today_jst() -> date:
+    return datetime.now(JST).date()
+
+
+class Frozen(BaseModel):
+    """Base of every domain model: immutable, and unknown fields are refused by name."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+
+
+class Qualification(StrEnum):
+    """The licence: one register per value (あはき法 licenses all three, same registration body)."""
+
+    ANMA_MASSAGE_SHIATSU = "anma_massage_shiatsu"
+    ACUPUNCTURE = "acupuncture"  # はり師
+    MOXIBUSTION = "moxibustion"  # きゆう師
+
+
+class Sex(StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_YEAR_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc\u30fb\u3000]+")  # ァ-ヺ, ー, ・, full-width space
+_HALF_WIDTH_KANA = re.compile(r"[\uff61-\uff9f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ValueError("must be an ISO 8601 date (YYYY-MM-DD)")
+    return value
+
+
+def _not_future(value: date) -> date:
+    if value > today_jst():
+        raise ValueError("must not be in the future")
+    return value
+
+
+def _katakana(value: str) -> str:
+    if _HALF_WIDTH_KANA.search(value):
+        raise ValueError("must be full-width katakana (half-width kana found)")
+    if not _KATAKANA.fullmatch(value):
+        raise ValueError("must be full-width katakana")
+    return value
+
+
+def _text(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters")
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+def _year_month(value: Any) -> str:
+    found = _YEAR_MONTH.fullmatch(value) if isinstance(value, str) else None
+    if not found or not 1 <= int(found.group(2)) <= 12:
+        raise ValueError("must be a year and month (YYYY-MM)")
+    if value > today_jst().strftime("%Y-%m"):
+        raise ValueError("must not be in the future")
+    return str(value)
+
+
+def _prefecture(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"\d{2}", value) or not 1 <= int(value) <= 47:
+        raise ValueError("must be a JIS X 0401 prefecture code 01-47")
+    return value
+
+
+def _nationality(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{2}", value):
+        raise ValueError("must be an ISO 3166-1 alpha-2 code")
+    if pycountry.countries.get(alpha_2=value) is None:
+        raise ValueError("is not an ISO 3166-1 alpha-2 country code")
+    if value == "JP":
+        raise ValueError("Japanese nationals are registered by honseki_prefecture")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+PastDate = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_not_future)]
+YearMonth = Annotated[str, BeforeValidator(_year_month)]
+Kana = Annotated[str, Field(min_length=1, max_length=50), AfterValidator(_katakana)]
+Text = Annotated[str, Field(min_length=1, max_length=50), AfterValidator(_text)]
+LongText = Annotated[str, Field(min_length=1, max_length=400), AfterValidator(_text)]
+PrefectureCode = Annotated[str, BeforeValidator(_prefecture)]
+Nationality = Annotated[str, BeforeValidator(_nationality)]
+
+
+class Name(Frozen):
+    """氏名: family and given name as registered, with 旧姓 and 通称名 where the holder has them."""
+
+    family: Text
+    given: Text
+    former_family: Text | None = None
+    alias: Text | None = None
+
+
+class NameKana(Frozen):
+    """フリガナ of the same four parts, in full-width katakana."""
+
+    family: Kana
+    given: Kana
+    former_family: Kana | None = None
+    alias: Kana | None = None
+
+
+class Address(Frozen):
+    """住所: the municipality (全国地方公共団体コード, check digit verified) and the rest as text."""
+
+    municipality_code: LocalGovernmentCode
+    line: LongText

@@ -1,0 +1,74 @@
+"""RFC 9457 problem+json: every error the API returns, mapped from exceptions in one place.
+
+A problem names the field and the rule it broke; it never echoes a submitted value, since values
+here are names, birth dates and My Numbers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+
+from ahaki.domain.errors import DomainError, DuplicateMyNumber, InvalidInput, InvalidState, NotFound, VersionConflict
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "https://register.ahaki.example.jp/problems/"
+
+STATUS_OF: dict[type[DomainError], tuple[HTTPStatus, str]] = {
+    NotFound: (HTTPStatus.NOT_FOUND, "not-found"),
+    InvalidState: (HTTPStatus.CONFLICT, "not-allowed-in-this-state"),
+    VersionConflict: (HTTPStatus.CONFLICT, "version-conflict"),
+    DuplicateMyNumber: (HTTPStatus.CONFLICT, "duplicate-my-number"),
+    InvalidInput: (HTTPStatus.UNPROCESSABLE_ENTITY, "invalid-input"),
+}
+
+
+def problem(
+    status: HTTPStatus,
+    kind: str,
+    detail: str,
+    *,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> Response[Any]:
+    body = {"type": TYPE_BASE + kind, "title": status.phrase, "status": int(status), "detail": detail, **extensions}
+    return Response(
+        status_code=int(status),
+        content_type=PROBLEM_JSON,
+        body=json.dumps(body, ensure_ascii=False),
+        headers=headers or {},
+    )
+
+
+def from_domain(error: DomainError) -> Response[Any]:
+    status, kind = next(
+        (v for cls, v in STATUS_OF.items() if isinstance(error, cls)), (HTTPStatus.BAD_REQUEST, "bad-request")
+    )
+    headers = {"ETag": f'"{error.current_version}"'} if isinstance(error, VersionConflict) else None
+    return problem(status, kind, error.detail, headers=headers, **error.extensions)
+
+
+def from_validation(errors: Sequence[Any]) -> Response[Any]:
+    """Pydantic/Powertools validation errors as field + message, without the submitted input."""
+    fields = [{"field": _field(e.get("loc", ())), "message": _message(e)} for e in errors]
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return problem(HTTPStatus.BAD_REQUEST, "malformed-json", "The request body is not valid JSON.", errors=fields)
+    names = ", ".join(sorted({f["field"] for f in fields}))
+    return problem(
+        HTTPStatus.UNPROCESSABLE_ENTITY, "validation", f"Invalid value in: {names}.", errors=fields
+    )
+
+
+def _field(loc: Sequence[Any]) -> str:
+    parts = [str(p) for p in loc if not isinstance(p, int) or len(loc) > 2]
+    # Powertools prefixes the part of the request; pydantic adds the name of a tagged type.
+    return ".".join(p for p in parts if not p.startswith("function-after") and not p.startswith("function-before"))
+
+
+def _message(error: dict[str, Any]) -> str:
+    message = str(error.get("msg", "invalid"))
+    return message.removeprefix("Value error, ")

@@ -1,0 +1,104 @@
+"""The API Gateway resolver every function uses: authorization first, problems for every error."""
+
+from __future__ import annotations
+
+import json
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+from ahaki.adapters.wiring import ports
+from ahaki.domain.audit import Outcome
+from ahaki.domain.errors import DomainError
+from ahaki.http import problems
+from ahaki.http.auth import granted_role, principal_of, route_of
+from ahaki.services.registry import Caller, record_refusal
+
+logger = Logger()
+ANONYMOUS = "anonymous"
+UNKNOWN_TENANT = "unknown"  # refusals of callers without a tenant chain here
+
+
+def caller(app: APIGatewayRestResolver | Router) -> Caller:
+    found = app.context.get("caller")
+    assert isinstance(found, Caller), "the authorize middleware runs before every route"
+    return found
+
+
+def authorize(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
+    event = app.current_event
+    request_id = event.request_context.request_id or "-"
+    route = route_of(event.http_method, event.resource)
+    principal = principal_of(event.raw_event)
+    action = route.operation_id if route else "unknown_route"
+    subject = (event.path_parameters or {}).get("qualification_pseudonym_id")
+    if principal is None:
+        anonymous = Caller(ANONYMOUS, "-", UNKNOWN_TENANT, request_id)
+        record_refusal(ports(), anonymous, action, Outcome.UNAUTHENTICATED, subject)
+        return problems.problem(HTTPStatus.UNAUTHORIZED, "unauthenticated", "Sign in first.")
+    role = granted_role(principal, route) if route else None
+    if principal.tenant_id is None or route is None or role is None:
+        refused = Caller(principal.actor_id, ",".join(sorted(principal.groups)) or "-", principal.tenant_id or UNKNOWN_TENANT, request_id)
+        record_refusal(ports(), refused, action, Outcome.DENIED, subject)
+        logger.info("request denied", extra={"operation": action, "outcome": "denied"})
+        return problems.problem(HTTPStatus.FORBIDDEN, "forbidden", "Your role may not do this.")
+    app.append_context(caller=Caller(principal.actor_id, role.value, principal.tenant_id, request_id))
+    return next_middleware(app)
+
+
+def _json(body: Any) -> str:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+
+
+def make_resolver(*routers: Router) -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver(
+        enable_validation=True,
+        response_validation_error_http_code=HTTPStatus.INTERNAL_SERVER_ERROR,
+        serializer=_json,
+    )
+    app.use(middlewares=[authorize])
+    for router in routers:
+        app.include_router(router)
+
+    @app.exception_handler(DomainError)
+    def _domain(error: DomainError) -> Response[Any]:
+        logger.info("request refused", extra={"error": type(error).__name__})
+        return problems.from_domain(error)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(error: RequestValidationError) -> Response[Any]:
+        logger.info("invalid request", extra={"error": "validation", "fields": len(error.errors())})
+        return problems.from_validation(error.errors())
+
+    @app.not_found
+    def _no_route(_: Exception) -> Response[Any]:
+        return problems.problem(HTTPStatus.NOT_FOUND, "no-such-route", "There is no such route.")
+
+    @app.exception_handler(Exception)
+    def _unexpected(error: Exception) -> Response[Any]:
+        # The type only: messages and tracebacks of deeper libraries may quote personal data.
+        logger.error("unexpected error", extra={"error": type(error).__name__})
+        return problems.problem(HTTPStatus.INTERNAL_SERVER_ERROR, "internal", "Something went wrong; it was logged.")
+
+    return app
+
+
+def etag(version: int) -> dict[str, str]:
+    return {"ETag": f'"{version}"'}
+
+
+def if_match(app: APIGatewayRestResolver | Router) -> int | None:
+    """The version in an If-Match header ("3" or W/"3"); a malformed one is a 400."""
+    headers = {k.lower(): v for k, v in (app.current_event.headers or {}).items()}
+    raw = headers.get("if-match")
+    if raw is None:
+        return None
+    value = raw.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise DomainError("If-Match must carry the ETag of the registrant, e.g. \"3\".", field="If-Match")
+    return int(value)

@@ -1,0 +1,107 @@
+"""The ports the use cases need. Adapters implement them; tests may swap them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from ahaki.domain.audit import AuditRecord, ChainHead
+from ahaki.domain.history import HistoryEvent
+from ahaki.domain.registrant import Registrant, Status
+from ahaki.domain.values import NameKana, Qualification
+
+
+@dataclass(frozen=True)
+class SealedMyNumber:
+    """A My Number as the vault keeps it: ciphertext bound to its holder, and its blind index."""
+
+    tenant_id: str
+    qualification: Qualification
+    qualification_pseudonym_id: str
+    ciphertext: bytes
+    blind_index: str
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Registrant]
+    cursor: str | None
+
+
+class RegisterReader(Protocol):
+    def get(self, tenant_id: str, qualification_pseudonym_id: str) -> Registrant | None: ...
+
+    def history(self, tenant_id: str, qualification_pseudonym_id: str) -> list[HistoryEvent]: ...
+
+    def by_registration_number(
+        self, tenant_id: str, qualification: Qualification, registration_number: int
+    ) -> Registrant | None: ...
+
+    def by_kana_birth(
+        self, tenant_id: str, qualification: Qualification, name_kana: NameKana, birth_date: date, limit: int
+    ) -> list[Registrant]: ...
+
+    def by_status(
+        self, tenant_id: str, qualification: Qualification, status: Status, limit: int, cursor: str | None
+    ) -> Page: ...
+
+    def last_registration_number(self, tenant_id: str, qualification: Qualification) -> int: ...
+
+
+class Vault(Protocol):
+    def seal(
+        self, tenant_id: str, qualification: Qualification, qualification_pseudonym_id: str, my_number: str
+    ) -> SealedMyNumber: ...
+
+    def reveal(self, tenant_id: str, qualification_pseudonym_id: str) -> str | None: ...
+
+
+class AuditTrail(Protocol):
+    def head(self, chain: str) -> ChainHead: ...
+
+    def append(self, record: AuditRecord) -> None:
+        """Put one record alone (reads and refusals); raises ChainContention if the seq is taken."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """Writes that belong together, committed as one DynamoDB transaction or not at all."""
+
+    def create(self, registrant: Registrant, event: HistoryEvent, last_registration_number: int) -> None: ...
+
+    def update(self, registrant: Registrant, event: HistoryEvent) -> None: ...
+
+    def claim_my_number(self, sealed: SealedMyNumber) -> None: ...
+
+    def release_my_number(self, tenant_id: str, qualification: Qualification, qualification_pseudonym_id: str) -> None: ...
+
+    def audit(self, record: AuditRecord) -> None: ...
+
+    def commit(self) -> None:
+        """Raises VersionConflict, DuplicateMyNumber, SequenceContention or ChainContention."""
+        ...
+
+
+@dataclass(frozen=True)
+class Ports:
+    reader: RegisterReader
+    vault: Vault
+    audit: AuditTrail
+    unit_of_work: Callable[[], UnitOfWork]
+    clock: Callable[[], datetime]
+    new_id: Callable[[], str]
+    audit_shards: int = 16
+
+
+class Contention(Exception):
+    """A concurrent writer got there first; the whole attempt may be run again on fresh reads."""
+
+
+class SequenceContention(Contention):
+    """Someone else took the next registration number first: read it again and retry."""
+
+
+class ChainContention(Contention):
+    """Someone else appended to the same audit chain first: read its head again and retry."""

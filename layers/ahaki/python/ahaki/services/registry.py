@@ -1,0 +1,254 @@
+"""Use cases of the register: one function per operation, each taking its ports as arguments.
+
+Every access to personal data leaves an audit record: for a write, in the same transaction as the
+change; for a read, before the data is returned (no audit record, no data).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from ahaki.domain import lifecycle
+from ahaki.domain.audit import AuditEntry, Outcome, append
+from ahaki.domain.commands import Registration, SearchQuery
+from ahaki.domain.errors import DomainError, DuplicateMyNumber, NotFound, VersionConflict
+from ahaki.domain.history import Actor, HistoryEvent, Operation, make_event
+from ahaki.domain.registrant import ErasureReason, Registrant
+from ahaki.domain.values import JST
+from ahaki.services.ports import ChainContention, Contention, Page, Ports
+
+MAX_ATTEMPTS = 60
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated staff member (or system principal) behind a request."""
+
+    actor_id: str
+    role: str
+    tenant_id: str
+    request_id: str
+
+
+def registrant_chain(tenant_id: str, qualification_pseudonym_id: str) -> str:
+    return f"T#{tenant_id}#Q#{qualification_pseudonym_id}"
+
+
+def shard_chain(tenant_id: str, shards: int) -> str:
+    # Records without one subject spread over shards, so no single chain serializes the system.
+    return f"T#{tenant_id}#SHARD#{random.randrange(shards):02d}"  # noqa: S311 - spreading load, not secrecy
+
+
+def _entry(ports: Ports, caller: Caller, action: str, outcome: Outcome, **fields: Any) -> AuditEntry:
+    return AuditEntry(
+        tenant_id=caller.tenant_id,
+        actor=caller.actor_id,
+        role=caller.role,
+        action=action,
+        outcome=outcome,
+        occurred_at=ports.clock(),
+        request_id=caller.request_id,
+        **fields,
+    )
+
+
+def _retrying(attempt: Callable[[], T]) -> T:
+    """Runs ``attempt`` again when a concurrent writer took the sequence or the chain head first."""
+    for n in range(MAX_ATTEMPTS):
+        try:
+            return attempt()
+        except Contention:
+            time.sleep(random.uniform(0, min(0.05, 0.002 * 2**n)))  # noqa: S311 - jitter
+    raise ChainContention("gave up after repeated contention")
+
+
+def audit_alone(ports: Ports, chain: str, entry: AuditEntry) -> None:
+    """Appends one audit record outside any change (reads, refusals)."""
+
+    def attempt() -> None:
+        ports.audit.append(append(ports.audit.head(chain), entry))
+
+    _retrying(attempt)
+
+
+def record_refusal(ports: Ports, caller: Caller, action: str, outcome: Outcome, subject: str | None) -> None:
+    audit_alone(ports, shard_chain(caller.tenant_id, ports.audit_shards), _entry(ports, caller, action, outcome, subject=subject))
+
+
+def register(ports: Ports, caller: Caller, command: Registration) -> Registrant:
+    qualification_pseudonym_id = ports.new_id()
+    sealed = ports.vault.seal(caller.tenant_id, command.qualification, qualification_pseudonym_id, command.my_number)
+
+    def attempt() -> Registrant:
+        last = ports.reader.last_registration_number(caller.tenant_id, command.qualification)
+        now = ports.clock()
+        registrant = lifecycle.register(
+            command,
+            tenant_id=caller.tenant_id,
+            qualification_pseudonym_id=qualification_pseudonym_id,
+            registration_number=last + 1,
+            today=now.astimezone(JST).date(),
+        )
+        event = _event(ports, caller, None, registrant, Operation.REGISTER, None)
+        chain = registrant_chain(caller.tenant_id, qualification_pseudonym_id)
+        uow = ports.unit_of_work()
+        uow.create(registrant, event, last)
+        uow.claim_my_number(sealed)
+        uow.audit(append(ports.audit.head(chain), _write_entry(ports, caller, event)))
+        uow.commit()
+        return registrant
+
+    try:
+        return _retrying(attempt)
+    except DuplicateMyNumber:
+        record_refusal(ports, caller, Operation.REGISTER.value, Outcome.REJECTED, None)
+        raise
+
+
+Change = Callable[[Registrant, Any, Any], Registrant]
+CHANGES: dict[Operation, Change] = {
+    Operation.CORRECT: lifecycle.correct,
+    Operation.REWRITE_CERTIFICATE: lifecycle.rewrite_certificate,
+    Operation.REISSUE_CERTIFICATE: lifecycle.reissue_certificate,
+    Operation.ERASE: lifecycle.erase,
+    Operation.DISPOSE: lifecycle.dispose,
+    Operation.RELICENSE: lifecycle.relicense,
+}
+
+
+def change(
+    ports: Ports,
+    caller: Caller,
+    qualification_pseudonym_id: str,
+    operation: Operation,
+    command: BaseModel,
+    expected_version: int | None,
+) -> Registrant:
+    """Any lifecycle operation after registration. With ``expected_version`` a stale caller gets
+    VersionConflict; without it, a lost race is retried on the fresh record (rules checked again)."""
+    chain = registrant_chain(caller.tenant_id, qualification_pseudonym_id)
+
+    def attempt() -> Registrant:
+        before = ports.reader.get(caller.tenant_id, qualification_pseudonym_id)
+        if before is None:
+            raise NotFound("no such registrant")
+        if expected_version is not None and before.version != expected_version:
+            raise VersionConflict(before.version)
+        after = CHANGES[operation](before, command, ports.clock().astimezone(JST).date())
+        event = _event(ports, caller, before, after, operation, getattr(command, "reason", None))
+        uow = ports.unit_of_work()
+        uow.update(after, event)
+        if operation is Operation.ERASE and after.erasure and after.erasure.reason is not ErasureReason.REVOCATION:
+            # Erased for good: the My Number may be registered again (re-licensing keeps the claim).
+            uow.release_my_number(caller.tenant_id, after.qualification, qualification_pseudonym_id)
+        uow.audit(append(ports.audit.head(chain), _write_entry(ports, caller, event)))
+        try:
+            uow.commit()
+        except VersionConflict:
+            if expected_version is not None:
+                raise
+            raise Contention("lost a race; the rules are checked again on the fresh record") from None
+        return after
+
+    try:
+        return _retrying(attempt)
+    except NotFound:
+        record_refusal(ports, caller, operation.value, Outcome.NOT_FOUND, None)
+        raise
+    except DomainError:
+        audit_alone(ports, chain, _entry(ports, caller, operation.value, Outcome.REJECTED, subject=qualification_pseudonym_id))
+        raise
+
+
+def get_registrant(ports: Ports, caller: Caller, qualification_pseudonym_id: str) -> Registrant:
+    registrant = ports.reader.get(caller.tenant_id, qualification_pseudonym_id)
+    _audit_read(ports, caller, "get_registrant", qualification_pseudonym_id, registrant is not None)
+    if registrant is None:
+        raise NotFound("no such registrant")
+    return registrant
+
+
+def get_history(ports: Ports, caller: Caller, qualification_pseudonym_id: str) -> list[HistoryEvent]:
+    events = ports.reader.history(caller.tenant_id, qualification_pseudonym_id)
+    _audit_read(ports, caller, "get_history", qualification_pseudonym_id, bool(events))
+    if not events:
+        raise NotFound("no such registrant")
+    return events
+
+
+def search(ports: Ports, caller: Caller, query: SearchQuery) -> Page:
+    reader, tenant = ports.reader, caller.tenant_id
+    if query.registration_number is not None:
+        found = reader.by_registration_number(tenant, query.qualification, query.registration_number)
+        page = Page([found] if found else [], None)
+    elif query.name_kana is not None and query.birth_date is not None:
+        page = Page(reader.by_kana_birth(tenant, query.qualification, query.name_kana, query.birth_date, query.limit), None)
+    else:
+        assert query.status is not None  # the query model guarantees one way to look
+        page = reader.by_status(tenant, query.qualification, query.status, query.limit, query.cursor)
+    ids = tuple(r.qualification_pseudonym_id for r in page.items)
+    entry = _entry(ports, caller, "search_registrants", Outcome.ALLOWED, subjects=ids, detail={"by": _search_kind(query)})
+    audit_alone(ports, shard_chain(tenant, ports.audit_shards), entry)
+    return page
+
+
+def reveal_my_number(ports: Ports, caller: Caller, qualification_pseudonym_id: str, purpose: str) -> str:
+    """The one way a My Number leaves the vault: audited with its purpose before decryption."""
+    registrant = ports.reader.get(caller.tenant_id, qualification_pseudonym_id)
+    if registrant is None:
+        record_refusal(ports, caller, "reveal_my_number", Outcome.NOT_FOUND, None)
+        raise NotFound("no such registrant")
+    entry = _entry(
+        ports, caller, "reveal_my_number", Outcome.ALLOWED, subject=qualification_pseudonym_id, detail={"purpose": purpose}
+    )
+    audit_alone(ports, registrant_chain(caller.tenant_id, qualification_pseudonym_id), entry)
+    my_number = ports.vault.reveal(caller.tenant_id, qualification_pseudonym_id)
+    if my_number is None:
+        raise NotFound("the vault holds no My Number for this registrant")
+    return my_number
+
+
+def _search_kind(query: SearchQuery) -> str:
+    if query.registration_number is not None:
+        return "registration_number"
+    return "name_kana_birth_date" if query.name_kana is not None else "status"
+
+
+def _audit_read(ports: Ports, caller: Caller, action: str, qualification_pseudonym_id: str, found: bool) -> None:
+    if found:
+        entry = _entry(ports, caller, action, Outcome.ALLOWED, subject=qualification_pseudonym_id)
+        audit_alone(ports, registrant_chain(caller.tenant_id, qualification_pseudonym_id), entry)
+    else:
+        record_refusal(ports, caller, action, Outcome.NOT_FOUND, None)
+
+
+def _event(
+    ports: Ports, caller: Caller, before: Registrant | None, after: Registrant, operation: Operation, reason: Any
+) -> HistoryEvent:
+    return make_event(
+        before,
+        after,
+        event_id=ports.new_id(),
+        operation=operation,
+        actor=Actor(id=caller.actor_id, role=caller.role),
+        occurred_at=ports.clock(),
+        reason=reason if isinstance(reason, str) else (reason.value if reason is not None else None),
+    )
+
+
+def _write_entry(ports: Ports, caller: Caller, event: HistoryEvent) -> AuditEntry:
+    return _entry(
+        ports,
+        caller,
+        event.operation.value,
+        Outcome.ALLOWED,
+        subject=event.qualification_pseudonym_id,
+        detail={"items": event.changed_items(), "version": event.version, "event_id": event.event_id},
+    )
