@@ -1,0 +1,11 @@
+"""CDK constructs of the ahaki register backend (one stack: keys, tables, functions, API, auth).
+
+Everything that has a single source of truth elsewhere is *derived* here, never re-listed:
+tables and keys from ``ahaki.adapters.schema``, API routes, roles and functions from
+``ahaki.http.routes``.
+"""
+
+from register_stack.app_builder import build_app
+from register_stack.stack import RegisterStack
+
+__all__ = ["RegisterStack", "build_app"]

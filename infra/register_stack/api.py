@@ -1,0 +1,162 @@
+"""The staff REST API, generated from ``routes.ROUTES``: never a hand-kept list of paths."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from ahaki.http.routes import ROUTES, Function, Route
+from register_stack.auth import Auth
+from register_stack.functions import Functions
+from register_stack.keys import Keys
+from register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
+from register_stack.settings import Settings
+
+API_STAGE = "v1"
+_PATH_PARAMETER = re.compile(r"\{(\w+)\}")
+
+# The access log names the *route template* ($context.resourcePath), never the concrete path,
+# query string, body or headers: a qualification pseudonym id in a URL would already link a log
+# line to a registrant. The caller is the Cognito ``sub`` (an opaque id), not a name or e-mail.
+ACCESS_LOG_FIELDS: dict[str, str] = {
+    "requestId": "$context.requestId",
+    "extendedRequestId": "$context.extendedRequestId",
+    "requestTime": "$context.requestTimeEpoch",
+    "httpMethod": "$context.httpMethod",
+    "resourcePath": "$context.resourcePath",
+    "status": "$context.status",
+    "protocol": "$context.protocol",
+    "responseLength": "$context.responseLength",
+    "responseLatency": "$context.responseLatency",
+    "integrationLatency": "$context.integration.latency",
+    "integrationStatus": "$context.integration.status",
+    "errorType": "$context.error.responseType",
+    "sourceIp": "$context.identity.sourceIp",
+    "callerSub": "$context.authorizer.claims.sub",
+    "wafStatus": "$context.waf.status",
+}
+
+
+def path_parameters(path: str) -> list[str]:
+    return _PATH_PARAMETER.findall(path)
+
+
+class Api(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        settings: Settings,
+        keys: Keys,
+        functions: Functions,
+        auth: Auth,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self._settings = settings
+        self.access_logs = self._build_access_logs(keys)
+        self.rest_api = self._build_rest_api()
+        self.authorizer = self._build_authorizer(auth)
+        self.validator = self._build_validator()
+        self._integrations = {
+            function: apigw.LambdaIntegration(fn, proxy=True, allow_test_invoke=False)
+            for function, fn in functions.functions.items()
+        }
+        self.methods: dict[tuple[str, str], apigw.Method] = {
+            (route.method, route.path): self._build_method(route) for route in ROUTES
+        }
+
+    def _build_access_logs(self, keys: Keys) -> logs.LogGroup:
+        return logs.LogGroup(
+            self,
+            "AccessLogs",
+            retention=self._settings.log_retention,
+            encryption_key=keys.logs_key,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+
+    def _build_rest_api(self) -> apigw.RestApi:
+        api = apigw.RestApi(
+            self,
+            "StaffApi",
+            rest_api_name=f"ahaki-register-{self._settings.stage}",
+            description="ahaki register: staff API (Cognito)",
+            endpoint_types=[apigw.EndpointType.REGIONAL],
+            cloud_watch_role=self._settings.manage_api_gateway_account,
+            cloud_watch_role_removal_policy=RemovalPolicy.RETAIN,
+            deploy_options=apigw.StageOptions(
+                stage_name=API_STAGE,
+                access_log_destination=apigw.LogGroupLogDestination(self.access_logs),
+                access_log_format=apigw.AccessLogFormat.custom(json.dumps(ACCESS_LOG_FIELDS)),
+                # Execution logs at ERROR level, without request/response data (data_trace):
+                # bodies carry personal data and must never reach CloudWatch.
+                logging_level=apigw.MethodLoggingLevel.ERROR,
+                data_trace_enabled=False,
+                metrics_enabled=True,
+                throttling_rate_limit=self._settings.api_throttle_rate,
+                throttling_burst_limit=self._settings.api_throttle_burst,
+                caching_enabled=False,
+            ),
+        )
+        stage = api.deployment_stage
+        acknowledge(
+            stage,
+            "Responses are personal data of registrants and must not be kept anywhere outside the "
+            "encrypted tables; every read must also reach the function so it is written to the audit "
+            "trail. API Gateway caching is deliberately off.",
+            f"{NIST}-APIGWCacheEnabledAndEncrypted",
+        )
+        acknowledge(
+            stage,
+            "The only backends are Lambda proxy integrations called by API Gateway over AWS's internal "
+            "HTTPS path; a client certificate authenticates HTTP backends, and there are none.",
+            f"{NIST}-APIGWSSLEnabled",
+        )
+        if self._settings.manage_api_gateway_account:
+            role = api.node.find_child("CloudWatchRole")
+            acknowledge(
+                role,
+                "AmazonAPIGatewayPushToCloudWatchLogs is the AWS-maintained policy for the account-wide "
+                "API Gateway logging role (AWS::ApiGateway::Account); it grants log writing only and "
+                "follows API Gateway's needs as AWS changes them.",
+                f"{AWS_SOLUTIONS}-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+                "AmazonAPIGatewayPushToCloudWatchLogs]",
+            )
+        return api
+
+    def _build_authorizer(self, auth: Auth) -> apigw.CognitoUserPoolsAuthorizer:
+        return apigw.CognitoUserPoolsAuthorizer(
+            self,
+            "StaffAuthorizer",
+            cognito_user_pools=[auth.user_pool],
+            authorizer_name="staff-cognito",
+            identity_source=apigw.IdentitySource.header("Authorization"),
+        )
+
+    def _build_validator(self) -> apigw.RequestValidator:
+        return self.rest_api.add_request_validator(
+            "ValidateBodyAndParameters",
+            validate_request_body=True,
+            validate_request_parameters=True,
+        )
+
+    def _build_method(self, route: Route) -> apigw.Method:
+        resource = self.rest_api.root.resource_for_path(route.path)
+        return resource.add_method(
+            route.method,
+            self._integration(route.function),
+            authorizer=self.authorizer,
+            authorization_type=apigw.AuthorizationType.COGNITO,
+            request_validator=self.validator,
+            operation_name=route.operation_id,
+            request_parameters={f"method.request.path.{name}": True for name in path_parameters(route.path)},
+        )
+
+    def _integration(self, function: Function) -> apigw.Integration:
+        return self._integrations[function]
+

@@ -1,0 +1,248 @@
+"""The Lambda functions: one per ``routes.Function``, each with its own role and log group."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from ahaki.adapters.schema import AUDIT_TABLE, KEYS, TABLES
+from ahaki.http.routes import Function
+from register_stack.access import (
+    AUDIT_DENIED,
+    TABLE_KEY_READ,
+    TABLE_KEY_WRITE,
+    FunctionAccess,
+    TableAccess,
+    access_of,
+)
+from register_stack.keys import Keys
+from register_stack.nag import NIST, acknowledge
+from register_stack.paths import DOMAIN_LAYER_DIR, FUNCTIONS_DIR, require_dependency_layer
+from register_stack.settings import Settings
+from register_stack.tables import Tables
+
+RUNTIME = lambda_.Runtime.PYTHON_3_14  # keep in step with PYTHON_VERSION in infra/build_layer.py
+ARCHITECTURE = lambda_.Architecture.ARM_64
+HANDLER = "handler.lambda_handler"
+AUDIT_SHARDS = 16
+_ASSET_EXCLUDES = ["**/__pycache__", "**/*.pyc", "**/.pytest_cache", "**/.mypy_cache"]
+
+
+def _pascal(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
+class Functions(Construct):
+    """``functions[Function.X]``, with ``roles`` and ``log_groups`` keyed the same way."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        settings: Settings,
+        keys: Keys,
+        tables: Tables,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self._settings = settings
+        self._keys = keys
+        self._tables = tables
+        self._layers = self._build_layers()
+        self._environment = self._build_environment()
+        self.roles: dict[Function, iam.Role] = {}
+        self.log_groups: dict[Function, logs.LogGroup] = {}
+        self.functions: dict[Function, lambda_.Function] = {
+            function: self._build_function(function) for function in Function
+        }
+        self.audit_guard = self._build_audit_guard(list(self.roles.values()))
+
+    def __getitem__(self, function: Function) -> lambda_.Function:
+        return self.functions[function]
+
+    # -- shared pieces -------------------------------------------------------------------------
+
+    def _build_layers(self) -> list[lambda_.ILayerVersion]:
+        domain = lambda_.LayerVersion(
+            self,
+            "DomainLayer",
+            code=lambda_.Code.from_asset(str(DOMAIN_LAYER_DIR), exclude=_ASSET_EXCLUDES),
+            compatible_runtimes=[RUNTIME],
+            compatible_architectures=[ARCHITECTURE],
+            description="ahaki domain package (domain, services, adapters, http)",
+        )
+        dependencies = lambda_.LayerVersion(
+            self,
+            "DependencyLayer",
+            code=lambda_.Code.from_asset(str(require_dependency_layer()), exclude=_ASSET_EXCLUDES),
+            compatible_runtimes=[RUNTIME],
+            compatible_architectures=[ARCHITECTURE],
+            description="Pinned third-party packages from uv.lock (built by infra/build_layer.py)",
+        )
+        return [dependencies, domain]
+
+    def _build_environment(self) -> Mapping[str, str]:
+        env: dict[str, str] = {
+            "POWERTOOLS_LOG_LEVEL": "INFO",
+            "POWERTOOLS_METRICS_NAMESPACE": "Ahaki",
+            "AUDIT_SHARDS": str(AUDIT_SHARDS),
+        }
+        for spec in TABLES:
+            env[spec.env_var] = self._tables[spec.logical_id].table_name
+        for key_spec in KEYS:
+            if key_spec.env_var:
+                env[key_spec.env_var] = self._keys[key_spec.logical_id].key_arn
+        return env
+
+    # -- one function ----------------------------------------------------------------------------
+
+    def _build_function(self, function: Function) -> lambda_.Function:
+        name = _pascal(function.value)
+        log_group = logs.LogGroup(
+            self,
+            f"{name}Logs",
+            retention=self._settings.log_retention,
+            encryption_key=self._keys.logs_key,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        role = iam.Role(
+            self,
+            f"{name}Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"Execution role of the {function.value} function (least privilege)",
+        )
+        policy = iam.ManagedPolicy(
+            self,
+            f"{name}Policy",
+            description=f"What the {function.value} function may do, and nothing else",
+            roles=[role],
+            statements=self._build_statements(access_of(function), log_group),
+        )
+        fn = lambda_.Function(
+            self,
+            name,
+            description=f"ahaki register: {function.value}",
+            runtime=RUNTIME,
+            architecture=ARCHITECTURE,
+            handler=HANDLER,
+            code=lambda_.Code.from_asset(str(FUNCTIONS_DIR / function.value), exclude=_ASSET_EXCLUDES),
+            layers=self._layers,
+            role=role,
+            log_group=log_group,
+            memory_size=1024,
+            timeout=Duration.seconds(10),  # API Gateway gives up at 29 s
+            reserved_concurrent_executions=self._settings.reserved_concurrency[function],
+            environment={**self._environment, "POWERTOOLS_SERVICE_NAME": function.value},
+        )
+        fn.node.add_dependency(policy)  # the role can act before the first invocation
+        acknowledge(
+            fn,
+            "Invoked synchronously by API Gateway only: the caller receives every error as an HTTP "
+            "problem response, and a dead-letter queue applies to asynchronous invocations only.",
+            f"{NIST}-LambdaDLQ",
+        )
+        acknowledge(
+            fn,
+            "The function reaches only DynamoDB and KMS, through their regional AWS endpoints over "
+            "TLS with SigV4; it has no private network resource to reach. Attaching it to a VPC would "
+            "add NAT or interface endpoints without narrowing what it can access, which IAM "
+            "(per-function least privilege, kms:ViaService) already limits.",
+            f"{NIST}-LambdaInsideVPC",
+        )
+        self.roles[function] = role
+        self.log_groups[function] = log_group
+        return fn
+
+    def _build_statements(self, access: FunctionAccess, log_group: logs.LogGroup) -> list[iam.PolicyStatement]:
+        statements = [
+            iam.PolicyStatement(
+                sid="WriteOwnLogs",
+                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                resources=[log_group.log_group_arn],
+            )
+        ]
+        for table_access in access.tables:
+            statements += self._table_statements(table_access)
+        statements += self._table_key_statements(access.tables)
+        for use in access.keys:
+            key = self._keys[use.key.logical_id]
+            statements.append(
+                iam.PolicyStatement(
+                    sid=f"Use{use.key.logical_id}",
+                    actions=list(use.actions),
+                    resources=[key.key_arn],
+                    conditions=self._key_use_conditions(use.key.hmac),
+                )
+            )
+        return statements
+
+    def _table_statements(self, access: TableAccess) -> list[iam.PolicyStatement]:
+        table = self._tables[access.table.logical_id]
+        statements = [
+            iam.PolicyStatement(
+                sid=f"{access.table.logical_id}Items",
+                actions=list(access.actions),
+                resources=[table.table_arn],
+            )
+        ]
+        if access.index_actions and access.table.indexes:
+            statements.append(
+                iam.PolicyStatement(
+                    sid=f"{access.table.logical_id}Indexes",
+                    actions=list(access.index_actions),
+                    resources=[f"{table.table_arn}/index/{index.name}" for index in access.table.indexes],
+                )
+            )
+        return statements
+
+    def _table_key_statements(self, accesses: tuple[TableAccess, ...]) -> list[iam.PolicyStatement]:
+        writes: dict[str, bool] = {}
+        for access in accesses:
+            alias = access.table.key_alias
+            writes[alias] = writes.get(alias, False) or access.writes
+        via_dynamodb = {"StringEquals": {"kms:ViaService": f"dynamodb.{Stack.of(self).region}.amazonaws.com"}}
+        statements = []
+        for alias, write in writes.items():
+            key: kms.Key = self._keys[alias]
+            statements.append(
+                iam.PolicyStatement(
+                    sid=f"{alias}ViaDynamoDB",
+                    actions=list(TABLE_KEY_WRITE if write else TABLE_KEY_READ),
+                    resources=[key.key_arn],
+                    conditions=via_dynamodb,
+                )
+            )
+        return statements
+
+    @staticmethod
+    def _key_use_conditions(hmac: bool) -> dict[str, object] | None:
+        if hmac:
+            return None
+        # The vault binds every ciphertext to its qualification_pseudonym_id with an encryption
+        # context; a call without any context is a bug (or an attack) and is refused by IAM.
+        return {"Null": {"kms:EncryptionContextKeys": "false"}}
+
+    # -- every role ------------------------------------------------------------------------------
+
+    def _build_audit_guard(self, roles: list[iam.Role]) -> iam.ManagedPolicy:
+        audit = self._tables[AUDIT_TABLE.logical_id]
+        return iam.ManagedPolicy(
+            self,
+            "AuditAppendOnly",
+            description="The audit trail is append-only: no function may change or delete a record",
+            roles=roles,
+            statements=[
+                iam.PolicyStatement(
+                    sid="AuditTrailIsAppendOnly",
+                    effect=iam.Effect.DENY,
+                    actions=list(AUDIT_DENIED),
+                    resources=[audit.table_arn],
+                )
+            ],
+        )

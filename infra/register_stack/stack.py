@@ -1,0 +1,41 @@
+"""The register stack: keys -> tables -> functions -> auth -> API (+ WAF)."""
+
+from __future__ import annotations
+
+from aws_cdk import CfnOutput, Stack, Tags
+from constructs import Construct
+
+from register_stack.api import Api
+from register_stack.auth import Auth
+from register_stack.firewall import Firewall
+from register_stack.functions import Functions
+from register_stack.keys import Keys
+from register_stack.settings import Settings
+from register_stack.tables import Tables
+
+
+class RegisterStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, *, settings: Settings) -> None:
+        super().__init__(
+            scope,
+            construct_id,
+            env=settings.env,
+            description="ahaki: register of anma-massage-shiatsu practitioners (staff API, vault, audit)",
+            termination_protection=settings.stage == "prod",
+        )
+        self.settings = settings
+        self.keys = Keys(self, "Keys", stage=settings.stage)
+        self.tables = Tables(self, "Tables", keys=self.keys)
+        self.functions = Functions(self, "Functions", settings=settings, keys=self.keys, tables=self.tables)
+        self.auth = Auth(self, "Auth", settings=settings)
+        self.api = Api(self, "Api", settings=settings, keys=self.keys, functions=self.functions, auth=self.auth)
+        self.firewall = Firewall(self, "Firewall", settings=settings, keys=self.keys, api=self.api.rest_api)
+        self._build_outputs()
+        Tags.of(self).add("project", "ahaki-register")
+        Tags.of(self).add("stage", settings.stage)
+        Tags.of(self).add("data-classification", "personal-data-my-number")
+
+    def _build_outputs(self) -> None:
+        CfnOutput(self, "ApiUrl", value=self.api.rest_api.url)
+        CfnOutput(self, "UserPoolId", value=self.auth.user_pool.user_pool_id)
+        CfnOutput(self, "StaffClientId", value=self.auth.staff_client.user_pool_client_id)
