@@ -34,7 +34,7 @@ def _require(registrant: Registrant, operation: str, allowed: frozenset[Status],
     if status not in allowed:
         raise InvalidState(
             f"{operation} is not allowed while the registrant is {status.value}",
-            status=status.value,
+            current_status=status.value,
             allowed_in=sorted(s.value for s in allowed),
         )
 
@@ -119,7 +119,7 @@ def relicense(registrant: Registrant, command: RelicensureRequest, today: date) 
     if not (registrant.status is Status.REVOKED or erased_for_revocation):
         raise InvalidState(
             "re-licensing is only allowed after a revocation",
-            status=registrant.effective_status(today).value,
+            current_status=registrant.effective_status(today).value,
             allowed_in=[Status.REVOKED.value],
         )
     entry = Relicensure(relicensed_on=command.relicensed_on or today, reason=command.reason)

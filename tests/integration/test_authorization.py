@@ -1,0 +1,83 @@
+"""Every route x every role: the designed allow/deny, and every refusal audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+import pytest
+
+from ahaki.http.routes import ROUTES, Role, Route
+from infra.sandbox.emulated_aws import REGION
+from tests.data import registration
+from tests.integration.conftest import Api
+
+# The design, written out on its own so that a change to the route table must change this too.
+EXPECTED_ALLOWED: dict[str, set[Role]] = {
+    "register": {Role.REGISTRAR},
+    "search_registrants": {Role.REGISTRAR, Role.APPROVER, Role.VIEWER},
+    "get_registrant": {Role.REGISTRAR, Role.APPROVER, Role.VIEWER},
+    "correct": {Role.REGISTRAR},
+    "get_history": {Role.REGISTRAR, Role.APPROVER, Role.VIEWER},
+    "rewrite_certificate": {Role.REGISTRAR},
+    "reissue_certificate": {Role.REGISTRAR},
+    "erase": {Role.REGISTRAR},
+    "dispose": {Role.REGISTRAR},
+    "relicense": {Role.REGISTRAR},
+    "reveal_my_number": {Role.REGISTRAR},
+}
+
+BODIES: dict[str, Any] = {
+    "search_registrants": {"status": "registered"},
+    "correct": {"sex": "male", "reason": "誤記の訂正"},
+    "rewrite_certificate": {"reason": "氏名変更"},
+    "reissue_certificate": {"reason": "soiled"},
+    "erase": {"reason": "on_request"},
+    "dispose": {"kind": "revocation", "reason": "取消"},
+    "relicense": {"reason": "再免許"},
+    "reveal_my_number": {"purpose": "本人確認"},
+}
+
+
+def test_the_matrix_covers_every_route() -> None:
+    assert set(EXPECTED_ALLOWED) == {r.operation_id for r in ROUTES}
+    for route in ROUTES:
+        assert route.roles == EXPECTED_ALLOWED[route.operation_id], route.operation_id
+
+
+def _body(route: Route) -> Any:
+    return registration() if route.operation_id == "register" else BODIES.get(route.operation_id)
+
+
+def _denials(api: Api) -> int:
+    client = boto3.client("dynamodb", region_name=REGION)
+    items = client.scan(TableName=api.resources.table_names["AuditTable"])["Items"]
+    return sum('"outcome":"denied"' in i["record"]["S"] or '"outcome":"unauthenticated"' in i["record"]["S"] for i in items)
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
+def test_every_route_for_every_role(api: Api, role: Role) -> None:
+    qid = api.register()["qualification_pseudonym_id"]
+    for route in ROUTES:
+        denials = _denials(api)
+        reply = api.call(route.operation_id, qid if "{" in route.path else None, _body(route), role=role)
+        if role in EXPECTED_ALLOWED[route.operation_id]:
+            assert reply.status not in (401, 403), (route.operation_id, role, reply.body)
+            assert reply.status < 500, (route.operation_id, role, reply.body)
+        else:
+            assert reply.status == 403, (route.operation_id, role, reply.status)
+            assert reply.body["type"].endswith("forbidden")
+            assert _denials(api) == denials + 1
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=[r.operation_id for r in ROUTES])
+def test_unauthenticated_is_401_and_audited(api: Api, route: Route) -> None:
+    reply = api.call(route.operation_id, "some-id" if "{" in route.path else None, _body(route), role=None)
+    assert reply.status == 401 and reply.headers["Content-Type"] == "application/problem+json"
+    assert _denials(api) == 1
+
+
+def test_a_caller_without_tenant_or_with_unknown_group_is_refused(api: Api) -> None:
+    assert api.call("search_registrants", body=BODIES["search_registrants"], tenant=None).status == 403
+    assert api.call("search_registrants", body=BODIES["search_registrants"], role="admin").status == 403
+    assert api.call("search_registrants", body=BODIES["search_registrants"], tenant="../etc").status == 403
