@@ -1,0 +1,230 @@
+"""The sandbox HTTP API: API Gateway's part (routing, bearer auth, proxy events) in front of the
+real handlers, with AWS emulated by moto in the same process.
+
+Each function runs one event at a time, as one Lambda execution environment does (a Powertools
+resolver keeps per-request state and is not thread-safe); the two functions run in parallel.
+Log lines carry method, route template, status and duration only: never a body, token or query.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import ipaddress
+import json
+import logging
+import sys
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import ModuleType
+from typing import Any, cast
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from ahaki.adapters.wiring import ports
+from ahaki.http.problems import PROBLEM_JSON, TYPE_BASE
+from ahaki.http.routes import ROUTES, Function, find_route
+
+from infra.openapi import openapi_document
+from infra.sandbox.emulated_aws import emulated_aws
+from infra.sandbox.events import FakeLambdaContext, api_event
+from infra.sandbox.seed import SeedSummary, seed_demo
+from infra.sandbox.tokens import TokenTable
+
+log = logging.getLogger("infra.sandbox")
+OPENAPI_PATH = "/openapi.json"
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    route: str = "-"  # the route template, for the log line
+
+
+def _problem(
+    status: HTTPStatus, kind: str, detail: str, headers: list[tuple[str, str]] | None = None, route: str = "-"
+) -> Reply:
+    body = {"type": TYPE_BASE + kind, "title": status.phrase, "status": int(status), "detail": detail}
+    return Reply(int(status), [("Content-Type", PROBLEM_JSON), *(headers or [])], json.dumps(body).encode(), route)
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    return next((value for key, value in headers.items() if key.lower() == name.lower()), None)
+
+
+def _canonical(name: str) -> str:
+    return "-".join(part.capitalize() for part in name.split("-"))
+
+
+def _from_result(result: dict[str, Any], route: str) -> Reply:
+    """A Lambda proxy result as HTTP: both ``headers`` and ``multiValueHeaders``, as API Gateway does."""
+    pairs: list[tuple[str, str]] = [(str(k), str(v)) for k, v in (result.get("headers") or {}).items()]
+    for name, values in (result.get("multiValueHeaders") or {}).items():
+        pairs.extend((str(name), str(v)) for v in values if (str(name), str(v)) not in pairs)
+    body = result.get("body") or ""
+    data = base64.b64decode(body) if result.get("isBase64Encoded") else str(body).encode()
+    return Reply(int(result.get("statusCode", HTTPStatus.BAD_GATEWAY)), pairs, data, route)
+
+
+@dataclass
+class Sandbox:
+    """Dispatches requests to the real handlers; usable without a socket (seeding, tests)."""
+
+    tokens: TokenTable
+    openapi: dict[str, Any]
+    _locks: dict[Function, threading.Lock] = field(default_factory=lambda: {f: threading.Lock() for f in Function})
+    _modules: dict[Function, ModuleType] = field(default_factory=dict)
+    _import_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def handler_module(self, function: Function) -> ModuleType:
+        with self._import_lock:
+            if function not in self._modules:
+                self._modules[function] = importlib.import_module(f"functions.{function.value}.handler")
+            return self._modules[function]
+
+    def invoke(self, function: Function, event: dict[str, Any]) -> dict[str, Any]:
+        """Runs one event through the function's real ``lambda_handler``, one at a time per function."""
+        module = self.handler_module(function)
+        with self._locks[function]:
+            return cast(dict[str, Any], module.lambda_handler(event, FakeLambdaContext()))
+
+    def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes | None) -> Reply:
+        split = urlsplit(target)
+        path, method = unquote(split.path), method.upper()
+        if method == "GET" and path == OPENAPI_PATH:
+            document = json.dumps(self.openapi, ensure_ascii=False).encode()
+            return Reply(HTTPStatus.OK, [("Content-Type", "application/json")], document, OPENAPI_PATH)
+        found = find_route(method, path)
+        if found is None:
+            allowed = sorted({r.method for r in ROUTES if r.matches(r.method, path) is not None})
+            if allowed:
+                allow = [("Allow", ", ".join(allowed))]
+                return _problem(HTTPStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "No such method here.", allow)
+            return _problem(HTTPStatus.NOT_FOUND, "no-such-route", "There is no such route.")
+        route, params = found
+        identity = self.tokens.identity(_header(headers, "Authorization"))
+        if identity is None:  # what the Cognito authorizer answers before any function runs
+            challenge = [("WWW-Authenticate", 'Bearer realm="ahaki-sandbox"')]
+            detail = "Send Authorization: Bearer <token>."
+            return _problem(HTTPStatus.UNAUTHORIZED, "unauthenticated", detail, challenge, route.path)
+        event = api_event(
+            route,
+            params,
+            claims=identity.claims,
+            headers={_canonical(k): v for k, v in headers.items()},
+            query=dict(parse_qsl(split.query)) or None,
+            raw_body=body.decode("utf-8", errors="replace") if body else None,
+        )
+        try:
+            result = self.invoke(route.function, event)
+        except Exception as error:  # API Gateway answers 502 when the function itself fails
+            log.error("function %s failed: %s", route.function.value, type(error).__name__)
+            detail = "The function failed; see the sandbox log."
+            return _problem(HTTPStatus.BAD_GATEWAY, "bad-gateway", detail, route=route.path)
+        return _from_result(result, route.path)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
+        super().__init__(address, _RequestHandler)
+        self.sandbox = sandbox
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # The default prints a traceback, whose message may quote request data.
+        log.error("connection error: %s", type(sys.exc_info()[1]).__name__)
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+    server_version = "ahaki-sandbox"
+    sys_version = ""
+
+    def _serve(self) -> None:
+        started = time.perf_counter()
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or self.headers.get("Transfer-Encoding"):
+            reply = _problem(HTTPStatus.LENGTH_REQUIRED, "length-required", "Send the body with a Content-Length.")
+            self.close_connection = True
+        else:
+            body = self.rfile.read(length) if length else None
+            reply = self.server.sandbox.handle(self.command, self.path, dict(self.headers.items()), body)
+        self.send_response(reply.status)
+        for name, value in reply.headers:
+            if name.lower() not in {"content-length", "connection", "transfer-encoding"}:
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(reply.body)
+        elapsed = (time.perf_counter() - started) * 1000
+        log.info("%s %s %d %.1fms", self.command, reply.route, reply.status, elapsed)
+
+    do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_HEAD = do_OPTIONS = _serve
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silenced: http.server's own lines quote the request line, query string included."""
+
+
+@dataclass(frozen=True)
+class RunningSandbox:
+    sandbox: Sandbox
+    host: str
+    port: int
+    seeded: SeedSummary | None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def token(self, key: str) -> str:
+        return self.sandbox.tokens.token_of(key)
+
+
+def require_loopback(host: str) -> None:
+    """The sandbox holds (synthetic) personal data and static tokens: never listen beyond this machine."""
+    if host == "localhost":
+        return
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise ValueError(f"the sandbox listens on a loopback address only, not {host!r}")
+
+
+@contextmanager
+def running_sandbox(host: str = "127.0.0.1", port: int = 0, *, seed: bool = True) -> Iterator[RunningSandbox]:
+    """Emulated AWS, fresh tokens, demo data, and the HTTP server on a thread; all undone on exit.
+
+    ``port=0`` binds an ephemeral port; the bound one is in the result.
+    """
+    require_loopback(host)
+    document = openapi_document()
+    with emulated_aws():
+        ports.cache_clear()  # the adapters are built per execution environment: this one is new
+        try:
+            sandbox = Sandbox(TokenTable.issue(), document)
+            summary = seed_demo(sandbox) if seed else None
+            server = _Server((host, port), sandbox)
+            thread = threading.Thread(target=server.serve_forever, name="sandbox-http", daemon=True)
+            thread.start()
+            try:
+                yield RunningSandbox(sandbox, host, server.server_address[1], summary)
+            finally:
+                server.shutdown()
+                server.server_close()
+                thread.join(timeout=5)
+        finally:
+            ports.cache_clear()

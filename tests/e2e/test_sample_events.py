@@ -1,0 +1,69 @@
+"""events/: one current sample per route, and each replays through its real handler."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ahaki.http.routes import ROUTES, Route
+
+from infra.sandbox.sample_events import EVENTS_DIR, PLACEHOLDER_ID, drift, sample_path, write
+from infra.sandbox.seed import random_my_number
+from infra.sandbox.server import RunningSandbox
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("sandbox")]
+BY_OPERATION = {route.operation_id: route for route in ROUTES}
+
+
+def test_every_route_has_a_current_sample() -> None:
+    assert drift() == [], "run `python -m infra.sandbox.sample_events --write`"
+    assert all(sample_path(route).exists() for route in ROUTES)
+
+
+def test_drift_reports_missing_stale_and_extra_files(tmp_path: Path) -> None:
+    write(tmp_path)
+    assert drift(tmp_path) == []
+    sample_path(ROUTES[0], tmp_path).unlink()
+    sample_path(ROUTES[1], tmp_path).write_text("{}\n")
+    (tmp_path / ROUTES[2].function.value / "retired_operation.json").write_text("{}\n")
+    assert [line.split(" ")[0] for line in drift(tmp_path)] == ["missing", "out", "no"]
+
+
+def _load(operation_id: str, qualification_pseudonym_id: str | None = None) -> dict[str, Any]:
+    text = sample_path(BY_OPERATION[operation_id], EVENTS_DIR).read_text(encoding="utf-8")
+    if qualification_pseudonym_id is not None:
+        text = text.replace(PLACEHOLDER_ID, qualification_pseudonym_id)
+    event: dict[str, Any] = json.loads(text)
+    return event
+
+
+def _invoke(sandbox: RunningSandbox, route: Route, event: dict[str, Any]) -> dict[str, Any]:
+    return sandbox.sandbox.invoke(route.function, event)
+
+
+def _fresh_registrant(sandbox: RunningSandbox) -> str:
+    event = _load("register")
+    body = json.loads(event["body"])
+    event["body"] = json.dumps({**body, "my_number": random_my_number(set())}, ensure_ascii=False)
+    result = _invoke(sandbox, BY_OPERATION["register"], event)
+    assert result["statusCode"] == 201, result["body"]
+    qid: str = json.loads(result["body"])["qualification_pseudonym_id"]
+    return qid
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.operation_id)
+def test_sample_replays_through_its_handler(sandbox: RunningSandbox, route: Route) -> None:
+    if route.operation_id == "register":
+        event = _load("register")
+    else:
+        qid = _fresh_registrant(sandbox)
+        if route.operation_id == "relicense":  # re-licensing follows a revocation
+            revoke = _load("dispose", qid)
+            revoke["body"] = json.dumps({"kind": "revocation", "reason": "免許取消処分"}, ensure_ascii=False)
+            assert _invoke(sandbox, BY_OPERATION["dispose"], revoke)["statusCode"] == 200
+        event = _load(route.operation_id, qid)
+    result = _invoke(sandbox, route, event)
+    assert result["statusCode"] < 500, result["body"]
+    assert result["statusCode"] == (201 if route.operation_id == "register" else 200), result["body"]
