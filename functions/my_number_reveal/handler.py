@@ -23,7 +23,9 @@ def reveal_my_number(qualification_pseudonym_id: str, request: RevealRequest) ->
 
 
 for _route in routes_of(Function.MY_NUMBER_REVEAL):
-    router.route(powertools_path(_route.path), _route.method, operation_id=_route.operation_id)(globals()[_route.operation_id])
+    router.route(powertools_path(_route.path), _route.method, operation_id=_route.operation_id)(
+        globals()[_route.operation_id]
+    )
 
 app = make_resolver(router)
 

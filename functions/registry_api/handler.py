@@ -36,7 +36,7 @@ def _changed(registrant: Registrant, status: HTTPStatus = HTTPStatus.OK) -> Resp
     return Response(
         status_code=int(status),
         content_type="application/json",
-        body=registrant_view(registrant).model_dump(mode="json"),
+        body=registrant_view(registrant),
         headers=etag(registrant.version),
     )
 
@@ -71,11 +71,15 @@ def get_history(qualification_pseudonym_id: str) -> HistoryView:
     return HistoryView(qualification_pseudonym_id=qualification_pseudonym_id, events=events)
 
 
-def rewrite_certificate(qualification_pseudonym_id: str, command: CertificateRewriteRequest) -> Response[RegistrantView]:
+def rewrite_certificate(
+    qualification_pseudonym_id: str, command: CertificateRewriteRequest
+) -> Response[RegistrantView]:
     return _change(qualification_pseudonym_id, Operation.REWRITE_CERTIFICATE, command)
 
 
-def reissue_certificate(qualification_pseudonym_id: str, command: CertificateReissueRequest) -> Response[RegistrantView]:
+def reissue_certificate(
+    qualification_pseudonym_id: str, command: CertificateReissueRequest
+) -> Response[RegistrantView]:
     return _change(qualification_pseudonym_id, Operation.REISSUE_CERTIFICATE, command)
 
 
@@ -93,7 +97,9 @@ def relicense(qualification_pseudonym_id: str, command: RelicensureRequest) -> R
 
 # Bind each route of the route table to the function of its operation id: the table is the truth.
 for _route in routes_of(Function.REGISTRY_API):
-    router.route(powertools_path(_route.path), _route.method, operation_id=_route.operation_id)(globals()[_route.operation_id])
+    router.route(powertools_path(_route.path), _route.method, operation_id=_route.operation_id)(
+        globals()[_route.operation_id]
+    )
 
 app = make_resolver(router)
 

@@ -52,7 +52,9 @@ def _body(route: Route) -> Any:
 def _denials(api: Api) -> int:
     client = boto3.client("dynamodb", region_name=REGION)
     items = client.scan(TableName=api.resources.table_names["AuditTable"])["Items"]
-    return sum('"outcome":"denied"' in i["record"]["S"] or '"outcome":"unauthenticated"' in i["record"]["S"] for i in items)
+    return sum(
+        '"outcome":"denied"' in i["record"]["S"] or '"outcome":"unauthenticated"' in i["record"]["S"] for i in items
+    )
 
 
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])

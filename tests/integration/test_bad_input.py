@@ -32,7 +32,12 @@ CASES: list[tuple[str, Any, int, str]] = [
     ("both origins", registration(origin={"honseki_prefecture": "13", "nationality": "KR"}), 422, "body.origin"),
     ("no origin", registration(origin={}), 422, "body.origin"),
     ("unknown country", registration(origin={"nationality": "XX"}), 422, "body.origin.nationality"),
-    ("municipality check digit", registration(address={"municipality_code": "131017", "line": "丸の内一丁目"}), 422, "body.address.municipality_code"),
+    (
+        "municipality check digit",
+        registration(address={"municipality_code": "131017", "line": "丸の内一丁目"}),
+        422,
+        "body.address.municipality_code",
+    ),
     ("unknown sex", registration(sex="other"), 422, "body.sex"),
     ("unknown qualification", registration(qualification="judo_therapy"), 422, "body.qualification"),
     ("control character", registration(minister_name="大臣\x00"), 422, "body.minister_name"),
@@ -89,10 +94,10 @@ def test_search_refuses_personal_data_in_bad_shapes(api: Api) -> None:
 
 
 def test_unknown_route_is_a_404_problem(api: Api) -> None:
-    from infra.sandbox.events import FakeLambdaContext, api_event, claims
+    from ahaki.http.routes import Function, Role, Route
     from functions.registry_api import handler
-    from ahaki.http.routes import Function, Route, Role
+    from infra.sandbox.events import FakeLambdaContext, api_event, claims
 
     ghost = Route("DELETE", "/admin/registrants", Function.REGISTRY_API, frozenset({Role.REGISTRAR}), "ghost")
-    result = handler.lambda_handler(api_event(ghost, claims=claims("s", ["registrar"])), FakeLambdaContext())
+    result = handler.lambda_handler(api_event(ghost, claims=claims("s", ["registrar"])), FakeLambdaContext())  # type: ignore[arg-type]
     assert result["statusCode"] in (403, 404)

@@ -44,7 +44,12 @@ def test_every_operation_changes_state_appends_history_and_audit(api: Api) -> No
         ("reissue_certificate", {"reason": "lost"}, "registered"),
         (
             "dispose",
-            {"kind": "practice_suspension", "period_from": "2026-01-01", "period_to": "2099-12-31", "reason": "業務停止処分"},
+            {
+                "kind": "practice_suspension",
+                "period_from": "2026-01-01",
+                "period_to": "2099-12-31",
+                "reason": "業務停止処分",
+            },
             "suspended",
         ),
         ("dispose", {"kind": "revocation", "reason": "免許取消処分"}, "revoked"),
@@ -154,7 +159,10 @@ def test_search_three_ways_with_pages_by_status(api: Api) -> None:
 def test_tenants_never_see_each_other(api: Api) -> None:
     qid = api.register()["qualification_pseudonym_id"]
     assert api.call("get_registrant", qid, tenant="mhlw").status == 404
-    assert api.call("correct", qid, {"sex": "male", "reason": "x"}, tenant="mhlw", headers={"If-Match": '"1"'}).status == 404
+    assert (
+        api.call("correct", qid, {"sex": "male", "reason": "x"}, tenant="mhlw", headers={"If-Match": '"1"'}).status
+        == 404
+    )
     assert api.call("reveal_my_number", qid, {"purpose": "確認"}, tenant="mhlw").status == 404
     assert api.call("search_registrants", body={"status": "registered"}, tenant="mhlw").body["items"] == []
     assert api.call("get_registrant", "no-such-id").status == 404

@@ -57,7 +57,11 @@ def test_no_audit_record_no_data(api: Api, monkeypatch: pytest.MonkeyPatch) -> N
     qid = api.register()["qualification_pseudonym_id"]
     opened: list[str] = []
     real_reveal = ports().vault.reveal
-    monkeypatch.setattr(ports().vault, "reveal", lambda *a: opened.append("x") or real_reveal(*a))
+    def spy(*args: str) -> str | None:
+        opened.append("vault opened")
+        return real_reveal(*args)
+
+    monkeypatch.setattr(ports().vault, "reveal", spy)
 
     def refuse(record: object) -> None:
         raise ChainContention("audit unavailable")

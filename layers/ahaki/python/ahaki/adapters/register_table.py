@@ -109,13 +109,17 @@ class DynamoRegisterReader:
     def by_registration_number(
         self, tenant_id: str, qualification: Qualification, registration_number: int
     ) -> Registrant | None:
-        found = self._query_index("by_registration_number", "gsi_rn", rn_key(tenant_id, qualification, registration_number), 1)
+        found = self._query_index(
+            "by_registration_number", "gsi_rn", rn_key(tenant_id, qualification, registration_number), 1
+        )
         return _registrant(found["Items"][0]) if found["Items"] else None
 
     def by_kana_birth(
         self, tenant_id: str, qualification: Qualification, name_kana: NameKana, birth_date: date, limit: int
     ) -> list[Registrant]:
-        found = self._query_index("by_kana_birth", "gsi_kana", kana_key(tenant_id, qualification, name_kana, birth_date), limit)
+        found = self._query_index(
+            "by_kana_birth", "gsi_kana", kana_key(tenant_id, qualification, name_kana, birth_date), limit
+        )
         return [_registrant(i) for i in found["Items"]]
 
     def by_status(

@@ -9,6 +9,7 @@ tenant isolation later needs no migration.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -106,12 +107,12 @@ def attribute_type(spec: TableSpec, name: str) -> str:
     return "N" if name in spec.numeric else "S"
 
 
-def create_table_kwargs(spec: TableSpec, table_name: str) -> dict[str, object]:
+def create_table_kwargs(spec: TableSpec, table_name: str) -> dict[str, Any]:
     """boto3 ``create_table`` arguments for a spec: how tests and the sandbox build the tables."""
     names = [spec.partition_key, *([spec.sort_key] if spec.sort_key else [])]
     for index in spec.indexes:
         names += [index.partition_key, *([index.sort_key] if index.sort_key else [])]
-    kwargs: dict[str, object] = {
+    kwargs: dict[str, Any] = {
         "TableName": table_name,
         "BillingMode": "PAY_PER_REQUEST",
         "KeySchema": _key_schema(spec.partition_key, spec.sort_key),

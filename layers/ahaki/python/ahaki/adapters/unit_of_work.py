@@ -58,7 +58,13 @@ class DynamoUnitOfWork:
             lambda _: SequenceContention(),
         )
         self._add(
-            {"Put": {"TableName": self._register, "Item": rt.snapshot_item(r), "ConditionExpression": "attribute_not_exists(pk)"}},
+            {
+                "Put": {
+                    "TableName": self._register,
+                    "Item": rt.snapshot_item(r),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
             lambda _: SequenceContention(),
         )
         self._put_event(event)
@@ -151,7 +157,7 @@ class DynamoUnitOfWork:
             reasons = error.response.get("CancellationReasons") or []
             for (_, failure), reason in zip(self._items, reasons, strict=False):
                 if reason.get("Code") == "ConditionalCheckFailed":
-                    raise failure(reason) from None
+                    raise failure(dict(reason)) from None
             raise ChainContention("transaction conflict") from None  # TransactionConflict: retry
 
     def _add(self, item: dict[str, Any], failure: Failure) -> None:
@@ -159,6 +165,12 @@ class DynamoUnitOfWork:
 
     def _put_event(self, event: HistoryEvent) -> None:
         self._add(
-            {"Put": {"TableName": self._register, "Item": rt.event_item(event), "ConditionExpression": "attribute_not_exists(pk)"}},
+            {
+                "Put": {
+                    "TableName": self._register,
+                    "Item": rt.event_item(event),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
             lambda _: _version_conflict({}),
         )

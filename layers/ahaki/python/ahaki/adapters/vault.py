@@ -37,7 +37,9 @@ class KmsVault:
         self._blind_index_key_id = blind_index_key_id
 
     def blind_index(self, my_number: str) -> str:
-        mac = self._kms.generate_mac(KeyId=self._blind_index_key_id, Message=my_number.encode(), MacAlgorithm="HMAC_SHA_256")
+        mac = self._kms.generate_mac(
+            KeyId=self._blind_index_key_id, Message=my_number.encode(), MacAlgorithm="HMAC_SHA_256"
+        )
         return bytes(mac["Mac"]).hex()
 
     def seal(

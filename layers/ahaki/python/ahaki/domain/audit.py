@@ -77,7 +77,11 @@ def verify_chain(records: list[AuditRecord]) -> int | None:
     prev, expected = GENESIS, 1
     for record in sorted(records, key=lambda r: r.seq):
         entry = AuditEntry.model_validate(record.model_dump(include=set(AuditEntry.model_fields)))
-        if record.seq != expected or record.prev_hash != prev or digest(entry, record.chain, record.seq, prev) != record.hash:
+        if (
+            record.seq != expected
+            or record.prev_hash != prev
+            or digest(entry, record.chain, record.seq, prev) != record.hash
+        ):
             return record.seq
         prev, expected = record.hash, expected + 1
     return None

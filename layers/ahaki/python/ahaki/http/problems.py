@@ -58,9 +58,7 @@ def from_validation(errors: Sequence[Any]) -> Response[Any]:
     if any(e.get("type") == "json_invalid" for e in errors):
         return problem(HTTPStatus.BAD_REQUEST, "malformed-json", "The request body is not valid JSON.", errors=fields)
     names = ", ".join(sorted({f["field"] for f in fields}))
-    return problem(
-        HTTPStatus.UNPROCESSABLE_ENTITY, "validation", f"Invalid value in: {names}.", errors=fields
-    )
+    return problem(HTTPStatus.UNPROCESSABLE_ENTITY, "validation", f"Invalid value in: {names}.", errors=fields)
 
 
 def _field(loc: Sequence[Any]) -> str:

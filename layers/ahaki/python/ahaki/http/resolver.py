@@ -43,7 +43,12 @@ def authorize(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> R
         return problems.problem(HTTPStatus.UNAUTHORIZED, "unauthenticated", "Sign in first.")
     role = granted_role(principal, route) if route else None
     if principal.tenant_id is None or route is None or role is None:
-        refused = Caller(principal.actor_id, ",".join(sorted(principal.groups)) or "-", principal.tenant_id or UNKNOWN_TENANT, request_id)
+        refused = Caller(
+            principal.actor_id,
+            ",".join(sorted(principal.groups)) or "-",
+            principal.tenant_id or UNKNOWN_TENANT,
+            request_id,
+        )
         record_refusal(ports(), refused, action, Outcome.DENIED, subject)
         logger.info("request denied", extra={"operation": action, "outcome": "denied"})
         return problems.problem(HTTPStatus.FORBIDDEN, "forbidden", "Your role may not do this.")
@@ -100,5 +105,5 @@ def if_match(app: APIGatewayRestResolver | Router) -> int | None:
         return None
     value = raw.strip().removeprefix("W/").strip('"')
     if not value.isdigit():
-        raise DomainError("If-Match must carry the ETag of the registrant, e.g. \"3\".", field="If-Match")
+        raise DomainError('If-Match must carry the ETag of the registrant, e.g. "3".', field="If-Match")
     return int(value)

@@ -79,7 +79,11 @@ def audit_alone(ports: Ports, chain: str, entry: AuditEntry) -> None:
 
 
 def record_refusal(ports: Ports, caller: Caller, action: str, outcome: Outcome, subject: str | None) -> None:
-    audit_alone(ports, shard_chain(caller.tenant_id, ports.audit_shards), _entry(ports, caller, action, outcome, subject=subject))
+    audit_alone(
+        ports,
+        shard_chain(caller.tenant_id, ports.audit_shards),
+        _entry(ports, caller, action, outcome, subject=subject),
+    )
 
 
 def register(ports: Ports, caller: Caller, command: Registration) -> Registrant:
@@ -163,7 +167,9 @@ def change(
         record_refusal(ports, caller, operation.value, Outcome.NOT_FOUND, None)
         raise
     except DomainError:
-        audit_alone(ports, chain, _entry(ports, caller, operation.value, Outcome.REJECTED, subject=qualification_pseudonym_id))
+        audit_alone(
+            ports, chain, _entry(ports, caller, operation.value, Outcome.REJECTED, subject=qualification_pseudonym_id)
+        )
         raise
 
 
@@ -189,12 +195,16 @@ def search(ports: Ports, caller: Caller, query: SearchQuery) -> Page:
         found = reader.by_registration_number(tenant, query.qualification, query.registration_number)
         page = Page([found] if found else [], None)
     elif query.name_kana is not None and query.birth_date is not None:
-        page = Page(reader.by_kana_birth(tenant, query.qualification, query.name_kana, query.birth_date, query.limit), None)
+        page = Page(
+            reader.by_kana_birth(tenant, query.qualification, query.name_kana, query.birth_date, query.limit), None
+        )
     else:
         assert query.status is not None  # the query model guarantees one way to look
         page = reader.by_status(tenant, query.qualification, query.status, query.limit, query.cursor)
     ids = tuple(r.qualification_pseudonym_id for r in page.items)
-    entry = _entry(ports, caller, "search_registrants", Outcome.ALLOWED, subjects=ids, detail={"by": _search_kind(query)})
+    entry = _entry(
+        ports, caller, "search_registrants", Outcome.ALLOWED, subjects=ids, detail={"by": _search_kind(query)}
+    )
     audit_alone(ports, shard_chain(tenant, ports.audit_shards), entry)
     return page
 
@@ -206,7 +216,12 @@ def reveal_my_number(ports: Ports, caller: Caller, qualification_pseudonym_id: s
         record_refusal(ports, caller, "reveal_my_number", Outcome.NOT_FOUND, None)
         raise NotFound("no such registrant")
     entry = _entry(
-        ports, caller, "reveal_my_number", Outcome.ALLOWED, subject=qualification_pseudonym_id, detail={"purpose": purpose}
+        ports,
+        caller,
+        "reveal_my_number",
+        Outcome.ALLOWED,
+        subject=qualification_pseudonym_id,
+        detail={"purpose": purpose},
     )
     audit_alone(ports, registrant_chain(caller.tenant_id, qualification_pseudonym_id), entry)
     my_number = ports.vault.reveal(caller.tenant_id, qualification_pseudonym_id)
