@@ -3,7 +3,8 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export PYTHONDONTWRITEBYTECODE := 1
-UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+# A pinned uv of our own, so no machine depends on what someone installed by hand.
+UV := .tools/bin/uv
 PY := .venv/bin/python
 SANDBOX_PORT ?= 3000
 
