@@ -6,13 +6,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+_REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [
-    str(Path(__file__).resolve().parent),  # register_stack
-    str(Path(__file__).resolve().parent.parent / "layers" / "ahaki" / "python"),  # ahaki (specs, routes)
+    str(_REPO_ROOT),  # infra.register_stack
+    str(_REPO_ROOT / "layers" / "ahaki" / "python"),  # ahaki: table/key specs, route table
 ]
 
-from register_stack.app_builder import build_app  # noqa: E402
-from register_stack.paths import MissingDependencyLayerError  # noqa: E402
+from infra.register_stack.app_builder import build_app  # noqa: E402
+from infra.register_stack.paths import MissingDependencyLayerError  # noqa: E402
 
 
 def main() -> int:

@@ -47,7 +47,7 @@ def _normalise(name: str) -> str:
 def exported_requirements(repo_root: Path = REPO_ROOT) -> str:
     """``uv export`` of the locked runtime requirements, with its ``# via`` annotations."""
     result = subprocess.run(
-        ["uv", "export", "--frozen", "--no-dev", "--no-hashes", "--no-emit-project", "--no-header"],
+        ["uv", "export", "--frozen", "--no-dev", "--no-hashes", "--no-emit-project", "--no-header"],  # noqa: S607
         cwd=repo_root,
         check=True,
         capture_output=True,
@@ -155,7 +155,7 @@ def build(installer: str = "uv", target: Path = TARGET_DIR) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         req_file = Path(tmp) / "requirements.txt"
         req_file.write_text("\n".join(requirements) + "\n", encoding="utf-8")
-        subprocess.run(install_command(installer, req_file, target), cwd=REPO_ROOT, check=True)
+        subprocess.run(install_command(installer, req_file, target), cwd=REPO_ROOT, check=True)  # noqa: S603
     _prune(target)
     return requirements
 

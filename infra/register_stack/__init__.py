@@ -5,7 +5,7 @@ tables and keys from ``ahaki.adapters.schema``, API routes, roles and functions 
 ``ahaki.http.routes``.
 """
 
-from register_stack.app_builder import build_app
-from register_stack.stack import RegisterStack
+from infra.register_stack.app_builder import build_app
+from infra.register_stack.stack import RegisterStack
 
 __all__ = ["RegisterStack", "build_app"]

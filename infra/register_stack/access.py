@@ -115,6 +115,4 @@ def access_of(function: Function) -> FunctionAccess:
     try:
         return ACCESS[function]
     except KeyError:
-        raise KeyError(
-            f"no grants declared for function {function.value!r}: add it to ACCESS in {__name__}"
-        ) from None
+        raise KeyError(f"no grants declared for function {function.value!r}: add it to ACCESS in {__name__}") from None

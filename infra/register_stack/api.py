@@ -11,11 +11,11 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from ahaki.http.routes import ROUTES, Function, Route
-from register_stack.auth import Auth
-from register_stack.functions import Functions
-from register_stack.keys import Keys
-from register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
-from register_stack.settings import Settings
+from infra.register_stack.auth import Auth
+from infra.register_stack.functions import Functions
+from infra.register_stack.keys import Keys
+from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
+from infra.register_stack.settings import Settings
 
 API_STAGE = "v1"
 _PATH_PARAMETER = re.compile(r"\{(\w+)\}")
@@ -159,4 +159,3 @@ class Api(Construct):
 
     def _integration(self, function: Function) -> apigw.Integration:
         return self._integrations[function]
-

@@ -8,10 +8,10 @@ from typing import Any
 
 from aws_cdk import App
 
-from register_stack.nag import add_nag_packs
-from register_stack.paths import CDK_JSON
-from register_stack.settings import Settings
-from register_stack.stack import RegisterStack
+from infra.register_stack.nag import add_nag_packs
+from infra.register_stack.paths import CDK_JSON
+from infra.register_stack.settings import Settings
+from infra.register_stack.stack import RegisterStack
 
 
 def cdk_json_context() -> dict[str, Any]:

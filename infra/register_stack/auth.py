@@ -7,7 +7,7 @@ from aws_cdk import aws_cognito as cognito
 from constructs import Construct
 
 from ahaki.http.routes import Role
-from register_stack.settings import Settings
+from infra.register_stack.settings import Settings
 
 _ROLE_DESCRIPTIONS = {
     Role.REGISTRAR: "Registers and changes records; may reveal a My Number (audited)",

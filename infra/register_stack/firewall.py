@@ -8,8 +8,8 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from register_stack.keys import Keys
-from register_stack.settings import Settings
+from infra.register_stack.keys import Keys
+from infra.register_stack.settings import Settings
 
 _MANAGED_RULE_GROUPS = (
     "AWSManagedRulesCommonRuleSet",
@@ -98,9 +98,7 @@ class Firewall(Construct):
             redacted_fields=[
                 wafv2.CfnLoggingConfiguration.FieldToMatchProperty(uri_path={}),
                 wafv2.CfnLoggingConfiguration.FieldToMatchProperty(query_string={}),
-                wafv2.CfnLoggingConfiguration.FieldToMatchProperty(
-                    single_header={"Name": "authorization"}
-                ),
+                wafv2.CfnLoggingConfiguration.FieldToMatchProperty(single_header={"Name": "authorization"}),
             ],
         )
         return log_group

@@ -13,7 +13,7 @@ from constructs import Construct
 
 from ahaki.adapters.schema import AUDIT_TABLE, KEYS, TABLES
 from ahaki.http.routes import Function
-from register_stack.access import (
+from infra.register_stack.access import (
     AUDIT_DENIED,
     TABLE_KEY_READ,
     TABLE_KEY_WRITE,
@@ -21,11 +21,11 @@ from register_stack.access import (
     TableAccess,
     access_of,
 )
-from register_stack.keys import Keys
-from register_stack.nag import NIST, acknowledge
-from register_stack.paths import DOMAIN_LAYER_DIR, FUNCTIONS_DIR, require_dependency_layer
-from register_stack.settings import Settings
-from register_stack.tables import Tables
+from infra.register_stack.keys import Keys
+from infra.register_stack.nag import NIST, acknowledge
+from infra.register_stack.paths import DOMAIN_LAYER_DIR, FUNCTIONS_DIR, require_dependency_layer
+from infra.register_stack.settings import Settings
+from infra.register_stack.tables import Tables
 
 RUNTIME = lambda_.Runtime.PYTHON_3_14  # keep in step with PYTHON_VERSION in infra/build_layer.py
 ARCHITECTURE = lambda_.Architecture.ARM_64

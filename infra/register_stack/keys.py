@@ -8,7 +8,7 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from ahaki.adapters.schema import KEYS, KeySpec
-from register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
+from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
 
 LOGS_KEY_ID = "LogsKey"
 
@@ -87,7 +87,10 @@ class Keys(Construct):
                 conditions={
                     "ArnLike": {
                         "kms:EncryptionContext:aws:logs:arn": stack.format_arn(
-                            service="logs", resource="log-group", resource_name="*", arn_format=ArnFormat.COLON_RESOURCE_NAME
+                            service="logs",
+                            resource="log-group",
+                            resource_name="*",
+                            arn_format=ArnFormat.COLON_RESOURCE_NAME,
                         )
                     }
                 },
@@ -105,4 +108,3 @@ class Keys(Construct):
         cfn = key.node.default_child
         assert isinstance(cfn, kms.CfnKey)
         cfn.override_logical_id(logical_id)
-

@@ -14,8 +14,8 @@ CDK_JSON = REPO_ROOT / "cdk.json"
 
 
 def ensure_import_paths() -> None:
-    """Make ``ahaki`` (the domain layer) and ``register_stack`` importable."""
-    for path in (DOMAIN_LAYER_DIR / "python", INFRA_DIR):
+    """Make ``ahaki`` (the domain layer) and ``infra.register_stack`` importable."""
+    for path in (DOMAIN_LAYER_DIR / "python", REPO_ROOT):
         if str(path) not in sys.path:
             sys.path.insert(0, str(path))
 

@@ -34,9 +34,7 @@ class Settings:
     log_retention_name: str = "THIRTEEN_MONTHS"  # the annual security review sees a whole year
     api_throttle_rate: int = 50  # requests per second, whole stage
     api_throttle_burst: int = 100
-    reserved_concurrency: Mapping[Function, int] = field(
-        default_factory=lambda: dict(DEFAULT_RESERVED_CONCURRENCY)
-    )
+    reserved_concurrency: Mapping[Function, int] = field(default_factory=lambda: dict(DEFAULT_RESERVED_CONCURRENCY))
     manage_api_gateway_account: bool = True  # the account-wide API Gateway CloudWatch role
     staff_callback_urls: tuple[str, ...] = ()  # OAuth code flow (hosted UI) only when set
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from aws_cdk import CfnOutput, Stack, Tags
 from constructs import Construct
 
-from register_stack.api import Api
-from register_stack.auth import Auth
-from register_stack.firewall import Firewall
-from register_stack.functions import Functions
-from register_stack.keys import Keys
-from register_stack.settings import Settings
-from register_stack.tables import Tables
+from infra.register_stack.api import Api
+from infra.register_stack.auth import Auth
+from infra.register_stack.firewall import Firewall
+from infra.register_stack.functions import Functions
+from infra.register_stack.keys import Keys
+from infra.register_stack.settings import Settings
+from infra.register_stack.tables import Tables
 
 
 class RegisterStack(Stack):

@@ -7,8 +7,8 @@ from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
 
 from ahaki.adapters.schema import TABLES, Index, TableSpec, attribute_type
-from register_stack.keys import Keys
-from register_stack.nag import NIST, acknowledge
+from infra.register_stack.keys import Keys
+from infra.register_stack.nag import NIST, acknowledge
 
 _PROJECTIONS = {
     "ALL": dynamodb.ProjectionType.ALL,

@@ -1,0 +1,49 @@
+"""Lambda runtime, architecture, layers, environment and logs."""
+
+from __future__ import annotations
+
+import pytest
+
+from ahaki.adapters.schema import KEYS, TABLES
+from ahaki.http.routes import Function
+from tests.infra.template_tools import Synthesized, ref_id
+
+pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]
+
+
+def test_one_function_per_route_table_function(synthesized: Synthesized) -> None:
+    functions = synthesized.of_type("AWS::Lambda::Function").values()
+    names = sorted(f["Properties"]["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"] for f in functions)
+    assert names == sorted(f.value for f in Function)
+
+
+def test_functions_run_python_3_14_on_arm64_with_both_layers(synthesized: Synthesized) -> None:
+    layers = set(synthesized.of_type("AWS::Lambda::LayerVersion"))
+    assert len(layers) == 2
+    for fn in synthesized.of_type("AWS::Lambda::Function").values():
+        props = fn["Properties"]
+        assert props["Runtime"] == "python3.14"
+        assert props["Architectures"] == ["arm64"]
+        assert props["Handler"] == "handler.lambda_handler"
+        assert {ref_id(layer) for layer in props["Layers"]} == layers
+        assert props["ReservedConcurrentExecutions"] > 0
+
+
+def test_environment_names_the_tables_and_keys(synthesized: Synthesized) -> None:
+    for fn in synthesized.of_type("AWS::Lambda::Function").values():
+        env = fn["Properties"]["Environment"]["Variables"]
+        for spec in TABLES:
+            assert env[spec.env_var] == {"Ref": spec.logical_id}
+        for key in KEYS:
+            if key.env_var:
+                assert env[key.env_var] == {"Fn::GetAtt": [key.logical_id, "Arn"]}
+        assert env["POWERTOOLS_LOG_LEVEL"] == "INFO"
+        assert env["AUDIT_SHARDS"] == "16"
+
+
+def test_every_log_group_is_encrypted_and_expires(synthesized: Synthesized) -> None:
+    log_groups = synthesized.of_type("AWS::Logs::LogGroup")
+    assert log_groups
+    for logical_id, group in log_groups.items():
+        assert ref_id(group["Properties"]["KmsKeyId"]) == "LogsKey", logical_id
+        assert group["Properties"]["RetentionInDays"] > 0, logical_id

@@ -1,0 +1,197 @@
+"""Least privilege, read from the synthesized IAM policies (moto does not enforce IAM).
+
+The expected grants are restated here on purpose, independently of
+infra/register_stack/access.py: a change to a function's permissions must change both.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import pytest
+
+from ahaki.adapters.schema import AUDIT_TABLE, REGISTER_TABLE, VAULT_KEY, VAULT_TABLE
+from ahaki.http.routes import Function
+from tests.infra.template_tools import Synthesized, as_list, ref_id
+
+pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]
+
+Grant = tuple[str, str, str]  # (effect, action, resource)
+
+REG, VAULT, AUDIT = REGISTER_TABLE.logical_id, VAULT_TABLE.logical_id, AUDIT_TABLE.logical_id
+REG_INDEXES = [f"{REG}/index/{i.name}" for i in REGISTER_TABLE.indexes]
+AUDIT_INDEXES = [f"{AUDIT}/index/{i.name}" for i in AUDIT_TABLE.indexes]
+TABLE_KEY_WRITE = ("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey")
+TABLE_KEY_READ = ("kms:Decrypt", "kms:DescribeKey")
+AUDIT_FORBIDDEN = (
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:PartiQLUpdate",
+    "dynamodb:PartiQLDelete",
+)
+
+
+def _allow(actions: tuple[str, ...] | list[str], resources: list[str]) -> set[Grant]:
+    return {("Allow", a, r) for a in actions for r in resources}
+
+
+EXPECTED: dict[Function, set[Grant]] = {
+    Function.REGISTRY_API: (
+        _allow(
+            (
+                "dynamodb:GetItem",
+                "dynamodb:Query",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:ConditionCheckItem",
+            ),
+            [REG],
+        )
+        | _allow(("dynamodb:Query",), REG_INDEXES)
+        | _allow(
+            ("dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:ConditionCheckItem"),
+            [VAULT],
+        )
+        | _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [AUDIT])
+        | _allow(("dynamodb:Query",), AUDIT_INDEXES)
+        | _allow(TABLE_KEY_WRITE, ["RegisterKey", "VaultTableKey", "AuditKey"])
+        | _allow(("kms:Encrypt",), ["VaultKey"])
+        | _allow(("kms:GenerateMac",), ["BlindIndexKey"])
+    ),
+    Function.MY_NUMBER_REVEAL: (
+        _allow(("dynamodb:GetItem",), [REG, VAULT])
+        | _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [AUDIT])
+        | _allow(("dynamodb:Query",), AUDIT_INDEXES)
+        | _allow(TABLE_KEY_READ, ["RegisterKey", "VaultTableKey"])
+        | _allow(TABLE_KEY_WRITE, ["AuditKey"])
+        | _allow(("kms:Decrypt",), ["VaultKey"])
+    ),
+}
+
+
+def _statements_by_role(synthesized: Synthesized) -> dict[str, list[dict[str, Any]]]:
+    """Every statement that applies to each role: inline, AWS::IAM::Policy and managed policies."""
+    by_role: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for role_id, role in synthesized.of_type("AWS::IAM::Role").items():
+        by_role[role_id]
+        for policy in role["Properties"].get("Policies", []):
+            by_role[role_id] += as_list(policy["PolicyDocument"]["Statement"])
+    for policy_type in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+        for policy in synthesized.of_type(policy_type).values():
+            props = policy["Properties"]
+            for role in props.get("Roles", []):
+                by_role[ref_id(role)] += as_list(props["PolicyDocument"]["Statement"])
+    return by_role
+
+
+def _grants(statements: list[dict[str, Any]]) -> set[Grant]:
+    return {
+        (s["Effect"], action, ref_id(resource))
+        for s in statements
+        for action in as_list(s["Action"])
+        for resource in as_list(s["Resource"])
+    }
+
+
+def _role_of(synthesized: Synthesized) -> dict[Function, str]:
+    roles = {}
+    for fn in synthesized.of_type("AWS::Lambda::Function").values():
+        name = fn["Properties"]["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"]
+        roles[Function(name)] = ref_id(fn["Properties"]["Role"])
+    assert set(roles) == set(Function)
+    return roles
+
+
+def _log_group_of(synthesized: Synthesized, function: Function) -> str:
+    for fn in synthesized.of_type("AWS::Lambda::Function").values():
+        if fn["Properties"]["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"] == function.value:
+            return ref_id(fn["Properties"]["LoggingConfig"]["LogGroup"])
+    raise AssertionError(function)
+
+
+@pytest.mark.parametrize("function", list(Function), ids=str)
+def test_function_role_allows_exactly_the_intended_actions(synthesized: Synthesized, function: Function) -> None:
+    role = _role_of(synthesized)[function]
+    allowed = {g for g in _grants(_statements_by_role(synthesized)[role]) if g[0] == "Allow"}
+    logs = _allow(("logs:CreateLogStream", "logs:PutLogEvents"), [_log_group_of(synthesized, function)])
+    assert allowed == EXPECTED[function] | logs
+
+
+def test_no_wildcards_in_function_policies(synthesized: Synthesized) -> None:
+    statements = _statements_by_role(synthesized)
+    for function, role in _role_of(synthesized).items():
+        for _effect, action, resource in _grants(statements[role]):
+            assert "*" not in action, (function, action)
+            assert "*" not in resource, (function, resource)
+
+
+def test_table_keys_are_usable_only_through_dynamodb(synthesized: Synthesized) -> None:
+    statements = _statements_by_role(synthesized)
+    for role in _role_of(synthesized).values():
+        for s in statements[role]:
+            if ref_id(s["Resource"]) in {"RegisterKey", "VaultTableKey", "AuditKey"}:
+                assert s["Condition"]["StringEquals"]["kms:ViaService"].startswith("dynamodb."), s
+
+
+def test_vault_key_use_requires_an_encryption_context(synthesized: Synthesized) -> None:
+    statements = _statements_by_role(synthesized)
+    for role in _role_of(synthesized).values():
+        for s in statements[role]:
+            if ref_id(s["Resource"]) == VAULT_KEY.logical_id:
+                assert s["Condition"] == {"Null": {"kms:EncryptionContextKeys": "false"}}
+
+
+def _touches_audit(resource: str) -> bool:
+    return resource in {"*", AUDIT} or resource.startswith(f"{AUDIT}/")
+
+
+def _covers(pattern: str, action: str) -> bool:
+    if pattern == "*" or pattern == action:
+        return True
+    return pattern.endswith("*") and action.startswith(pattern[:-1])
+
+
+def test_no_role_may_change_or_delete_audit_records(synthesized: Synthesized) -> None:
+    for role, statements in _statements_by_role(synthesized).items():
+        for effect, action, resource in _grants(statements):
+            if effect == "Allow" and _touches_audit(resource):
+                assert not any(_covers(action, forbidden) for forbidden in AUDIT_FORBIDDEN), (role, action)
+
+
+def test_every_function_role_explicitly_denies_audit_changes(synthesized: Synthesized) -> None:
+    statements = _statements_by_role(synthesized)
+    for function, role in _role_of(synthesized).items():
+        denied = {(a, r) for e, a, r in _grants(statements[role]) if e == "Deny"}
+        assert {(a, AUDIT) for a in AUDIT_FORBIDDEN} <= denied, function
+
+
+def _users_of(synthesized: Synthesized, key_id: str) -> dict[str, set[str]]:
+    users: dict[str, set[str]] = defaultdict(set)
+    for role, statements in _statements_by_role(synthesized).items():
+        for effect, action, resource in _grants(statements):
+            if effect == "Allow" and resource in {key_id, "*"} and action.startswith(("kms:", "*")):
+                users[role].add(action)
+    return users
+
+
+def test_only_the_two_functions_may_use_the_vault_and_blind_index_keys(synthesized: Synthesized) -> None:
+    roles = _role_of(synthesized)
+    allowed_roles = {roles[Function.REGISTRY_API], roles[Function.MY_NUMBER_REVEAL]}
+    assert set(_users_of(synthesized, "VaultKey")) <= allowed_roles
+    assert set(_users_of(synthesized, "BlindIndexKey")) <= {roles[Function.REGISTRY_API]}
+
+
+def test_only_my_number_reveal_may_decrypt_with_the_vault_key(synthesized: Synthesized) -> None:
+    users = _users_of(synthesized, "VaultKey")
+    decrypters = {role for role, actions in users.items() if any(_covers(a, "kms:Decrypt") for a in actions)}
+    assert decrypters == {_role_of(synthesized)[Function.MY_NUMBER_REVEAL]}
+    assert users[_role_of(synthesized)[Function.REGISTRY_API]] == {"kms:Encrypt"}
+
+
+def test_function_roles_have_no_inline_or_aws_managed_policies(synthesized: Synthesized) -> None:
+    roles = synthesized.of_type("AWS::IAM::Role")
+    for role in _role_of(synthesized).values():
+        assert "Policies" not in roles[role]["Properties"]
+        assert "ManagedPolicyArns" not in roles[role]["Properties"]
