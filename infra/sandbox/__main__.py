@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
 from pathlib import Path
 from types import FrameType
+
+# As the stack sets it for the functions; Powertools reads it when the handlers are imported.
+os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "ahaki-register")
 
 from infra.sandbox.server import running_sandbox
 
@@ -27,6 +31,16 @@ def _stop_on_sigterm(stop: threading.Event) -> None:
     signal.signal(signal.SIGTERM, handler)
 
 
+def _log_requests() -> None:
+    """One line per request on stderr; the functions keep their own (Powertools JSON on stdout)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s sandbox %(message)s"))
+    log = logging.getLogger("infra.sandbox")
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m infra.sandbox", description="Local sandbox of the staff API.")
     parser.add_argument("--port", type=int, default=3000, help="TCP port (0 picks a free one); default 3000")
@@ -34,8 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tokens", type=Path, default=TOKENS_FILE, help="where to write the bearer tokens")
     parser.add_argument("--no-seed", action="store_true", help="start with an empty register")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
-    logging.getLogger("infra.sandbox").setLevel(logging.INFO)  # one line per request; libraries stay quiet
+    _log_requests()
 
     stop = threading.Event()
     _stop_on_sigterm(stop)

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from ahaki.http.routes import ROUTES, Function, Role, Route
-
 from infra.sandbox.events import api_event, claims
 
 ROOT = Path(__file__).resolve().parents[2]

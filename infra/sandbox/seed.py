@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from ahaki.domain.values import today_jst
 from stdnum.jp import in_ as my_number_rule
 
+from ahaki.domain.values import today_jst
 from infra.sandbox.tokens import FOUNDATION, MHLW, OTHER_TENANT_REGISTRAR
 
 if TYPE_CHECKING:

@@ -28,7 +28,6 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from ahaki.adapters.wiring import ports
 from ahaki.http.problems import PROBLEM_JSON, TYPE_BASE
 from ahaki.http.routes import ROUTES, Function, find_route
-
 from infra.openapi import openapi_document
 from infra.sandbox.emulated_aws import emulated_aws
 from infra.sandbox.events import FakeLambdaContext, api_event
@@ -145,8 +144,9 @@ class _Server(ThreadingHTTPServer):
 class _RequestHandler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
-    server_version = "ahaki-sandbox"
-    sys_version = ""
+
+    def version_string(self) -> str:
+        return "ahaki-sandbox"
 
     def _serve(self) -> None:
         started = time.perf_counter()
@@ -212,7 +212,8 @@ def running_sandbox(host: str = "127.0.0.1", port: int = 0, *, seed: bool = True
     """
     require_loopback(host)
     document = openapi_document()
-    with emulated_aws():
+    # Own table names: a test session may already emulate AWS with the default ones (moto nests).
+    with emulated_aws(prefix="sandbox"):
         ports.cache_clear()  # the adapters are built per execution environment: this one is new
         try:
             sandbox = Sandbox(TokenTable.issue(), document)

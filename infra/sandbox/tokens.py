@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ahaki.http.routes import ALL_ROLES, Role
-
 from infra.sandbox.events import claims
 
 FOUNDATION = "foundation"

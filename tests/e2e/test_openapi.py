@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ahaki.http.routes import ROUTES
 
+from ahaki.http.routes import ROUTES
 from infra.openapi import SECURITY_SCHEME, main, openapi_document
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("sandbox")]

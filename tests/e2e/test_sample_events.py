@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ahaki.http.routes import ROUTES, Route
 
+from ahaki.http.routes import ROUTES, Route
 from infra.sandbox.sample_events import EVENTS_DIR, PLACEHOLDER_ID, drift, sample_path, write
 from infra.sandbox.seed import random_my_number
 from infra.sandbox.server import RunningSandbox
