@@ -3,16 +3,17 @@
 The layer holds the third-party runtime dependencies pinned in uv.lock (aws-lambda-powertools,
 pydantic + pydantic-core, python-stdnum, pycountry and their dependencies) as wheels for the
 Lambda runtime (CPython 3.14 on arm64, manylinux2014), not for this machine. boto3, botocore and
-s3transfer are left out: the Lambda Python runtime provides them.
+s3transfer are left out (the Lambda Python runtime provides them), and so is whatever only they
+need (python-dateutil, six, urllib3), read from the ``# via`` annotations of the export.
 
 Steps:
 1. ``uv export --frozen --no-dev --no-hashes --no-emit-project`` -> exact pins from uv.lock;
-2. drop the runtime-provided packages;
+2. drop the runtime-provided packages and their private dependencies;
 3. ``uv pip install --target layers/dependencies/python --python-platform aarch64-manylinux2014
    --python-version 3.14 --only-binary :all: --no-deps -r <requirements>`` (binary wheels only, so
    nothing is compiled for the wrong platform; ``--no-deps`` because the export is already the
    full resolved set). ``--installer pip`` uses ``pip install --platform manylinux2014_aarch64
-   --implementation cp ...`` instead, for machines without uv's pip.
+   --implementation cp ...`` instead (needs an interpreter with pip; uv's venv has none).
 
 Usage (from anywhere): ``.venv/bin/python infra/build_layer.py`` (``make layers``).
 """

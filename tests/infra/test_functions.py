@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pathlib
+
 import pytest
 
 from ahaki.adapters.schema import KEYS, TABLES
 from ahaki.http.routes import Function
+from infra.register_stack import paths
 from tests.infra.template_tools import Synthesized, ref_id
 
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]
@@ -47,3 +50,11 @@ def test_every_log_group_is_encrypted_and_expires(synthesized: Synthesized) -> N
     for logical_id, group in log_groups.items():
         assert ref_id(group["Properties"]["KmsKeyId"]) == "LogsKey", logical_id
         assert group["Properties"]["RetentionInDays"] > 0, logical_id
+
+
+def test_a_missing_dependency_layer_tells_to_run_make_layers(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path
+) -> None:
+    monkeypatch.setattr(paths, "DEPENDENCY_LAYER_DIR", tmp_path)
+    with pytest.raises(paths.MissingDependencyLayerError, match="make layers"):
+        paths.require_dependency_layer()

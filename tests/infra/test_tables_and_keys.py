@@ -32,7 +32,7 @@ def test_key_schema_and_indexes_equal_the_spec(synthesized: Synthesized, spec: T
     expected = create_table_kwargs(spec, "ignored")
     assert props["KeySchema"] == expected["KeySchema"]
     assert _sorted(props["AttributeDefinitions"], "AttributeName") == _sorted(
-        expected["AttributeDefinitions"],  # type: ignore[arg-type]
+        expected["AttributeDefinitions"],
         "AttributeName",
     )
     actual_indexes = [
@@ -40,7 +40,7 @@ def test_key_schema_and_indexes_equal_the_spec(synthesized: Synthesized, spec: T
         for i in props.get("GlobalSecondaryIndexes", [])
     ]
     assert _sorted(actual_indexes, "IndexName") == _sorted(
-        expected.get("GlobalSecondaryIndexes", []),  # type: ignore[arg-type]
+        expected.get("GlobalSecondaryIndexes", []),
         "IndexName",
     )
     assert "LocalSecondaryIndexes" not in props
