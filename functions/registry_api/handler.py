@@ -23,7 +23,6 @@ from ahaki.domain.commands import (
 )
 from ahaki.domain.history import Operation
 from ahaki.domain.registrant import Registrant
-from ahaki.http import problems
 from ahaki.http.resolver import caller, etag, if_match, logger, make_resolver
 from ahaki.http.routes import Function, powertools_path, routes_of
 from ahaki.http.views import HistoryView, RegistrantView, SearchResult, registrant_view, search_result
@@ -41,8 +40,11 @@ def _changed(registrant: Registrant, status: HTTPStatus = HTTPStatus.OK) -> Resp
     )
 
 
-def _change(qualification_pseudonym_id: str, operation: Operation, command: BaseModel) -> Response[RegistrantView]:
-    changed = registry.change(ports(), caller(router), qualification_pseudonym_id, operation, command, if_match(router))
+def _change(
+    qualification_pseudonym_id: str, operation: Operation, command: BaseModel, *, if_match_required: bool = False
+) -> Response[RegistrantView]:
+    expected = if_match(router, required=if_match_required)
+    changed = registry.change(ports(), caller(router), qualification_pseudonym_id, operation, command, expected)
     return _changed(changed)
 
 
@@ -58,12 +60,8 @@ def get_registrant(qualification_pseudonym_id: str) -> Response[RegistrantView]:
     return _changed(registry.get_registrant(ports(), caller(router), qualification_pseudonym_id))
 
 
-def correct(qualification_pseudonym_id: str, command: Correction) -> Response[Any]:
-    if if_match(router) is None:
-        return problems.problem(
-            HTTPStatus.PRECONDITION_REQUIRED, "if-match-required", "Send If-Match with the ETag you corrected from."
-        )
-    return _change(qualification_pseudonym_id, Operation.CORRECT, command)
+def correct(qualification_pseudonym_id: str, command: Correction) -> Response[RegistrantView]:
+    return _change(qualification_pseudonym_id, Operation.CORRECT, command, if_match_required=True)
 
 
 def get_history(qualification_pseudonym_id: str) -> HistoryView:

@@ -64,11 +64,6 @@ def test_viewer_may_not_register(api: Api) -> None:
     assert _is_problem(refused, 403)["type"].endswith("/forbidden")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ahaki.http.resolver: Powertools validates the body before the authorize middleware runs, "
-    "so a viewer sending an invalid body gets 422 (field details) instead of 403",
-)
 def test_role_is_checked_before_the_body_is_validated(api: Api) -> None:
     _is_problem(api.call("POST", REG, who="viewer", json={}), 403)
 

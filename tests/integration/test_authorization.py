@@ -83,3 +83,10 @@ def test_a_caller_without_tenant_or_with_unknown_group_is_refused(api: Api) -> N
     assert api.call("search_registrants", body=BODIES["search_registrants"], tenant=None).status == 403
     assert api.call("search_registrants", body=BODIES["search_registrants"], role="admin").status == 403
     assert api.call("search_registrants", body=BODIES["search_registrants"], tenant="../etc").status == 403
+
+
+def test_role_is_checked_before_the_body_is_validated(api: Api) -> None:
+    reply = api.call("register", body={"name_kana": {"family": "ﾔﾏﾀﾞ"}}, role=Role.VIEWER)
+    assert reply.status == 403
+    assert "errors" not in reply.body
+    assert api.call("register", body={"name_kana": {"family": "ﾔﾏﾀﾞ"}}, role=None).status == 401

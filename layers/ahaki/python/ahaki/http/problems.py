@@ -16,6 +16,16 @@ from aws_lambda_powertools.event_handler import Response
 from ahaki.domain.errors import DomainError, DuplicateMyNumber, InvalidInput, InvalidState, NotFound, VersionConflict
 
 PROBLEM_JSON = "application/problem+json"
+
+
+class IfMatchRequired(DomainError):
+    """A correction must say which version it corrects (428)."""
+
+
+class MalformedHeader(DomainError):
+    """A header the API reads is malformed (400)."""
+
+
 TYPE_BASE = "https://register.ahaki.example.jp/problems/"
 
 STATUS_OF: dict[type[DomainError], tuple[HTTPStatus, str]] = {
@@ -24,6 +34,8 @@ STATUS_OF: dict[type[DomainError], tuple[HTTPStatus, str]] = {
     VersionConflict: (HTTPStatus.CONFLICT, "version-conflict"),
     DuplicateMyNumber: (HTTPStatus.CONFLICT, "duplicate-my-number"),
     InvalidInput: (HTTPStatus.UNPROCESSABLE_ENTITY, "invalid-input"),
+    IfMatchRequired: (HTTPStatus.PRECONDITION_REQUIRED, "if-match-required"),
+    MalformedHeader: (HTTPStatus.BAD_REQUEST, "malformed-header"),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -30,7 +31,9 @@ def caller(app: APIGatewayRestResolver | Router) -> Caller:
     return found
 
 
-def authorize(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
+def authorize(
+    app: APIGatewayRestResolver, next_middleware: Callable[[APIGatewayRestResolver], Response[Any]]
+) -> Response[Any]:
     event = app.current_event
     request_id = event.request_context.request_id or "-"
     route = route_of(event.http_method, event.resource)
@@ -66,7 +69,15 @@ def make_resolver(*routers: Router) -> APIGatewayRestResolver:
         response_validation_error_http_code=HTTPStatus.INTERNAL_SERVER_ERROR,
         serializer=_json,
     )
-    app.use(middlewares=[authorize])
+    # Authorize before Powertools validates the body: a caller without the role must learn nothing,
+    # not even which fields are wrong. Powertools always runs its request validation first, so we
+    # put authorization in front of it (pinned by tests/integration/test_authorization.py).
+    validate = app._request_validation_middleware
+
+    def authorize_then_validate(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
+        return authorize(app, lambda app: validate(app, next_middleware))
+
+    app._request_validation_middleware = authorize_then_validate  # type: ignore[assignment]
     for router in routers:
         app.include_router(router)
 
@@ -97,13 +108,15 @@ def etag(version: int) -> dict[str, str]:
     return {"ETag": f'"{version}"'}
 
 
-def if_match(app: APIGatewayRestResolver | Router) -> int | None:
+def if_match(app: APIGatewayRestResolver | Router, *, required: bool = False) -> int | None:
     """The version in an If-Match header ("3" or W/"3"); a malformed one is a 400."""
     headers = {k.lower(): v for k, v in (app.current_event.headers or {}).items()}
     raw = headers.get("if-match")
     if raw is None:
+        if required:
+            raise problems.IfMatchRequired("Send If-Match with the ETag of the version you corrected.")
         return None
     value = raw.strip().removeprefix("W/").strip('"')
     if not value.isdigit():
-        raise DomainError('If-Match must carry the ETag of the registrant, e.g. "3".', field="If-Match")
+        raise problems.MalformedHeader('If-Match must carry the ETag of the registrant, e.g. "3".', field="If-Match")
     return int(value)
