@@ -13,7 +13,7 @@ import pytest
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "ahaki-register")
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 
-from tests.data import SENSITIVE  # noqa: E402
+from tests.data import SENSITIVE
 
 
 class _Capture(logging.Handler):
@@ -24,7 +24,7 @@ class _Capture(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             self.lines.append(self.format(record) + repr(record.__dict__))
-        except Exception:  # noqa: BLE001 - a broken record must not hide the check
+        except Exception:
             self.lines.append(repr(record.__dict__))
 
 
