@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ahaki.adapters.schema import (
     AUDIT_TABLE,
     BLIND_INDEX_KEY,
+    OUTBOX_TABLE,
     REGISTER_TABLE,
     VAULT_KEY,
     VAULT_TABLE,
@@ -94,6 +95,7 @@ ACCESS: Mapping[Function, FunctionAccess] = {
                 ),
             ),
             _AUDIT_APPEND,
+            TableAccess(OUTBOX_TABLE, actions=("dynamodb:PutItem",)),  # events, in the change's transaction
         ),
         keys=(
             KeyUse(VAULT_KEY, ("kms:Encrypt",)),  # seals a My Number; can never open one

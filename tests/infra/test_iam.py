@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from ahaki.adapters.schema import AUDIT_TABLE, REGISTER_TABLE, VAULT_KEY, VAULT_TABLE
+from ahaki.adapters.schema import AUDIT_TABLE, OUTBOX_TABLE, REGISTER_TABLE, VAULT_KEY, VAULT_TABLE
 from ahaki.http.routes import Function
 from tests.infra.template_tools import Synthesized, as_list, ref_id
 
@@ -56,6 +56,7 @@ EXPECTED: dict[Function, set[Grant]] = {
         )
         | _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [AUDIT])
         | _allow(("dynamodb:Query",), AUDIT_INDEXES)
+        | _allow(("dynamodb:PutItem",), [OUTBOX_TABLE.logical_id])
         | _allow(TABLE_KEY_WRITE, ["RegisterKey", "VaultTableKey", "AuditKey"])
         | _allow(("kms:Encrypt",), ["VaultKey"])
         | _allow(("kms:GenerateMac",), ["BlindIndexKey"])

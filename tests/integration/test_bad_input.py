@@ -55,7 +55,7 @@ def test_register_refuses_bad_input_naming_the_field(api: Api, case: str, body: 
     if isinstance(body, dict):
         for value in (body.get("my_number"), (body.get("name_kana") or {}).get("family")):
             assert str(value) not in str(reply.body)
-    assert api.items("RegisterTable") == [] and api.items("VaultTable") == []
+    assert api.items("RegisterTable") == [] and api.items("VaultTable") == [] and api.items("OutboxTable") == []
 
 
 def test_malformed_json_is_400(api: Api) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import boto3
 
 from ahaki.adapters.audit_trail import DynamoAuditTrail
@@ -73,6 +75,17 @@ def test_every_operation_changes_state_appends_history_and_audit(api: Api) -> No
     writes = [r.action for r in records if r.action not in {"get_registrant", "get_history"}]
     assert writes == ["register"] + [op for op, _, _ in steps]
     assert all(r.detail.get("items") for r in records if r.action == "correct")
+    events = sorted(
+        (json.loads(i["body"]["S"]) for i in api.items("OutboxTable")), key=lambda e: e["detail"]["version"]
+    )
+    assert [e["kind"] for e in events] == ["registrant.register"] + [f"registrant.{op}" for op, _, _ in steps]
+    assert {e["subject_id"] for e in events} == {qid}
+    assert events[-1]["detail"] == {
+        "qualification": "anma_massage_shiatsu",
+        "version": 9,
+        "status": "erased",
+        "certificate_serial": 4,
+    }
 
 
 def test_operations_refused_where_the_law_does_not_allow_them(api: Api) -> None:

@@ -26,7 +26,7 @@ def test_my_number_is_only_in_the_vault_and_only_as_ciphertext(api: Api) -> None
     replies.append(api.call("correct", qid, {"sex": "male", "reason": "誤記"}, headers={"If-Match": '"1"'}))
     for reply in replies:
         assert number not in str(reply.body) and number not in str(reply.headers)
-    for table in ("RegisterTable", "AuditTable", "VaultTable"):
+    for table in ("RegisterTable", "AuditTable", "VaultTable", "OutboxTable"):
         assert number not in str(api.items(table)), table
     vault = api.items("VaultTable")
     assert {i["sk"]["S"] for i in vault} == {"MY_NUMBER", "CLAIM"}
@@ -57,6 +57,7 @@ def test_no_audit_record_no_data(api: Api, monkeypatch: pytest.MonkeyPatch) -> N
     qid = api.register()["qualification_pseudonym_id"]
     opened: list[str] = []
     real_reveal = ports().vault.reveal
+
     def spy(*args: str) -> str | None:
         opened.append("vault opened")
         return real_reveal(*args)

@@ -73,7 +73,6 @@ REGISTER_TABLE = TableSpec(
         Index("by_status", "gsi_status", "gsi_status_sk"),
     ),
     numeric=frozenset({"gsi_status_sk"}),
-    stream=True,  # the outbox relay and the certificate status list follow the history events
 )
 
 # Vault: the My Number and nothing else of the person.
@@ -100,7 +99,20 @@ AUDIT_TABLE = TableSpec(
     holds_personal_data=False,  # ids and item names only; never a value of a record
 )
 
-TABLES: tuple[TableSpec, ...] = (REGISTER_TABLE, VAULT_TABLE, AUDIT_TABLE)
+# Outbox: domain events written in the same transaction as the change they report; its stream
+# feeds the relay. pk = EV#<event id>. Items expire once relayed (TTL); they hold ids only.
+OUTBOX_TABLE = TableSpec(
+    logical_id="OutboxTable",
+    env_var="OUTBOX_TABLE",
+    partition_key="pk",
+    sort_key=None,
+    key_alias=REGISTER_KEY.logical_id,
+    stream=True,
+    ttl_attribute="expires_at",
+    holds_personal_data=False,
+)
+
+TABLES: tuple[TableSpec, ...] = (REGISTER_TABLE, VAULT_TABLE, AUDIT_TABLE, OUTBOX_TABLE)
 
 
 def attribute_type(spec: TableSpec, name: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from ahaki.adapters.schema import AUDIT_TABLE, BLIND_INDEX_KEY, REGISTER_TABLE, VAULT_KEY, VAULT_TABLE
+from ahaki.adapters.schema import AUDIT_TABLE, BLIND_INDEX_KEY, OUTBOX_TABLE, REGISTER_TABLE, VAULT_KEY, VAULT_TABLE
 
 
 @dataclass(frozen=True)
@@ -13,6 +13,7 @@ class Settings:
     register_table: str
     vault_table: str
     audit_table: str
+    outbox_table: str
     vault_key_id: str
     blind_index_key_id: str
     audit_shards: int
@@ -24,6 +25,7 @@ class Settings:
             register_table=env[REGISTER_TABLE.env_var],
             vault_table=env[VAULT_TABLE.env_var],
             audit_table=env[AUDIT_TABLE.env_var],
+            outbox_table=env[OUTBOX_TABLE.env_var],
             vault_key_id=env.get(str(VAULT_KEY.env_var), ""),
             blind_index_key_id=env.get(str(BLIND_INDEX_KEY.env_var), ""),
             audit_shards=int(env.get("AUDIT_SHARDS", "16")),

@@ -10,14 +10,18 @@ from botocore.exceptions import ClientError
 from ahaki.adapters import register_table as rt
 from ahaki.adapters import vault as v
 from ahaki.adapters.audit_trail import put_audit_item
+from ahaki.adapters.settings import Settings
 from ahaki.domain.audit import AuditRecord
 from ahaki.domain.errors import DuplicateMyNumber, VersionConflict
 from ahaki.domain.history import HistoryEvent
+from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.registrant import Registrant
 from ahaki.domain.values import Qualification
 from ahaki.services.ports import ChainContention, SealedMyNumber, SequenceContention
 
 Failure = Callable[[dict[str, Any]], Exception]
+# Relayed within seconds; kept a week so a stalled relay can be redriven from the table itself.
+OUTBOX_RETENTION_SECONDS = 7 * 24 * 3600
 
 
 def _version_conflict(reason: dict[str, Any]) -> Exception:
@@ -26,11 +30,12 @@ def _version_conflict(reason: dict[str, Any]) -> Exception:
 
 
 class DynamoUnitOfWork:
-    def __init__(self, client: Any, register_table: str, vault_table: str, audit_table: str) -> None:
+    def __init__(self, client: Any, settings: Settings) -> None:
         self._client = client
-        self._register = register_table
-        self._vault = vault_table
-        self._audit = audit_table
+        self._register = settings.register_table
+        self._vault = settings.vault_table
+        self._audit = settings.audit_table
+        self._outbox = settings.outbox_table
         # Each item, with the error its failed condition means.
         self._items: list[tuple[dict[str, Any], Failure]] = []
         self._token: str | None = None
@@ -144,6 +149,20 @@ class DynamoUnitOfWork:
 
     def audit(self, record: AuditRecord) -> None:
         self._add({"Put": put_audit_item(self._audit, record)}, lambda _: ChainContention(record.chain))
+
+    def emit(self, event: OutboxEvent) -> None:
+        expires = int(event.occurred_at.timestamp()) + OUTBOX_RETENTION_SECONDS
+        item = {
+            "pk": {"S": f"EV#{event.event_id}"},
+            "kind": {"S": event.kind},
+            "tenant_id": {"S": event.tenant_id},
+            "expires_at": {"N": str(expires)},
+            "body": {"S": event.model_dump_json()},
+        }
+        self._add(
+            {"Put": {"TableName": self._outbox, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}},
+            lambda _: ChainContention("event id taken"),
+        )
 
     def commit(self) -> None:
         kwargs: dict[str, Any] = {"TransactItems": [item for item, _ in self._items]}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from functools import cache
+from typing import Any
 
 import boto3
 from botocore.config import Config
@@ -17,7 +18,7 @@ from ahaki.adapters.vault import KmsVault
 from ahaki.services.ports import Ports
 
 # Fail fast inside the API Gateway timeout; standard retries back off on throttling.
-_CONFIG = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=2, read_timeout=5)
+CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=2, read_timeout=5)
 
 
 def utc_now() -> datetime:
@@ -28,19 +29,23 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-@cache
-def ports() -> Ports:
-    settings = Settings.from_env()
-    dynamodb = boto3.client("dynamodb", config=_CONFIG)
-    kms = boto3.client("kms", config=_CONFIG)
+def build_ports(settings: Settings, dynamodb: Any, kms: Any) -> Ports:
+    """The real adapters over the given clients (benchmarks pass clients they instrument)."""
     return Ports(
         reader=DynamoRegisterReader(dynamodb, settings.register_table),
         vault=KmsVault(kms, dynamodb, settings.vault_table, settings.vault_key_id, settings.blind_index_key_id),
         audit=DynamoAuditTrail(dynamodb, settings.audit_table),
-        unit_of_work=lambda: DynamoUnitOfWork(
-            dynamodb, settings.register_table, settings.vault_table, settings.audit_table
-        ),
+        unit_of_work=lambda: DynamoUnitOfWork(dynamodb, settings),
         clock=utc_now,
         new_id=new_id,
         audit_shards=settings.audit_shards,
     )
+
+
+def clients() -> tuple[Any, Any]:
+    return boto3.client("dynamodb", config=CLIENT_CONFIG), boto3.client("kms", config=CLIENT_CONFIG)
+
+
+@cache
+def ports() -> Ports:
+    return build_ports(Settings.from_env(), *clients())

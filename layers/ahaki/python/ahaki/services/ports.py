@@ -9,6 +9,7 @@ from typing import Protocol
 
 from ahaki.domain.audit import AuditRecord, ChainHead
 from ahaki.domain.history import HistoryEvent
+from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.registrant import Registrant, Status
 from ahaki.domain.values import NameKana, Qualification
 
@@ -80,6 +81,8 @@ class UnitOfWork(Protocol):
     ) -> None: ...
 
     def audit(self, record: AuditRecord) -> None: ...
+
+    def emit(self, event: OutboxEvent) -> None: ...
 
     def commit(self) -> None:
         """Raises VersionConflict, DuplicateMyNumber, SequenceContention or ChainContention."""

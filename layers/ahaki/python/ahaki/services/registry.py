@@ -19,6 +19,7 @@ from ahaki.domain.audit import AuditEntry, Outcome, append
 from ahaki.domain.commands import Registration, SearchQuery
 from ahaki.domain.errors import DomainError, DuplicateMyNumber, NotFound, VersionConflict
 from ahaki.domain.history import Actor, HistoryEvent, Operation, make_event
+from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.registrant import ErasureReason, Registrant
 from ahaki.domain.values import JST
 from ahaki.services.ports import ChainContention, Contention, Page, Ports
@@ -106,6 +107,7 @@ def register(ports: Ports, caller: Caller, command: Registration) -> Registrant:
         uow.create(registrant, event, last)
         uow.claim_my_number(sealed)
         uow.audit(append(ports.audit.head(chain), _write_entry(ports, caller, event)))
+        uow.emit(registrant_event(registrant, event))
         uow.commit()
         return registrant
 
@@ -153,6 +155,7 @@ def change(
             # Erased for good: the My Number may be registered again (re-licensing keeps the claim).
             uow.release_my_number(caller.tenant_id, after.qualification, qualification_pseudonym_id)
         uow.audit(append(ports.audit.head(chain), _write_entry(ports, caller, event)))
+        uow.emit(registrant_event(after, event))
         try:
             uow.commit()
         except VersionConflict:
@@ -255,6 +258,24 @@ def _event(
         actor=Actor(id=caller.actor_id, role=caller.role),
         occurred_at=ports.clock(),
         reason=reason if isinstance(reason, str) else (reason.value if reason is not None else None),
+    )
+
+
+def registrant_event(registrant: Registrant, event: HistoryEvent) -> OutboxEvent:
+    """What other parts of the system hear of a register operation: ids and codes only."""
+    return OutboxEvent(
+        event_id=event.event_id,
+        tenant_id=registrant.tenant_id,
+        kind=f"registrant.{event.operation.value}",
+        occurred_at=event.occurred_at,
+        subject_id=registrant.qualification_pseudonym_id,
+        portal_pseudonym_id=registrant.portal_pseudonym_id,
+        detail={
+            "qualification": registrant.qualification.value,
+            "version": registrant.version,
+            "status": registrant.status.value,
+            "certificate_serial": registrant.certificate_serial,
+        },
     )
 
 
