@@ -10,7 +10,7 @@ from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from ahaki.http.routes import ROUTES, Function, Route
+from ahaki.http.routes import ROUTES, AuthType, Function, Route
 from infra.register_stack.auth import Auth
 from infra.register_stack.functions import Functions
 from infra.register_stack.keys import Keys
@@ -147,11 +147,13 @@ class Api(Construct):
 
     def _build_method(self, route: Route) -> apigw.Method:
         resource = self.rest_api.root.resource_for_path(route.path)
+        staff = route.auth is AuthType.STAFF
         return resource.add_method(
             route.method,
             self._integration(route.function),
-            authorizer=self.authorizer,
-            authorization_type=apigw.AuthorizationType.COGNITO,
+            # Staff sign in through Cognito; the portal integration signs its requests (IAM).
+            authorizer=self.authorizer if staff else None,
+            authorization_type=apigw.AuthorizationType.COGNITO if staff else apigw.AuthorizationType.IAM,
             request_validator=self.validator,
             operation_name=route.operation_id,
             request_parameters={f"method.request.path.{name}": True for name in path_parameters(route.path)},

@@ -21,6 +21,9 @@ from moto.core.botocore_stubber import BotocoreStubber
 from ahaki.adapters.schema import KEYS, TABLES, create_table_kwargs
 
 REGION = "ap-northeast-1"
+# The portal integration's role as API Gateway's IAM auth reports it (requestContext.identity.userArn).
+PORTAL_CALLER_ARN = "arn:aws:sts::000000000000:assumed-role/ahaki-portal-integration/portal-session"
+PORTAL_CALLER_PATTERN = "arn:aws:sts::000000000000:assumed-role/ahaki-portal-integration/*"
 _SERIAL = threading.RLock()
 _patched = False
 
@@ -81,6 +84,8 @@ def create_resources(prefix: str = "ahaki") -> EmulatedAws:
         names[table.logical_id] = name
         env[table.env_var] = name
     env["AUDIT_SHARDS"] = "16"
+    env["PORTAL_CALLER_ARNS"] = PORTAL_CALLER_PATTERN
+    env["PORTAL_TENANT_ID"] = "foundation"
     env["POWERTOOLS_SERVICE_NAME"] = "ahaki-register"
     return EmulatedAws(env=env, table_names=names, key_ids=key_ids)
 

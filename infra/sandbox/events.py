@@ -25,7 +25,9 @@ def api_event(
     headers: dict[str, str] | None = None,
     query: dict[str, str] | None = None,
     raw_body: str | None = None,
+    caller_arn: str | None = None,
 ) -> dict[str, Any]:
+    """``claims`` for a staff route (Cognito); ``caller_arn`` for a portal route (IAM auth)."""
     params = path_parameters or {}
     path = route.path
     for name, value in params.items():
@@ -47,7 +49,7 @@ def api_event(
             "path": "/prod" + path,
             "stage": "prod",
             "requestId": str(uuid.uuid4()),
-            "identity": {"sourceIp": "127.0.0.1"},
+            "identity": {"sourceIp": "127.0.0.1", "userArn": caller_arn},
             "authorizer": {"claims": claims} if claims else {},
         },
         "body": text,

@@ -116,6 +116,7 @@ class Sandbox:
             route,
             params,
             claims=identity.claims,
+            caller_arn=identity.caller_arn,
             headers={_canonical(k): v for k, v in headers.items()},
             query=dict(parse_qsl(split.query)) or None,
             raw_body=body.decode("utf-8", errors="replace") if body else None,

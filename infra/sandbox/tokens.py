@@ -14,23 +14,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ahaki.http.routes import ALL_ROLES, Role
+from infra.sandbox.emulated_aws import PORTAL_CALLER_ARN
 from infra.sandbox.events import claims
 
 FOUNDATION = "foundation"
 MHLW = "mhlw"
 OTHER_TENANT_REGISTRAR = f"{Role.REGISTRAR.value}@{MHLW}"
+PORTAL = "portal"
 
 
 @dataclass(frozen=True)
 class Identity:
     """A sandbox staff member: the claims API Gateway passes to the handler."""
 
-    key: str  # "registrar", "viewer", ..., "registrar@mhlw"
-    role: Role
+    key: str  # "registrar", "viewer", ..., "registrar@mhlw", "portal"
+    role: Role | None  # None for the portal integration, which signs with IAM instead
     tenant_id: str
+    caller_arn: str | None = None
 
     @property
-    def claims(self) -> dict[str, str]:
+    def claims(self) -> dict[str, str] | None:
+        if self.role is None:
+            return None
         return claims(f"sandbox-{self.key}", [self.role.value], self.tenant_id)
 
 
@@ -42,6 +47,8 @@ class TokenTable:
     def issue(cls) -> TokenTable:
         identities = [Identity(role.value, role, FOUNDATION) for role in ALL_ROLES]
         identities.append(Identity(OTHER_TENANT_REGISTRAR, Role.REGISTRAR, MHLW))
+        # The portal integration: API Gateway's IAM auth in AWS, a token here (issue 3).
+        identities.append(Identity(PORTAL, None, FOUNDATION, caller_arn=PORTAL_CALLER_ARN))
         return cls({secrets.token_urlsafe(32): identity for identity in identities})
 
     def by_key(self) -> dict[str, str]:

@@ -211,7 +211,7 @@ def test_tokens_file_is_private_and_complete(tmp_path: Path) -> None:
     tokens.write(path)
     assert path.stat().st_mode & 0o777 == 0o600
     written = json.loads(path.read_text())
-    assert set(written) == {"registrar", "approver", "auditor", "operator", "viewer", OTHER_TENANT_REGISTRAR}
+    assert set(written) == {"registrar", "approver", "auditor", "operator", "viewer", OTHER_TENANT_REGISTRAR, "portal"}
     assert len(set(written.values())) == len(written)
     assert TokenTable.issue().by_key() != written  # new on every start
     identity = tokens.identity(f"Bearer {written[OTHER_TENANT_REGISTRAR]}")

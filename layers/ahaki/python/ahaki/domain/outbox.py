@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pydantic import Field
+
 from ahaki.domain.values import Frozen
 
 Scalar = str | int | bool | None
@@ -21,4 +23,4 @@ class OutboxEvent(Frozen):
     occurred_at: datetime
     subject_id: str  # the aggregate's pseudonymous id (qualification_pseudonym_id, application id)
     portal_pseudonym_id: str | None = None  # whom the portal may notify, if anyone
-    detail: dict[str, Scalar] = {}
+    detail: dict[str, Scalar] = Field(default_factory=dict)

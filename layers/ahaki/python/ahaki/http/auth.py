@@ -6,8 +6,10 @@ again (defence in depth) so a misrouted or misconfigured method can never open a
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from typing import Any
 
 from ahaki.http.routes import ROUTES, Role, Route
@@ -15,6 +17,8 @@ from ahaki.http.routes import ROUTES, Role, Route
 TENANT_CLAIM = "custom:tenant_id"
 GROUPS_CLAIM = "cognito:groups"
 _TENANT = re.compile(r"[a-z0-9_-]{1,32}")
+PORTAL_PSEUDONYM_HEADER = "x-portal-pseudonym-id"
+_PSEUDONYM = re.compile(r"[A-Za-z0-9_-]{8,128}")
 
 
 @dataclass(frozen=True)
@@ -53,3 +57,33 @@ def route_of(method: str, resource: str) -> Route | None:
 def granted_role(principal: Principal, route: Route) -> Role | None:
     """The role under which the principal may call the route, or None (deny by default)."""
     return next((role for role in sorted(route.roles) if role.value in principal.groups), None)
+
+
+@dataclass(frozen=True)
+class PortalPrincipal:
+    """The portal integration, acting for the citizen it names by portal_pseudonym_id."""
+
+    caller_arn: str
+    portal_pseudonym_id: str | None  # None when the header is missing or malformed
+    tenant_id: str
+
+
+def portal_principal_of(event: dict[str, Any]) -> PortalPrincipal | None:
+    """The portal integration when API Gateway's IAM auth identified one of its roles, else None.
+
+    PORTAL_CALLER_ARNS lists the ARN patterns of the integration's (assumed) roles; the tenant the
+    portal files into is PORTAL_TENANT_ID (the registration body).
+    """
+    identity = (event.get("requestContext") or {}).get("identity") or {}
+    arn = identity.get("userArn")
+    patterns = [p.strip() for p in os.environ.get("PORTAL_CALLER_ARNS", "").split(",") if p.strip()]
+    if not isinstance(arn, str) or not any(fnmatchcase(arn, p) for p in patterns):
+        return None
+    headers = {str(k).lower(): v for k, v in (event.get("headers") or {}).items()}
+    pseudonym = headers.get(PORTAL_PSEUDONYM_HEADER)
+    valid = isinstance(pseudonym, str) and _PSEUDONYM.fullmatch(pseudonym) is not None
+    return PortalPrincipal(
+        caller_arn=arn,
+        portal_pseudonym_id=pseudonym if valid else None,
+        tenant_id=os.environ.get("PORTAL_TENANT_ID", "foundation"),
+    )

@@ -17,7 +17,8 @@ from ahaki.adapters.wiring import ports
 from ahaki.domain.audit import Outcome
 from ahaki.domain.errors import DomainError
 from ahaki.http import problems
-from ahaki.http.auth import granted_role, principal_of, route_of
+from ahaki.http.auth import granted_role, portal_principal_of, principal_of, route_of
+from ahaki.http.routes import PORTAL_ROLE, AuthType, Route
 from ahaki.services.registry import Caller, record_refusal
 
 logger = Logger()
@@ -37,26 +38,50 @@ def authorize(
     event = app.current_event
     request_id = event.request_context.request_id or "-"
     route = route_of(event.http_method, event.resource)
-    principal = principal_of(event.raw_event)
     action = route.operation_id if route else "unknown_route"
     subject = (event.path_parameters or {}).get("qualification_pseudonym_id")
+    if route is not None and route.auth is AuthType.PORTAL:
+        found = _portal_caller(event.raw_event, request_id, action)
+    else:
+        found = _staff_caller(event.raw_event, route, request_id, action, subject)
+    if isinstance(found, Response):
+        return found
+    app.append_context(caller=found)
+    return next_middleware(app)
+
+
+def _staff_caller(
+    raw_event: dict[str, Any], route: Route | None, request_id: str, action: str, subject: str | None
+) -> Caller | Response[Any]:
+    principal = principal_of(raw_event)
     if principal is None:
         anonymous = Caller(ANONYMOUS, "-", UNKNOWN_TENANT, request_id)
         record_refusal(ports(), anonymous, action, Outcome.UNAUTHENTICATED, subject)
         return problems.problem(HTTPStatus.UNAUTHORIZED, "unauthenticated", "Sign in first.")
     role = granted_role(principal, route) if route else None
     if principal.tenant_id is None or route is None or role is None:
-        refused = Caller(
-            principal.actor_id,
-            ",".join(sorted(principal.groups)) or "-",
-            principal.tenant_id or UNKNOWN_TENANT,
-            request_id,
-        )
+        groups = ",".join(sorted(principal.groups)) or "-"
+        refused = Caller(principal.actor_id, groups, principal.tenant_id or UNKNOWN_TENANT, request_id)
         record_refusal(ports(), refused, action, Outcome.DENIED, subject)
         logger.info("request denied", extra={"operation": action, "outcome": "denied"})
         return problems.problem(HTTPStatus.FORBIDDEN, "forbidden", "Your role may not do this.")
-    app.append_context(caller=Caller(principal.actor_id, role.value, principal.tenant_id, request_id))
-    return next_middleware(app)
+    return Caller(principal.actor_id, role.value, principal.tenant_id, request_id)
+
+
+def _portal_caller(raw_event: dict[str, Any], request_id: str, action: str) -> Caller | Response[Any]:
+    portal = portal_principal_of(raw_event)
+    if portal is None:
+        record_refusal(ports(), Caller(ANONYMOUS, "-", UNKNOWN_TENANT, request_id), action, Outcome.DENIED, None)
+        return problems.problem(HTTPStatus.FORBIDDEN, "forbidden", "Only the portal integration may call this.")
+    if portal.portal_pseudonym_id is None:
+        return problems.problem(
+            HTTPStatus.BAD_REQUEST,
+            "missing-portal-pseudonym",
+            "Send the applicant's portal_pseudonym_id in X-Portal-Pseudonym-Id.",
+            field="X-Portal-Pseudonym-Id",
+        )
+    actor = f"portal:{portal.portal_pseudonym_id}"
+    return Caller(actor, PORTAL_ROLE, portal.tenant_id, request_id, portal_pseudonym_id=portal.portal_pseudonym_id)
 
 
 def _json(body: Any) -> str:

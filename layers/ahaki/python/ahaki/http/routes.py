@@ -22,6 +22,15 @@ class Role(StrEnum):
     VIEWER = "viewer"  # reads records
 
 
+class AuthType(StrEnum):
+    """How API Gateway authenticates a route's callers."""
+
+    STAFF = "staff"  # Cognito user-pool JWT; the roles are the user's Cognito groups
+    PORTAL = "portal"  # IAM (SigV4) by the portal integration's role, acting for one portal_pseudonym_id
+
+
+PORTAL_ROLE = "portal"  # the role recorded for portal callers (not a Cognito group)
+
 ALL_ROLES: tuple[Role, ...] = tuple(Role)
 READERS = frozenset({Role.REGISTRAR, Role.APPROVER, Role.VIEWER})
 WRITERS = frozenset({Role.REGISTRAR})
@@ -39,8 +48,9 @@ class Route:
     method: str
     path: str  # API Gateway form: /admin/registrants/{qualification_pseudonym_id}
     function: Function
-    roles: frozenset[Role]
+    roles: frozenset[Role]  # staff roles allowed; empty for portal routes
     operation_id: str
+    auth: AuthType = AuthType.STAFF
 
     def matches(self, method: str, path: str) -> dict[str, str] | None:
         """Path parameters when ``method path`` is this route, else None."""

@@ -36,6 +36,7 @@ class Caller:
     role: str
     tenant_id: str
     request_id: str
+    portal_pseudonym_id: str | None = None  # set only for the portal integration's callers
 
 
 def registrant_chain(tenant_id: str, qualification_pseudonym_id: str) -> str:
