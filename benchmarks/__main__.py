@@ -1,0 +1,30 @@
+"""``python -m benchmarks`` (``make bench``): every figure, then one table of them all."""
+
+from __future__ import annotations
+
+import time
+
+import benchmarks  # noqa: F401 - puts the layer and the repository on sys.path
+from benchmarks.cold_start import cold_start
+from benchmarks.concurrency import concurrent_corrections, concurrent_registrations
+from benchmarks.report import Row, table
+from benchmarks.warm import warm_throughput
+
+
+def main() -> None:
+    start = time.perf_counter()
+    rows: list[Row] = []
+    # Cheap figures first; the contention figures take most of the run.
+    for figure in (cold_start, warm_throughput, concurrent_registrations, concurrent_corrections):
+        rows += figure()
+    missed = [r for r in rows if r.met is False]
+    print(f"\n== Figures (run took {time.perf_counter() - start:.0f} s; targets are printed, never asserted)\n")
+    print(table(rows))
+    print(
+        f"\n{len(missed)} target(s) missed"
+        + (": " + "; ".join(f"{r.figure} / {r.measure}" for r in missed) if missed else "")
+    )
+
+
+if __name__ == "__main__":
+    main()
