@@ -30,7 +30,7 @@ layers: .venv/.synced
 lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	.venv/bin/mypy layers/ahaki/python functions infra tests benchmarks
+	.venv/bin/mypy layers/ahaki/python functions infra tests $(wildcard benchmarks)
 
 unit: setup
 	.venv/bin/pytest tests/unit
