@@ -106,7 +106,7 @@ def warm_throughput() -> list[Row]:
         Row(fig, "status after the run", str(final["statusCode"]), "200", final["statusCode"] == 200),
         Row(fig, "handler requests/s (median)", f"{h_med:.0f}"),
         Row(fig, "bare AWS calls requests/s (median)", f"{b_med:.0f}"),
-        Row(fig, "handler's own time per request", f"{(1 / h_med - 1 / b_med) * 1000:.1f} ms"),
+        Row(fig, "handler's own time/request (1/h - 1/b; noisy)", f"{(1 / h_med - 1 / b_med) * 1000:.1f} ms"),
         Row(
             fig,
             "ratio handler/bare (median of rounds)",
