@@ -68,10 +68,11 @@ def test_no_audit_record_no_data(api: Api, monkeypatch: pytest.MonkeyPatch) -> N
         raise ChainContention("audit unavailable")
 
     monkeypatch.setattr(ports().audit, "append", refuse)
-    monkeypatch.setattr("ahaki.services.registry.MAX_ATTEMPTS", 2)
+    monkeypatch.setattr("ahaki.services.registry.RETRY_BUDGET_SECONDS", 0.05)
     for operation, body in [("reveal_my_number", {"purpose": "確認"}), ("get_registrant", None), ("get_history", None)]:
         reply = api.call(operation, qid, body)
-        assert reply.status == 500 and "my_number" not in str(reply.body) and "name" not in str(reply.body)
+        assert reply.status == 503 and reply.headers["Retry-After"] == "1"
+        assert "my_number" not in str(reply.body) and "name" not in str(reply.body)
     assert opened == []
 
 
@@ -84,4 +85,7 @@ def test_a_failed_transaction_writes_nothing(api: Api, monkeypatch: pytest.Monke
     monkeypatch.setattr(DynamoUnitOfWork, "commit", broken)
     reply = api.call("register", body=registration())
     assert reply.status == 500 and reply.body["type"].endswith("internal")
-    assert api.items("RegisterTable") == [] and api.items("VaultTable") == []
+    # Only the queue's bookkeeping moved (a ticket taken and its turn passed on): no record, no number.
+    assert [i["sk"]["S"] for i in api.items("RegisterTable")] == ["SEQUENCE"]
+    assert "last" not in api.items("RegisterTable")[0]
+    assert api.items("VaultTable") == [] and api.items("OutboxTable") == []

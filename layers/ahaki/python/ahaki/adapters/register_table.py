@@ -16,15 +16,10 @@ from ahaki.services.ports import Page
 
 SNAPSHOT = "SNAPSHOT"
 EVENT_PREFIX = "EVENT#"
-SEQUENCE = "SEQUENCE"
 
 
 def registrant_pk(tenant_id: str, qualification_pseudonym_id: str) -> str:
     return f"T#{tenant_id}#Q#{qualification_pseudonym_id}"
-
-
-def sequence_pk(tenant_id: str, qualification: Qualification) -> str:
-    return f"T#{tenant_id}#SEQ#{qualification.value}"
 
 
 def event_sk(version: int) -> str:
@@ -130,14 +125,6 @@ class DynamoRegisterReader:
         found = self._query_index("by_status", "gsi_status", partition, limit, start)
         next_key = found.get("LastEvaluatedKey")
         return Page([_registrant(i) for i in found["Items"]], _encode_cursor(next_key) if next_key else None)
-
-    def last_registration_number(self, tenant_id: str, qualification: Qualification) -> int:
-        found = self._client.get_item(
-            TableName=self._table,
-            Key={"pk": {"S": sequence_pk(tenant_id, qualification)}, "sk": {"S": SEQUENCE}},
-            ConsistentRead=True,
-        )
-        return int(found["Item"]["last"]["N"]) if "Item" in found else 0
 
     def _query_index(
         self, index: str, key: str, value: str, limit: int, start: dict[str, Any] | None = None

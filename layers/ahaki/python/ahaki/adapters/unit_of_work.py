@@ -10,6 +10,7 @@ from botocore.exceptions import ClientError
 from ahaki.adapters import register_table as rt
 from ahaki.adapters import vault as v
 from ahaki.adapters.audit_trail import put_audit_item
+from ahaki.adapters.sequence import sequence_key, turn_condition
 from ahaki.adapters.settings import Settings
 from ahaki.domain.audit import AuditRecord
 from ahaki.domain.errors import DuplicateMyNumber, VersionConflict
@@ -40,24 +41,33 @@ class DynamoUnitOfWork:
         self._items: list[tuple[dict[str, Any], Failure]] = []
         self._token: str | None = None
 
-    def create(self, registrant: Registrant, event: HistoryEvent, last_registration_number: int) -> None:
+    def create(self, registrant: Registrant, event: HistoryEvent, ticket: int) -> None:
         r = registrant
-        sequence_key = {"pk": {"S": rt.sequence_pk(r.tenant_id, r.qualification)}, "sk": {"S": rt.SEQUENCE}}
-        # The number is taken in the same transaction as the record: no gaps, no duplicates.
-        if last_registration_number == 0:
-            condition, values = "attribute_not_exists(pk)", {":next": {"N": str(r.registration_number)}}
-        else:
-            condition = "#last = :last"
-            values = {":last": {"N": str(last_registration_number)}, ":next": {"N": str(r.registration_number)}}
+        # The number is taken in the same transaction as the record, in this ticket's turn only:
+        # no gaps, no duplicates (adapters/sequence.py).
+        turn, values = turn_condition(ticket - 1)
+        last, last_values = (
+            ("attribute_not_exists(#last)", {})
+            if r.registration_number == 1
+            else (
+                "#last = :last",
+                {":last": {"N": str(r.registration_number - 1)}},
+            )
+        )
         self._add(
             {
                 "Update": {
                     "TableName": self._register,
-                    "Key": sequence_key,
-                    "UpdateExpression": "SET #last = :next",
-                    "ConditionExpression": condition,
+                    "Key": sequence_key(r.tenant_id, r.qualification),
+                    "UpdateExpression": "SET #last = :next, turn = :ticket",
+                    "ConditionExpression": f"{turn} AND {last}",
                     "ExpressionAttributeNames": {"#last": "last"},
-                    "ExpressionAttributeValues": values,
+                    "ExpressionAttributeValues": {
+                        **values,
+                        **last_values,
+                        ":next": {"N": str(r.registration_number)},
+                        ":ticket": {"N": str(ticket)},
+                    },
                 }
             },
             lambda _: SequenceContention(),

@@ -12,6 +12,7 @@ from botocore.config import Config
 
 from ahaki.adapters.audit_trail import DynamoAuditTrail
 from ahaki.adapters.register_table import DynamoRegisterReader
+from ahaki.adapters.sequence import DynamoSequence
 from ahaki.adapters.settings import Settings
 from ahaki.adapters.unit_of_work import DynamoUnitOfWork
 from ahaki.adapters.vault import KmsVault
@@ -33,6 +34,7 @@ def build_ports(settings: Settings, dynamodb: Any, kms: Any) -> Ports:
     """The real adapters over the given clients (benchmarks pass clients they instrument)."""
     return Ports(
         reader=DynamoRegisterReader(dynamodb, settings.register_table),
+        sequence=DynamoSequence(dynamodb, settings.register_table),
         vault=KmsVault(kms, dynamodb, settings.vault_table, settings.vault_key_id, settings.blind_index_key_id),
         audit=DynamoAuditTrail(dynamodb, settings.audit_table),
         unit_of_work=lambda: DynamoUnitOfWork(dynamodb, settings),

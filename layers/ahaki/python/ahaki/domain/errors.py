@@ -38,6 +38,13 @@ class DuplicateMyNumber(DomainError):
     """Another live registrant of the qualification already holds this My Number (409)."""
 
 
+class Busy(DomainError):
+    """Concurrent writers kept winning for longer than a request may wait (503, retry later)."""
+
+    def __init__(self) -> None:
+        super().__init__("The register is busy with concurrent changes; retry shortly.", retry_after=1)
+
+
 class InvalidInput(DomainError):
     """A value breaks a rule that needs more than one field to check (422)."""
 

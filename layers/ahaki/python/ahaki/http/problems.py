@@ -13,7 +13,15 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 
-from ahaki.domain.errors import DomainError, DuplicateMyNumber, InvalidInput, InvalidState, NotFound, VersionConflict
+from ahaki.domain.errors import (
+    Busy,
+    DomainError,
+    DuplicateMyNumber,
+    InvalidInput,
+    InvalidState,
+    NotFound,
+    VersionConflict,
+)
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -34,6 +42,7 @@ STATUS_OF: dict[type[DomainError], tuple[HTTPStatus, str]] = {
     VersionConflict: (HTTPStatus.CONFLICT, "version-conflict"),
     DuplicateMyNumber: (HTTPStatus.CONFLICT, "duplicate-my-number"),
     InvalidInput: (HTTPStatus.UNPROCESSABLE_ENTITY, "invalid-input"),
+    Busy: (HTTPStatus.SERVICE_UNAVAILABLE, "busy"),
     IfMatchRequired: (HTTPStatus.PRECONDITION_REQUIRED, "if-match-required"),
     MalformedHeader: (HTTPStatus.BAD_REQUEST, "malformed-header"),
 }
@@ -60,7 +69,9 @@ def from_domain(error: DomainError) -> Response[Any]:
     status, kind = next(
         (v for cls, v in STATUS_OF.items() if isinstance(error, cls)), (HTTPStatus.BAD_REQUEST, "bad-request")
     )
-    headers = {"ETag": f'"{error.current_version}"'} if isinstance(error, VersionConflict) else None
+    headers = {"ETag": f'"{error.current_version}"'} if isinstance(error, VersionConflict) else {}
+    if isinstance(error, Busy):
+        headers["Retry-After"] = "1"
     return problem(status, kind, error.detail, headers=headers, **error.extensions)
 
 

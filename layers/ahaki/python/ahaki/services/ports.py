@@ -48,7 +48,24 @@ class RegisterReader(Protocol):
         self, tenant_id: str, qualification: Qualification, status: Status, limit: int, cursor: str | None
     ) -> Page: ...
 
-    def last_registration_number(self, tenant_id: str, qualification: Qualification) -> int: ...
+
+@dataclass(frozen=True)
+class SequenceState:
+    last: int  # the last registration number assigned
+    turn: int  # the last ticket served
+    abandoned: frozenset[int] = frozenset()  # tickets given up before their turn
+
+
+class RegistrationSequence(Protocol):
+    """A ticket lock over the registration numbers of one register (adapters/sequence.py)."""
+
+    def take_ticket(self, tenant_id: str, qualification: Qualification) -> int: ...
+
+    def state(self, tenant_id: str, qualification: Qualification) -> SequenceState: ...
+
+    def pass_turn(self, tenant_id: str, qualification: Qualification, served: int) -> None: ...
+
+    def abandon(self, tenant_id: str, qualification: Qualification, ticket: int) -> None: ...
 
 
 class Vault(Protocol):
@@ -70,7 +87,9 @@ class AuditTrail(Protocol):
 class UnitOfWork(Protocol):
     """Writes that belong together, committed as one DynamoDB transaction or not at all."""
 
-    def create(self, registrant: Registrant, event: HistoryEvent, last_registration_number: int) -> None: ...
+    def create(self, registrant: Registrant, event: HistoryEvent, ticket: int) -> None:
+        """The new registrant, taking number ``registration_number`` in turn ``ticket``."""
+        ...
 
     def update(self, registrant: Registrant, event: HistoryEvent) -> None: ...
 
@@ -92,6 +111,7 @@ class UnitOfWork(Protocol):
 @dataclass(frozen=True)
 class Ports:
     reader: RegisterReader
+    sequence: RegistrationSequence
     vault: Vault
     audit: AuditTrail
     unit_of_work: Callable[[], UnitOfWork]

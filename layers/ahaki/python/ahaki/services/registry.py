@@ -6,6 +6,7 @@ change; for a read, before the data is returned (no audit record, no data).
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from collections.abc import Callable
@@ -15,16 +16,21 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from ahaki.domain import lifecycle
-from ahaki.domain.audit import AuditEntry, Outcome, append
+from ahaki.domain.audit import AuditEntry, ChainHead, Outcome, append
 from ahaki.domain.commands import Registration, SearchQuery
-from ahaki.domain.errors import DomainError, DuplicateMyNumber, NotFound, VersionConflict
+from ahaki.domain.errors import Busy, DomainError, DuplicateMyNumber, NotFound, VersionConflict
 from ahaki.domain.history import Actor, HistoryEvent, Operation, make_event
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.registrant import ErasureReason, Registrant
 from ahaki.domain.values import JST
-from ahaki.services.ports import ChainContention, Contention, Page, Ports
+from ahaki.services.ports import Contention, Page, Ports, SealedMyNumber
 
-MAX_ATTEMPTS = 60
+# Inside the functions' 10 s timeout (infra/register_stack/functions.py), which is inside API
+# Gateway's 29 s: a caller that waited this long gets a retryable 503 rather than a timeout.
+RETRY_BUDGET_SECONDS = 8.0
+TURN_LEASE_SECONDS = 3.0  # a registration holds its turn for a few calls; longer means its holder died
+TURN_SECONDS = 0.02  # about how long one registration holds its turn
+MAX_BACKOFF_SECONDS = 0.05  # short: a long sleep starves a loser while newcomers win
 T = TypeVar("T")
 
 
@@ -62,13 +68,20 @@ def _entry(ports: Ports, caller: Caller, action: str, outcome: Outcome, **fields
 
 
 def _retrying(attempt: Callable[[], T]) -> T:
-    """Runs ``attempt`` again when a concurrent writer took the sequence or the chain head first."""
-    for n in range(MAX_ATTEMPTS):
+    """Runs ``attempt`` again while a concurrent writer took the sequence or the chain head first.
+
+    Backoff grows with full jitter; the budget is time, not a count, and stays well inside API
+    Gateway's 29 s so a caller that waited long gets a retryable 503 rather than a timeout.
+    """
+    deadline = time.monotonic() + RETRY_BUDGET_SECONDS
+    for n in itertools.count():
         try:
             return attempt()
         except Contention:
-            time.sleep(random.uniform(0, min(0.05, 0.002 * 2**n)))  # noqa: S311 - jitter
-    raise ChainContention("gave up after repeated contention")
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(random.uniform(0, min(MAX_BACKOFF_SECONDS, 0.002 * 2 ** min(n, 10))))  # noqa: S311 - jitter
+    raise Busy
 
 
 def audit_alone(ports: Ports, chain: str, entry: AuditEntry) -> None:
@@ -89,34 +102,74 @@ def record_refusal(ports: Ports, caller: Caller, action: str, outcome: Outcome, 
 
 
 def register(ports: Ports, caller: Caller, command: Registration) -> Registrant:
+    """Registers in the next free number. Writers wait for their turn (a ticket lock) instead of
+    racing for the number, so each gets one unique, gapless number in the order they came."""
+    tenant, qualification = caller.tenant_id, command.qualification
     qualification_pseudonym_id = ports.new_id()
-    sealed = ports.vault.seal(caller.tenant_id, command.qualification, qualification_pseudonym_id, command.my_number)
+    sealed = ports.vault.seal(tenant, qualification, qualification_pseudonym_id, command.my_number)
+    deadline = time.monotonic() + RETRY_BUDGET_SECONDS
+    ticket = ports.sequence.take_ticket(tenant, qualification)
+    waiting_on: tuple[int, float] = (-1, 0.0)  # (turn seen, since when): to spot a dead holder
+    while True:
+        state = ports.sequence.state(tenant, qualification)
+        if state.turn >= ticket:  # our ticket was skipped as stalled: queue again
+            ticket = ports.sequence.take_ticket(tenant, qualification)
+            continue
+        if state.turn < ticket - 1:
+            now = time.monotonic()
+            if state.turn + 1 in state.abandoned:
+                ports.sequence.pass_turn(tenant, qualification, state.turn)
+                continue
+            if state.turn != waiting_on[0]:
+                waiting_on = (state.turn, now)
+            elif now - waiting_on[1] > TURN_LEASE_SECONDS:
+                ports.sequence.pass_turn(tenant, qualification, state.turn)  # its holder died
+            if now > deadline:
+                ports.sequence.abandon(tenant, qualification, ticket)
+                raise Busy
+            # Wait about as long as the registrations ahead will take, so waiters do not flood the table.
+            ahead = ticket - 1 - state.turn
+            time.sleep(min(TURN_SECONDS * ahead, 1.0) * random.uniform(0.5, 1.0))  # noqa: S311 - jitter
+            continue
+        try:
+            return _register_in_turn(ports, caller, command, qualification_pseudonym_id, sealed, ticket, state.last)
+        except Contention:
+            continue  # a conflict, or our turn was taken from us while we were slow: look again
+        except DuplicateMyNumber:
+            ports.sequence.pass_turn(tenant, qualification, ticket - 1)
+            record_refusal(ports, caller, Operation.REGISTER.value, Outcome.REJECTED, None)
+            raise
+        except BaseException:
+            ports.sequence.pass_turn(tenant, qualification, ticket - 1)
+            raise
 
-    def attempt() -> Registrant:
-        last = ports.reader.last_registration_number(caller.tenant_id, command.qualification)
-        now = ports.clock()
-        registrant = lifecycle.register(
-            command,
-            tenant_id=caller.tenant_id,
-            qualification_pseudonym_id=qualification_pseudonym_id,
-            registration_number=last + 1,
-            today=now.astimezone(JST).date(),
-        )
-        event = _event(ports, caller, None, registrant, Operation.REGISTER, None)
-        chain = registrant_chain(caller.tenant_id, qualification_pseudonym_id)
-        uow = ports.unit_of_work()
-        uow.create(registrant, event, last)
-        uow.claim_my_number(sealed)
-        uow.audit(append(ports.audit.head(chain), _write_entry(ports, caller, event)))
-        uow.emit(registrant_event(registrant, event))
-        uow.commit()
-        return registrant
 
-    try:
-        return _retrying(attempt)
-    except DuplicateMyNumber:
-        record_refusal(ports, caller, Operation.REGISTER.value, Outcome.REJECTED, None)
-        raise
+def _register_in_turn(
+    ports: Ports,
+    caller: Caller,
+    command: Registration,
+    qualification_pseudonym_id: str,
+    sealed: SealedMyNumber,
+    ticket: int,
+    last: int,
+) -> Registrant:
+    registrant = lifecycle.register(
+        command,
+        tenant_id=caller.tenant_id,
+        qualification_pseudonym_id=qualification_pseudonym_id,
+        registration_number=last + 1,
+        today=ports.clock().astimezone(JST).date(),
+    )
+    event = _event(ports, caller, None, registrant, Operation.REGISTER, None)
+    # The id is new, so its audit chain starts here: no head to read.
+    chain = ChainHead(chain=registrant_chain(caller.tenant_id, qualification_pseudonym_id))
+    uow = ports.unit_of_work()
+    uow.create(registrant, event, ticket)
+    uow.claim_my_number(sealed)
+    uow.audit(append(chain, _write_entry(ports, caller, event)))
+    uow.emit(registrant_event(registrant, event))
+    uow.commit()
+    return registrant
 
 
 Change = Callable[[Registrant, Any, Any], Registrant]
