@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
 from ahaki.adapters.wiring import ports
@@ -23,8 +21,8 @@ from ahaki.domain.commands import (
 )
 from ahaki.domain.history import Operation
 from ahaki.domain.registrant import Registrant
-from ahaki.http.resolver import caller, etag, if_match, logger, make_resolver
-from ahaki.http.routes import Function, powertools_path, routes_of
+from ahaki.http.resolver import caller, etag, if_match, lambda_handler_for, serve
+from ahaki.http.routes import Function
 from ahaki.http.views import HistoryView, RegistrantView, SearchResult, registrant_view, search_result
 from ahaki.services import registry
 
@@ -93,15 +91,5 @@ def relicense(qualification_pseudonym_id: str, command: RelicensureRequest) -> R
     return _change(qualification_pseudonym_id, Operation.RELICENSE, command)
 
 
-# Bind each route of the route table to the function of its operation id: the table is the truth.
-for _route in routes_of(Function.REGISTRY_API):
-    router.route(powertools_path(_route.path), _route.method, operation_id=_route.operation_id)(
-        globals()[_route.operation_id]
-    )
-
-app = make_resolver(router)
-
-
-@logger.inject_lambda_context(log_event=False)
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+app = serve(Function.REGISTRY_API, router, globals())
+lambda_handler = lambda_handler_for(app)

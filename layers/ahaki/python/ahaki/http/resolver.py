@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -12,13 +12,14 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ahaki.adapters.wiring import ports
 from ahaki.domain.audit import Outcome
 from ahaki.domain.errors import DomainError
 from ahaki.http import problems
 from ahaki.http.auth import granted_role, portal_principal_of, principal_of, route_of
-from ahaki.http.routes import PORTAL_ROLE, AuthType, Route
+from ahaki.http.routes import PORTAL_ROLE, AuthType, Function, Route, powertools_path, routes_of
 from ahaki.services.registry import Caller, record_refusal
 
 logger = Logger()
@@ -127,6 +128,23 @@ def make_resolver(*routers: Router) -> APIGatewayRestResolver:
         return problems.problem(HTTPStatus.INTERNAL_SERVER_ERROR, "internal", "Something went wrong; it was logged.")
 
     return app
+
+
+def serve(function: Function, router: Router, operations: Mapping[str, Any]) -> APIGatewayRestResolver:
+    """The resolver of one function: each of its routes in the route table bound to the operation
+    of the same id, so a route missing its operation fails at import, not at request time."""
+    for route in routes_of(function):
+        bind = router.route(powertools_path(route.path), route.method, operation_id=route.operation_id)
+        bind(operations[route.operation_id])
+    return make_resolver(router)
+
+
+def lambda_handler_for(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
+    @logger.inject_lambda_context(log_event=False)  # never the event: it holds personal data
+    def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        return app.resolve(event, context)
+
+    return lambda_handler
 
 
 def etag(version: int) -> dict[str, str]:
