@@ -110,6 +110,7 @@ def register(ports: Ports, caller: Caller, command: Registration) -> Registrant:
     deadline = time.monotonic() + RETRY_BUDGET_SECONDS
     ticket = ports.sequence.take_ticket(tenant, qualification)
     waiting_on: tuple[int, float] = (-1, 0.0)  # (turn seen, since when): to spot a dead holder
+    first_seen: tuple[int, float] | None = None  # to learn how fast turns pass right now
     while True:
         state = ports.sequence.state(tenant, qualification)
         if state.turn >= ticket:  # our ticket was skipped as stalled: queue again
@@ -127,9 +128,13 @@ def register(ports: Ports, caller: Caller, command: Registration) -> Registrant:
             if now > deadline:
                 ports.sequence.abandon(tenant, qualification, ticket)
                 raise Busy
-            # Wait about as long as the registrations ahead will take, so waiters do not flood the table.
+            first_seen = first_seen or (state.turn, now)
+            passed = state.turn - first_seen[0]
+            per_turn = (now - first_seen[1]) / passed if passed else TURN_SECONDS
+            # Sleep about as long as the registrations ahead will take: waiters polling faster only
+            # slow the one whose turn it is.
             ahead = ticket - 1 - state.turn
-            time.sleep(min(TURN_SECONDS * ahead, 1.0) * random.uniform(0.5, 1.0))  # noqa: S311 - jitter
+            time.sleep(min(max(per_turn, 0.005) * ahead, 1.0) * random.uniform(0.5, 1.0))  # noqa: S311 - jitter
             continue
         try:
             return _register_in_turn(ports, caller, command, qualification_pseudonym_id, sealed, ticket, state.last)
