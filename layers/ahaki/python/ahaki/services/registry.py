@@ -28,7 +28,7 @@ from ahaki.services.ports import Contention, Page, Ports, SealedMyNumber
 # Inside the functions' 10 s timeout (infra/register_stack/functions.py), which is inside API
 # Gateway's 29 s: a caller that waited this long gets a retryable 503 rather than a timeout.
 RETRY_BUDGET_SECONDS = 8.0
-TURN_LEASE_SECONDS = 3.0  # a registration holds its turn for a few calls; longer means its holder died
+TURN_LEASE_SECONDS = 5.0  # a registration holds its turn for a few calls; longer means its holder died
 TURN_SECONDS = 0.02  # about how long one registration holds its turn
 MAX_BACKOFF_SECONDS = 0.05  # short: a long sleep starves a loser while newcomers win
 T = TypeVar("T")
