@@ -225,6 +225,11 @@ def change(
 
     try:
         return _retrying(attempt)
+    except Busy:
+        # Others kept changing this registrant for the whole budget: the caller must reload and
+        # decide again, exactly as with a stale If-Match.
+        current = ports.reader.get(caller.tenant_id, qualification_pseudonym_id)
+        raise VersionConflict(current.version if current else 0) from None
     except NotFound:
         record_refusal(ports, caller, operation.value, Outcome.NOT_FOUND, None)
         raise
