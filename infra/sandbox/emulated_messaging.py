@@ -26,17 +26,8 @@ def create_messaging(prefix: str) -> dict[str, str]:
     """Creates everything in the active moto backend; returns the environment the functions read."""
     sqs = boto3.client("sqs", region_name=REGION)
     events = boto3.client("events", region_name=REGION)
-    env: dict[str, str] = {}
-    arns: dict[str, str] = {}
-    for spec in QUEUES:
-        dlq = sqs.create_queue(QueueName=f"{prefix}-{spec.logical_id}-dlq")["QueueUrl"]
-        redrive = {"deadLetterTargetArn": queue_arn(sqs, dlq), "maxReceiveCount": spec.max_receive_count}
-        url = sqs.create_queue(
-            QueueName=f"{prefix}-{spec.logical_id}",
-            Attributes={"VisibilityTimeout": str(EMULATED_VISIBILITY_SECONDS), "RedrivePolicy": json.dumps(redrive)},
-        )["QueueUrl"]
-        env[spec.env_var], env[spec.dlq_env_var] = url, dlq
-        arns[spec.logical_id] = queue_arn(sqs, url)
+    env = _create_queues(prefix)
+    arns = {spec.logical_id: queue_arn(sqs, env[spec.env_var]) for spec in QUEUES}
     bus = f"{prefix}-events"
     events.create_event_bus(Name=bus)
     env[EVENT_BUS.env_var] = bus
@@ -55,9 +46,26 @@ def create_messaging(prefix: str) -> dict[str, str]:
     return env
 
 
-def purge_queues(env: dict[str, str]) -> None:
-    """Tests start with empty queues (moto's purge has no 60 s limit)."""
+def _create_queues(prefix: str) -> dict[str, str]:
     sqs = boto3.client("sqs", region_name=REGION)
+    env: dict[str, str] = {}
+    for spec in QUEUES:
+        dlq = sqs.create_queue(QueueName=f"{prefix}-{spec.logical_id}-dlq")["QueueUrl"]
+        redrive = {"deadLetterTargetArn": queue_arn(sqs, dlq), "maxReceiveCount": spec.max_receive_count}
+        url = sqs.create_queue(
+            QueueName=f"{prefix}-{spec.logical_id}",
+            Attributes={"VisibilityTimeout": str(EMULATED_VISIBILITY_SECONDS), "RedrivePolicy": json.dumps(redrive)},
+        )["QueueUrl"]
+        env[spec.env_var], env[spec.dlq_env_var] = url, dlq
+    return env
+
+
+def purge_queues(env: dict[str, str]) -> None:
+    """Tests start with empty queues: created again under the same names (PurgeQueue allows one a
+    minute, in moto too), so the URLs, ARNs and the rules' targets stay as they were."""
+    sqs = boto3.client("sqs", region_name=REGION)
+    prefix = env[QUEUES[0].env_var].rsplit("/", 1)[-1].removesuffix(f"-{QUEUES[0].logical_id}")
     for spec in QUEUES:
         for name in (spec.env_var, spec.dlq_env_var):
-            sqs.purge_queue(QueueUrl=env[name])
+            sqs.delete_queue(QueueUrl=env[name])
+    _create_queues(prefix)

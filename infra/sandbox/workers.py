@@ -89,7 +89,8 @@ class Workers:
         failed = {f["itemIdentifier"] for f in result.get("batchItemFailures") or []}
         done = [m for m in messages if m["MessageId"] not in failed]
         for start in range(0, len(done), 10):
-            entries = [{"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(done[start : start + 10])]
+            chunk = done[start : start + 10]
+            entries = [{"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(chunk)]
             sqs.delete_message_batch(QueueUrl=url, Entries=entries)
         return len(messages)
 

@@ -67,7 +67,7 @@ class DynamoDeliveryLedger:
         self._client.update_item(
             TableName=self._table,
             Key={"pk": {"S": f"{event_id}#{channel.value}"}},
-            UpdateExpression="SET #s = :delivered, delivered_at = :at, reference = :ref",
+            UpdateExpression="SET #s = :delivered, delivered_at = :at, delivery_ref = :ref",
             ExpressionAttributeNames={"#s": "state"},
             ExpressionAttributeValues={
                 ":delivered": {"S": "delivered"},
