@@ -153,3 +153,13 @@ def _sqs_record(message: dict[str, Any], arn: str) -> dict[str, Any]:
         "eventSourceARN": arn,
         "awsRegion": REGION,
     }
+
+
+def start_workers(invoke: Invoke) -> Workers:
+    """The sandbox's hook: new adapters for this emulated AWS, then poll every half second."""
+    from ahaki.adapters.notification_wiring import clear_caches
+
+    clear_caches()
+    workers = Workers(invoke=invoke)
+    workers.start()
+    return workers
