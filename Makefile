@@ -8,7 +8,7 @@ UV := .tools/bin/uv
 PY := .venv/bin/python
 SANDBOX_PORT ?= 3000
 
-.PHONY: setup run test lint unit integration infra e2e bench synth layers openapi deploy clean
+.PHONY: setup run test lint unit integration infra e2e bench synth layers openapi deploy clean redrive
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -52,6 +52,10 @@ run: setup
 
 bench: setup
 	$(PY) -m benchmarks
+
+# DLQ messages back to their queues (issue 5); safe to run twice. Pass ARGS="--dlq-url … --queue-url …".
+redrive: setup
+	$(PY) -m infra.redrive $(ARGS)
 
 openapi: setup
 	$(PY) -m infra.openapi --write docs/openapi.json

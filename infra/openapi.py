@@ -21,7 +21,7 @@ if str(ROOT / "layers" / "ahaki" / "python") not in sys.path:  # run as `python 
     sys.path.append(str(ROOT / "layers" / "ahaki" / "python"))
 
 from ahaki.http.resolver import make_resolver  # noqa: E402
-from ahaki.http.routes import ROUTES, WRITERS, Route  # noqa: E402
+from ahaki.http.routes import ROUTES, WRITERS, AuthType, Route  # noqa: E402
 
 TITLE = "Register of anma-massage-shiatsu practitioners: staff API"
 SECURITY_SCHEME = "cognitoBearer"
@@ -40,11 +40,18 @@ def api_version() -> str:
 def openapi_document() -> dict[str, Any]:
     """The document, from a resolver built like the functions' (route table, models, validation)."""
     from functions.my_number_reveal import handler as reveal
+    from functions.portal_notifications import handler as portal_notifications
     from functions.registry_api import handler as registry
+    from functions.staff_notices import handler as staff_notices
 
     # include_router points a router at the resolver that includes it: give it copies, so the
     # functions' own routers keep answering to their own resolvers.
-    app = make_resolver(copy.copy(registry.router), copy.copy(reveal.router))
+    app = make_resolver(
+        copy.copy(registry.router),
+        copy.copy(reveal.router),
+        copy.copy(staff_notices.router),
+        copy.copy(portal_notifications.router),
+    )
     text = app.get_openapi_json_schema(
         title=TITLE,
         version=api_version(),
@@ -61,6 +68,9 @@ def openapi_document() -> dict[str, Any]:
     for route in ROUTES:
         operation = document["paths"][route.path][route.method.lower()]
         operation["x-ahaki-roles"] = sorted(role.value for role in route.roles)
+        if route.auth is AuthType.PORTAL:  # signed by the portal integration's IAM role (SigV4)
+            operation["security"] = []
+            operation["x-ahaki-auth"] = "portal-iam"
         _describe_errors(route, operation)
     _drop_unused_schemas(document)
     return document
@@ -88,7 +98,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
     "additionalProperties": True,
 }
 # What the route table cannot say: a success status other than 200.
-SUCCESS_STATUS = {"register": "201"}
+SUCCESS_STATUS = {"register": "201", "send_notice": "202"}
 
 
 def _problem_response(description: str) -> dict[str, Any]:
@@ -103,7 +113,7 @@ def _describe_errors(route: Route, operation: dict[str, Any]) -> None:
     responses: dict[str, Any] = operation["responses"]
     success = SUCCESS_STATUS.get(route.operation_id)
     if success is not None and "200" in responses and success not in responses:
-        responses[success] = {**responses.pop("200"), "description": "Created"}
+        responses[success] = {**responses.pop("200"), "description": "Created" if success == "201" else "Accepted"}
     errors = {
         "401": "No or unknown bearer token (answered by the authorizer).",
         "403": "The caller's role may not call this operation, or the token carries no tenant.",

@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from ahaki.adapters.schema import (
     AUDIT_TABLE,
     BLIND_INDEX_KEY,
+    CONTACT_TABLE,
+    DELIVERY_TABLE,
+    INBOX_TABLE,
+    NOTICE_TABLE,
     OUTBOX_TABLE,
     REGISTER_TABLE,
     VAULT_KEY,
@@ -29,6 +33,7 @@ class TableAccess:
     table: TableSpec
     actions: tuple[str, ...]  # on the table itself
     index_actions: tuple[str, ...] = ()  # on each of the table's GSIs (named, never index/*)
+    stream_actions: tuple[str, ...] = ()  # on the table's stream (the outbox relay)
 
     @property
     def writes(self) -> bool:
@@ -44,9 +49,18 @@ class KeyUse:
 
 
 @dataclass(frozen=True)
+class MessagingUse:
+    """Use of a bus, queue, topic or e-mail identity of the Messaging construct, by logical id."""
+
+    resource: str
+    actions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class FunctionAccess:
     tables: tuple[TableAccess, ...]
     keys: tuple[KeyUse, ...] = ()
+    messaging: tuple[MessagingUse, ...] = ()
 
 
 READ_ACTIONS = frozenset({"dynamodb:GetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"})
@@ -69,6 +83,15 @@ _AUDIT_APPEND = TableAccess(
     AUDIT_TABLE,
     actions=("dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query"),
     index_actions=("dynamodb:Query",),
+)
+
+# Issue 5: the notification functions. Queues and the topic are encrypted with MessagingKey
+# (kms:ViaService sqs/sns); SEND on a queue = SendMessage (SendMessageBatch is authorised by it).
+_SQS_CONSUME = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes")
+_SQS_SEND = ("sqs:SendMessage",)
+_MESSAGING_KEY_SEND = MessagingUse("MessagingKey", ("kms:Decrypt", "kms:GenerateDataKey"))
+_REGISTER_READ = TableAccess(
+    REGISTER_TABLE, actions=("dynamodb:GetItem", "dynamodb:Query"), index_actions=("dynamodb:Query",)
 )
 
 ACCESS: Mapping[Function, FunctionAccess] = {
@@ -109,6 +132,61 @@ ACCESS: Mapping[Function, FunctionAccess] = {
             _AUDIT_APPEND,
         ),
         keys=(KeyUse(VAULT_KEY, ("kms:Decrypt",)),),
+    ),
+    Function.PORTAL_NOTIFICATIONS: FunctionAccess(
+        tables=(
+            TableAccess(INBOX_TABLE, actions=("dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem")),
+            _AUDIT_APPEND,
+        ),
+    ),
+    Function.STAFF_NOTICES: FunctionAccess(
+        tables=(
+            TableAccess(REGISTER_TABLE, actions=("dynamodb:GetItem",)),  # does the holder exist (keys only)
+            TableAccess(NOTICE_TABLE, actions=("dynamodb:PutItem",)),
+            _AUDIT_APPEND,
+            TableAccess(OUTBOX_TABLE, actions=("dynamodb:PutItem",)),
+        ),
+    ),
+    Function.OUTBOX_RELAY: FunctionAccess(
+        tables=(
+            TableAccess(
+                OUTBOX_TABLE,
+                actions=(),
+                stream_actions=("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"),
+            ),
+        ),
+        messaging=(
+            MessagingUse("EventBus", ("events:PutEvents",)),
+            MessagingUse("OutboxRelayDlq", _SQS_SEND),  # the stream mapping's on-failure destination
+            _MESSAGING_KEY_SEND,
+        ),
+    ),
+    Function.NOTIFIER: FunctionAccess(
+        tables=(
+            _REGISTER_READ,  # the holder's name (audited) and the by_portal_pseudonym look-up
+            _AUDIT_APPEND,
+            TableAccess(DELIVERY_TABLE, actions=("dynamodb:PutItem", "dynamodb:UpdateItem")),
+            TableAccess(INBOX_TABLE, actions=("dynamodb:PutItem",)),
+            TableAccess(CONTACT_TABLE, actions=("dynamodb:GetItem",)),
+            TableAccess(NOTICE_TABLE, actions=("dynamodb:GetItem",)),
+        ),
+        messaging=(
+            MessagingUse("NotifierQueue", _SQS_CONSUME),
+            MessagingUse("NotifierQueueDlq", _SQS_SEND),
+            MessagingUse("StaffAlertsTopic", ("sns:Publish",)),
+            MessagingUse("EmailIdentity", ("ses:SendEmail",)),
+            _MESSAGING_KEY_SEND,
+        ),
+    ),
+    Function.NOTICE_FANOUT: FunctionAccess(
+        tables=(
+            TableAccess(REGISTER_TABLE, actions=(), index_actions=("dynamodb:Query",)),  # ids by status
+        ),
+        messaging=(
+            MessagingUse("NoticeFanoutQueue", (*_SQS_CONSUME, *_SQS_SEND)),  # the next page goes back on it
+            MessagingUse("NotifierQueue", _SQS_SEND),
+            _MESSAGING_KEY_SEND,
+        ),
     ),
 }
 

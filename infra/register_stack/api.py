@@ -148,7 +148,7 @@ class Api(Construct):
     def _build_method(self, route: Route) -> apigw.Method:
         resource = self.rest_api.root.resource_for_path(route.path)
         staff = route.auth is AuthType.STAFF
-        return resource.add_method(
+        method = resource.add_method(
             route.method,
             self._integration(route.function),
             # Staff sign in through Cognito; the portal integration signs its requests (IAM).
@@ -158,6 +158,14 @@ class Api(Construct):
             operation_name=route.operation_id,
             request_parameters={f"method.request.path.{name}": True for name in path_parameters(route.path)},
         )
+        if not staff:
+            acknowledge(
+                method,
+                "A portal route: the caller is the portal integration's IAM role (SigV4, AuthorizationType "
+                "IAM), not a staff member; a Cognito user-pool authorizer does not apply to it.",
+                f"{AWS_SOLUTIONS}-COG4",
+            )
+        return method
 
     def _integration(self, function: Function) -> apigw.Integration:
         return self._integrations[function]

@@ -12,7 +12,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from ahaki.adapters.schema import AUDIT_TABLE, KEYS, TABLES
-from ahaki.http.routes import Function
+from ahaki.http.routes import WORKERS, Function
 from infra.register_stack.access import (
     AUDIT_DENIED,
     TABLE_KEY_READ,
@@ -22,6 +22,8 @@ from infra.register_stack.access import (
     access_of,
 )
 from infra.register_stack.keys import Keys
+from infra.register_stack.messaging import Messaging
+from infra.register_stack.messaging_access import WORKER_DLQ_REASON, WORKER_TIMEOUTS, messaging_statements
 from infra.register_stack.nag import NIST, acknowledge
 from infra.register_stack.paths import DOMAIN_LAYER_DIR, FUNCTIONS_DIR, require_dependency_layer
 from infra.register_stack.settings import Settings
@@ -49,11 +51,13 @@ class Functions(Construct):
         settings: Settings,
         keys: Keys,
         tables: Tables,
+        messaging: Messaging,
     ) -> None:
         super().__init__(scope, construct_id)
         self._settings = settings
         self._keys = keys
         self._tables = tables
+        self._messaging = messaging
         self._layers = self._build_layers()
         self._environment = self._build_environment()
         self.roles: dict[Function, iam.Role] = {}
@@ -98,6 +102,7 @@ class Functions(Construct):
         for key_spec in KEYS:
             if key_spec.env_var:
                 env[key_spec.env_var] = self._keys[key_spec.logical_id].key_arn
+        env.update(self._messaging.env)
         return env
 
     # -- one function ----------------------------------------------------------------------------
@@ -136,14 +141,16 @@ class Functions(Construct):
             role=role,
             log_group=log_group,
             memory_size=1024,
-            timeout=Duration.seconds(10),  # API Gateway gives up at 29 s
+            timeout=Duration.seconds(WORKER_TIMEOUTS.get(function, 10)),  # API Gateway gives up at 29 s
             reserved_concurrent_executions=self._settings.reserved_concurrency[function],
             environment={**self._environment, "POWERTOOLS_SERVICE_NAME": function.value},
         )
         fn.node.add_dependency(policy)  # the role can act before the first invocation
         acknowledge(
             fn,
-            "Invoked synchronously by API Gateway only: the caller receives every error as an HTTP "
+            WORKER_DLQ_REASON
+            if function in WORKERS
+            else "Invoked synchronously by API Gateway only: the caller receives every error as an HTTP "
             "problem response, and a dead-letter queue applies to asynchronous invocations only.",
             f"{NIST}-LambdaDLQ",
         )
@@ -170,6 +177,7 @@ class Functions(Construct):
         for table_access in access.tables:
             statements += self._table_statements(table_access)
         statements += self._table_key_statements(access.tables)
+        statements += messaging_statements(self._messaging, access.messaging)
         for use in access.keys:
             key = self._keys[use.key.logical_id]
             statements.append(
@@ -184,13 +192,23 @@ class Functions(Construct):
 
     def _table_statements(self, access: TableAccess) -> list[iam.PolicyStatement]:
         table = self._tables[access.table.logical_id]
-        statements = [
-            iam.PolicyStatement(
-                sid=f"{access.table.logical_id}Items",
-                actions=list(access.actions),
-                resources=[table.table_arn],
+        statements = []
+        if access.actions:
+            statements.append(
+                iam.PolicyStatement(
+                    sid=f"{access.table.logical_id}Items",
+                    actions=list(access.actions),
+                    resources=[table.table_arn],
+                )
             )
-        ]
+        if access.stream_actions:
+            statements.append(
+                iam.PolicyStatement(
+                    sid=f"{access.table.logical_id}Stream",
+                    actions=list(access.stream_actions),
+                    resources=[str(table.table_stream_arn)],
+                )
+            )
         if access.index_actions and access.table.indexes:
             statements.append(
                 iam.PolicyStatement(

@@ -23,6 +23,13 @@ DEFAULT_RESERVED_CONCURRENCY: Mapping[Function, int] = {
     # Reveals are rare, audited, one at a time per registrar: a low cap also limits how fast a
     # stolen session could bulk-reveal My Numbers.
     Function.MY_NUMBER_REVEAL: 5,
+    # Issue 5. The fan-out (with page delays) is the broadcast's rate control; the notifier's
+    # cap bounds the SES sending rate and the load on the audit chains.
+    Function.PORTAL_NOTIFICATIONS: 20,
+    Function.STAFF_NOTICES: 2,
+    Function.OUTBOX_RELAY: 5,
+    Function.NOTIFIER: 10,
+    Function.NOTICE_FANOUT: 2,
 }
 
 
@@ -37,6 +44,7 @@ class Settings:
     reserved_concurrency: Mapping[Function, int] = field(default_factory=lambda: dict(DEFAULT_RESERVED_CONCURRENCY))
     manage_api_gateway_account: bool = True  # the account-wide API Gateway CloudWatch role
     staff_callback_urls: tuple[str, ...] = ()  # OAuth code flow (hosted UI) only when set
+    email_domain: str = "register.ahaki.example.jp"  # the SES identity notifications are sent from
 
     @property
     def stack_id(self) -> str:
@@ -72,6 +80,7 @@ class Settings:
             reserved_concurrency=concurrency,
             manage_api_gateway_account=_as_bool(ctx("manageApiGatewayAccount"), default=True),
             staff_callback_urls=tuple(_as_list(ctx("staffCallbackUrls"))),
+            email_domain=str(ctx("emailDomain") or default.email_domain),
         )
 
 

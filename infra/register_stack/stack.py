@@ -10,6 +10,8 @@ from infra.register_stack.auth import Auth
 from infra.register_stack.firewall import Firewall
 from infra.register_stack.functions import Functions
 from infra.register_stack.keys import Keys
+from infra.register_stack.messaging import Messaging
+from infra.register_stack.notifications import Notifications
 from infra.register_stack.settings import Settings
 from infra.register_stack.tables import Tables
 
@@ -26,7 +28,13 @@ class RegisterStack(Stack):
         self.settings = settings
         self.keys = Keys(self, "Keys", stage=settings.stage)
         self.tables = Tables(self, "Tables", keys=self.keys)
-        self.functions = Functions(self, "Functions", settings=settings, keys=self.keys, tables=self.tables)
+        self.messaging = Messaging(self, "Messaging", settings=settings)
+        self.functions = Functions(
+            self, "Functions", settings=settings, keys=self.keys, tables=self.tables, messaging=self.messaging
+        )
+        self.notifications = Notifications(
+            self, "Notifications", tables=self.tables, messaging=self.messaging, functions=self.functions
+        )
         self.auth = Auth(self, "Auth", settings=settings)
         self.api = Api(self, "Api", settings=settings, keys=self.keys, functions=self.functions, auth=self.auth)
         self.firewall = Firewall(self, "Firewall", settings=settings, keys=self.keys, api=self.api.rest_api)

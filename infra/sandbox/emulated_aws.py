@@ -19,6 +19,7 @@ from moto import mock_aws
 from moto.core.botocore_stubber import BotocoreStubber
 
 from ahaki.adapters.schema import KEYS, TABLES, create_table_kwargs
+from infra.sandbox.emulated_messaging import create_messaging
 
 REGION = "ap-northeast-1"
 # The portal integration's role as API Gateway's IAM auth reports it (requestContext.identity.userArn).
@@ -84,6 +85,7 @@ def create_resources(prefix: str = "ahaki") -> EmulatedAws:
         names[table.logical_id] = name
         env[table.env_var] = name
     env["AUDIT_SHARDS"] = "16"
+    env.update(create_messaging(prefix))  # bus, queues, staff topic, SES identity (issue 5)
     env["PORTAL_CALLER_ARNS"] = PORTAL_CALLER_PATTERN
     env["PORTAL_TENANT_ID"] = "foundation"
     env["POWERTOOLS_SERVICE_NAME"] = "ahaki-register"

@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ahaki.http.routes import ROUTES, Function, Role, Route
+from ahaki.http.routes import ROUTES, AuthType, Function, Role, Route
+from infra.sandbox.emulated_aws import PORTAL_CALLER_ARN
 from infra.sandbox.events import api_event, claims
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,7 +57,14 @@ BODIES: dict[str, dict[str, Any]] = {
     },
     "relicense": {"reason": "取消しの理由となった事項に該当しなくなったため"},
     "reveal_my_number": {"purpose": "住民基本台帳ネットワークシステムへの本人確認情報の照会"},
+    "send_notice": {
+        "audience": "all_holders",
+        "subject": "システム停止のお知らせ",
+        "body": "12月1日は終日停止します。",
+    },
 }
+SAMPLE_PORTAL_PSEUDONYM = "pp-sample-0000"
+PORTAL_HEADER = "X-Portal-Pseudonym-Id"
 HEADERS: dict[str, dict[str, str]] = {"correct": {"If-Match": '"1"'}}
 
 
@@ -64,12 +72,17 @@ def sample_event(route: Route) -> dict[str, Any]:
     """The event API Gateway would send for ``route``, for the least privileged role it allows."""
     role = Role.VIEWER if Role.VIEWER in route.roles else Role.REGISTRAR
     params = {name: PLACEHOLDER_ID for name in re.findall(r"\{(\w+)\}", route.path)}
+    portal = route.auth is AuthType.PORTAL  # IAM-signed by the portal integration, for one pseudonym
     event = api_event(
         route,
         params,
         BODIES.get(route.operation_id),
-        claims=claims(f"sample-{role.value}", [role.value]),
-        headers=HEADERS.get(route.operation_id),
+        claims=None if portal else claims(f"sample-{role.value}", [role.value]),
+        headers={
+            **HEADERS.get(route.operation_id, {}),
+            **({"X-Portal-Pseudonym-Id": SAMPLE_PORTAL_PSEUDONYM} if portal else {}),
+        },
+        caller_arn=PORTAL_CALLER_ARN if portal else None,
     )
     event["requestContext"]["requestId"] = f"sample-{route.operation_id}"  # deterministic files
     return event

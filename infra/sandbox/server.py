@@ -33,6 +33,7 @@ from infra.sandbox.emulated_aws import emulated_aws
 from infra.sandbox.events import FakeLambdaContext, api_event
 from infra.sandbox.seed import SeedSummary, seed_demo
 from infra.sandbox.tokens import TokenTable
+from infra.sandbox.workers import start_workers
 
 log = logging.getLogger("infra.sandbox")
 OPENAPI_PATH = "/openapi.json"
@@ -219,6 +220,7 @@ def running_sandbox(host: str = "127.0.0.1", port: int = 0, *, seed: bool = True
         try:
             sandbox = Sandbox(TokenTable.issue(), document)
             summary = seed_demo(sandbox) if seed else None
+            workers = start_workers(sandbox.invoke)  # relay + notifier polling (issue 5)
             server = _Server((host, port), sandbox)
             thread = threading.Thread(target=server.serve_forever, name="sandbox-http", daemon=True)
             thread.start()
@@ -228,5 +230,6 @@ def running_sandbox(host: str = "127.0.0.1", port: int = 0, *, seed: bool = True
                 server.shutdown()
                 server.server_close()
                 thread.join(timeout=5)
+                workers.stop()
         finally:
             ports.cache_clear()

@@ -72,6 +72,60 @@ EXPECTED: dict[Function, set[Grant]] = {
 }
 
 
+# Issue 5. Messaging resources have CDK-generated logical ids (stable for their construct paths).
+MSG_KEY, BUS, TOPIC = "MessagingMessagingKey0003BAC4", "MessagingEventBus410FA98D", "MessagingStaffAlertsTopic9F0DD43F"
+NOTIFIER_Q, NOTIFIER_DLQ = "MessagingNotifierQueue0D79632A", "MessagingNotifierQueueDlqCEFB6F71"
+FANOUT_Q, RELAY_DLQ = "MessagingNoticeFanoutQueueC810B4CD", "MessagingOutboxRelayDlqB56D59EC"
+SES_IDENTITY = "arn:aws:ses:ap-northeast-1:AWS::AccountId:identity/register.ahaki.example.jp"
+SQS_CONSUME = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes")
+MSG_KEY_SEND = _allow(("kms:Decrypt", "kms:GenerateDataKey"), [MSG_KEY])
+AUDIT_APPEND = _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [AUDIT]) | _allow(
+    ("dynamodb:Query",), AUDIT_INDEXES
+)
+EXPECTED |= {
+    Function.PORTAL_NOTIFICATIONS: (
+        _allow(("dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"), ["InboxTable"])
+        | AUDIT_APPEND
+        | _allow(TABLE_KEY_WRITE, ["RegisterKey", "AuditKey"])
+    ),
+    Function.STAFF_NOTICES: (
+        _allow(("dynamodb:GetItem",), [REG])
+        | _allow(("dynamodb:PutItem",), ["NoticeTable", OUTBOX_TABLE.logical_id])
+        | AUDIT_APPEND
+        | _allow(TABLE_KEY_WRITE, ["RegisterKey", "AuditKey"])
+    ),
+    Function.OUTBOX_RELAY: (
+        # The stream (Fn::GetAtt OutboxTable.StreamArn) only: never the table's items.
+        _allow(("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"), ["OutboxTable"])
+        | _allow(TABLE_KEY_READ, ["RegisterKey"])
+        | _allow(("events:PutEvents",), [BUS])
+        | _allow(("sqs:SendMessage",), [RELAY_DLQ])
+        | MSG_KEY_SEND
+    ),
+    Function.NOTIFIER: (
+        _allow(("dynamodb:GetItem", "dynamodb:Query"), [REG])
+        | _allow(("dynamodb:Query",), REG_INDEXES)
+        | AUDIT_APPEND
+        | _allow(("dynamodb:PutItem", "dynamodb:UpdateItem"), ["DeliveryTable"])
+        | _allow(("dynamodb:PutItem",), ["InboxTable"])
+        | _allow(("dynamodb:GetItem",), ["ContactTable", "NoticeTable"])
+        | _allow(TABLE_KEY_WRITE, ["RegisterKey", "AuditKey"])
+        | _allow(SQS_CONSUME, [NOTIFIER_Q])
+        | _allow(("sqs:SendMessage",), [NOTIFIER_DLQ])
+        | _allow(("sns:Publish",), [TOPIC])
+        | _allow(("ses:SendEmail",), [SES_IDENTITY])
+        | MSG_KEY_SEND
+    ),
+    Function.NOTICE_FANOUT: (
+        _allow(("dynamodb:Query",), REG_INDEXES)
+        | _allow(TABLE_KEY_READ, ["RegisterKey"])
+        | _allow((*SQS_CONSUME, "sqs:SendMessage"), [FANOUT_Q])
+        | _allow(("sqs:SendMessage",), [NOTIFIER_Q])
+        | MSG_KEY_SEND
+    ),
+}
+
+
 def _statements_by_role(synthesized: Synthesized) -> dict[str, list[dict[str, Any]]]:
     """Every statement that applies to each role: inline, AWS::IAM::Policy and managed policies."""
     by_role: dict[str, list[dict[str, Any]]] = defaultdict(list)

@@ -13,11 +13,12 @@ import pytest
 
 from ahaki.adapters.wiring import ports
 from ahaki.http.routes import ROUTES, Role, Route
-from infra.sandbox.emulated_aws import REGION, EmulatedAws, emulated_aws, reset_tables
+from infra.sandbox.emulated_aws import PORTAL_CALLER_ARN, REGION, EmulatedAws, emulated_aws, reset_tables
 from infra.sandbox.events import FakeLambdaContext, api_event, claims
 from tests.data import registration
 
 BY_OPERATION: dict[str, Route] = {r.operation_id: r for r in ROUTES}
+PORTAL_HEADER = "X-Portal-Pseudonym-Id"
 
 
 @dataclass
@@ -62,11 +63,18 @@ class Api:
         headers: dict[str, str] | None = None,
         raw_body: str | None = None,
         actor: str = "staff-1",
+        portal: str | None = None,  # a portal route, for this portal_pseudonym_id (IAM caller)
+        path: dict[str, str] | None = None,
+        query: dict[str, str] | None = None,
     ) -> Reply:
         route = BY_OPERATION[operation_id]
-        params = {"qualification_pseudonym_id": qid} if qid else None
-        who = claims(actor, [role], tenant) if role else None
-        event = api_event(route, params, body, claims=who, headers=headers, raw_body=raw_body)
+        params = {"qualification_pseudonym_id": qid} if qid else path
+        who = claims(actor, [role], tenant) if role and portal is None else None
+        arn = PORTAL_CALLER_ARN if portal is not None else None
+        headers = {**(headers or {}), **({PORTAL_HEADER: portal} if portal else {})}
+        event = api_event(
+            route, params, body, claims=who, headers=headers, raw_body=raw_body, caller_arn=arn, query=query
+        )
         handler = import_module(f"functions.{route.function.value}.handler")
         result = handler.lambda_handler(event, FakeLambdaContext())
         found_headers = {k: v[-1] for k, v in (result.get("multiValueHeaders") or {}).items()}

@@ -7,7 +7,7 @@ from typing import Any
 import boto3
 import pytest
 
-from ahaki.http.routes import ROUTES, Role, Route
+from ahaki.http.routes import ROUTES, AuthType, Role, Route
 from infra.sandbox.emulated_aws import REGION
 from tests.data import registration
 from tests.integration.conftest import Api
@@ -25,6 +25,9 @@ EXPECTED_ALLOWED: dict[str, set[Role]] = {
     "dispose": {Role.REGISTRAR},
     "relicense": {Role.REGISTRAR},
     "reveal_my_number": {Role.REGISTRAR},
+    "send_notice": {Role.REGISTRAR},
+    "list_notifications": set(),  # portal routes: the portal integration only, never staff
+    "mark_notification_read": set(),
 }
 
 BODIES: dict[str, Any] = {
@@ -36,6 +39,7 @@ BODIES: dict[str, Any] = {
     "dispose": {"kind": "revocation", "reason": "取消"},
     "relicense": {"reason": "再免許"},
     "reveal_my_number": {"purpose": "本人確認"},
+    "send_notice": {"audience": "all_holders", "subject": "お知らせ", "body": "本文"},
 }
 
 
@@ -75,7 +79,9 @@ def test_every_route_for_every_role(api: Api, role: Role) -> None:
 @pytest.mark.parametrize("route", ROUTES, ids=[r.operation_id for r in ROUTES])
 def test_unauthenticated_is_401_and_audited(api: Api, route: Route) -> None:
     reply = api.call(route.operation_id, "some-id" if "{" in route.path else None, _body(route), role=None)
-    assert reply.status == 401 and reply.headers["Content-Type"] == "application/problem+json"
+    # A portal route without the portal's IAM identity is refused (403), as API Gateway's IAM auth does.
+    expected = 403 if route.auth is AuthType.PORTAL else 401
+    assert reply.status == expected and reply.headers["Content-Type"] == "application/problem+json"
     assert _denials(api) == 1
 
 

@@ -112,7 +112,60 @@ OUTBOX_TABLE = TableSpec(
     holds_personal_data=False,
 )
 
-TABLES: tuple[TableSpec, ...] = (REGISTER_TABLE, VAULT_TABLE, AUDIT_TABLE, OUTBOX_TABLE)
+# Notifications (issue 5). Portal inbox: pk = T#<tenant>#PP#<portal_pseudonym_id>, sk = notification id
+# (<occurred_at>-<event id>, so a query lists newest first). Rendered messages name the holder;
+# items expire after the configured retention (TTL).
+INBOX_TABLE = TableSpec(
+    logical_id="InboxTable",
+    env_var="INBOX_TABLE",
+    partition_key="pk",
+    sort_key="sk",
+    key_alias=REGISTER_KEY.logical_id,
+    ttl_attribute="expires_at",
+)
+
+# Delivery ledger: pk = <event id>#<channel>; written conditionally before delivery (exactly once in
+# effect). Ids and states only; kept long enough to outlive every retry and redrive (TTL).
+DELIVERY_TABLE = TableSpec(
+    logical_id="DeliveryTable",
+    env_var="DELIVERY_TABLE",
+    partition_key="pk",
+    sort_key=None,
+    key_alias=REGISTER_KEY.logical_id,
+    ttl_attribute="expires_at",
+    holds_personal_data=False,
+)
+
+# Contact preferences: pk = T#<tenant>#Q#<qualification_pseudonym_id>; the e-mail address and the
+# holder's opt-in. Apart from the register: the notifier alone reads it.
+CONTACT_TABLE = TableSpec(
+    logical_id="ContactTable",
+    env_var="CONTACT_TABLE",
+    partition_key="pk",
+    sort_key=None,
+    key_alias=REGISTER_KEY.logical_id,
+)
+
+# Staff notices: pk = T#<tenant>#N#<notice id>; the text staff wrote (no personal data, by rule).
+NOTICE_TABLE = TableSpec(
+    logical_id="NoticeTable",
+    env_var="NOTICE_TABLE",
+    partition_key="pk",
+    sort_key=None,
+    key_alias=REGISTER_KEY.logical_id,
+    holds_personal_data=False,
+)
+
+TABLES: tuple[TableSpec, ...] = (
+    REGISTER_TABLE,
+    VAULT_TABLE,
+    AUDIT_TABLE,
+    OUTBOX_TABLE,
+    INBOX_TABLE,
+    DELIVERY_TABLE,
+    CONTACT_TABLE,
+    NOTICE_TABLE,
+)
 
 
 def attribute_type(spec: TableSpec, name: str) -> str:

@@ -41,6 +41,16 @@ class Function(StrEnum):
 
     REGISTRY_API = "registry_api"
     MY_NUMBER_REVEAL = "my_number_reveal"
+    PORTAL_NOTIFICATIONS = "portal_notifications"  # the portal inbox (issue 5)
+    STAFF_NOTICES = "staff_notices"  # POST /admin/notices (issue 5)
+    # Not behind the API: fed by the outbox stream and the queues (issue 5).
+    OUTBOX_RELAY = "outbox_relay"
+    NOTIFIER = "notifier"
+    NOTICE_FANOUT = "notice_fanout"
+
+
+# Functions fed by a stream or a queue rather than API Gateway: no routes, no resolver.
+WORKERS = frozenset({Function.OUTBOX_RELAY, Function.NOTIFIER, Function.NOTICE_FANOUT})
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,23 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", _ONE + "/dispositions", Function.REGISTRY_API, WRITERS, "dispose"),
     Route("POST", _ONE + "/relicensures", Function.REGISTRY_API, WRITERS, "relicense"),
     Route("POST", _ONE + "/my-number/reveal", Function.MY_NUMBER_REVEAL, WRITERS, "reveal_my_number"),
+    Route("POST", "/admin/notices", Function.STAFF_NOTICES, WRITERS, "send_notice"),
+    Route(
+        "GET",
+        "/portal/notifications",
+        Function.PORTAL_NOTIFICATIONS,
+        frozenset(),
+        "list_notifications",
+        AuthType.PORTAL,
+    ),
+    Route(
+        "POST",
+        "/portal/notifications/{notification_id}/read",
+        Function.PORTAL_NOTIFICATIONS,
+        frozenset(),
+        "mark_notification_read",
+        AuthType.PORTAL,
+    ),
 )
 
 

@@ -1,0 +1,54 @@
+"""The broadcast fan-out: one page of holders per message, then the next page, delayed.
+
+Reserved concurrency 1 and batch size 1 on its queue make the rate: at most one page (FANOUT_PAGE_SIZE
+holders) per FANOUT_PAGE_DELAY_SECONDS. Memory holds one page, whatever the audience.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from ahaki.adapters.notification_wiring import fanout_ports
+from ahaki.domain.notifications import FanoutPage
+from ahaki.services.notices import fan_out_page, start_fanout
+from ahaki.services.notifier import parse_message
+
+logger = Logger()
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+def handle(record: SQSRecord) -> None:
+    ports = fanout_ports()
+    data = json.loads(record.body)
+    if isinstance(data, dict) and "detail-type" in data:  # the notice.requested event from the bus
+        event = parse_message(record.body)
+        started = start_fanout(event)
+        if isinstance(started, list):
+            ports.notifier_queue.send_batch(started)
+            logger.info("notice enqueued", extra={"notice_id": event.subject_id, "holders": 1})
+            return
+        page = started
+    else:
+        page = FanoutPage.model_validate(data)
+    following = fan_out_page(ports, page)
+    logger.info(
+        "page enqueued",
+        extra={
+            "notice_id": page.notice_id,
+            "enqueued": following.enqueued if following else None,
+            "done": not following,
+        },
+    )
+
+
+@logger.inject_lambda_context(log_event=False)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return process_partial_response(  # type: ignore[return-value]
+        event=event, record_handler=handle, processor=processor, context=context
+    )

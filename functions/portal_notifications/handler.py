@@ -1,0 +1,72 @@
+"""The portal inbox: the portal integration lists and marks read the caller's own notifications."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
+
+from ahaki.adapters.notification_wiring import inbox
+from ahaki.adapters.wiring import ports
+from ahaki.domain.notifications import InboxItem
+from ahaki.http.resolver import caller, logger, make_resolver
+from ahaki.http.routes import Function, powertools_path, routes_of
+from ahaki.services import inbox as inbox_service
+
+router = Router()
+
+
+class NotificationView(BaseModel):
+    notification_id: str
+    kind: str
+    subject: str
+    text: str
+    html: str
+    occurred_at: str
+    delivered_at: str
+    read_at: str | None = None
+
+
+class NotificationList(BaseModel):
+    items: list[NotificationView]
+    cursor: str | None = None
+
+
+def _view(item: InboxItem) -> NotificationView:
+    return NotificationView(
+        notification_id=item.notification_id,
+        kind=item.kind,
+        subject=item.subject,
+        text=item.text,
+        html=item.html,
+        occurred_at=item.occurred_at.isoformat(),
+        delivered_at=item.delivered_at.isoformat(),
+        read_at=item.read_at.isoformat() if item.read_at else None,
+    )
+
+
+def list_notifications(
+    limit: Annotated[int, Query(ge=1, le=100)] = 20, cursor: Annotated[str | None, Query(max_length=512)] = None
+) -> NotificationList:
+    items, next_cursor = inbox_service.list_notifications(ports(), inbox(), caller(router), limit, cursor)
+    return NotificationList(items=[_view(i) for i in items], cursor=next_cursor)
+
+
+def mark_notification_read(notification_id: str) -> NotificationView:
+    return _view(inbox_service.mark_read(ports(), inbox(), caller(router), notification_id))
+
+
+for _route in routes_of(Function.PORTAL_NOTIFICATIONS):
+    router.route(powertools_path(_route.path), _route.method, operation_id=_route.operation_id)(
+        globals()[_route.operation_id]
+    )
+
+app = make_resolver(router)
+
+
+@logger.inject_lambda_context(log_event=False)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

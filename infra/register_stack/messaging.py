@@ -1,0 +1,122 @@
+"""Issue 5: the event bus, the consumers' queues with DLQs, the staff alert topic, the SES identity
+and the key that encrypts the queues and the topic. Built from ``ahaki.adapters.messaging``."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import aws_events as events
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_ses as ses
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from ahaki.adapters.messaging import EVENT_BUS, QUEUES, STAFF_TOPIC, QueueSpec
+from infra.register_stack.nag import AWS_SOLUTIONS, acknowledge
+from infra.register_stack.settings import Settings
+
+MESSAGING_KEY_ID = "MessagingKey"
+EMAIL_IDENTITY_ID = "EmailIdentity"
+RELAY_DLQ_ID = "OutboxRelayDlq"
+BUS_DLQ_ID = "EventBusDlq"
+DLQ_REASON = (
+    "This queue is itself a dead-letter queue of the notification path: what lands here waits for "
+    "staff (its depth alarm pages the staff topic) and for the redrive command, never for another DLQ."
+)
+RETENTION = Duration.days(14)  # the longest SQS allows: time to fix a template and redrive
+
+
+class Messaging(Construct):
+    """``arns[logical_id]`` for access.py's MessagingUse; ``env`` for the functions."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, settings: Settings) -> None:
+        super().__init__(scope, construct_id)
+        self.key = self._build_key()
+        self.bus = events.EventBus(self, EVENT_BUS.logical_id, event_bus_name=f"ahaki-{settings.stage}-events")
+        self.queues: dict[str, sqs.Queue] = {}
+        self.dlqs: dict[str, sqs.Queue] = {}
+        for spec in QUEUES:
+            self._build_queue(spec)
+        # Where the stream's event source mapping puts the coordinates (shard, sequence numbers) of
+        # records the relay gave up on, and where EventBridge puts events it could not deliver.
+        self.relay_dlq = self._dead_letter_queue(RELAY_DLQ_ID)
+        self.bus_dlq = self._dead_letter_queue(BUS_DLQ_ID)
+        self.topic = sns.Topic(
+            self, STAFF_TOPIC.logical_id, display_name="ahaki staff alerts", master_key=self.key, enforce_ssl=True
+        )
+        self.email_domain = settings.email_domain
+        self.email_identity = ses.EmailIdentity(
+            self, EMAIL_IDENTITY_ID, identity=ses.Identity.domain(settings.email_domain)
+        )
+        stack = Stack.of(self)
+        self.arns: dict[str, str] = {
+            MESSAGING_KEY_ID: self.key.key_arn,
+            EVENT_BUS.logical_id: self.bus.event_bus_arn,
+            STAFF_TOPIC.logical_id: self.topic.topic_arn,
+            EMAIL_IDENTITY_ID: stack.format_arn(
+                service="ses", resource="identity", resource_name=settings.email_domain
+            ),
+            **{lid: q.queue_arn for lid, q in self.queues.items()},
+            **{f"{lid}Dlq": q.queue_arn for lid, q in self.dlqs.items()},
+            RELAY_DLQ_ID: self.relay_dlq.queue_arn,
+        }
+        self.env: dict[str, str] = {
+            EVENT_BUS.env_var: self.bus.event_bus_name,
+            STAFF_TOPIC.env_var: self.topic.topic_arn,
+            "EMAIL_SOURCE": f"no-reply@{settings.email_domain}",
+            **{spec.env_var: self.queues[spec.logical_id].queue_url for spec in QUEUES},
+            **{spec.dlq_env_var: self.dlqs[spec.logical_id].queue_url for spec in QUEUES},
+        }
+
+    def _build_key(self) -> kms.Key:
+        key = kms.Key(
+            self,
+            MESSAGING_KEY_ID,
+            description="Encrypts the notification queues and the staff alert topic (ids only)",
+            enable_key_rotation=True,
+            rotation_period=Duration.days(365),
+            removal_policy=RemovalPolicy.RETAIN,
+            pending_window=Duration.days(30),
+        )
+        # EventBridge delivers to the encrypted queues; CloudWatch alarms publish to the topic.
+        key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AllowEventBridgeAndCloudWatchToUseTheQueuesAndTopic",
+                principals=[
+                    iam.ServicePrincipal("events.amazonaws.com"),
+                    iam.ServicePrincipal("cloudwatch.amazonaws.com"),
+                ],
+                actions=["kms:Decrypt", "kms:GenerateDataKey"],
+                resources=["*"],  # in a key policy, "*" is this key
+                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
+            )
+        )
+        return key
+
+    def _dead_letter_queue(self, construct_id: str) -> sqs.Queue:
+        dlq = sqs.Queue(
+            self,
+            construct_id,
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=self.key,
+            enforce_ssl=True,
+            retention_period=RETENTION,
+        )
+        acknowledge(dlq, DLQ_REASON, f"{AWS_SOLUTIONS}-SQS3")
+        return dlq
+
+    def _build_queue(self, spec: QueueSpec) -> None:
+        dlq = self._dead_letter_queue(f"{spec.logical_id}Dlq")
+        queue = sqs.Queue(
+            self,
+            spec.logical_id,
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=self.key,
+            enforce_ssl=True,
+            retention_period=RETENTION,
+            visibility_timeout=Duration.seconds(spec.visibility_timeout_seconds),
+            dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=spec.max_receive_count),
+        )
+        self.queues[spec.logical_id] = queue
+        self.dlqs[spec.logical_id] = dlq

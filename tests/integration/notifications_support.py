@@ -1,0 +1,48 @@
+"""Shared helpers of the notification tests: fresh queues and caches, the emulated workers."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from ahaki.adapters.messaging import NOTIFIER_QUEUE
+from ahaki.adapters.notification_wiring import clear_caches
+from infra.sandbox.emulated_aws import REGION, EmulatedAws
+from infra.sandbox.emulated_messaging import purge_queues
+from infra.sandbox.workers import Workers
+
+
+@pytest.fixture
+def workers(aws: EmulatedAws) -> Iterator[Workers]:
+    purge_queues(aws.env)
+    clear_caches()
+    yield Workers()
+    clear_caches()
+
+
+def dlq_messages() -> list[dict[str, Any]]:
+    sqs = boto3.client("sqs", region_name=REGION)
+    found = sqs.receive_message(
+        QueueUrl=os.environ[NOTIFIER_QUEUE.dlq_env_var],
+        MaxNumberOfMessages=10,
+        MessageAttributeNames=["All"],
+        VisibilityTimeout=0,
+    )
+    return list(found.get("Messages") or [])
+
+
+def send_to_notifier(body: dict[str, Any]) -> None:
+    boto3.client("sqs", region_name=REGION).send_message(
+        QueueUrl=os.environ[NOTIFIER_QUEUE.env_var], MessageBody=json.dumps(body)
+    )
+
+
+def sent_emails() -> list[Any]:
+    from moto.ses.models import ses_backends
+
+    return [m for account in ses_backends.values() for m in account[REGION].sent_messages]
