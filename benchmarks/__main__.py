@@ -11,11 +11,22 @@ from benchmarks.report import Row, table
 from benchmarks.warm import warm_throughput
 
 
+def _figures_of(title: str, pairs: list[tuple[str, str]]) -> list[Row]:
+    """Figures of a later issue's module, printed as they come (each module states its targets)."""
+    return [Row(title, measure, value) for measure, value in pairs]
+
+
+def notification_figures() -> list[Row]:
+    from benchmarks import notifications
+
+    return _figures_of("5 notifications", notifications.run())
+
+
 def main() -> None:
     start = time.perf_counter()
     rows: list[Row] = []
     # Cheap figures first; the contention figures take most of the run.
-    for figure in (cold_start, warm_throughput, concurrent_registrations, concurrent_corrections):
+    for figure in (cold_start, warm_throughput, concurrent_registrations, concurrent_corrections, notification_figures):
         rows += figure()
     missed = [r for r in rows if r.met is False]
     print(f"\n== Figures (run took {time.perf_counter() - start:.0f} s; targets are printed, never asserted)\n")

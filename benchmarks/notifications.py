@@ -114,6 +114,7 @@ def _ports(holders: dict[str, Registrant], sinks: Sinks, ledger: Ledger) -> Noti
     now = datetime.now(UTC)
     register: Any = Ports(
         reader=type("Reader", (), {"get": lambda self, t, q: holders.get(q)})(),
+        sequence=None,  # type: ignore[arg-type]
         vault=None,  # type: ignore[arg-type]
         audit=_Audit(),
         unit_of_work=lambda: None,  # type: ignore[arg-type, return-value]

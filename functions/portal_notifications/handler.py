@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
 from ahaki.adapters.notification_wiring import inbox
 from ahaki.adapters.wiring import ports
 from ahaki.domain.notifications import InboxItem
-from ahaki.http.resolver import caller, logger, make_resolver
-from ahaki.http.routes import Function, powertools_path, routes_of
+from ahaki.http.resolver import caller, lambda_handler_for, serve
+from ahaki.http.routes import Function
 from ahaki.services import inbox as inbox_service
 
 router = Router()
@@ -59,14 +58,5 @@ def mark_notification_read(notification_id: str) -> NotificationView:
     return _view(inbox_service.mark_read(ports(), inbox(), caller(router), notification_id))
 
 
-for _route in routes_of(Function.PORTAL_NOTIFICATIONS):
-    router.route(powertools_path(_route.path), _route.method, operation_id=_route.operation_id)(
-        globals()[_route.operation_id]
-    )
-
-app = make_resolver(router)
-
-
-@logger.inject_lambda_context(log_event=False)
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+app = serve(Function.PORTAL_NOTIFICATIONS, router, globals())
+lambda_handler = lambda_handler_for(app)

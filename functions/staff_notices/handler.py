@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
 from ahaki.adapters.notification_wiring import holders, notice_unit_of_work
 from ahaki.adapters.wiring import ports
 from ahaki.domain.notifications import NoticeRequest
-from ahaki.http.resolver import caller, logger, make_resolver
-from ahaki.http.routes import Function, powertools_path, routes_of
+from ahaki.http.resolver import caller, lambda_handler_for, serve
+from ahaki.http.routes import Function
 from ahaki.services import notices
 
 router = Router()
@@ -33,14 +31,5 @@ def send_notice(request: NoticeRequest) -> Response[NoticeAccepted]:
     return Response(status_code=int(HTTPStatus.ACCEPTED), content_type="application/json", body=body)
 
 
-for _route in routes_of(Function.STAFF_NOTICES):
-    router.route(powertools_path(_route.path), _route.method, operation_id=_route.operation_id)(
-        globals()[_route.operation_id]
-    )
-
-app = make_resolver(router)
-
-
-@logger.inject_lambda_context(log_event=False)
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+app = serve(Function.STAFF_NOTICES, router, globals())
+lambda_handler = lambda_handler_for(app)
