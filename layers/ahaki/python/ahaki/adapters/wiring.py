@@ -44,8 +44,22 @@ def build_ports(settings: Settings, dynamodb: Any, kms: Any) -> Ports:
     )
 
 
+class LazyClient:
+    """A boto3 client made on first use: most requests never touch KMS, and making a client
+    costs tens of milliseconds of a cold start."""
+
+    def __init__(self, service: str) -> None:
+        self._service = service
+        self._client: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._client is None:
+            self._client = boto3.client(self._service, config=CLIENT_CONFIG)  # type: ignore[call-overload]
+        return getattr(self._client, name)
+
+
 def clients() -> tuple[Any, Any]:
-    return boto3.client("dynamodb", config=CLIENT_CONFIG), boto3.client("kms", config=CLIENT_CONFIG)
+    return boto3.client("dynamodb", config=CLIENT_CONFIG), LazyClient("kms")
 
 
 @cache
