@@ -24,6 +24,7 @@ REGION = "ap-northeast-1"
 # The portal integration's role as API Gateway's IAM auth reports it (requestContext.identity.userArn).
 PORTAL_CALLER_ARN = "arn:aws:sts::000000000000:assumed-role/ahaki-portal-integration/portal-session"
 PORTAL_CALLER_PATTERN = "arn:aws:sts::000000000000:assumed-role/ahaki-portal-integration/*"
+JLIS_BUCKET = "ahaki-jlis-exchange"
 _SERIAL = threading.RLock()
 _patched = False
 
@@ -83,6 +84,12 @@ def create_resources(prefix: str = "ahaki") -> EmulatedAws:
         dynamodb.create_table(**create_table_kwargs(table, name))
         names[table.logical_id] = name
         env[table.env_var] = name
+    # Issue 4: the J-LIS exchange bucket, answered by the fake J-LIS (no SQS here: messages are
+    # kept in a list and handed to the worker by the tests, the benchmarks and the sandbox).
+    boto3.client("s3", region_name=REGION).create_bucket(
+        Bucket=JLIS_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
+    )
+    env.update({"JLIS_BUCKET": JLIS_BUCKET, "JLIS_ADAPTER": "fake", "JLIS_FAKE_TENANT": "foundation"})
     env["AUDIT_SHARDS"] = "16"
     env["PORTAL_CALLER_ARNS"] = PORTAL_CALLER_PATTERN
     env["PORTAL_TENANT_ID"] = "foundation"

@@ -11,6 +11,7 @@ from typing import Any
 import boto3
 import pytest
 
+from ahaki.adapters.sync_wiring import fake_jlis, sync_ports
 from ahaki.adapters.wiring import ports
 from ahaki.http.routes import ROUTES, Role, Route
 from infra.sandbox.emulated_aws import REGION, EmulatedAws, emulated_aws, reset_tables
@@ -40,9 +41,11 @@ def aws_session() -> Iterator[EmulatedAws]:
 @pytest.fixture
 def aws(aws_session: EmulatedAws) -> Iterator[EmulatedAws]:
     reset_tables(aws_session)
-    ports.cache_clear()
+    for cached in (ports, sync_ports, fake_jlis):
+        cached.cache_clear()
     yield aws_session
-    ports.cache_clear()
+    for cached in (ports, sync_ports, fake_jlis):
+        cached.cache_clear()
 
 
 class Api:
@@ -62,11 +65,13 @@ class Api:
         headers: dict[str, str] | None = None,
         raw_body: str | None = None,
         actor: str = "staff-1",
+        params: dict[str, str] | None = None,
+        query: dict[str, str] | None = None,
     ) -> Reply:
         route = BY_OPERATION[operation_id]
-        params = {"qualification_pseudonym_id": qid} if qid else None
+        params = {"qualification_pseudonym_id": qid} if qid else params
         who = claims(actor, [role], tenant) if role else None
-        event = api_event(route, params, body, claims=who, headers=headers, raw_body=raw_body)
+        event = api_event(route, params, body, claims=who, headers=headers, raw_body=raw_body, query=query)
         handler = import_module(f"functions.{route.function.value}.handler")
         result = handler.lambda_handler(event, FakeLambdaContext())
         found_headers = {k: v[-1] for k, v in (result.get("multiValueHeaders") or {}).items()}

@@ -77,6 +77,9 @@ class FakeJlis:
         self._by_number[resident.my_number] = resident
         self._by_code[resident.resident_code] = resident.my_number
 
+    def knows(self, my_number: str) -> bool:
+        return my_number in self._by_number
+
     def add_registrant(self, registrant: Registrant, my_number: str) -> None:
         self.add(resident_of(registrant, my_number))
 

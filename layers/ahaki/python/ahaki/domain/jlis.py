@@ -8,6 +8,7 @@ Everything else of the sync (findings, runs, look-ups) is pydantic as usual.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -16,6 +17,8 @@ REQUEST_KIND = "AHAKI-JLIS-REQ"
 RESULT_KIND = "AHAKI-JLIS-RES"
 PROVISION_SERVICE_CODE = "A001"  # item 27: 提供事務区分 of the あはき法 registration work (ours)
 MY_NUMBER_PROVISION_SERVICE_CODE = "M031"  # item 28 (ours; the real codes are not public)
+OUTBOUND, INBOUND = "outbound", "inbound"  # prefixes of the exchange bucket
+_KEY = re.compile(r"(outbound|inbound)/([a-z0-9_-]{1,32})/([A-Za-z0-9_-]{1,64})/(\d{6})\.csv")
 NAME_SEPARATOR = "\u3000"  # family and given name are joined by a full-width space
 
 
@@ -97,3 +100,18 @@ class FileHeader:
     run_id: str
     chunk_no: int
     created_at: str  # YYYYMMDDhhmmss (JST)
+
+
+@dataclass(frozen=True)
+class FileKey:
+    tenant_id: str
+    run_id: str
+    chunk_no: int
+
+    def of(self, direction: str) -> str:
+        return f"{direction}/{self.tenant_id}/{self.run_id}/{self.chunk_no:06d}.csv"
+
+    @classmethod
+    def parse(cls, key: str) -> FileKey | None:
+        found = _KEY.fullmatch(key)
+        return cls(found.group(2), found.group(3), int(found.group(4))) if found else None

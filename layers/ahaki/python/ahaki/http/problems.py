@@ -13,7 +13,16 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 
-from ahaki.domain.errors import DomainError, DuplicateMyNumber, InvalidInput, InvalidState, NotFound, VersionConflict
+from ahaki.domain.errors import (
+    DomainError,
+    DuplicateMyNumber,
+    InvalidInput,
+    InvalidState,
+    NotFound,
+    RateLimited,
+    ResidentRegisterUnavailable,
+    VersionConflict,
+)
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -36,6 +45,8 @@ STATUS_OF: dict[type[DomainError], tuple[HTTPStatus, str]] = {
     InvalidInput: (HTTPStatus.UNPROCESSABLE_ENTITY, "invalid-input"),
     IfMatchRequired: (HTTPStatus.PRECONDITION_REQUIRED, "if-match-required"),
     MalformedHeader: (HTTPStatus.BAD_REQUEST, "malformed-header"),
+    RateLimited: (HTTPStatus.TOO_MANY_REQUESTS, "rate-limited"),
+    ResidentRegisterUnavailable: (HTTPStatus.SERVICE_UNAVAILABLE, "resident-register-unavailable"),
 }
 
 

@@ -34,6 +34,8 @@ PORTAL_ROLE = "portal"  # the role recorded for portal callers (not a Cognito gr
 ALL_ROLES: tuple[Role, ...] = tuple(Role)
 READERS = frozenset({Role.REGISTRAR, Role.APPROVER, Role.VIEWER})
 WRITERS = frozenset({Role.REGISTRAR})
+# Run progress holds counts and ids only: the operator watches runs, auditors check them.
+RUN_WATCHERS = frozenset({Role.OPERATOR, Role.REGISTRAR, Role.AUDITOR})
 
 
 class Function(StrEnum):
@@ -41,6 +43,10 @@ class Function(StrEnum):
 
     REGISTRY_API = "registry_api"
     MY_NUMBER_REVEAL = "my_number_reveal"
+    RESIDENT_LOOKUP = "resident_lookup"  # issue 4: on-demand 住基ネット look-ups
+    SYNC_API = "sync_api"  # issue 4: findings, runs, query report
+    SYNC_PLANNER = "sync_planner"  # issue 4: started by EventBridge Scheduler (no route)
+    SYNC_WORKER = "sync_worker"  # issue 4: SQS consumer (no route)
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,14 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", _ONE + "/dispositions", Function.REGISTRY_API, WRITERS, "dispose"),
     Route("POST", _ONE + "/relicensures", Function.REGISTRY_API, WRITERS, "relicense"),
     Route("POST", _ONE + "/my-number/reveal", Function.MY_NUMBER_REVEAL, WRITERS, "reveal_my_number"),
+    # Issue 4: resident-register sync (roles in docs/decisions.md, "Issue 4").
+    Route("POST", "/admin/resident-lookups", Function.RESIDENT_LOOKUP, WRITERS, "resident_lookup"),
+    Route("GET", "/admin/sync-findings", Function.SYNC_API, READERS, "list_sync_findings"),
+    Route("GET", "/admin/sync-findings/{finding_id}", Function.SYNC_API, READERS, "get_sync_finding"),
+    Route("POST", "/admin/sync-findings/{finding_id}/resolution", Function.SYNC_API, WRITERS, "resolve_sync_finding"),
+    Route("POST", "/admin/sync-runs", Function.SYNC_API, frozenset({Role.OPERATOR}), "start_sync_run"),
+    Route("GET", "/admin/sync-runs/{run_id}", Function.SYNC_API, RUN_WATCHERS, "get_sync_run"),
+    Route("GET", "/admin/resident-query-report", Function.SYNC_API, frozenset({Role.AUDITOR}), "resident_query_report"),
 )
 
 
