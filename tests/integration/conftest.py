@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import import_module
@@ -69,7 +70,8 @@ class Api:
         query: dict[str, str] | None = None,
     ) -> Reply:
         route = BY_OPERATION[operation_id]
-        params = {"qualification_pseudonym_id": qid} if qid else params
+        if qid:  # the route's one path parameter (qualification_pseudonym_id, finding_id, run_id)
+            params = {re.findall(r"\{(\w+)\}", route.path)[0]: qid}
         who = claims(actor, [role], tenant) if role else None
         event = api_event(route, params, body, claims=who, headers=headers, raw_body=raw_body, query=query)
         handler = import_module(f"functions.{route.function.value}.handler")

@@ -25,6 +25,14 @@ EXPECTED_ALLOWED: dict[str, set[Role]] = {
     "dispose": {Role.REGISTRAR},
     "relicense": {Role.REGISTRAR},
     "reveal_my_number": {Role.REGISTRAR},
+    # Issue 4 (docs/decisions.md)
+    "resident_lookup": {Role.REGISTRAR},
+    "list_sync_findings": {Role.REGISTRAR, Role.APPROVER, Role.VIEWER},
+    "get_sync_finding": {Role.REGISTRAR, Role.APPROVER, Role.VIEWER},
+    "resolve_sync_finding": {Role.REGISTRAR},
+    "start_sync_run": {Role.OPERATOR},
+    "get_sync_run": {Role.OPERATOR, Role.REGISTRAR, Role.AUDITOR},
+    "resident_query_report": {Role.AUDITOR},
 }
 
 BODIES: dict[str, Any] = {
@@ -36,6 +44,9 @@ BODIES: dict[str, Any] = {
     "dispose": {"kind": "revocation", "reason": "取消"},
     "relicense": {"reason": "再免許"},
     "reveal_my_number": {"purpose": "本人確認"},
+    "resident_lookup": {"purpose": "本人確認", "qualification_pseudonym_id": "no-such-registrant"},
+    "resolve_sync_finding": {"decision": "dismiss", "reason": "確認済み"},
+    "start_sync_run": {},
 }
 
 
