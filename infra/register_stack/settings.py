@@ -23,6 +23,10 @@ DEFAULT_RESERVED_CONCURRENCY: Mapping[Function, int] = {
     # Reveals are rare, audited, one at a time per registrar: a low cap also limits how fast a
     # stolen session could bulk-reveal My Numbers.
     Function.MY_NUMBER_REVEAL: 5,
+    Function.RESIDENT_LOOKUP: 5,  # a handful of staff; per-user rate limits sit below this cap
+    Function.SYNC_API: 10,
+    Function.SYNC_PLANNER: 1,  # one planner at a time
+    Function.SYNC_WORKER: 20,  # bounds DynamoDB and KMS load of a monthly run (docs/scaling.md)
 }
 
 
@@ -37,6 +41,9 @@ class Settings:
     reserved_concurrency: Mapping[Function, int] = field(default_factory=lambda: dict(DEFAULT_RESERVED_CONCURRENCY))
     manage_api_gateway_account: bool = True  # the account-wide API Gateway CloudWatch role
     staff_callback_urls: tuple[str, ...] = ()  # OAuth code flow (hosted UI) only when set
+    # Issue 4: when the scheduled verification starts (EventBridge Scheduler, Asia/Tokyo).
+    sync_schedule: str = "cron(0 2 1 * ? *)"  # 02:00 JST on the 1st of every month
+    sync_chunk_size: int = 5000
 
     @property
     def stack_id(self) -> str:
@@ -72,6 +79,8 @@ class Settings:
             reserved_concurrency=concurrency,
             manage_api_gateway_account=_as_bool(ctx("manageApiGatewayAccount"), default=True),
             staff_callback_urls=tuple(_as_list(ctx("staffCallbackUrls"))),
+            sync_schedule=str(ctx("syncSchedule") or default.sync_schedule),
+            sync_chunk_size=int(ctx("syncChunkSize") or default.sync_chunk_size),
         )
 
 

@@ -10,6 +10,7 @@ from infra.register_stack.auth import Auth
 from infra.register_stack.firewall import Firewall
 from infra.register_stack.functions import Functions
 from infra.register_stack.keys import Keys
+from infra.register_stack.resident_sync import ResidentSync
 from infra.register_stack.settings import Settings
 from infra.register_stack.tables import Tables
 
@@ -27,6 +28,7 @@ class RegisterStack(Stack):
         self.keys = Keys(self, "Keys", stage=settings.stage)
         self.tables = Tables(self, "Tables", keys=self.keys)
         self.functions = Functions(self, "Functions", settings=settings, keys=self.keys, tables=self.tables)
+        self.resident_sync = ResidentSync(self, "ResidentSync", settings=settings, functions=self.functions)
         self.auth = Auth(self, "Auth", settings=settings)
         self.api = Api(self, "Api", settings=settings, keys=self.keys, functions=self.functions, auth=self.auth)
         self.firewall = Firewall(self, "Firewall", settings=settings, keys=self.keys, api=self.api.rest_api)
