@@ -198,7 +198,7 @@ def test_no_wildcards_in_function_policies(synthesized: Synthesized) -> None:
             assert "*" not in action, (function, action)
             # S3 object keys are made at run time: only the exchange bucket's two prefixes.
             prefixes = ("/outbound/*", "/inbound/*")
-            assert "*" not in resource or resource.startswith(BUCKET) and resource.endswith(prefixes), resource
+            assert "*" not in resource or (resource.startswith(BUCKET) and resource.endswith(prefixes)), resource
 
 
 def test_table_keys_are_usable_only_through_dynamodb(synthesized: Synthesized) -> None:

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from ahaki.domain.jlis import RequestRecord, ResultCode, ResultRecord, VitalStatus
-from ahaki.domain.jlis_codec import RESULT_KIND, decode_requests, encode_result, header_line, trailer_line
+from ahaki.domain.jlis import RESULT_KIND, RequestRecord, ResultCode, ResultRecord, VitalStatus
+from ahaki.domain.jlis_codec import decode_requests, encode_result, header_line, trailer_line
 from ahaki.domain.jlis_mapping import jlis_date, joined, sex_code
 from ahaki.domain.registrant import Registrant
 

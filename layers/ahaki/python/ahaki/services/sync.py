@@ -11,6 +11,7 @@ or put in an event.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta
 
 from ahaki.domain.audit import AuditEntry, AuditRecord, Outcome
@@ -124,14 +125,14 @@ def build_chunk(
     audit_alone(ports, shard_chain(key.tenant_id, ports.audit_shards), entry)
     today = ports.clock().astimezone(JST).date()
 
-    def records() -> list[RequestRecord] | object:
+    def records() -> Iterator[RequestRecord]:
         for number, registrant in enumerate(page.items, start=1):
             code = codes.get(registrant.qualification_pseudonym_id, "")
             # Asked by resident code once we know it: the vault (and KMS) is opened only the first time.
             my_number = "" if code else (ports.vault.reveal(key.tenant_id, registrant.qualification_pseudonym_id) or "")
             yield request_for(registrant, number, today, my_number=my_number, resident_code=code)
 
-    sync.exchange.send(key, encode_requests(key.run_id, key.chunk_no, _stamp(ports.clock()), records()))  # type: ignore[arg-type]
+    sync.exchange.send(key, encode_requests(key.run_id, key.chunk_no, _stamp(ports.clock()), records()))
     sync.store.chunk_requested(key.tenant_id, key.run_id, key.chunk_no, len(ids))
 
 
@@ -408,7 +409,7 @@ def _entry(
     *,
     subject: str | None = None,
     subjects: tuple[str, ...] = (),
-    detail: dict[str, object] | None = None,
+    detail: Mapping[str, object] | None = None,
 ) -> AuditEntry:
     return AuditEntry(
         tenant_id=caller.tenant_id,
@@ -420,5 +421,5 @@ def _entry(
         request_id=caller.request_id,
         subject=subject,
         subjects=subjects,
-        detail=detail or {},
+        detail=dict(detail or {}),
     )
