@@ -48,6 +48,10 @@ QUERY_ACTIONS = frozenset({"resident_lookup", "jlis_batch_query"})
 OUTBOX_RETENTION = 7 * 24 * 3600
 
 
+class ChunkNotRequested(Exception):
+    """A result file for a chunk without a request checkpoint (yet)."""
+
+
 def system_caller(tenant_id: str, request_id: str) -> Caller:
     return Caller(actor_id=SYSTEM_ACTOR, role=SYSTEM_ROLE, tenant_id=tenant_id, request_id=request_id)
 
@@ -139,8 +143,13 @@ def build_chunk(
 def process_result(ports: Ports, sync: SyncPorts, key: FileKey) -> dict[str, int]:
     """Decide every row of a result file; the counts join the run once, whatever redeliveries do."""
     state = sync.store.chunk_state(key.tenant_id, key.run_id, key.chunk_no)
+    if state is None:
+        # The file may arrive before the request's checkpoint (the builder died in between and
+        # is being retried): fail, so the queue delivers it again; a file for a chunk that never
+        # existed ends in the dead-letter queue, with its alarm, instead of being dropped.
+        raise ChunkNotRequested("no checkpoint for this chunk yet")
     if state != "requested":
-        return {}  # processed already (a redelivery), or a file for a chunk we never requested
+        return {}  # processed already: a redelivery changes nothing
     _, requests = decode_requests(sync.exchange.lines(key.of(OUTBOUND)))
     reader = ResultReader(sync.exchange.lines(key.of(INBOUND)))
     caller = system_caller(key.tenant_id, f"{key.run_id}/{key.chunk_no}")
