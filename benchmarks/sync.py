@@ -208,8 +208,9 @@ def _seed(dynamodb: Any, tables: dict[str, str], count: int) -> FakeJlis:
         )
         items.append({"PutRequest": {"Item": rt.snapshot_item(registrant)}})
         link = {
-            "pk": {"S": f"T#foundation#Q#{registrant.qualification_pseudonym_id}"},
-            "sk": {"S": "RESIDENT_CODE"},
+            "pk": {"S": "T#foundation#RC#anma_massage_shiatsu"},
+            "sk": {"S": f"{n:010d}"},
+            "qid": {"S": registrant.qualification_pseudonym_id},
             "code": {"S": resident_code_for(number)},
         }
         items.append({"PutRequest": {"Item": link}, "_table": "sync"})

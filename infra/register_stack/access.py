@@ -126,7 +126,7 @@ ACCESS: Mapping[Function, FunctionAccess] = {
             TableAccess(REGISTER_TABLE, actions=("dynamodb:GetItem",)),
             TableAccess(VAULT_TABLE, actions=("dynamodb:GetItem",)),
             _AUDIT_APPEND,
-            TableAccess(SYNC_TABLE, actions=("dynamodb:BatchGetItem", "dynamodb:UpdateItem")),
+            TableAccess(SYNC_TABLE, actions=("dynamodb:Query", "dynamodb:UpdateItem")),
         ),
         keys=(KeyUse(VAULT_KEY, ("kms:Decrypt",)),),
     ),
@@ -162,7 +162,7 @@ ACCESS: Mapping[Function, FunctionAccess] = {
                 SYNC_TABLE,
                 actions=(
                     "dynamodb:GetItem",
-                    "dynamodb:BatchGetItem",
+                    "dynamodb:Query",
                     "dynamodb:PutItem",
                     "dynamodb:UpdateItem",
                     "dynamodb:ConditionCheckItem",

@@ -87,7 +87,7 @@ EXPECTED.update(
         Function.RESIDENT_LOOKUP: (
             _allow(("dynamodb:GetItem",), [REG, VAULT])
             | _AUDIT
-            | _allow(("dynamodb:BatchGetItem", "dynamodb:UpdateItem"), [SYNC])
+            | _allow(("dynamodb:Query", "dynamodb:UpdateItem"), [SYNC])
             | _allow(TABLE_KEY_READ, ["VaultTableKey"])
             | _allow(TABLE_KEY_WRITE, ["AuditKey", "RegisterKey"])
             | _allow(("kms:Decrypt",), ["VaultKey"])
@@ -117,7 +117,7 @@ EXPECTED.update(
             | _allow(
                 (
                     "dynamodb:GetItem",
-                    "dynamodb:BatchGetItem",
+                    "dynamodb:Query",
                     "dynamodb:PutItem",
                     "dynamodb:UpdateItem",
                     "dynamodb:ConditionCheckItem",

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterable
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -19,10 +18,10 @@ from botocore.exceptions import ClientError
 from ahaki.domain.errors import InvalidInput, NotFound
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.sync_records import COUNTS, Finding, FindingStatus, RunCounts, SyncRun
+from ahaki.domain.values import Qualification
 
-RUN, FINDING, RESIDENT_CODE = "RUN", "FINDING", "RESIDENT_CODE"
+RUN, FINDING = "RUN", "FINDING"
 REQUESTED, PROCESSED = "requested", "processed"
-_BATCH_GET = 100  # DynamoDB's BatchGetItem limit
 
 
 def run_pk(tenant_id: str, run_id: str) -> str:
@@ -31,6 +30,10 @@ def run_pk(tenant_id: str, run_id: str) -> str:
 
 def chunk_sk(chunk_no: int) -> str:
     return f"CHUNK#{chunk_no:06d}"
+
+
+def resident_codes_pk(tenant_id: str, qualification: Qualification) -> str:
+    return f"T#{tenant_id}#RC#{qualification.value}"
 
 
 def finding_pk(tenant_id: str, finding_id: str) -> str:
@@ -252,29 +255,38 @@ class DynamoSyncStore:
 
     # -- resident codes and rate limits ---------------------------------------------------------
 
-    def resident_codes(self, tenant_id: str, ids: Iterable[str]) -> dict[str, str]:
-        """Learned 住民票コード of registrants, in batches of 100 (one call per 100 registrants)."""
-        wanted = list(dict.fromkeys(ids))
+    def resident_codes(
+        self, tenant_id: str, qualification: Qualification, first_number: int, last_number: int
+    ) -> dict[str, str]:
+        """Learned 住民票コード of the registrants numbered first..last: one Query per ~10,000
+        (the links sit in registration-number order, like the by_status pages that ask for them)."""
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :a AND :b",
+            "ExpressionAttributeValues": {
+                ":pk": {"S": resident_codes_pk(tenant_id, qualification)},
+                ":a": {"S": f"{first_number:010d}"},
+                ":b": {"S": f"{last_number:010d}"},
+            },
+            "ConsistentRead": True,
+        }
         codes: dict[str, str] = {}
-        for start in range(0, len(wanted), _BATCH_GET):
-            keys = [
-                {"pk": {"S": f"T#{tenant_id}#Q#{q}"}, "sk": {"S": RESIDENT_CODE}}
-                for q in wanted[start : start + _BATCH_GET]
-            ]
-            request: dict[str, Any] = {self._table: {"Keys": keys, "ConsistentRead": True}}
-            while request:
-                found = self._client.batch_get_item(RequestItems=request)
-                for item in found["Responses"].get(self._table, []):
-                    codes[item["pk"]["S"].rsplit("#", 1)[1]] = item["code"]["S"]
-                request = found.get("UnprocessedKeys") or {}
-        return codes
+        while True:
+            page = self._client.query(**kwargs)
+            codes.update({i["qid"]["S"]: i["code"]["S"] for i in page["Items"]})
+            if "LastEvaluatedKey" not in page:
+                return codes
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
-    def link_resident(self, tenant_id: str, qualification_pseudonym_id: str, resident_code: str) -> None:
+    def link_resident(
+        self, tenant_id: str, qualification: Qualification, registration_number: int, qid: str, resident_code: str
+    ) -> None:
         self._client.put_item(
             TableName=self._table,
             Item={
-                "pk": {"S": f"T#{tenant_id}#Q#{qualification_pseudonym_id}"},
-                "sk": {"S": RESIDENT_CODE},
+                "pk": {"S": resident_codes_pk(tenant_id, qualification)},
+                "sk": {"S": f"{registration_number:010d}"},
+                "qid": {"S": qid},
                 "code": {"S": resident_code},
             },
         )

@@ -13,6 +13,7 @@ import csv
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ahaki.domain.jlis import (
     FORMAT_VERSION,
@@ -56,6 +57,7 @@ class Rejected:
     request_record_number: int | None = None
 
 
+@lru_cache(maxsize=4096)  # about 1,900 municipalities: each checked once per process
 def _municipality_ok(code: str) -> bool:
     if len(code) != 6 or not code.isdigit():
         return False

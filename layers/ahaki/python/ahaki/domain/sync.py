@@ -68,7 +68,12 @@ def compare(request: RequestRecord, results: tuple[ResultRecord, ...]) -> Verdic
 
 
 def _group_problem(request: RequestRecord, group: list[ResultRecord]) -> str | None:
-    count = group[0].result_record_count
+    first = group[0]
+    if len(group) == 1 and first.result_record_count == 1:  # the common case, checked cheaply
+        if first.subject_reference != request.subject_reference:
+            return "subject_reference does not match the request"
+        return "result codes inconsistent with the record count" if first.result_code == "20" else None
+    count = first.result_record_count
     if len(group) != count or any(r.result_record_count != count for r in group):
         return "result group incomplete"
     if any(r.subject_reference != request.subject_reference for r in group):
@@ -114,7 +119,21 @@ def reconcile(requests: Iterator[RequestRecord], reader: ResultReader) -> Iterat
             yield item
             continue
         if group and item.request_record_number != group[0].request_record_number:
-            yield from flush()
+            if (
+                len(group) == 1
+                and pending is not None
+                and pending.request_record_number == group[0].request_record_number
+            ):
+                # Fast path (nearly every row): one record answering the next request.
+                only, request = group[0], pending
+                problem = _group_problem(request, group)
+                if problem is None:
+                    pending = next(requests, None)
+                    yield Decision(request, (only,), compare(request, (only,)))
+                else:
+                    yield from flush()
+            else:
+                yield from flush()
             group, lines = [], []
         group.append(item)
         lines.append(line_no)

@@ -78,14 +78,14 @@ def start_run(ports: Ports, sync: SyncPorts, caller: Caller, qualification: Qual
         shard_chain(caller.tenant_id, ports.audit_shards),
         _entry(ports, caller, "start_sync_run", detail={"run_id": run.run_id}),
     )
-    chunk_no = 0
+    chunk_no = planned = 0
     for status in LIVE:
         cursor: str | None = None
         while True:
             page = ports.reader.by_status(caller.tenant_id, qualification, status, sync.chunk_size, cursor)
             if page.items:
                 chunk_no += 1
-                sync.store.add_to_run(caller.tenant_id, run.run_id, planned=len(page.items), chunks_planned=1)
+                planned += len(page.items)
                 sync.queue.send(
                     {
                         "kind": "build",
@@ -100,6 +100,7 @@ def start_run(ports: Ports, sync: SyncPorts, caller: Caller, qualification: Qual
             cursor = page.cursor
             if cursor is None:
                 break
+    sync.store.add_to_run(caller.tenant_id, run.run_id, planned=planned, chunks_planned=chunk_no)
     return run
 
 
@@ -116,7 +117,8 @@ def build_chunk(
         return
     page = ports.reader.by_status(key.tenant_id, qualification, status, sync.chunk_size, cursor)
     ids = [r.qualification_pseudonym_id for r in page.items]
-    codes = sync.store.resident_codes(key.tenant_id, ids)
+    numbers = [r.registration_number for r in page.items]
+    codes = sync.store.resident_codes(key.tenant_id, qualification, min(numbers, default=0), max(numbers, default=0))
     caller = system_caller(key.tenant_id, f"{key.run_id}/{key.chunk_no}")
     # The query is logged (who, whom, why, when) before anything leaves for J-LIS.
     entry = _entry(
@@ -176,7 +178,12 @@ def _settle(ports: Ports, sync: SyncPorts, caller: Caller, run_id: str, decision
     request, first = decision.request, decision.results[0]
     qid = request.subject_reference
     if not request.subject_resident_code and first.result_code == ResultCode.FOUND:
-        sync.store.link_resident(caller.tenant_id, qid, first.resident_code)
+        # Learned once (the first run asks by My Number); later runs ask by resident code.
+        registrant = ports.reader.get(caller.tenant_id, qid)
+        if registrant is not None:
+            sync.store.link_resident(
+                caller.tenant_id, registrant.qualification, registrant.registration_number, qid, first.resident_code
+            )
     if decision.verdict is Verdict.UNCHANGED:
         return "unchanged"
     if decision.verdict is Verdict.ADDRESS_CHANGED:
@@ -344,7 +351,8 @@ def look_up(ports: Ports, sync: SyncPorts, caller: Caller, request: ResidentLook
     audit_alone(ports, chain, _entry(ports, caller, "resident_lookup", subject=subject, detail=detail))
     if registrant is not None:
         qid = registrant.qualification_pseudonym_id
-        code = sync.store.resident_codes(caller.tenant_id, [qid]).get(qid, "")
+        rn = registrant.registration_number
+        code = sync.store.resident_codes(caller.tenant_id, registrant.qualification, rn, rn).get(qid, "")
         my_number = "" if code else (ports.vault.reveal(caller.tenant_id, qid) or "")
         query = request_for(registrant, 1, reference_date, my_number=my_number, resident_code=code)
     else:

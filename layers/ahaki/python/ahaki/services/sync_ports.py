@@ -11,6 +11,7 @@ from ahaki.domain.audit import AuditRecord
 from ahaki.domain.jlis import FileKey, RequestRecord, ResultRecord
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.sync_records import Finding, FindingStatus, SyncRun
+from ahaki.domain.values import Qualification
 
 
 class ResidentRegister(Protocol):
@@ -53,8 +54,12 @@ class SyncStore(Protocol):
     def findings(
         self, tenant_id: str, status: FindingStatus, limit: int, cursor: str | None
     ) -> tuple[list[Finding], str | None]: ...
-    def resident_codes(self, tenant_id: str, ids: Iterable[str]) -> dict[str, str]: ...
-    def link_resident(self, tenant_id: str, qualification_pseudonym_id: str, resident_code: str) -> None: ...
+    def resident_codes(
+        self, tenant_id: str, qualification: Qualification, first_number: int, last_number: int
+    ) -> dict[str, str]: ...
+    def link_resident(
+        self, tenant_id: str, qualification: Qualification, registration_number: int, qid: str, resident_code: str
+    ) -> None: ...
     def take(self, tenant_id: str, actor_id: str, window: str, limit: int, expires_at: int) -> bool: ...
 
 
