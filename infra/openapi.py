@@ -11,6 +11,7 @@ import copy
 import json
 import sys
 import tomllib
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ if str(ROOT / "layers" / "ahaki" / "python") not in sys.path:  # run as `python 
     sys.path.append(str(ROOT / "layers" / "ahaki" / "python"))
 
 from ahaki.http.resolver import make_resolver  # noqa: E402
-from ahaki.http.routes import ROUTES, WRITERS, AuthType, Route  # noqa: E402
+from ahaki.http.routes import ROUTES, WRITERS, AuthType, Function, Route, routes_of  # noqa: E402
 
 TITLE = "Register of anma-massage-shiatsu practitioners: staff API"
 SECURITY_SCHEME = "cognitoBearer"
@@ -39,19 +40,12 @@ def api_version() -> str:
 
 def openapi_document() -> dict[str, Any]:
     """The document, from a resolver built like the functions' (route table, models, validation)."""
-    from functions.my_number_reveal import handler as reveal
-    from functions.portal_notifications import handler as portal_notifications
-    from functions.registry_api import handler as registry
-    from functions.staff_notices import handler as staff_notices
+    # Every function that serves routes (event-driven ones serve none).
+    handlers = [import_module(f"functions.{f.value}.handler") for f in Function if routes_of(f)]
 
     # include_router points a router at the resolver that includes it: give it copies, so the
     # functions' own routers keep answering to their own resolvers.
-    app = make_resolver(
-        copy.copy(registry.router),
-        copy.copy(reveal.router),
-        copy.copy(staff_notices.router),
-        copy.copy(portal_notifications.router),
-    )
+    app = make_resolver(*(copy.copy(h.router) for h in handlers))
     text = app.get_openapi_json_schema(
         title=TITLE,
         version=api_version(),

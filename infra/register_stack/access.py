@@ -20,6 +20,7 @@ from ahaki.adapters.schema import (
     NOTICE_TABLE,
     OUTBOX_TABLE,
     REGISTER_TABLE,
+    SYNC_TABLE,
     VAULT_KEY,
     VAULT_TABLE,
     KeySpec,
@@ -63,7 +64,7 @@ class FunctionAccess:
     messaging: tuple[MessagingUse, ...] = ()
 
 
-READ_ACTIONS = frozenset({"dynamodb:GetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"})
+READ_ACTIONS = frozenset({"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"})
 
 # What DynamoDB needs from the caller's identity to use a table's customer-managed key; only
 # through DynamoDB (kms:ViaService), so a function can never decrypt with a table key directly.
@@ -92,6 +93,13 @@ _SQS_SEND = ("sqs:SendMessage",)
 _MESSAGING_KEY_SEND = MessagingUse("MessagingKey", ("kms:Decrypt", "kms:GenerateDataKey"))
 _REGISTER_READ = TableAccess(
     REGISTER_TABLE, actions=("dynamodb:GetItem", "dynamodb:Query"), index_actions=("dynamodb:Query",)
+)
+
+# A register change through registry.change: snapshot, history, reads of the current record.
+_REGISTER_CHANGE = TableAccess(
+    REGISTER_TABLE,
+    actions=("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"),
+    index_actions=("dynamodb:Query",),
 )
 
 ACCESS: Mapping[Function, FunctionAccess] = {
@@ -187,6 +195,59 @@ ACCESS: Mapping[Function, FunctionAccess] = {
             MessagingUse("NotifierQueue", _SQS_SEND),
             _MESSAGING_KEY_SEND,
         ),
+    ),
+    # Issue 4. Registrant changes go through the register's own transaction (snapshot, history,
+    # audit, outbox); the My Number is opened (kms:Decrypt) only for a registrant whose resident
+    # code is not yet known. The S3 and SQS grants are in infra/register_stack/resident_sync.py.
+    Function.RESIDENT_LOOKUP: FunctionAccess(
+        tables=(
+            TableAccess(REGISTER_TABLE, actions=("dynamodb:GetItem",)),
+            TableAccess(VAULT_TABLE, actions=("dynamodb:GetItem",)),
+            _AUDIT_APPEND,
+            TableAccess(SYNC_TABLE, actions=("dynamodb:Query", "dynamodb:UpdateItem")),
+        ),
+        keys=(KeyUse(VAULT_KEY, ("kms:Decrypt",)),),
+    ),
+    Function.SYNC_API: FunctionAccess(
+        tables=(
+            _REGISTER_CHANGE,
+            TableAccess(
+                VAULT_TABLE, actions=("dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem")
+            ),
+            _AUDIT_APPEND,
+            TableAccess(OUTBOX_TABLE, actions=("dynamodb:PutItem",)),
+            TableAccess(
+                SYNC_TABLE,
+                actions=("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"),
+                index_actions=("dynamodb:Query",),
+            ),
+        ),
+    ),
+    Function.SYNC_PLANNER: FunctionAccess(
+        tables=(
+            TableAccess(REGISTER_TABLE, actions=("dynamodb:Query",), index_actions=("dynamodb:Query",)),
+            _AUDIT_APPEND,
+            TableAccess(SYNC_TABLE, actions=("dynamodb:PutItem", "dynamodb:UpdateItem")),
+        ),
+    ),
+    Function.SYNC_WORKER: FunctionAccess(
+        tables=(
+            _REGISTER_CHANGE,
+            TableAccess(VAULT_TABLE, actions=("dynamodb:GetItem",)),
+            _AUDIT_APPEND,
+            TableAccess(OUTBOX_TABLE, actions=("dynamodb:PutItem",)),
+            TableAccess(
+                SYNC_TABLE,
+                actions=(
+                    "dynamodb:GetItem",
+                    "dynamodb:Query",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:ConditionCheckItem",
+                ),
+            ),
+        ),
+        keys=(KeyUse(VAULT_KEY, ("kms:Decrypt",)),),
     ),
 }
 

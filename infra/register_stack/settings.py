@@ -30,6 +30,10 @@ DEFAULT_RESERVED_CONCURRENCY: Mapping[Function, int] = {
     Function.OUTBOX_RELAY: 5,
     Function.NOTIFIER: 10,
     Function.NOTICE_FANOUT: 2,
+    Function.RESIDENT_LOOKUP: 5,  # a handful of staff; per-user rate limits sit below this cap
+    Function.SYNC_API: 10,
+    Function.SYNC_PLANNER: 1,  # one planner at a time
+    Function.SYNC_WORKER: 20,  # bounds DynamoDB and KMS load of a monthly run (docs/scaling.md)
 }
 
 
@@ -45,6 +49,9 @@ class Settings:
     manage_api_gateway_account: bool = True  # the account-wide API Gateway CloudWatch role
     staff_callback_urls: tuple[str, ...] = ()  # OAuth code flow (hosted UI) only when set
     email_domain: str = "register.ahaki.example.jp"  # the SES identity notifications are sent from
+    # Issue 4: when the scheduled verification starts (EventBridge Scheduler, Asia/Tokyo).
+    sync_schedule: str = "cron(0 2 1 * ? *)"  # 02:00 JST on the 1st of every month
+    sync_chunk_size: int = 5000
 
     @property
     def stack_id(self) -> str:
@@ -81,6 +88,8 @@ class Settings:
             manage_api_gateway_account=_as_bool(ctx("manageApiGatewayAccount"), default=True),
             staff_callback_urls=tuple(_as_list(ctx("staffCallbackUrls"))),
             email_domain=str(ctx("emailDomain") or default.email_domain),
+            sync_schedule=str(ctx("syncSchedule") or default.sync_schedule),
+            sync_chunk_size=int(ctx("syncChunkSize") or default.sync_chunk_size),
         )
 
 

@@ -12,6 +12,7 @@ from infra.register_stack.functions import Functions
 from infra.register_stack.keys import Keys
 from infra.register_stack.messaging import Messaging
 from infra.register_stack.notifications import Notifications
+from infra.register_stack.resident_sync import ResidentSync
 from infra.register_stack.settings import Settings
 from infra.register_stack.tables import Tables
 
@@ -34,6 +35,9 @@ class RegisterStack(Stack):
         )
         self.notifications = Notifications(
             self, "Notifications", tables=self.tables, messaging=self.messaging, functions=self.functions
+        )
+        self.resident_sync = ResidentSync(
+            self, "ResidentSync", settings=settings, functions=self.functions, staff_alerts=self.messaging.topic
         )
         self.auth = Auth(self, "Auth", settings=settings)
         self.api = Api(self, "Api", settings=settings, keys=self.keys, functions=self.functions, auth=self.auth)

@@ -25,6 +25,7 @@ REGION = "ap-northeast-1"
 # The portal integration's role as API Gateway's IAM auth reports it (requestContext.identity.userArn).
 PORTAL_CALLER_ARN = "arn:aws:sts::000000000000:assumed-role/ahaki-portal-integration/portal-session"
 PORTAL_CALLER_PATTERN = "arn:aws:sts::000000000000:assumed-role/ahaki-portal-integration/*"
+JLIS_BUCKET = "ahaki-jlis-exchange"
 _SERIAL = threading.RLock()
 _patched = False
 
@@ -84,6 +85,13 @@ def create_resources(prefix: str = "ahaki") -> EmulatedAws:
         dynamodb.create_table(**create_table_kwargs(table, name))
         names[table.logical_id] = name
         env[table.env_var] = name
+    # Issue 4: the J-LIS exchange bucket, answered by the fake J-LIS (no SQS here: messages are
+    # kept in a list and handed to the worker by the tests, the benchmarks and the sandbox).
+    bucket = f"{prefix}-{JLIS_BUCKET}"  # per prefix, like the tables: two sandboxes in one moto
+    boto3.client("s3", region_name=REGION).create_bucket(
+        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION}
+    )
+    env.update({"JLIS_BUCKET": bucket, "JLIS_ADAPTER": "fake", "JLIS_FAKE_TENANT": "foundation"})
     env["AUDIT_SHARDS"] = "16"
     env.update(create_messaging(prefix))  # bus, queues, staff topic, SES identity (issue 5)
     env["PORTAL_CALLER_ARNS"] = PORTAL_CALLER_PATTERN

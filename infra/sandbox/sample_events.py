@@ -66,11 +66,76 @@ BODIES: dict[str, dict[str, Any]] = {
 SAMPLE_PORTAL_PSEUDONYM = "pp-sample-0000"
 PORTAL_HEADER = "X-Portal-Pseudonym-Id"
 HEADERS: dict[str, dict[str, str]] = {"correct": {"If-Match": '"1"'}}
+# Issue 4: resident-register sync.
+BODIES.update(
+    {
+        "resident_lookup": {"purpose": "審査における本人確認", "qualification_pseudonym_id": PLACEHOLDER_ID},
+        "resolve_sync_finding": {"decision": "dismiss", "reason": "本人からの届出により確認済み"},
+        "start_sync_run": {"qualification": "anma_massage_shiatsu"},
+    }
+)
+QUERIES: dict[str, dict[str, str]] = {
+    "list_sync_findings": {"status": "open", "limit": "20"},
+    "resident_query_report": {"actor": "sample-registrar", "since": "2026-11-01", "until": "2026-11-30"},
+}
+_RUN_KEY = f"inbound/foundation/{PLACEHOLDER_ID}/000001.csv"
+# Events of the functions without routes: the schedule's input, an SQS "build" message, and the
+# SQS delivery of the S3 notification of a result file.
+OTHER_EVENTS: dict[str, dict[str, Any]] = {
+    "sync_planner/monthly_schedule.json": {"tenant_id": "foundation", "qualification": "anma_massage_shiatsu"},
+    "sync_worker/build_chunk.json": {
+        "Records": [
+            {
+                "messageId": "00000000-0000-4000-8000-000000000001",
+                "receiptHandle": "sample",
+                "body": json.dumps(
+                    {
+                        "kind": "build",
+                        "tenant_id": "foundation",
+                        "run_id": PLACEHOLDER_ID,
+                        "chunk_no": 1,
+                        "qualification": "anma_massage_shiatsu",
+                        "status": "registered",
+                        "cursor": None,
+                    }
+                ),
+                "attributes": {"ApproximateReceiveCount": "1"},
+                "messageAttributes": {},
+                "md5OfBody": "",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:ap-northeast-1:000000000000:SyncQueue",
+                "awsRegion": "ap-northeast-1",
+            }
+        ]
+    },
+    "sync_worker/result_file.json": {
+        "Records": [
+            {
+                "messageId": "00000000-0000-4000-8000-000000000002",
+                "receiptHandle": "sample",
+                "body": json.dumps(
+                    {
+                        "Records": [
+                            {"eventName": "ObjectCreated:CompleteMultipartUpload", "s3": {"object": {"key": _RUN_KEY}}}
+                        ]
+                    }
+                ),
+                "attributes": {"ApproximateReceiveCount": "1"},
+                "messageAttributes": {},
+                "md5OfBody": "",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:ap-northeast-1:000000000000:SyncQueue",
+                "awsRegion": "ap-northeast-1",
+            }
+        ]
+    },
+}
 
 
 def sample_event(route: Route) -> dict[str, Any]:
     """The event API Gateway would send for ``route``, for the least privileged role it allows."""
-    role = Role.VIEWER if Role.VIEWER in route.roles else Role.REGISTRAR
+    # The least privileged staff role the route allows (portal routes allow none: they are IAM-signed).
+    role = next((r for r in (Role.VIEWER, Role.REGISTRAR, *sorted(route.roles)) if r in route.roles), Role.VIEWER)
     params = {name: PLACEHOLDER_ID for name in re.findall(r"\{(\w+)\}", route.path)}
     portal = route.auth is AuthType.PORTAL  # IAM-signed by the portal integration, for one pseudonym
     event = api_event(
@@ -83,6 +148,7 @@ def sample_event(route: Route) -> dict[str, Any]:
             **({"X-Portal-Pseudonym-Id": SAMPLE_PORTAL_PSEUDONYM} if portal else {}),
         },
         caller_arn=PORTAL_CALLER_ARN if portal else None,
+        query=QUERIES.get(route.operation_id),
     )
     event["requestContext"]["requestId"] = f"sample-{route.operation_id}"  # deterministic files
     return event
@@ -100,6 +166,7 @@ def drift(root: Path = EVENTS_DIR) -> list[str]:
     """What differs between the files and the route table: missing, stale or extra samples."""
     found: list[str] = []
     expected = {sample_path(route, root): render(sample_event(route)) for route in ROUTES}
+    expected.update({root / name: render(event) for name, event in OTHER_EVENTS.items()})
     for path, text in expected.items():
         if not path.exists():
             found.append(f"missing {path.relative_to(root)}")
@@ -119,6 +186,10 @@ def write(root: Path = EVENTS_DIR) -> list[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(render(sample_event(route)), encoding="utf-8")
         written.append(path)
+    for name, event in OTHER_EVENTS.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(render(event), encoding="utf-8")
+        written.append(root / name)
     return written
 
 

@@ -15,6 +15,17 @@ from infra.sandbox.server import RunningSandbox
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("sandbox")]
 BY_OPERATION = {route.operation_id: route for route in ROUTES}
+# Issue 4: the placeholder names no finding or run in a fresh sandbox; a run starts asynchronously.
+STATUS = {
+    "register": 201,
+    "get_sync_finding": 404,
+    "resolve_sync_finding": 404,
+    "get_sync_run": 404,
+    "start_sync_run": 202,
+    "send_notice": 202,
+    # The mark-read sample names a placeholder notification: 404 shows it reached its handler.
+    "mark_notification_read": 404,
+}
 
 
 def test_every_route_has_a_current_sample() -> None:
@@ -66,6 +77,4 @@ def test_sample_replays_through_its_handler(sandbox: RunningSandbox, route: Rout
         event = _load(route.operation_id, qid)
     result = _invoke(sandbox, route, event)
     assert result["statusCode"] < 500, result["body"]
-    # The mark-read sample names a placeholder notification: 404 shows it reached its handler.
-    expected = {"register": 201, "send_notice": 202, "mark_notification_read": 404}.get(route.operation_id, 200)
-    assert result["statusCode"] == expected, result["body"]
+    assert result["statusCode"] == STATUS.get(route.operation_id, 200), result["body"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import import_module
@@ -11,6 +12,7 @@ from typing import Any
 import boto3
 import pytest
 
+from ahaki.adapters.sync_wiring import fake_jlis, sync_ports
 from ahaki.adapters.wiring import ports
 from ahaki.http.routes import ROUTES, Role, Route
 from infra.sandbox.emulated_aws import PORTAL_CALLER_ARN, REGION, EmulatedAws, emulated_aws, reset_tables
@@ -41,9 +43,11 @@ def aws_session() -> Iterator[EmulatedAws]:
 @pytest.fixture
 def aws(aws_session: EmulatedAws) -> Iterator[EmulatedAws]:
     reset_tables(aws_session)
-    ports.cache_clear()
+    for cached in (ports, sync_ports, fake_jlis):
+        cached.cache_clear()
     yield aws_session
-    ports.cache_clear()
+    for cached in (ports, sync_ports, fake_jlis):
+        cached.cache_clear()
 
 
 class Api:
@@ -64,11 +68,12 @@ class Api:
         raw_body: str | None = None,
         actor: str = "staff-1",
         portal: str | None = None,  # a portal route, for this portal_pseudonym_id (IAM caller)
-        path: dict[str, str] | None = None,
+        params: dict[str, str] | None = None,
         query: dict[str, str] | None = None,
     ) -> Reply:
         route = BY_OPERATION[operation_id]
-        params = {"qualification_pseudonym_id": qid} if qid else path
+        if qid:  # the route's one path parameter (qualification_pseudonym_id, finding_id, run_id)
+            params = {re.findall(r"\{(\w+)\}", route.path)[0]: qid}
         who = claims(actor, [role], tenant) if role and portal is None else None
         arn = PORTAL_CALLER_ARN if portal is not None else None
         headers = {**(headers or {}), **({PORTAL_HEADER: portal} if portal else {})}

@@ -28,6 +28,14 @@ EXPECTED_ALLOWED: dict[str, set[Role]] = {
     "send_notice": {Role.REGISTRAR},
     "list_notifications": set(),  # portal routes: the portal integration only, never staff
     "mark_notification_read": set(),
+    # Issue 4 (docs/decisions.md)
+    "resident_lookup": {Role.REGISTRAR},
+    "list_sync_findings": {Role.REGISTRAR, Role.APPROVER, Role.VIEWER},
+    "get_sync_finding": {Role.REGISTRAR, Role.APPROVER, Role.VIEWER},
+    "resolve_sync_finding": {Role.REGISTRAR},
+    "start_sync_run": {Role.OPERATOR},
+    "get_sync_run": {Role.OPERATOR, Role.REGISTRAR, Role.AUDITOR},
+    "resident_query_report": {Role.AUDITOR},
 }
 
 BODIES: dict[str, Any] = {
@@ -40,6 +48,9 @@ BODIES: dict[str, Any] = {
     "relicense": {"reason": "再免許"},
     "reveal_my_number": {"purpose": "本人確認"},
     "send_notice": {"audience": "all_holders", "subject": "お知らせ", "body": "本文"},
+    "resident_lookup": {"purpose": "本人確認", "qualification_pseudonym_id": "no-such-registrant"},
+    "resolve_sync_finding": {"decision": "dismiss", "reason": "確認済み"},
+    "start_sync_run": {},
 }
 
 

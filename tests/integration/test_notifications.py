@@ -84,10 +84,10 @@ def test_mark_as_read_and_only_ones_own_inbox(api: Api, workers: Workers) -> Non
     workers.pump()
     item = _inbox(api)[0]
     other = api.call(
-        "mark_notification_read", portal="pp-someone-else", path={"notification_id": item["notification_id"]}
+        "mark_notification_read", portal="pp-someone-else", params={"notification_id": item["notification_id"]}
     )
     assert other.status == 404
-    reply = api.call("mark_notification_read", portal=PSEUDONYM, path={"notification_id": item["notification_id"]})
+    reply = api.call("mark_notification_read", portal=PSEUDONYM, params={"notification_id": item["notification_id"]})
     assert reply.status == 200 and reply.body["read_at"]
     assert _inbox(api)[0]["read_at"] == reply.body["read_at"]
     assert _inbox(api, "pp-someone-else") == []

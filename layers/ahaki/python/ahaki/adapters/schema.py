@@ -156,6 +156,21 @@ NOTICE_TABLE = TableSpec(
     holds_personal_data=False,
 )
 
+# Resident-register sync (issue 4): runs, chunk checkpoints, per-record effect markers, quarantined
+# rows, findings, learned resident codes and look-up rate counters. Every pk starts T#<tenant>#:
+#   T#<t>#RUN#<run>  RUN | CHUNK#<n> | REC#<qualification_pseudonym_id> | QUAR#<n>#<line>
+#   T#<t>#FINDING#<id>  FINDING          T#<t>#Q#<id>  RESIDENT_CODE          T#<t>#RATE#<actor>  <window>
+SYNC_TABLE = TableSpec(
+    logical_id="SyncTable",
+    env_var="SYNC_TABLE",
+    partition_key="pk",
+    sort_key="sk",
+    key_alias=REGISTER_KEY.logical_id,
+    # T#<tenant>#FS#<finding status>, sorted by opened_at#finding_id
+    indexes=(Index("by_finding_status", "gsi_fs", "gsi_fs_sk"),),
+    ttl_attribute="expires_at",  # rate counters only
+)
+
 TABLES: tuple[TableSpec, ...] = (
     REGISTER_TABLE,
     VAULT_TABLE,
@@ -165,6 +180,7 @@ TABLES: tuple[TableSpec, ...] = (
     DELIVERY_TABLE,
     CONTACT_TABLE,
     NOTICE_TABLE,
+    SYNC_TABLE,
 )
 
 

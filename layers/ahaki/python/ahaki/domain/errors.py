@@ -51,3 +51,11 @@ class InvalidInput(DomainError):
     def __init__(self, field: str, detail: str) -> None:
         super().__init__(detail, field=field)
         self.field = field
+
+
+class RateLimited(DomainError):
+    """The caller used up their look-up allowance for this window (429)."""
+
+
+class ResidentRegisterUnavailable(DomainError):
+    """J-LIS did not answer in time (503); nothing was changed."""

@@ -20,6 +20,8 @@ from ahaki.domain.errors import (
     InvalidInput,
     InvalidState,
     NotFound,
+    RateLimited,
+    ResidentRegisterUnavailable,
     VersionConflict,
 )
 
@@ -45,6 +47,8 @@ STATUS_OF: dict[type[DomainError], tuple[HTTPStatus, str]] = {
     Busy: (HTTPStatus.SERVICE_UNAVAILABLE, "busy"),
     IfMatchRequired: (HTTPStatus.PRECONDITION_REQUIRED, "if-match-required"),
     MalformedHeader: (HTTPStatus.BAD_REQUEST, "malformed-header"),
+    RateLimited: (HTTPStatus.TOO_MANY_REQUESTS, "rate-limited"),
+    ResidentRegisterUnavailable: (HTTPStatus.SERVICE_UNAVAILABLE, "resident-register-unavailable"),
 }
 
 

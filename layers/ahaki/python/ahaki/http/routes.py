@@ -34,6 +34,8 @@ PORTAL_ROLE = "portal"  # the role recorded for portal callers (not a Cognito gr
 ALL_ROLES: tuple[Role, ...] = tuple(Role)
 READERS = frozenset({Role.REGISTRAR, Role.APPROVER, Role.VIEWER})
 WRITERS = frozenset({Role.REGISTRAR})
+# Run progress holds counts and ids only: the operator watches runs, auditors check them.
+RUN_WATCHERS = frozenset({Role.OPERATOR, Role.REGISTRAR, Role.AUDITOR})
 
 
 class Function(StrEnum):
@@ -47,10 +49,16 @@ class Function(StrEnum):
     OUTBOX_RELAY = "outbox_relay"
     NOTIFIER = "notifier"
     NOTICE_FANOUT = "notice_fanout"
+    RESIDENT_LOOKUP = "resident_lookup"  # issue 4: on-demand 住基ネット look-ups
+    SYNC_API = "sync_api"  # issue 4: findings, runs, query report
+    SYNC_PLANNER = "sync_planner"  # issue 4: started by EventBridge Scheduler (no route)
+    SYNC_WORKER = "sync_worker"  # issue 4: SQS consumer (no route)
 
 
-# Functions fed by a stream or a queue rather than API Gateway: no routes, no resolver.
-WORKERS = frozenset({Function.OUTBOX_RELAY, Function.NOTIFIER, Function.NOTICE_FANOUT})
+# Functions fed by a stream, a queue or a schedule rather than API Gateway: no routes, no resolver.
+WORKERS = frozenset(
+    {Function.OUTBOX_RELAY, Function.NOTIFIER, Function.NOTICE_FANOUT, Function.SYNC_PLANNER, Function.SYNC_WORKER}
+)
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,14 @@ ROUTES: tuple[Route, ...] = (
         "mark_notification_read",
         AuthType.PORTAL,
     ),
+    # Issue 4: resident-register sync (roles in docs/decisions.md, "Issue 4").
+    Route("POST", "/admin/resident-lookups", Function.RESIDENT_LOOKUP, WRITERS, "resident_lookup"),
+    Route("GET", "/admin/sync-findings", Function.SYNC_API, READERS, "list_sync_findings"),
+    Route("GET", "/admin/sync-findings/{finding_id}", Function.SYNC_API, READERS, "get_sync_finding"),
+    Route("POST", "/admin/sync-findings/{finding_id}/resolution", Function.SYNC_API, WRITERS, "resolve_sync_finding"),
+    Route("POST", "/admin/sync-runs", Function.SYNC_API, frozenset({Role.OPERATOR}), "start_sync_run"),
+    Route("GET", "/admin/sync-runs/{run_id}", Function.SYNC_API, RUN_WATCHERS, "get_sync_run"),
+    Route("GET", "/admin/resident-query-report", Function.SYNC_API, frozenset({Role.AUDITOR}), "resident_query_report"),
 )
 
 

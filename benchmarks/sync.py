@@ -1,0 +1,364 @@
+"""Figures of the resident-register sync (issue 4). Printed ratios and counts, never assertions.
+
+python -m benchmarks.sync            # all figures
+SYNC_BENCH_RECORDS=200000 ...        # a smaller processing-core file (default 1,000,000)
+SYNC_BENCH_FAULT_N=2000 ...          # registrants of the fault-injection run (default 2,000)
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+from stdnum.jp import in_
+
+from ahaki.adapters import register_table as rt
+from ahaki.adapters.jlis_exchange import S3Exchange
+from ahaki.adapters.jlis_fake import FakeJlis, Resident, Scenario, resident_code_for
+from ahaki.adapters.query_log import DynamoQueryLog
+from ahaki.adapters.settings import Settings
+from ahaki.adapters.sync_table import DynamoSyncStore
+from ahaki.adapters.sync_wiring import ListQueue
+from ahaki.adapters.wiring import build_ports
+from ahaki.domain.jlis import FileKey, RequestRecord, ResultRecord
+from ahaki.domain.jlis_codec import ResultReader, decode_requests, encode_requests, encode_results
+from ahaki.domain.jlis_mapping import jlis_date, joined, sex_code
+from ahaki.domain.registrant import Registrant, Status
+from ahaki.domain.sync import Decision, reconcile
+from ahaki.domain.values import Qualification
+from ahaki.services import sync
+from ahaki.services.sync_ports import SyncPorts
+from infra.sandbox.emulated_aws import JLIS_BUCKET, REGION, emulated_aws, reset_tables
+
+Figures = list[tuple[str, str]]
+_KANA = ["サトウ", "スズキ", "タカハシ", "タナカ", "イトウ", "ワタナベ"]
+_GIVEN = ["ヒナ", "レン", "ユイ", "ミナト"]
+
+
+# -- 1. the processing core over a synthetic result file ----------------------------------------
+
+
+def _pair(n: int) -> tuple[RequestRecord, ResultRecord]:
+    kana = f"{_KANA[n % 6]}\u3000{_GIVEN[n % 4]}"
+    kanji = f"氏{n % 97}\u3000名{n % 89}"
+    request = RequestRecord(
+        request_record_number=n,
+        subject_reference=f"q{n:08d}",
+        reference_date="20261201",
+        include_removed=True,
+        subject_resident_code=f"{n:011d}",
+        subject_name_kanji=kanji,
+        subject_name_kana=kana,
+        subject_birth_date="19800101",
+        subject_sex="1",
+        subject_address=f"千代田区一番町{n}",
+        subject_municipality_code="131016",
+        subject_my_number="",
+    )
+    moved = n % 100 == 0  # 1% moved: the rest unchanged, as in a real month
+    result = ResultRecord(
+        request_record_number=n,
+        subject_reference=request.subject_reference,
+        result_code="00",
+        result_record_count=1,
+        result_record_seq=1,
+        matched_items="RESIDENT_CODE",
+        changed=moved,
+        vital_status="1",
+        change_status="ADDRESS" if moved else "",
+        resident_code=request.subject_resident_code,
+        name_kanji=kanji,
+        name_kana=kana,
+        birth_date="19800101",
+        sex="1",
+        address=f"港区芝公園{n}" if moved else request.subject_address,
+        municipality_code="131032" if moved else "131016",
+    )
+    return request, result
+
+
+def write_files(records: int, folder: Path) -> tuple[Path, Path]:
+    request_path, result_path = folder / f"req-{records}.csv", folder / f"res-{records}.csv"
+    with request_path.open("w", encoding="utf-8") as req, result_path.open("w", encoding="utf-8") as res:
+        req.writelines(encode_requests("bench", 1, "20261201000000", (_pair(n)[0] for n in range(1, records + 1))))
+        res.writelines(encode_results("bench", 1, "20261201000000", (_pair(n)[1] for n in range(1, records + 1))))
+    return request_path, result_path
+
+
+def bare_read(result_path: Path) -> int:
+    with result_path.open(encoding="utf-8", newline="") as source:
+        return sum(1 for _ in csv.reader(source))
+
+
+def core(request_path: Path, result_path: Path) -> Counter[str]:
+    """Decode both files and decide every record, streaming: what a worker does before writing."""
+    verdicts: Counter[str] = Counter()
+    with request_path.open(encoding="utf-8") as req, result_path.open(encoding="utf-8") as res:
+        _, requests = decode_requests(req)
+        for item in reconcile(requests, ResultReader(res)):
+            verdicts[item.verdict.value if isinstance(item, Decision) else type(item).__name__] += 1
+    return verdicts
+
+
+def _peak_rss_mb(request_path: Path, result_path: Path) -> float:
+    code = (
+        "import resource,sys; from pathlib import Path; from benchmarks.sync import core; "
+        "core(Path(sys.argv[1]), Path(sys.argv[2])); "
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(["layers/ahaki/python", ".", os.environ.get("PYTHONPATH", "")])}
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(request_path), str(result_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    return int(out.stdout.strip()) / 1024  # ru_maxrss is in KiB on Linux
+
+
+def core_figures() -> Figures:
+    records = int(os.environ.get("SYNC_BENCH_RECORDS", "1000000"))
+    with tempfile.TemporaryDirectory() as folder:
+        small = write_files(10_000, Path(folder))
+        large = write_files(records, Path(folder))
+        started = time.perf_counter()
+        rows = bare_read(large[1])
+        bare = time.perf_counter() - started
+        started = time.perf_counter()
+        verdicts = core(*large)
+        processing = time.perf_counter() - started
+        peak_small, peak_large = _peak_rss_mb(*small), _peak_rss_mb(*large)
+    return [
+        ("sync core: records in the result file", f"{rows - 2:,}"),
+        ("sync core: verdicts", ", ".join(f"{k}={v:,}" for k, v in sorted(verdicts.items()))),
+        ("sync core: records/s", f"{records / processing:,.0f}"),
+        ("sync core: time vs bare csv read of the same file", f"{processing / bare:.2f}x"),
+        ("sync core: peak RSS at 10,000 / at all records (MB)", f"{peak_small:.1f} / {peak_large:.1f}"),
+        ("sync core: peak growth (MB, budget 64)", f"{peak_large - peak_small:.1f}"),
+    ]
+
+
+# -- 2 and 3. against moto ----------------------------------------------------------------------
+
+
+class CallCounter:
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+
+    def __call__(self, model: Any, **_: Any) -> None:
+        self.calls[model.service_model.service_name] += 1
+
+
+def _my_number(n: int) -> str:
+    body = f"{n:011d}"
+    return body + str(in_.calc_check_digit(body))
+
+
+def _registrant(n: int) -> Registrant:
+    return Registrant.model_validate(
+        {
+            "tenant_id": "foundation",
+            "qualification": "anma_massage_shiatsu",
+            "qualification_pseudonym_id": f"bench-{n:07d}",
+            "registration_number": n,
+            "registered_on": "2010-04-01",
+            "name": {"family": "山田", "given": f"太郎{n % 50}"},
+            "name_kana": {"family": "ヤマダ", "given": "タロウ"},
+            "sex": "male",
+            "birth_date": "1980-01-01",
+            "origin": {"honseki_prefecture": "13"},
+            "exam_passed_in": "2009-03",
+            "address": {"municipality_code": "131016", "line": f"千代田区一番町{n}"},
+            "minister_name": "厚生労働大臣",
+            "chair_name": "理事長",
+        }
+    )
+
+
+def _seed(dynamodb: Any, tables: dict[str, str], count: int) -> FakeJlis:
+    """Registrants whose resident codes are known (the steady state of every month after the first)."""
+    fake = FakeJlis()
+    items: list[dict[str, Any]] = []
+    for n in range(1, count + 1):
+        registrant = _registrant(n)
+        number = _my_number(n)
+        fake.add(
+            Resident(
+                my_number=number,
+                resident_code=resident_code_for(number),
+                name_kanji=joined(registrant.name.family, registrant.name.given),
+                name_kana=joined(registrant.name_kana.family, registrant.name_kana.given),
+                birth_date=jlis_date(registrant.birth_date),
+                sex=sex_code(registrant.sex),
+                address=registrant.address.line,
+                municipality_code=registrant.address.municipality_code,
+            )
+        )
+        items.append({"PutRequest": {"Item": rt.snapshot_item(registrant)}})
+        link = {
+            "pk": {"S": "T#foundation#RC#anma_massage_shiatsu"},
+            "sk": {"S": f"{n:010d}"},
+            "qid": {"S": registrant.qualification_pseudonym_id},
+            "code": {"S": resident_code_for(number)},
+        }
+        items.append({"PutRequest": {"Item": link}, "_table": "sync"})
+    register, sync_table = tables["RegisterTable"], tables["SyncTable"]
+    for start in range(0, len(items), 25):
+        batch: dict[str, list[dict[str, Any]]] = {}
+        for item in items[start : start + 25]:
+            table = sync_table if item.pop("_table", None) else register
+            batch.setdefault(table, []).append(item)
+        dynamodb.batch_write_item(RequestItems=batch)
+    return fake
+
+
+def _ports(fake: FakeJlis, counter: CallCounter | None, chunk: int, hook: Callable[..., None] | None = None) -> Any:
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    kms = boto3.client("kms", region_name=REGION)
+    s3 = boto3.client("s3", region_name=REGION)
+    for client in (dynamodb, kms):
+        if counter is not None:
+            client.meta.events.register("before-call.*.*", counter)
+        if hook is not None:
+            client.meta.events.register("before-call.*.*", hook)
+    settings = Settings.from_env()
+    ports = build_ports(settings, dynamodb, kms)
+    sync_ports = SyncPorts(
+        store=DynamoSyncStore(dynamodb, os.environ["SYNC_TABLE"], settings.outbox_table),
+        exchange=S3Exchange(s3, JLIS_BUCKET, responder=fake),
+        jlis=fake,
+        queue=ListQueue(),
+        query_log=DynamoQueryLog(dynamodb, settings.audit_table),
+        chunk_size=chunk,
+    )
+    return ports, sync_ports, dynamodb
+
+
+def _drain(ports: Any, sync_ports: SyncPorts, redrive_limit: int = 50) -> tuple[int, int]:
+    """Run every message like the worker would, retrying failed ones (SQS redelivery, then the DLQ
+    redrive). Returns (failed attempts, messages left in the DLQ)."""
+    queue = sync_ports.queue
+    assert isinstance(queue, ListQueue)
+    pending: list[dict[str, Any]] = []
+    for message in queue.messages:
+        key = FileKey(message["tenant_id"], message["run_id"], message["chunk_no"])
+        pending += [message, {"kind": "result", "key": key}]
+    failures = 0
+    for _ in range(redrive_limit):
+        left = []
+        for message in pending:
+            try:
+                if message["kind"] == "build":
+                    key = FileKey(message["tenant_id"], message["run_id"], message["chunk_no"])
+                    sync.build_chunk(
+                        ports,
+                        sync_ports,
+                        key,
+                        Qualification(message["qualification"]),
+                        Status(message["status"]),
+                        message["cursor"],
+                    )
+                else:
+                    sync.process_result(ports, sync_ports, message["key"])
+            except Exception:
+                failures += 1
+                left.append(message)
+        pending = left
+        if not pending:
+            break
+    return failures, len(pending)
+
+
+def calls_figures(registrants: int = 5000) -> Figures:
+    with emulated_aws("bench-sync") as aws:
+        fake = _seed(boto3.client("dynamodb", region_name=REGION), aws.table_names, registrants)
+        counter = CallCounter()
+        ports, sync_ports, _ = _ports(fake, counter, chunk=registrants)
+        caller = sync.system_caller("foundation", "bench")
+        run = sync.start_run(ports, sync_ports, caller, Qualification.ANMA_MASSAGE_SHIATSU)
+        _drain(ports, sync_ports)
+        counts = sync_ports.store.get_run("foundation", run.run_id)
+    assert counts is not None
+    per = 1000 / registrants
+    return [
+        ("sync AWS calls: registrants (all unchanged, resident codes known)", f"{counts.counts.unchanged:,}"),
+        ("sync AWS calls: DynamoDB per 1,000 unchanged (budget 15)", f"{counter.calls['dynamodb'] * per:.1f}"),
+        ("sync AWS calls: KMS per 1,000 unchanged (budget 2)", f"{counter.calls['kms'] * per:.1f}"),
+    ]
+
+
+def _snapshot(dynamodb: Any, table: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    kwargs: dict[str, Any] = {"TableName": table}
+    while True:
+        page = dynamodb.scan(**kwargs)
+        for item in page["Items"]:
+            if item["sk"]["S"] == rt.SNAPSHOT:
+                found[item["pk"]["S"]] = item["body"]["S"]
+        if "LastEvaluatedKey" not in page:
+            return found
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _faulty_run(aws: Any, count: int, fault_rate: float) -> tuple[dict[str, str], int, int, bool]:
+    reset_tables(aws)
+    fake = _seed(boto3.client("dynamodb", region_name=REGION), aws.table_names, count)
+    rng = random.Random(4)
+    for n in range(1, count + 1, 20):  # 5% of residents moved, some renamed or deceased
+        fake.dial(_my_number(n), Scenario.MOVED)
+        if n % 100 == 1:
+            fake.dial(_my_number(n + 1), Scenario.RENAMED)
+            fake.dial(_my_number(n + 2), Scenario.DECEASED)
+    faults = {"armed": False}
+
+    def inject(model: Any, **_: Any) -> None:
+        # Throttling and KMS errors beyond the SDK's retries, or the worker dying mid-chunk:
+        # to the worker each is an exception somewhere in the middle of a message.
+        if faults["armed"] and rng.random() < fault_rate:
+            raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "injected"}}, model.name)
+
+    ports, sync_ports, dynamodb = _ports(fake, None, chunk=max(100, count // 20), hook=inject)
+    run = sync.start_run(
+        ports, sync_ports, sync.system_caller("foundation", "bench"), Qualification.ANMA_MASSAGE_SHIATSU
+    )
+    faults["armed"] = fault_rate > 0
+    failures, left = _drain(ports, sync_ports)
+    faults["armed"] = False
+    found = sync_ports.store.get_run("foundation", run.run_id)
+    reconciles = found is not None and found.counts.reconciles()
+    return _snapshot(dynamodb, aws.table_names["RegisterTable"]), failures, left, reconciles
+
+
+def fault_figures() -> Figures:
+    count = int(os.environ.get("SYNC_BENCH_FAULT_N", "2000"))
+    with emulated_aws("bench-faults") as aws:
+        clean, _, _, _ = _faulty_run(aws, count, 0.0)
+        faulty, failures, left, reconciles = _faulty_run(aws, count, 0.05)
+    return [
+        ("sync faults: registrants verified against moto", f"{count:,}"),
+        ("sync faults: failed message attempts (5% of AWS calls fail)", f"{failures:,}"),
+        ("sync faults: register identical to the fault-free run", "yes" if clean == faulty else "NO"),
+        ("sync faults: DLQ after redrive", f"{left}"),
+        ("sync faults: counts reconcile", "yes" if reconciles else "NO"),
+    ]
+
+
+def run() -> Figures:
+    return [*core_figures(), *calls_figures(), *fault_figures()]
+
+
+if __name__ == "__main__":
+    for name, value in run():
+        print(f"{name}: {value}")

@@ -1,0 +1,100 @@
+"""Staff routes of the resident-register sync: findings (list, view, resolve), runs, query report."""
+
+from __future__ import annotations
+
+from datetime import date
+from http import HTTPStatus
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
+
+from ahaki.adapters.sync_wiring import sync_ports
+from ahaki.adapters.wiring import ports
+from ahaki.domain.audit import AuditRecord
+from ahaki.domain.sync_records import Finding, FindingStatus, ResolveFinding, SyncRun
+from ahaki.domain.values import Qualification
+from ahaki.http.resolver import caller, logger, make_resolver
+from ahaki.http.routes import Function, powertools_path, routes_of
+from ahaki.http.views import RegistrantView, registrant_view
+from ahaki.services import sync
+
+router = Router()
+
+
+class FindingList(BaseModel):
+    items: list[Finding]
+    cursor: str | None = None
+
+
+class ResolvedFinding(BaseModel):
+    finding: Finding
+    registrant: RegistrantView | None = None
+
+
+class RunView(SyncRun):
+    reconciles: bool  # received = unchanged + applied + findings + quarantined
+
+
+class StartRun(BaseModel):
+    qualification: Qualification = Qualification.ANMA_MASSAGE_SHIATSU
+
+
+class QueryReport(BaseModel):
+    actor: str
+    since: date
+    until: date
+    records: list[AuditRecord]
+
+
+def list_sync_findings(
+    status: Annotated[FindingStatus, Query()] = FindingStatus.OPEN,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query()] = None,
+) -> FindingList:
+    items, next_cursor = sync.list_findings(ports(), sync_ports(), caller(router), status, limit, cursor)
+    return FindingList(items=items, cursor=next_cursor)
+
+
+def get_sync_finding(finding_id: str) -> Finding:
+    return sync.get_finding(ports(), sync_ports(), caller(router), finding_id)
+
+
+def resolve_sync_finding(finding_id: str, command: ResolveFinding) -> ResolvedFinding:
+    finding, registrant = sync.resolve_finding(ports(), sync_ports(), caller(router), finding_id, command)
+    return ResolvedFinding(finding=finding, registrant=registrant_view(registrant) if registrant else None)
+
+
+def start_sync_run(command: StartRun) -> Response[RunView]:
+    run = sync.start_run(ports(), sync_ports(), caller(router), command.qualification)
+    return Response(int(HTTPStatus.ACCEPTED), "application/json", RunView(**run.model_dump(), reconciles=True))
+
+
+def get_sync_run(run_id: str) -> RunView:
+    run = sync.get_run(sync_ports(), caller(router), run_id)
+    return RunView(**run.model_dump(), reconciles=run.counts.reconciles())
+
+
+def resident_query_report(
+    actor: Annotated[str, Query(min_length=1, max_length=128)],
+    since: Annotated[date, Query()],
+    until: Annotated[date, Query()],
+) -> QueryReport:
+    records = sync.query_report(ports(), sync_ports(), caller(router), actor, since, until)
+    return QueryReport(actor=actor, since=since, until=until, records=records)
+
+
+for _route in routes_of(Function.SYNC_API):
+    router.route(powertools_path(_route.path), _route.method, operation_id=_route.operation_id)(
+        globals()[_route.operation_id]
+    )
+
+app = make_resolver(router)
+
+
+@logger.inject_lambda_context(log_event=False)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,25 @@
+"""Started by the EventBridge Scheduler schedule: plans a run of every live registrant."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from ahaki.adapters.sync_wiring import sync_ports
+from ahaki.adapters.wiring import ports
+from ahaki.domain.values import Qualification
+from ahaki.services import sync
+
+logger = Logger()
+
+
+@logger.inject_lambda_context(log_event=False)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    # The schedule's input names the tenant and qualification; nothing personal is in it.
+    tenant = str(event.get("tenant_id", "foundation"))
+    qualification = Qualification(event.get("qualification", Qualification.ANMA_MASSAGE_SHIATSU.value))
+    run = sync.start_run(ports(), sync_ports(), sync.system_caller(tenant, context.aws_request_id), qualification)
+    logger.info("sync run planned", extra={"run_id": run.run_id})
+    return {"run_id": run.run_id}

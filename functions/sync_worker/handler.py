@@ -1,0 +1,51 @@
+"""SQS consumer of the sync: builds request files ("build" messages from the planner) and processes
+result files (S3 event notifications of the inbound/ prefix). Partial batch failures: a failed
+record alone is retried and, after maxReceiveCount, lands in the dead-letter queue."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import unquote_plus
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from ahaki.adapters.sync_wiring import sync_ports
+from ahaki.adapters.wiring import ports
+from ahaki.domain.jlis import FileKey
+from ahaki.domain.registrant import Status
+from ahaki.domain.values import Qualification
+from ahaki.services import sync
+
+logger = Logger()
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+def handle(body: dict[str, Any]) -> None:
+    if body.get("kind") == "build":
+        key = FileKey(body["tenant_id"], body["run_id"], int(body["chunk_no"]))
+        status, qualification = Status(body["status"]), Qualification(body["qualification"])
+        sync.build_chunk(ports(), sync_ports(), key, qualification, status, body.get("cursor"))
+        return
+    for record in body.get("Records", []):  # an S3 event notification
+        found = FileKey.parse(unquote_plus(record["s3"]["object"]["key"]))
+        if found is None or not record["s3"]["object"]["key"].startswith("inbound/"):
+            logger.warning("ignored an object outside inbound/", extra={"event": record.get("eventName")})
+            continue
+        counts = sync.process_result(ports(), sync_ports(), found)
+        logger.info("result file processed", extra={"run_id": found.run_id, "chunk_no": found.chunk_no, **counts})
+
+
+def record_handler(record: SQSRecord) -> None:
+    handle(json.loads(record.body))
+
+
+@logger.inject_lambda_context(log_event=False)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    response = process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )
+    return dict(response)

@@ -1,0 +1,264 @@
+"""Issue 4: the resident-register sync's resources around the functions ``Functions`` built.
+
+J-LIS exchange bucket (SSE-KMS, TLS only, versioned, no public access; outbound/ and inbound/),
+the work queue with its dead-letter queue and an alarm on the DLQ's depth, the S3 notification of
+inbound/ result files onto the queue, the worker's event source mapping (partial batch failures),
+and the EventBridge Scheduler schedule that starts the planner (monthly, from cdk.json).
+"""
+
+from __future__ import annotations
+
+import json
+
+from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_scheduler as scheduler
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from ahaki.domain.jlis import INBOUND, OUTBOUND
+from ahaki.http.routes import Function
+from infra.register_stack.functions import Functions
+from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
+from infra.register_stack.settings import Settings
+
+WORKER_TIMEOUT_SECONDS = 600  # one chunk of 5,000: request file or result file (docs/scaling.md)
+MAX_RECEIVES = 5  # then the dead-letter queue
+
+
+class ResidentSync(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        settings: Settings,
+        functions: Functions,
+        staff_alerts: sns.ITopic,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self._staff_alerts = staff_alerts
+        self._settings = settings
+        self._functions = functions
+        self.key = kms.Key(
+            self,
+            "ExchangeKey",
+            description="Encrypts J-LIS exchange files (My Numbers in requests) and the sync queues",
+            alias=f"alias/ahaki/{settings.stage}/ExchangeKey",
+            enable_key_rotation=True,
+            rotation_period=Duration.days(365),
+            removal_policy=RemovalPolicy.RETAIN,
+            pending_window=Duration.days(30),
+        )
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AllowS3ToNotifyTheEncryptedQueue",
+                principals=[iam.ServicePrincipal("s3.amazonaws.com")],
+                actions=["kms:GenerateDataKey", "kms:Decrypt"],
+                resources=["*"],  # in a key policy, "*" is this key
+            )
+        )
+        _pin(self.key, "ExchangeKey")
+        self.dead_letters, self.queue = self._build_queues()
+        _pin(self.dead_letters, "SyncDeadLetters")
+        _pin(self.queue, "SyncQueue")
+        self.alarm = self._build_alarm()
+        self.bucket = self._build_bucket()
+        _pin(self.bucket, "JlisExchangeBucket")
+        self._wire_functions()
+        self.schedule = self._build_schedule()
+
+    def _build_queues(self) -> tuple[sqs.Queue, sqs.Queue]:
+        dead = sqs.Queue(
+            self,
+            "SyncDeadLetters",
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=self.key,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        queue = sqs.Queue(
+            self,
+            "SyncQueue",
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=self.key,
+            enforce_ssl=True,
+            visibility_timeout=Duration.seconds(WORKER_TIMEOUT_SECONDS * 6),  # AWS's advice for SQS → Lambda
+            dead_letter_queue=sqs.DeadLetterQueue(queue=dead, max_receive_count=MAX_RECEIVES),
+        )
+        return dead, queue
+
+    def _build_alarm(self) -> cloudwatch.Alarm:
+        alarm = cloudwatch.Alarm(
+            self,
+            "DeadLettersAlarm",
+            alarm_description="A sync chunk failed five times and is in the dead-letter queue: redrive after the fix",
+            metric=self.dead_letters.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
+            threshold=1,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        alarm.add_alarm_action(cloudwatch_actions.SnsAction(self._staff_alerts))  # the staff alerts topic
+        return alarm
+
+    def _build_bucket(self) -> s3.Bucket:
+        bucket = s3.Bucket(
+            self,
+            "JlisExchange",
+            encryption=s3.BucketEncryption.KMS,
+            encryption_key=self.key,
+            bucket_key_enabled=True,  # one data key per bucket and period, not one KMS call per object
+            enforce_ssl=True,
+            versioned=True,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            removal_policy=RemovalPolicy.RETAIN,
+            lifecycle_rules=[
+                # A request file holds My Numbers: kept only until the run is checked (one cycle).
+                s3.LifecycleRule(expiration=Duration.days(40), noncurrent_version_expiration=Duration.days(1)),
+                s3.LifecycleRule(abort_incomplete_multipart_upload_after=Duration.days(1)),
+            ],
+        )
+        # Notification without CDK's custom-resource Lambda: the template sets it on the bucket.
+        self.queue.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="S3InboundNotifications",
+                principals=[iam.ServicePrincipal("s3.amazonaws.com")],
+                actions=["sqs:SendMessage"],
+                resources=[self.queue.queue_arn],
+                # The account, not the bucket's ARN: the bucket depends on this policy (S3 checks it),
+                # so naming the bucket here would be a cycle. Only this account's buckets qualify.
+                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
+            )
+        )
+        cfn = bucket.node.default_child
+        assert isinstance(cfn, s3.CfnBucket)
+        cfn.notification_configuration = s3.CfnBucket.NotificationConfigurationProperty(
+            queue_configurations=[
+                s3.CfnBucket.QueueConfigurationProperty(
+                    event="s3:ObjectCreated:*",
+                    queue=self.queue.queue_arn,
+                    filter=s3.CfnBucket.NotificationFilterProperty(
+                        s3_key=s3.CfnBucket.S3KeyFilterProperty(
+                            rules=[s3.CfnBucket.FilterRuleProperty(name="prefix", value=f"{INBOUND}/")]
+                        )
+                    ),
+                )
+            ]
+        )
+        policy = self.queue.node.try_find_child("Policy")
+        if policy is not None:
+            cfn.node.add_dependency(policy)  # S3 checks that it may send before accepting the config
+        acknowledge(
+            bucket,
+            "Every access to the exchange files is by the sync functions' roles and is recorded as "
+            "CloudTrail S3 data events of the account trail; a second access-log bucket would hold "
+            "the same facts. Cross-region replication of files that expire after one cycle and hold "
+            "My Numbers would only add copies.",
+            f"{AWS_SOLUTIONS}-S1",
+            f"{NIST}-S3BucketLoggingEnabled",
+            f"{NIST}-S3BucketReplicationEnabled",
+        )
+        return bucket
+
+    def _wire_functions(self) -> None:
+        env = {
+            "JLIS_BUCKET": self.bucket.bucket_name,
+            "SYNC_QUEUE_URL": self.queue.queue_url,
+            "JLIS_ADAPTER": "s3",
+            "SYNC_CHUNK_SIZE": str(self._settings.sync_chunk_size),
+        }
+        for function in (Function.RESIDENT_LOOKUP, Function.SYNC_API, Function.SYNC_PLANNER, Function.SYNC_WORKER):
+            for name, value in env.items():
+                self._functions[function].add_environment(name, value)
+        worker = self._functions[Function.SYNC_WORKER]
+        cfn = worker.node.default_child
+        assert isinstance(cfn, lambda_.CfnFunction)
+        cfn.add_property_override("Timeout", WORKER_TIMEOUT_SECONDS)
+        self._functions[Function.SYNC_PLANNER].node.default_child.add_property_override(  # type: ignore[union-attr]
+            "Timeout", 900
+        )
+        worker.add_event_source_mapping(
+            "SyncQueueMapping",
+            event_source_arn=self.queue.queue_arn,
+            batch_size=1,  # a message is a whole chunk: its own retry and its own DLQ entry
+            report_batch_item_failures=True,
+        )
+        send = ["sqs:SendMessage"]
+        queue_key = ["kms:GenerateDataKey", "kms:Decrypt"]
+        self._policy(Function.SYNC_API, "Send", [(send, [self.queue.queue_arn]), (queue_key, [self.key.key_arn])])
+        self._policy(Function.SYNC_PLANNER, "Send", [(send, [self.queue.queue_arn]), (queue_key, [self.key.key_arn])])
+        receive = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
+        self._policy(
+            Function.SYNC_WORKER,
+            "Exchange",
+            [
+                (receive, [self.queue.queue_arn]),
+                (
+                    ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"],
+                    [self.bucket.arn_for_objects(f"{OUTBOUND}/*")],
+                ),
+                (["s3:GetObject"], [self.bucket.arn_for_objects(f"{INBOUND}/*")]),
+                (queue_key, [self.key.key_arn]),
+            ],
+        )
+
+    def _policy(self, function: Function, name: str, grants: list[tuple[list[str], list[str]]]) -> None:
+        bucket_arn = "<JlisExchangeBucket.Arn>"  # as cdk-nag names the pinned bucket's ARN
+        policy = iam.ManagedPolicy(
+            self,
+            f"{function.value.title().replace('_', '')}{name}",
+            description=f"The {function.value} function's access to the J-LIS exchange and the sync queue",
+            roles=[self._functions.roles[function]],
+            statements=[iam.PolicyStatement(actions=actions, resources=resources) for actions, resources in grants],
+        )
+        acknowledge(
+            policy,
+            "Object keys are per tenant, run and chunk, created at run time: the grant is limited to "
+            "the bucket's outbound/ (write and read back) and inbound/ (read) prefixes of this one "
+            "bucket, and the KMS actions are S3 SSE-KMS data-key use on the exchange key only.",
+            *(f"{AWS_SOLUTIONS}-IAM5[Resource::{bucket_arn}/{prefix}/*]" for prefix in (OUTBOUND, INBOUND)),
+        )
+
+    def _build_schedule(self) -> scheduler.CfnSchedule:
+        planner = self._functions[Function.SYNC_PLANNER]
+        role = iam.Role(
+            self,
+            "SchedulerRole",
+            assumed_by=iam.ServicePrincipal("scheduler.amazonaws.com"),
+            description="EventBridge Scheduler invokes the sync planner, nothing else",
+        )
+        iam.ManagedPolicy(
+            self,
+            "SchedulerInvokesPlanner",
+            roles=[role],
+            statements=[iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=[planner.function_arn])],
+        )
+        return scheduler.CfnSchedule(
+            self,
+            "MonthlyVerification",
+            description="Scheduled verification of every live registrant against the resident register",
+            schedule_expression=self._settings.sync_schedule,
+            schedule_expression_timezone="Asia/Tokyo",
+            flexible_time_window=scheduler.CfnSchedule.FlexibleTimeWindowProperty(mode="OFF"),
+            target=scheduler.CfnSchedule.TargetProperty(
+                arn=planner.function_arn,
+                role_arn=role.role_arn,
+                input=json.dumps({"tenant_id": "foundation", "qualification": "anma_massage_shiatsu"}),
+                retry_policy=scheduler.CfnSchedule.RetryPolicyProperty(maximum_retry_attempts=3),
+            ),
+        )
+
+
+def _pin(construct: Construct, logical_id: str) -> None:
+    """A stable CloudFormation logical id (the infra tests name resources by it)."""
+    cfn = construct.node.default_child
+    assert cfn is not None
+    cfn.override_logical_id(logical_id)  # type: ignore[attr-defined]

@@ -1,0 +1,321 @@
+"""The strict, streaming codec of the J-LIS request and result files (docs/jlis-file-format.md).
+
+CSV (RFC 4180, UTF-8, LF) with a header row ``H``, data rows ``D`` and a trailer row ``T`` that
+carries the number of data rows. Encoding yields lines; decoding consumes lines one at a time, so
+a file of any size needs constant memory. Decoding results never raises on bad input: each row
+that breaks a rule comes out as a ``Rejected`` with a reason (no value of the row in it), and a
+bad header or a missing trailer is reported on the reader, so nothing is silently dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ahaki.domain.jlis import (
+    FORMAT_VERSION,
+    NAME_SEPARATOR,
+    REQUEST_KIND,
+    RESULT_KIND,
+    FileHeader,
+    RequestRecord,
+    ResultCode,
+    ResultRecord,
+    SexCode,
+    VitalStatus,
+)
+
+REQUEST_FIELDS = 18  # "D" + items 26-42
+RESULT_FIELDS = 18  # "D" + items 26, 29, 43-53 and the extensions
+_DIGITS = re.compile(r"[0-9]+")
+_DATE = re.compile(r"(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])")
+_RESIDENT_CODE = re.compile(r"[0-9]{11}")
+_MY_NUMBER = re.compile(r"[0-9]{12}")
+_KANA = re.compile(r"[\u30a1-\u30fa\u30fc\u30fb\u3000]+")
+_REFERENCE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_RESULT_CODES = frozenset(c.value for c in ResultCode)
+_VITAL = frozenset(v.value for v in VitalStatus)
+_SEXES = frozenset(s.value for s in SexCode)
+_CHANGE_ITEMS = frozenset({"NAME", "ADDRESS", "SEX", "BIRTH"})
+_MAX_TEXT = 200
+_WEIGHTS = (6, 5, 4, 3, 2)
+
+
+class CodecError(ValueError):
+    """Our own request file is unreadable: a bug or tampering, never routine input."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A result row that may not be used. ``reason`` names the rule, never a value."""
+
+    line_no: int
+    reason: str
+    request_record_number: int | None = None
+
+
+@lru_cache(maxsize=4096)  # about 1,900 municipalities: each checked once per process
+def _municipality_ok(code: str) -> bool:
+    if len(code) != 6 or not code.isdigit():
+        return False
+    remainder = sum(int(d) * w for d, w in zip(code[:5], _WEIGHTS, strict=True)) % 11
+    return int(code[5]) == (11 - remainder) % 10 if remainder else code[5] == "1"
+
+
+def _csv_line(fields: Iterable[str]) -> str:
+    # Values never hold a comma, quote or newline (the encoders check), so no quoting is needed
+    # and a line is exactly its fields joined: fast to write and easy to read by eye.
+    return ",".join(fields) + "\n"
+
+
+def _clean(value: str, name: str) -> str:
+    if any(c in value for c in ',"\n\r') or len(value) > _MAX_TEXT:
+        raise CodecError(f"{name} cannot be written to the file")
+    return value
+
+
+def header_line(kind: str, run_id: str, chunk_no: int, created_at: str) -> str:
+    return _csv_line(("H", kind, FORMAT_VERSION, _clean(run_id, "run_id"), str(chunk_no), created_at))
+
+
+def trailer_line(count: int) -> str:
+    return _csv_line(("T", str(count)))
+
+
+def encode_requests(run_id: str, chunk_no: int, created_at: str, records: Iterable[RequestRecord]) -> Iterator[str]:
+    yield header_line(REQUEST_KIND, run_id, chunk_no, created_at)
+    count = 0
+    for r in records:
+        count += 1
+        if r.request_record_number != count:
+            raise CodecError("request_record_number must run 1, 2, 3... in the file")
+        yield _csv_line(
+            (
+                "D",
+                str(r.request_record_number),
+                r.provision_service_code,
+                r.my_number_provision_service_code,
+                _clean(r.subject_reference, "subject_reference"),
+                r.period_from,
+                r.period_to,
+                r.reference_date,
+                "1" if r.include_removed else "0",
+                r.subject_resident_code,
+                _clean(r.subject_name_kanji, "subject_name_kanji"),
+                _clean(r.subject_name_kana, "subject_name_kana"),
+                r.subject_birth_date,
+                r.subject_sex,
+                _clean(r.subject_address, "subject_address"),
+                r.subject_municipality_code,
+                r.subject_my_number,
+                "",  # 42 reserved
+            )
+        )
+    yield trailer_line(count)
+
+
+def encode_result(r: ResultRecord) -> str:
+    return _csv_line(
+        (
+            "D",
+            str(r.request_record_number),
+            _clean(r.subject_reference, "subject_reference"),
+            r.result_code,
+            str(r.result_record_count),
+            str(r.result_record_seq),
+            r.matched_items,
+            "1" if r.changed else "0",
+            r.vital_status,
+            r.change_status,
+            r.resident_code,
+            _clean(r.name_kanji, "name_kanji"),
+            _clean(r.name_kana, "name_kana"),
+            r.birth_date,
+            r.sex,
+            _clean(r.address, "address"),
+            r.municipality_code,
+            r.my_number,
+        )
+    )
+
+
+def encode_results(run_id: str, chunk_no: int, created_at: str, records: Iterable[ResultRecord]) -> Iterator[str]:
+    yield header_line(RESULT_KIND, run_id, chunk_no, created_at)
+    count = 0
+    for r in records:
+        count += 1
+        yield encode_result(r)
+    yield trailer_line(count)
+
+
+def _header(row: list[str], kind: str) -> tuple[FileHeader | None, str | None]:
+    if len(row) != 6 or row[0] != "H" or row[1] != kind:
+        return None, "malformed header"
+    if row[2] != FORMAT_VERSION:
+        return None, "unknown format version"
+    if not _REFERENCE.fullmatch(row[3]) or not _DIGITS.fullmatch(row[4]) or not _DIGITS.fullmatch(row[5]):
+        return None, "malformed header"
+    return FileHeader(kind=row[1], version=row[2], run_id=row[3], chunk_no=int(row[4]), created_at=row[5]), None
+
+
+def decode_requests(lines: Iterable[str]) -> tuple[FileHeader, Iterator[RequestRecord]]:
+    """Our own request file, read back to compare results with: any flaw is a CodecError."""
+    rows = csv.reader(lines)
+    header, problem = _header(next(rows, []), REQUEST_KIND)
+    if header is None:
+        raise CodecError(f"request file: {problem}")
+
+    def records() -> Iterator[RequestRecord]:
+        count = 0
+        for row in rows:
+            if row and row[0] == "T":
+                if len(row) != 2 or row[1] != str(count) or next(rows, None) is not None:
+                    raise CodecError("request file: trailer does not reconcile")
+                return
+            if len(row) != REQUEST_FIELDS or row[0] != "D" or row[1] != str(count + 1):
+                raise CodecError("request file: malformed record")
+            count += 1  # noqa: SIM113 - rows after the trailer must not count
+            yield RequestRecord(
+                request_record_number=count,
+                provision_service_code=row[2],
+                my_number_provision_service_code=row[3],
+                subject_reference=row[4],
+                period_from=row[5],
+                period_to=row[6],
+                reference_date=row[7],
+                include_removed=row[8] == "1",
+                subject_resident_code=row[9],
+                subject_name_kanji=row[10],
+                subject_name_kana=row[11],
+                subject_birth_date=row[12],
+                subject_sex=row[13],
+                subject_address=row[14],
+                subject_municipality_code=row[15],
+                subject_my_number=row[16],
+            )
+        raise CodecError("request file: truncated (no trailer)")
+
+    return header, records()
+
+
+class ResultReader:
+    """Iterates a result file as ``ResultRecord`` or ``Rejected``, one row at a time.
+
+    After iteration: ``header`` (None if unusable), ``problem`` (the file-level reason, if any),
+    ``data_rows`` (every D-like row seen, good or bad) and ``trailer_count``.
+    """
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = lines
+        self.header: FileHeader | None = None
+        self.problem: str | None = None
+        self.data_rows = 0
+        self.trailer_count: int | None = None
+
+    def __iter__(self) -> Iterator[ResultRecord | Rejected]:
+        rows = csv.reader(self._lines)
+        try:
+            first = next(rows, None)
+        except csv.Error:
+            first = []
+        if first is None:
+            self.problem = "empty file"
+            return
+        self.header, self.problem = _header(first, RESULT_KIND)
+        line_no = 1
+        last = (0, 0)
+        while True:
+            try:
+                row = next(rows, None)
+            except csv.Error:
+                row = ["?"]  # an unreadable row (e.g. a stray quote): rejected below
+            if row is None:
+                break
+            line_no += 1
+            if self.trailer_count is not None:
+                self.data_rows += 1
+                yield Rejected(line_no, "record after trailer")
+                continue
+            if row and row[0] == "T":
+                self.trailer_count = int(row[1]) if len(row) == 2 and _DIGITS.fullmatch(row[1]) else -1
+                continue
+            self.data_rows += 1
+            if self.header is None:
+                yield Rejected(line_no, self.problem or "malformed header")
+                continue
+            found = _result(row, line_no)
+            if isinstance(found, Rejected):
+                yield found
+                continue
+            key = (found.request_record_number, found.result_record_seq)
+            if key <= last:
+                yield Rejected(line_no, "duplicate record" if key == last else "record out of order", key[0])
+                continue
+            last = key
+            yield found
+        if self.problem is None:
+            if self.trailer_count is None:
+                self.problem = "truncated: no trailer"
+            elif self.trailer_count != self.data_rows:
+                self.problem = "trailer count does not reconcile"
+
+
+def _result(row: list[str], line_no: int) -> ResultRecord | Rejected:
+    if len(row) != RESULT_FIELDS or row[0] != "D":
+        return Rejected(line_no, "wrong number of fields")
+    number = row[1]
+    if not number.isdigit() or not row[4].isdigit() or not row[5].isdigit():
+        return Rejected(line_no, "malformed record numbers")
+    rn, count, seq = int(number), int(row[4]), int(row[5])
+    code = row[3]
+    if code not in _RESULT_CODES or not 1 <= seq <= count or rn < 1:
+        return Rejected(line_no, "malformed result code or sequence", rn)
+    if not _REFERENCE.fullmatch(row[2]):
+        return Rejected(line_no, "malformed subject_reference", rn)
+    if code == ResultCode.FOUND or code == ResultCode.SEVERAL_MATCHES:
+        reason = _identity_problem(row)
+        if reason is not None:
+            return Rejected(line_no, reason, rn)
+    elif any(row[i] for i in range(8, 18)):
+        return Rejected(line_no, "identity items in a record without a match", rn)
+    return ResultRecord(
+        request_record_number=rn,
+        subject_reference=row[2],
+        result_code=code,
+        result_record_count=count,
+        result_record_seq=seq,
+        matched_items=row[6],
+        changed=row[7] == "1",
+        vital_status=row[8],
+        change_status=row[9],
+        resident_code=row[10],
+        name_kanji=row[11],
+        name_kana=row[12],
+        birth_date=row[13],
+        sex=row[14],
+        address=row[15],
+        municipality_code=row[16],
+        my_number=row[17],
+    )
+
+
+def _identity_problem(row: list[str]) -> str | None:
+    """Which rule a matched record breaks (items 47-53 and the extensions), or None."""
+    if row[7] not in ("0", "1") or row[8] not in _VITAL:
+        return "malformed changed or vital_status"
+    if row[9] and not set(row[9].split("+")) <= _CHANGE_ITEMS:
+        return "malformed change_status"
+    if not _RESIDENT_CODE.fullmatch(row[10]):
+        return "malformed resident_code"
+    if NAME_SEPARATOR not in row[11] or not _KANA.fullmatch(row[12]):
+        return "malformed name"
+    if not _DATE.fullmatch(row[13]) or row[14] not in _SEXES:
+        return "malformed birth_date or sex"
+    if not row[15] or not _municipality_ok(row[16]):
+        return "malformed address"
+    if row[17] and not _MY_NUMBER.fullmatch(row[17]):
+        return "malformed my_number"
+    return None

@@ -1,0 +1,140 @@
+"""What the sync keeps: runs with their counts, findings for staff, and look-up requests.
+
+A finding holds J-LIS's current values (names, address) for staff to review, never a My Number;
+a run holds counts and ids only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal, Self
+
+from pydantic import Field, model_validator
+
+from ahaki.domain.commands import Correction, ErasureRequest
+from ahaki.domain.sync import Verdict
+from ahaki.domain.values import Frozen, LongText, NameKana, PastDate, Qualification, Sex, Text
+
+COUNTS = ("planned", "requested", "received", "unchanged", "applied", "findings", "quarantined", "failed", "unanswered")
+
+
+class RunCounts(Frozen):
+    """Records in (``received``) = unchanged + applied + findings + quarantined, always."""
+
+    planned: int = 0
+    requested: int = 0
+    received: int = 0
+    unchanged: int = 0
+    applied: int = 0
+    findings: int = 0
+    quarantined: int = 0
+    failed: int = 0  # chunks whose messages ended in the dead-letter queue
+    unanswered: int = 0  # requests no result row answered (truncated or short files)
+
+    def reconciles(self) -> bool:
+        return self.received == self.unchanged + self.applied + self.findings + self.quarantined
+
+
+class SyncRun(Frozen):
+    run_id: str
+    tenant_id: str
+    qualification: Qualification
+    started_at: datetime
+    started_by: str
+    chunks_planned: int = 0
+    chunks_requested: int = 0
+    chunks_processed: int = 0
+    counts: RunCounts = RunCounts()
+
+
+class FindingStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"  # the register operation was applied
+    DISMISSED = "dismissed"
+
+
+class ResidentData(Frozen):
+    """J-LIS's current values of one candidate (items 50-53 and the extensions)."""
+
+    resident_code: str
+    name_kanji: str
+    name_kana: str
+    birth_date: str
+    sex: str
+    address: str
+    municipality_code: str
+    vital_status: str
+    change_status: str = ""
+
+
+class Resolution(Frozen):
+    decision: Literal["apply", "dismiss"]
+    reason: str
+    actor: str
+    resolved_at: datetime
+    registrant_version: int | None = None  # the register version the applied operation produced
+
+
+class Finding(Frozen):
+    finding_id: str
+    tenant_id: str
+    qualification_pseudonym_id: str
+    run_id: str
+    kind: Verdict
+    erasure_candidate: bool  # deceased or removed: staff decide; never erased automatically
+    status: FindingStatus = FindingStatus.OPEN
+    opened_at: datetime
+    candidates: tuple[ResidentData, ...] = ()
+    resolution: Resolution | None = None
+
+
+class ResolveFinding(Frozen):
+    """Apply the register operation the finding calls for, or dismiss it; a reason either way."""
+
+    decision: Literal["apply", "dismiss"]
+    reason: LongText
+    correction: Correction | None = None  # name or details changed, not found, several matches
+    erasure: ErasureRequest | None = None  # deceased or removed
+
+    @model_validator(mode="after")
+    def _one_operation_when_applying(self) -> Self:
+        given = (self.correction is not None) + (self.erasure is not None)
+        if self.decision == "apply" and given != 1:
+            raise ValueError("apply needs exactly one of correction and erasure")
+        if self.decision == "dismiss" and given:
+            raise ValueError("dismiss takes no correction or erasure")
+        return self
+
+
+class ResidentLookupRequest(Frozen):
+    """On-demand 住基ネット look-up: a registrant by id (asked by My Number from the vault), or a
+    person by the four basic items (e.g. an applicant under intake review). Purpose required."""
+
+    purpose: LongText
+    qualification: Qualification = Qualification.ANMA_MASSAGE_SHIATSU
+    qualification_pseudonym_id: Text | None = None
+    application_id: Text | None = None  # whom a four-items look-up is for (intake), for the log
+    name_kanji: Text | None = None  # "family　given"
+    name_kana: NameKana | None = None
+    birth_date: PastDate | None = None
+    sex: Sex | None = None
+    address_line: LongText | None = None
+    reference_date: PastDate | None = None
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Self:
+        items = (self.name_kanji, self.name_kana, self.birth_date, self.sex)
+        by_items = all(v is not None for v in items)
+        if (self.qualification_pseudonym_id is not None) == by_items:
+            raise ValueError("give qualification_pseudonym_id, or name_kanji, name_kana, birth_date and sex")
+        if not by_items and any(v is not None for v in items):
+            raise ValueError("the four basic items go together, without qualification_pseudonym_id")
+        return self
+
+
+class LookupResult(Frozen):
+    result_code: str
+    candidates: list[ResidentData] = Field(default_factory=list)
+    my_numbers: list[str] = Field(default_factory=list)  # four-items look-ups only, per candidate
+    changed_items: list[str] = Field(default_factory=list)  # against the register, by id look-ups

@@ -1,0 +1,442 @@
+"""Use cases of the resident-register sync: plan a run, build a chunk's request file, process its
+result file, look one person up on demand, resolve findings, report an actor's queries.
+
+Every change to the register goes through ``registry.change`` (the register's own operation):
+history event, audit record and outbox event in one transaction, with the system as actor for
+addresses applied automatically. Plaintext My Numbers exist only in memory while a request is
+built and inside the SSE-KMS request object; they are never logged, audited, stored in a finding
+or put in an event.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime, timedelta
+
+from ahaki.domain.audit import AuditEntry, AuditRecord, Outcome
+from ahaki.domain.commands import Correction
+from ahaki.domain.errors import DomainError, InvalidInput, NotFound, RateLimited
+from ahaki.domain.history import Operation
+from ahaki.domain.jlis import INBOUND, OUTBOUND, FileKey, RequestRecord, ResultCode, ResultRecord
+from ahaki.domain.jlis_codec import Rejected, ResultReader, decode_requests, encode_requests
+from ahaki.domain.jlis_mapping import address_of, jlis_date, request_for, sex_code
+from ahaki.domain.outbox import OutboxEvent
+from ahaki.domain.registrant import Registrant, Status
+from ahaki.domain.sync import ERASURE_CANDIDATES, Decision, Unanswered, Verdict, reconcile
+from ahaki.domain.sync_records import (
+    Finding,
+    FindingStatus,
+    LookupResult,
+    ResidentData,
+    ResidentLookupRequest,
+    Resolution,
+    ResolveFinding,
+    SyncRun,
+)
+from ahaki.domain.values import JST, Qualification
+from ahaki.services import registry
+from ahaki.services.ports import Ports
+from ahaki.services.registry import Caller, audit_alone, record_refusal, registrant_chain, shard_chain
+from ahaki.services.sync_ports import SyncPorts
+
+SYSTEM_ACTOR = "system:resident-sync"
+SYSTEM_ROLE = "system"
+LIVE = (Status.REGISTERED, Status.SUSPENDED)
+BATCH_PURPOSE = "定期照合: scheduled verification of the register against the resident register"
+QUERY_ACTIONS = frozenset({"resident_lookup", "jlis_batch_query"})
+OUTBOX_RETENTION = 7 * 24 * 3600
+
+
+class ChunkNotRequested(Exception):
+    """A result file for a chunk without a request checkpoint (yet)."""
+
+
+def system_caller(tenant_id: str, request_id: str) -> Caller:
+    return Caller(actor_id=SYSTEM_ACTOR, role=SYSTEM_ROLE, tenant_id=tenant_id, request_id=request_id)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(JST).strftime("%Y%m%d%H%M%S")
+
+
+# -- a run --------------------------------------------------------------------------------------
+
+
+def start_run(ports: Ports, sync: SyncPorts, caller: Caller, qualification: Qualification) -> SyncRun:
+    """Page through every live registrant in chunks onto the queue (one message per chunk)."""
+    run = SyncRun(
+        run_id=ports.new_id(),
+        tenant_id=caller.tenant_id,
+        qualification=qualification,
+        started_at=ports.clock(),
+        started_by=caller.actor_id,
+    )
+    sync.store.create_run(run)
+    audit_alone(
+        ports,
+        shard_chain(caller.tenant_id, ports.audit_shards),
+        _entry(ports, caller, "start_sync_run", detail={"run_id": run.run_id}),
+    )
+    chunk_no = planned = 0
+    for status in LIVE:
+        cursor: str | None = None
+        while True:
+            page = ports.reader.by_status(caller.tenant_id, qualification, status, sync.chunk_size, cursor)
+            if page.items:
+                chunk_no += 1
+                planned += len(page.items)
+                sync.queue.send(
+                    {
+                        "kind": "build",
+                        "tenant_id": caller.tenant_id,
+                        "run_id": run.run_id,
+                        "chunk_no": chunk_no,
+                        "qualification": qualification.value,
+                        "status": status.value,
+                        "cursor": cursor,
+                    }
+                )
+            cursor = page.cursor
+            if cursor is None:
+                break
+    sync.store.add_to_run(caller.tenant_id, run.run_id, planned=planned, chunks_planned=chunk_no)
+    return run
+
+
+def build_chunk(
+    ports: Ports,
+    sync: SyncPorts,
+    key: FileKey,
+    qualification: Qualification,
+    status: Status,
+    cursor: str | None,
+) -> None:
+    """Write the chunk's request file; a redelivered message finds the checkpoint and stops."""
+    if sync.store.chunk_state(key.tenant_id, key.run_id, key.chunk_no) is not None:
+        return
+    page = ports.reader.by_status(key.tenant_id, qualification, status, sync.chunk_size, cursor)
+    ids = [r.qualification_pseudonym_id for r in page.items]
+    numbers = [r.registration_number for r in page.items]
+    codes = sync.store.resident_codes(key.tenant_id, qualification, min(numbers, default=0), max(numbers, default=0))
+    caller = system_caller(key.tenant_id, f"{key.run_id}/{key.chunk_no}")
+    # The query is logged (who, whom, why, when) before anything leaves for J-LIS.
+    entry = _entry(
+        ports,
+        caller,
+        "jlis_batch_query",
+        subjects=tuple(ids),
+        detail={"purpose": BATCH_PURPOSE, "run_id": key.run_id, "chunk_no": key.chunk_no},
+    )
+    audit_alone(ports, shard_chain(key.tenant_id, ports.audit_shards), entry)
+    today = ports.clock().astimezone(JST).date()
+
+    def records() -> Iterator[RequestRecord]:
+        for number, registrant in enumerate(page.items, start=1):
+            code = codes.get(registrant.qualification_pseudonym_id, "")
+            # Asked by resident code once we know it: the vault (and KMS) is opened only the first time.
+            my_number = "" if code else (ports.vault.reveal(key.tenant_id, registrant.qualification_pseudonym_id) or "")
+            yield request_for(registrant, number, today, my_number=my_number, resident_code=code)
+
+    sync.exchange.send(key, encode_requests(key.run_id, key.chunk_no, _stamp(ports.clock()), records()))
+    sync.store.chunk_requested(key.tenant_id, key.run_id, key.chunk_no, len(ids))
+
+
+def process_result(ports: Ports, sync: SyncPorts, key: FileKey) -> dict[str, int]:
+    """Decide every row of a result file; the counts join the run once, whatever redeliveries do."""
+    state = sync.store.chunk_state(key.tenant_id, key.run_id, key.chunk_no)
+    if state is None:
+        # The file may arrive before the request's checkpoint (the builder died in between and
+        # is being retried): fail, so the queue delivers it again; a file for a chunk that never
+        # existed ends in the dead-letter queue, with its alarm, instead of being dropped.
+        raise ChunkNotRequested("no checkpoint for this chunk yet")
+    if state != "requested":
+        return {}  # processed already: a redelivery changes nothing
+    _, requests = decode_requests(sync.exchange.lines(key.of(OUTBOUND)))
+    reader = ResultReader(sync.exchange.lines(key.of(INBOUND)))
+    caller = system_caller(key.tenant_id, f"{key.run_id}/{key.chunk_no}")
+    counts: Counter[str] = Counter()
+    for item in reconcile(requests, reader):
+        if isinstance(item, Rejected):
+            counts.update(received=1, quarantined=1)
+            sync.store.quarantine(
+                key.tenant_id, key.run_id, key.chunk_no, item.line_no, item.reason, item.request_record_number
+            )
+        elif isinstance(item, Unanswered):
+            counts.update(unanswered=1)
+        else:
+            counts.update(received=len(item.results))
+            counts.update({_settle(ports, sync, caller, key.run_id, item): len(item.results)})
+    if reader.problem is not None:
+        sync.store.quarantine(key.tenant_id, key.run_id, key.chunk_no, 0, f"file: {reader.problem}", None)
+    sync.store.chunk_processed(key.tenant_id, key.run_id, key.chunk_no, dict(counts), reader.problem)
+    return dict(counts)
+
+
+def _settle(ports: Ports, sync: SyncPorts, caller: Caller, run_id: str, decision: Decision) -> str:
+    """unchanged | applied | findings, for one request and its result records."""
+    request, first = decision.request, decision.results[0]
+    qid = request.subject_reference
+    if not request.subject_resident_code and first.result_code == ResultCode.FOUND:
+        # Learned once (the first run asks by My Number); later runs ask by resident code.
+        registrant = ports.reader.get(caller.tenant_id, qid)
+        if registrant is not None:
+            sync.store.link_resident(
+                caller.tenant_id, registrant.qualification, registrant.registration_number, qid, first.resident_code
+            )
+    if decision.verdict is Verdict.UNCHANGED:
+        return "unchanged"
+    if decision.verdict is Verdict.ADDRESS_CHANGED:
+        try:
+            _apply_address(ports, sync, caller, run_id, qid, first)
+            return "applied"
+        except (DomainError, ValueError):
+            pass  # erased or changed meanwhile: staff decide (a finding)
+    _open_finding(ports, sync, caller.tenant_id, run_id, qid, decision)
+    return "findings"
+
+
+def _apply_address(ports: Ports, sync: SyncPorts, caller: Caller, run_id: str, qid: str, result: ResultRecord) -> None:
+    if sync.store.marked(caller.tenant_id, run_id, qid) == "applied":
+        return  # a redelivery: done before
+    sync.store.mark(caller.tenant_id, run_id, qid, "applying")
+    new = address_of(result)
+    current = ports.reader.get(caller.tenant_id, qid)
+    if current is None:
+        raise NotFound("no such registrant")
+    if current.address != new:  # else applied by an earlier attempt that died before its marker
+        correction = Correction(
+            address=new, reason=f"住民基本台帳ネットワークシステム照会による住所の異動 (run {run_id})"
+        )
+        registry.change(ports, caller, qid, Operation.CORRECT, correction, None)
+    sync.store.mark(caller.tenant_id, run_id, qid, "applied")
+
+
+def _candidate(r: ResultRecord) -> ResidentData:
+    return ResidentData(
+        resident_code=r.resident_code,
+        name_kanji=r.name_kanji,
+        name_kana=r.name_kana,
+        birth_date=r.birth_date,
+        sex=r.sex,
+        address=r.address,
+        municipality_code=r.municipality_code,
+        vital_status=r.vital_status,
+        change_status=r.change_status,
+    )
+
+
+def _open_finding(ports: Ports, sync: SyncPorts, tenant_id: str, run_id: str, qid: str, decision: Decision) -> None:
+    found = [r for r in decision.results if r.result_code != ResultCode.NOT_FOUND and r.result_code != ResultCode.ERROR]
+    finding = Finding(
+        finding_id=f"{run_id}.{qid}",  # one per registrant per run: a redelivery opens nothing new
+        tenant_id=tenant_id,
+        qualification_pseudonym_id=qid,
+        run_id=run_id,
+        kind=decision.verdict,
+        erasure_candidate=decision.verdict in ERASURE_CANDIDATES,
+        opened_at=ports.clock(),
+        candidates=tuple(_candidate(r) for r in found),
+    )
+    event = OutboxEvent(
+        event_id=f"sync-finding-{finding.finding_id}",
+        tenant_id=tenant_id,
+        kind=f"sync.finding_opened.{finding.kind.value}",  # a name change: notify the holder (issue 5)
+        occurred_at=finding.opened_at,
+        subject_id=qid,
+        detail={"finding_id": finding.finding_id, "erasure_candidate": finding.erasure_candidate},
+    )
+    sync.store.open_finding(finding, event, int(finding.opened_at.timestamp()) + OUTBOX_RETENTION)
+
+
+def get_run(sync: SyncPorts, caller: Caller, run_id: str) -> SyncRun:
+    run = sync.store.get_run(caller.tenant_id, run_id)
+    if run is None:
+        raise NotFound("no such sync run")
+    return run
+
+
+# -- findings -----------------------------------------------------------------------------------
+
+
+def list_findings(
+    ports: Ports, sync: SyncPorts, caller: Caller, status: FindingStatus, limit: int, cursor: str | None
+) -> tuple[list[Finding], str | None]:
+    if not 1 <= limit <= 100:
+        raise InvalidInput("limit", "must be 1-100")
+    items, next_cursor = sync.store.findings(caller.tenant_id, status, limit, cursor)
+    subjects = tuple(f.qualification_pseudonym_id for f in items)
+    entry = _entry(ports, caller, "list_sync_findings", subjects=subjects)
+    audit_alone(ports, shard_chain(caller.tenant_id, ports.audit_shards), entry)
+    return items, next_cursor
+
+
+def get_finding(ports: Ports, sync: SyncPorts, caller: Caller, finding_id: str) -> Finding:
+    finding = sync.store.get_finding(caller.tenant_id, finding_id)
+    if finding is None:
+        record_refusal(ports, caller, "get_sync_finding", Outcome.NOT_FOUND, None)
+        raise NotFound("no such finding")
+    chain = registrant_chain(caller.tenant_id, finding.qualification_pseudonym_id)
+    audit_alone(ports, chain, _entry(ports, caller, "get_sync_finding", subject=finding.qualification_pseudonym_id))
+    return finding
+
+
+_APPLIES = {
+    "correction": frozenset(Verdict) - ERASURE_CANDIDATES,
+    "erasure": ERASURE_CANDIDATES,
+}
+
+
+def resolve_finding(
+    ports: Ports, sync: SyncPorts, caller: Caller, finding_id: str, command: ResolveFinding
+) -> tuple[Finding, Registrant | None]:
+    """Apply the register's own operation (correction or erasure) or dismiss, with a reason."""
+    finding = sync.store.get_finding(caller.tenant_id, finding_id)
+    if finding is None or finding.status is not FindingStatus.OPEN:
+        record_refusal(ports, caller, "resolve_sync_finding", Outcome.NOT_FOUND, None)
+        raise NotFound("no open finding with this id")
+    changed: Registrant | None = None
+    if command.decision == "apply":
+        kind = "correction" if command.correction is not None else "erasure"
+        if finding.kind not in _APPLIES[kind]:
+            raise InvalidInput(kind, f"does not resolve a {finding.kind.value} finding")
+        operation = Operation.CORRECT if command.correction is not None else Operation.ERASE
+        body = command.correction or command.erasure
+        assert body is not None
+        changed = registry.change(ports, caller, finding.qualification_pseudonym_id, operation, body, None)
+    else:
+        chain = registrant_chain(caller.tenant_id, finding.qualification_pseudonym_id)
+        detail = {"finding_id": finding_id, "reason": command.reason}
+        entry = _entry(ports, caller, "dismiss_sync_finding", subject=finding.qualification_pseudonym_id, detail=detail)
+        audit_alone(ports, chain, entry)
+    resolution = Resolution(
+        decision=command.decision,
+        reason=command.reason,
+        actor=caller.actor_id,
+        resolved_at=ports.clock(),
+        registrant_version=changed.version if changed else None,
+    )
+    status = FindingStatus.RESOLVED if command.decision == "apply" else FindingStatus.DISMISSED
+    closed = finding.model_copy(update={"status": status, "resolution": resolution})
+    sync.store.close_finding(closed)
+    return closed, changed
+
+
+# -- on demand ----------------------------------------------------------------------------------
+
+
+def look_up(ports: Ports, sync: SyncPorts, caller: Caller, request: ResidentLookupRequest) -> LookupResult:
+    """One 住基ネット query: rate limited per staff member, logged with its purpose first."""
+    now = ports.clock()
+    window = now.astimezone(JST).strftime("%Y%m%d%H")
+    expires = int((now + timedelta(days=2)).timestamp())
+    subject = request.qualification_pseudonym_id or request.application_id
+    if not sync.store.take(caller.tenant_id, caller.actor_id, window, sync.lookup_limit, expires):
+        record_refusal(ports, caller, "resident_lookup", Outcome.REJECTED, subject)
+        raise RateLimited("Too many look-ups this hour; try again later.", retry_after_window=window)
+    reference_date = request.reference_date or now.astimezone(JST).date()
+    registrant: Registrant | None = None
+    if request.qualification_pseudonym_id is not None:
+        registrant = ports.reader.get(caller.tenant_id, request.qualification_pseudonym_id)
+        if registrant is None:
+            record_refusal(ports, caller, "resident_lookup", Outcome.NOT_FOUND, None)
+            raise NotFound("no such registrant")
+    chain = (
+        registrant_chain(caller.tenant_id, request.qualification_pseudonym_id)
+        if request.qualification_pseudonym_id
+        else shard_chain(caller.tenant_id, ports.audit_shards)
+    )
+    by = "register" if registrant else "basic_items"
+    detail = {"purpose": request.purpose, "by": by, "application_id": request.application_id}
+    audit_alone(ports, chain, _entry(ports, caller, "resident_lookup", subject=subject, detail=detail))
+    if registrant is not None:
+        qid = registrant.qualification_pseudonym_id
+        rn = registrant.registration_number
+        code = sync.store.resident_codes(caller.tenant_id, registrant.qualification, rn, rn).get(qid, "")
+        my_number = "" if code else (ports.vault.reveal(caller.tenant_id, qid) or "")
+        query = request_for(registrant, 1, reference_date, my_number=my_number, resident_code=code)
+    else:
+        query = _four_items(request, reference_date)
+    results = sync.jlis.look_up(query)
+    found = [r for r in results if r.result_code in (ResultCode.FOUND, ResultCode.SEVERAL_MATCHES)]
+    return LookupResult(
+        result_code=results[0].result_code if results else ResultCode.ERROR.value,
+        candidates=[_candidate(r) for r in found],
+        my_numbers=[r.my_number for r in found if r.my_number] if registrant is None else [],
+        changed_items=_changed_items(query, found[0]) if registrant is not None and len(found) == 1 else [],
+    )
+
+
+def _four_items(request: ResidentLookupRequest, reference_date: date) -> RequestRecord:
+    assert request.name_kana is not None and request.birth_date is not None and request.sex is not None
+    return RequestRecord(
+        request_record_number=1,
+        subject_reference=(request.application_id or "on-demand").replace(".", "-")[:64],
+        reference_date=jlis_date(reference_date),
+        include_removed=False,
+        subject_resident_code="",
+        subject_name_kanji=request.name_kanji or "",
+        subject_name_kana=f"{request.name_kana.family}\u3000{request.name_kana.given}",
+        subject_birth_date=jlis_date(request.birth_date),
+        subject_sex=sex_code(request.sex),
+        subject_address=request.address_line or "",
+        subject_municipality_code="",
+        subject_my_number="",
+    )
+
+
+def _changed_items(query: RequestRecord, result: ResultRecord) -> list[str]:
+    pairs = {
+        "name": (query.subject_name_kanji, result.name_kanji),
+        "name_kana": (query.subject_name_kana, result.name_kana),
+        "birth_date": (query.subject_birth_date, result.birth_date),
+        "sex": (query.subject_sex, result.sex),
+        "address": (
+            (query.subject_municipality_code, query.subject_address),
+            (result.municipality_code, result.address),
+        ),
+    }
+    changed = [name for name, (ours, theirs) in pairs.items() if ours != theirs]
+    if result.vital_status != "1":
+        changed.append("vital_status")
+    return changed
+
+
+# -- the query report ---------------------------------------------------------------------------
+
+
+def query_report(
+    ports: Ports, sync: SyncPorts, caller: Caller, actor_id: str, since: date, until: date
+) -> list[AuditRecord]:
+    """Every 住基ネット query an actor made in a period (the seed's periodic check)."""
+    if until < since or (until - since).days > 366:
+        raise InvalidInput("until", "must be on or after since, at most a year later")
+    start = datetime(since.year, since.month, since.day, tzinfo=JST)
+    end = datetime(until.year, until.month, until.day, tzinfo=JST) + timedelta(days=1)
+    records = [r for r in sync.query_log.of_actor(caller.tenant_id, actor_id, start, end) if r.action in QUERY_ACTIONS]
+    entry = _entry(ports, caller, "resident_query_report", detail={"actor": actor_id, "records": len(records)})
+    audit_alone(ports, shard_chain(caller.tenant_id, ports.audit_shards), entry)
+    return records
+
+
+def _entry(
+    ports: Ports,
+    caller: Caller,
+    action: str,
+    *,
+    subject: str | None = None,
+    subjects: tuple[str, ...] = (),
+    detail: Mapping[str, object] | None = None,
+) -> AuditEntry:
+    return AuditEntry(
+        tenant_id=caller.tenant_id,
+        actor=caller.actor_id,
+        role=caller.role,
+        action=action,
+        outcome=Outcome.ALLOWED,
+        occurred_at=ports.clock(),
+        request_id=caller.request_id,
+        subject=subject,
+        subjects=subjects,
+        detail=dict(detail or {}),
+    )
