@@ -16,6 +16,12 @@ def _figures_of(title: str, pairs: list[tuple[str, str]]) -> list[Row]:
     return [Row(title, measure, value) for measure, value in pairs]
 
 
+def sync_figures() -> list[Row]:
+    from benchmarks import sync
+
+    return _figures_of("4 resident sync", sync.run())
+
+
 def notification_figures() -> list[Row]:
     from benchmarks import notifications
 
@@ -26,7 +32,14 @@ def main() -> None:
     start = time.perf_counter()
     rows: list[Row] = []
     # Cheap figures first; the contention figures take most of the run.
-    for figure in (cold_start, warm_throughput, concurrent_registrations, concurrent_corrections, notification_figures):
+    for figure in (
+        cold_start,
+        warm_throughput,
+        concurrent_registrations,
+        concurrent_corrections,
+        sync_figures,
+        notification_figures,
+    ):
         rows += figure()
     missed = [r for r in rows if r.met is False]
     print(f"\n== Figures (run took {time.perf_counter() - start:.0f} s; targets are printed, never asserted)\n")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from http import HTTPStatus
-from typing import Annotated, Any
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
 from ahaki.adapters.sync_wiring import sync_ports
@@ -17,8 +16,8 @@ from ahaki.adapters.wiring import ports
 from ahaki.domain.audit import AuditRecord
 from ahaki.domain.sync_records import Finding, FindingStatus, ResolveFinding, SyncRun
 from ahaki.domain.values import Qualification
-from ahaki.http.resolver import caller, logger, make_resolver
-from ahaki.http.routes import Function, powertools_path, routes_of
+from ahaki.http.resolver import caller, lambda_handler_for, serve
+from ahaki.http.routes import Function
 from ahaki.http.views import RegistrantView, registrant_view
 from ahaki.services import sync
 
@@ -87,14 +86,5 @@ def resident_query_report(
     return QueryReport(actor=actor, since=since, until=until, records=records)
 
 
-for _route in routes_of(Function.SYNC_API):
-    router.route(powertools_path(_route.path), _route.method, operation_id=_route.operation_id)(
-        globals()[_route.operation_id]
-    )
-
-app = make_resolver(router)
-
-
-@logger.inject_lambda_context(log_event=False)
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+app = serve(Function.SYNC_API, router, globals())
+lambda_handler = lambda_handler_for(app)
