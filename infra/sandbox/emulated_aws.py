@@ -18,7 +18,7 @@ import boto3
 from moto import mock_aws
 from moto.core.botocore_stubber import BotocoreStubber
 
-from ahaki.adapters.schema import KEYS, TABLES, create_table_kwargs
+from ahaki.adapters.schema import BUCKETS, KEYS, TABLES, create_table_kwargs
 
 REGION = "ap-northeast-1"
 # The portal integration's role as API Gateway's IAM auth reports it (requestContext.identity.userArn).
@@ -83,6 +83,12 @@ def create_resources(prefix: str = "ahaki") -> EmulatedAws:
         dynamodb.create_table(**create_table_kwargs(table, name))
         names[table.logical_id] = name
         env[table.env_var] = name
+    s3 = boto3.client("s3", region_name=REGION)
+    for bucket in BUCKETS:
+        name = f"{prefix}-{bucket.logical_id}".lower()
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+        env[bucket.env_var] = name
     env["AUDIT_SHARDS"] = "16"
     env["PORTAL_CALLER_ARNS"] = PORTAL_CALLER_PATTERN
     env["PORTAL_TENANT_ID"] = "foundation"

@@ -13,7 +13,7 @@ import pytest
 
 from ahaki.adapters.wiring import ports
 from ahaki.http.routes import ROUTES, Role, Route
-from infra.sandbox.emulated_aws import REGION, EmulatedAws, emulated_aws, reset_tables
+from infra.sandbox.emulated_aws import PORTAL_CALLER_ARN, REGION, EmulatedAws, emulated_aws, reset_tables
 from infra.sandbox.events import FakeLambdaContext, api_event, claims
 from tests.data import registration
 
@@ -62,11 +62,16 @@ class Api:
         headers: dict[str, str] | None = None,
         raw_body: str | None = None,
         actor: str = "staff-1",
+        params: dict[str, str] | None = None,
+        portal: str | None = None,
     ) -> Reply:
         route = BY_OPERATION[operation_id]
-        params = {"qualification_pseudonym_id": qid} if qid else None
-        who = claims(actor, [role], tenant) if role else None
-        event = api_event(route, params, body, claims=who, headers=headers, raw_body=raw_body)
+        params = params or ({"qualification_pseudonym_id": qid} if qid else None)
+        who = claims(actor, [role], tenant) if role and not portal else None
+        if portal:  # the portal integration (IAM) acting for the applicant with this pseudonym
+            headers = {"X-Portal-Pseudonym-Id": portal, **(headers or {})}
+        arn = PORTAL_CALLER_ARN if portal else None
+        event = api_event(route, params, body, claims=who, headers=headers, raw_body=raw_body, caller_arn=arn)
         handler = import_module(f"functions.{route.function.value}.handler")
         result = handler.lambda_handler(event, FakeLambdaContext())
         found_headers = {k: v[-1] for k, v in (result.get("multiValueHeaders") or {}).items()}

@@ -44,3 +44,7 @@ class InvalidInput(DomainError):
     def __init__(self, field: str, detail: str) -> None:
         super().__init__(detail, field=field)
         self.field = field
+
+
+class SeparationOfDuties(DomainError):
+    """The approver last edited the application: someone else must decide it (403)."""

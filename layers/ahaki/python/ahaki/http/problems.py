@@ -13,7 +13,15 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 
-from ahaki.domain.errors import DomainError, DuplicateMyNumber, InvalidInput, InvalidState, NotFound, VersionConflict
+from ahaki.domain.errors import (
+    DomainError,
+    DuplicateMyNumber,
+    InvalidInput,
+    InvalidState,
+    NotFound,
+    SeparationOfDuties,
+    VersionConflict,
+)
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -26,6 +34,9 @@ class MalformedHeader(DomainError):
     """A header the API reads is malformed (400)."""
 
 
+# Statuses of errors defined outside this module (e.g. idempotency), registered by their modules.
+EXTRA_STATUS_OF: dict[type[DomainError], tuple[HTTPStatus, str]] = {}
+
 TYPE_BASE = "https://register.ahaki.example.jp/problems/"
 
 STATUS_OF: dict[type[DomainError], tuple[HTTPStatus, str]] = {
@@ -36,6 +47,7 @@ STATUS_OF: dict[type[DomainError], tuple[HTTPStatus, str]] = {
     InvalidInput: (HTTPStatus.UNPROCESSABLE_ENTITY, "invalid-input"),
     IfMatchRequired: (HTTPStatus.PRECONDITION_REQUIRED, "if-match-required"),
     MalformedHeader: (HTTPStatus.BAD_REQUEST, "malformed-header"),
+    SeparationOfDuties: (HTTPStatus.FORBIDDEN, "separation-of-duties"),
 }
 
 
@@ -58,7 +70,8 @@ def problem(
 
 def from_domain(error: DomainError) -> Response[Any]:
     status, kind = next(
-        (v for cls, v in STATUS_OF.items() if isinstance(error, cls)), (HTTPStatus.BAD_REQUEST, "bad-request")
+        (v for cls, v in {**STATUS_OF, **EXTRA_STATUS_OF}.items() if isinstance(error, cls)),
+        (HTTPStatus.BAD_REQUEST, "bad-request"),
     )
     headers = {"ETag": f'"{error.current_version}"'} if isinstance(error, VersionConflict) else None
     return problem(status, kind, error.detail, headers=headers, **error.extensions)

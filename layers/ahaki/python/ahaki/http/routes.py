@@ -41,6 +41,9 @@ class Function(StrEnum):
 
     REGISTRY_API = "registry_api"
     MY_NUMBER_REVEAL = "my_number_reveal"
+    PORTAL_API = "portal_api"  # online applications from the portal (issue 3)
+    APPLICATION_REVIEW = "application_review"  # staff review and decisions (issue 3)
+    ATTACHMENT_RECEIVED = "attachment_received"  # S3 event of an uploaded attachment; no route
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,30 @@ def _path_regex(template: str) -> re.Pattern[str]:
     return re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)))
 
 
+# Online applications (issue 3). The portal acts for the applicant named by its pseudonym header;
+# staff: readers review, the registrar edits and asks for more, only the approver decides.
+_PORTAL = "/portal/applications"
+_PORTAL_ONE = _PORTAL + "/{application_id}"
+_APPS = "/admin/applications"
+_APP = _APPS + "/{application_id}"
+DECIDERS = frozenset({Role.APPROVER})
+REVIEWERS = frozenset({Role.REGISTRAR, Role.APPROVER})
+_NOBODY: frozenset[Role] = frozenset()
+APPLICATION_ROUTES: tuple[Route, ...] = (
+    Route("POST", _PORTAL, Function.PORTAL_API, _NOBODY, "submit_application", AuthType.PORTAL),
+    Route("GET", _PORTAL, Function.PORTAL_API, _NOBODY, "list_my_applications", AuthType.PORTAL),
+    Route("GET", _PORTAL_ONE, Function.PORTAL_API, _NOBODY, "get_my_application", AuthType.PORTAL),
+    Route("POST", _PORTAL_ONE + "/attachments", Function.PORTAL_API, _NOBODY, "request_upload", AuthType.PORTAL),
+    Route("POST", _PORTAL_ONE + "/payment", Function.PORTAL_API, _NOBODY, "record_payment", AuthType.PORTAL),
+    Route("POST", _APPS + "/queue", Function.APPLICATION_REVIEW, READERS, "application_queue"),
+    Route("GET", _APP, Function.APPLICATION_REVIEW, READERS, "get_application"),
+    Route("GET", _APP + "/match", Function.APPLICATION_REVIEW, READERS, "match_application"),
+    Route("PATCH", _APP, Function.APPLICATION_REVIEW, WRITERS, "edit_application"),
+    Route("POST", _APP + "/more-information", Function.APPLICATION_REVIEW, REVIEWERS, "request_more_information"),
+    Route("POST", _APP + "/approval", Function.APPLICATION_REVIEW, DECIDERS, "approve_application"),
+    Route("POST", _APP + "/rejection", Function.APPLICATION_REVIEW, DECIDERS, "reject_application"),
+)
+
 _REG = "/admin/registrants"
 _ONE = _REG + "/{qualification_pseudonym_id}"
 
@@ -79,6 +106,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", _ONE + "/dispositions", Function.REGISTRY_API, WRITERS, "dispose"),
     Route("POST", _ONE + "/relicensures", Function.REGISTRY_API, WRITERS, "relicense"),
     Route("POST", _ONE + "/my-number/reveal", Function.MY_NUMBER_REVEAL, WRITERS, "reveal_my_number"),
+    *APPLICATION_ROUTES,
 )
 
 

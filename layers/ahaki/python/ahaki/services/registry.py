@@ -16,16 +16,19 @@ from pydantic import BaseModel
 
 from ahaki.domain import lifecycle
 from ahaki.domain.audit import AuditEntry, Outcome, append
-from ahaki.domain.commands import Registration, SearchQuery
+from ahaki.domain.commands import Registration, RegistrationDetails, SearchQuery
 from ahaki.domain.errors import DomainError, DuplicateMyNumber, NotFound, VersionConflict
 from ahaki.domain.history import Actor, HistoryEvent, Operation, make_event
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.registrant import ErasureReason, Registrant
 from ahaki.domain.values import JST
-from ahaki.services.ports import ChainContention, Contention, Page, Ports
+from ahaki.services.ports import ChainContention, Contention, Page, Ports, SealedMyNumber, UnitOfWork
 
 MAX_ATTEMPTS = 60
 T = TypeVar("T")
+# Writes another use case adds to a register operation's transaction (an application's decision):
+# called with the unit of work and the registrant as it will be, before the commit.
+Also = Callable[[UnitOfWork, Registrant], None]
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,14 @@ def record_refusal(ports: Ports, caller: Caller, action: str, outcome: Outcome, 
 def register(ports: Ports, caller: Caller, command: Registration) -> Registrant:
     qualification_pseudonym_id = ports.new_id()
     sealed = ports.vault.seal(caller.tenant_id, command.qualification, qualification_pseudonym_id, command.my_number)
+    return register_sealed(ports, caller, command, sealed)
+
+
+def register_sealed(
+    ports: Ports, caller: Caller, command: RegistrationDetails, sealed: SealedMyNumber, also: Also | None = None
+) -> Registrant:
+    """Registers under ``sealed.qualification_pseudonym_id`` with a My Number already sealed."""
+    qualification_pseudonym_id = sealed.qualification_pseudonym_id
 
     def attempt() -> Registrant:
         last = ports.reader.last_registration_number(caller.tenant_id, command.qualification)
@@ -109,6 +120,8 @@ def register(ports: Ports, caller: Caller, command: Registration) -> Registrant:
         uow.claim_my_number(sealed)
         uow.audit(append(ports.audit.head(chain), _write_entry(ports, caller, event)))
         uow.emit(registrant_event(registrant, event))
+        if also is not None:
+            also(uow, registrant)
         uow.commit()
         return registrant
 
@@ -137,6 +150,7 @@ def change(
     operation: Operation,
     command: BaseModel,
     expected_version: int | None,
+    also: Also | None = None,
 ) -> Registrant:
     """Any lifecycle operation after registration. With ``expected_version`` a stale caller gets
     VersionConflict; without it, a lost race is retried on the fresh record (rules checked again)."""
@@ -157,6 +171,8 @@ def change(
             uow.release_my_number(caller.tenant_id, after.qualification, qualification_pseudonym_id)
         uow.audit(append(ports.audit.head(chain), _write_entry(ports, caller, event)))
         uow.emit(registrant_event(after, event))
+        if also is not None:
+            also(uow, after)
         try:
             uow.commit()
         except VersionConflict:
