@@ -23,6 +23,9 @@ DEFAULT_RESERVED_CONCURRENCY: Mapping[Function, int] = {
     # Reveals are rare, audited, one at a time per registrar: a low cap also limits how fast a
     # stolen session could bulk-reveal My Numbers.
     Function.MY_NUMBER_REVEAL: 5,
+    Function.PORTAL_API: 50,  # the portal's submissions; its own IAM throttling sits in front
+    Function.APPLICATION_REVIEW: 10,  # fewer than 10 staff
+    Function.ATTACHMENT_RECEIVED: 10,
 }
 
 
@@ -37,6 +40,11 @@ class Settings:
     reserved_concurrency: Mapping[Function, int] = field(default_factory=lambda: dict(DEFAULT_RESERVED_CONCURRENCY))
     manage_api_gateway_account: bool = True  # the account-wide API Gateway CloudWatch role
     staff_callback_urls: tuple[str, ...] = ()  # OAuth code flow (hosted UI) only when set
+    # Issue 3: the portal integration's AWS account (None: this account), the signing CAs of the
+    # My Number card (PEM bundle) and how long decided applications keep personal data.
+    portal_account: str | None = None
+    signature_trust_anchors_pem: str = ""
+    application_retention_days: int = 90
 
     @property
     def stack_id(self) -> str:
@@ -72,6 +80,9 @@ class Settings:
             reserved_concurrency=concurrency,
             manage_api_gateway_account=_as_bool(ctx("manageApiGatewayAccount"), default=True),
             staff_callback_urls=tuple(_as_list(ctx("staffCallbackUrls"))),
+            portal_account=str(ctx("portalAccount")) if ctx("portalAccount") else None,
+            signature_trust_anchors_pem=str(ctx("signatureTrustAnchorsPem") or ""),
+            application_retention_days=int(ctx("applicationRetentionDays") or default.application_retention_days),
         )
 
 

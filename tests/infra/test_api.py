@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from ahaki.http.routes import ROUTES, Role, Route
+from ahaki.http.routes import ROUTES, AuthType, Role, Route
 from tests.infra.template_tools import Synthesized, ref_id
 
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]
@@ -57,8 +57,11 @@ def test_api_methods_are_exactly_the_route_table(synthesized: Synthesized) -> No
 def test_route_is_served_by_its_function_behind_cognito(synthesized: Synthesized, route: Route) -> None:
     props = _methods(synthesized)[(route.method, route.path)]
     [authorizer_id] = synthesized.of_type("AWS::ApiGateway::Authorizer")
-    assert props["AuthorizationType"] == "COGNITO_USER_POOLS"
-    assert ref_id(props["AuthorizerId"]) == authorizer_id
+    if route.auth is AuthType.PORTAL:  # the portal integration signs with IAM (issue 3)
+        assert props["AuthorizationType"] == "AWS_IAM" and "AuthorizerId" not in props
+    else:
+        assert props["AuthorizationType"] == "COGNITO_USER_POOLS"
+        assert ref_id(props["AuthorizerId"]) == authorizer_id
     assert props["Integration"]["Type"] == "AWS_PROXY"
     assert props["OperationName"] == route.operation_id
     assert _function_of(synthesized, props) == route.function.value
