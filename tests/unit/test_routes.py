@@ -22,6 +22,8 @@ def test_find_route_prefers_literal_segments() -> None:
 
 def test_each_handler_serves_exactly_its_routes() -> None:
     for function in Function:
+        if function is Function.ATTACHMENT_RECEIVED:  # an S3 event handler: no routes, no resolver
+            continue
         app = import_module(f"functions.{function.value}.handler").app
         spec = app.get_openapi_schema().model_dump(by_alias=True, exclude_none=True)
         served = {
