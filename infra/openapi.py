@@ -39,12 +39,16 @@ def api_version() -> str:
 
 def openapi_document() -> dict[str, Any]:
     """The document, from a resolver built like the functions' (route table, models, validation)."""
+    from functions.application_review import handler as review
     from functions.my_number_reveal import handler as reveal
+    from functions.portal_api import handler as portal
     from functions.registry_api import handler as registry
 
     # include_router points a router at the resolver that includes it: give it copies, so the
     # functions' own routers keep answering to their own resolvers.
-    app = make_resolver(copy.copy(registry.router), copy.copy(reveal.router))
+    app = make_resolver(
+        copy.copy(registry.router), copy.copy(reveal.router), copy.copy(portal.router), copy.copy(review.router)
+    )
     text = app.get_openapi_json_schema(
         title=TITLE,
         version=api_version(),
@@ -58,9 +62,17 @@ def openapi_document() -> dict[str, Any]:
     )
     document: dict[str, Any] = json.loads(text)
     document["components"]["schemas"]["Problem"] = PROBLEM_SCHEMA
+    document["components"]["securitySchemes"]["portalIam"] = {
+        "type": "apiKey",
+        "in": "header",
+        "name": "Authorization",
+        "description": "AWS SigV4 by the portal integration's IAM role; X-Portal-Pseudonym-Id names the applicant.",
+    }
     for route in ROUTES:
         operation = document["paths"][route.path][route.method.lower()]
         operation["x-ahaki-roles"] = sorted(role.value for role in route.roles)
+        if route.auth.value == "portal":  # issue 3: SigV4 by the portal integration's IAM role
+            operation["security"] = [{"portalIam": []}]
         _describe_errors(route, operation)
     _drop_unused_schemas(document)
     return document
@@ -88,7 +100,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
     "additionalProperties": True,
 }
 # What the route table cannot say: a success status other than 200.
-SUCCESS_STATUS = {"register": "201"}
+SUCCESS_STATUS = {"register": "201", "submit_application": "201"}
 
 
 def _problem_response(description: str) -> dict[str, Any]:

@@ -41,9 +41,13 @@ def upload(bucket: str, key: str, content_type: str = "application/pdf", size: i
     """The applicant's PUT to the presigned URL, then the S3 event AWS would send."""
     from functions.attachment_received.handler import lambda_handler
 
-    boto3.client("s3", region_name=REGION).put_object(Bucket=bucket, Key=key, Body=b"%" * size, ContentType=content_type)
-    event = {"Records": [{"eventSource": "aws:s3", "s3": {"bucket": {"name": bucket}, "object": {"key": key, "size": size}}}]}
-    lambda_handler(event, FakeLambdaContext())
+    boto3.client("s3", region_name=REGION).put_object(
+        Bucket=bucket, Key=key, Body=b"%" * size, ContentType=content_type
+    )
+    event = {
+        "Records": [{"eventSource": "aws:s3", "s3": {"bucket": {"name": bucket}, "object": {"key": key, "size": size}}}]
+    }
+    lambda_handler(event, FakeLambdaContext())  # type: ignore[arg-type]
 
 
 class SigningCa:
@@ -62,9 +66,7 @@ class SigningCa:
             .not_valid_before(now - timedelta(days=365))
             .not_valid_after(now + timedelta(days=3650))
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .add_extension(
-                x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
-            )
+            .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(self.key.public_key()), critical=False)
             .sign(self.key, hashes.SHA256())
         )
@@ -76,7 +78,11 @@ class SigningCa:
     def leaf(self, *, expired: bool = False) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
         key = ec.generate_private_key(ec.SECP256R1())
         now = datetime.now(UTC)
-        start, end = (now - timedelta(days=400), now - timedelta(days=30)) if expired else (now - timedelta(days=1), now + timedelta(days=365))
+        start, end = (
+            (now - timedelta(days=400), now - timedelta(days=30))
+            if expired
+            else (now - timedelta(days=1), now + timedelta(days=365))
+        )
         cert = (
             x509.CertificateBuilder()
             .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "signer")]))
@@ -86,12 +92,8 @@ class SigningCa:
             .not_valid_before(start)
             .not_valid_after(end)
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(
-                x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
-            )
-            .add_extension(
-                x509.AuthorityKeyIdentifier.from_issuer_public_key(self.key.public_key()), critical=False
-            )
+            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.key.public_key()), critical=False)
             .sign(self.key, hashes.SHA256())
         )
         return key, cert

@@ -128,7 +128,9 @@ ACCESS: Mapping[Function, FunctionAccess] = {
     # and signs the presigned PUTs, so the upload is authorized as this role.
     Function.PORTAL_API: FunctionAccess(
         tables=(
-            TableAccess(REGISTER_TABLE, actions=("dynamodb:GetItem", "dynamodb:Query"), index_actions=("dynamodb:Query",)),
+            TableAccess(
+                REGISTER_TABLE, actions=("dynamodb:GetItem", "dynamodb:Query"), index_actions=("dynamodb:Query",)
+            ),
             TableAccess(VAULT_TABLE, actions=("dynamodb:PutItem",)),  # the pending My Number, in the transaction
             _AUDIT_APPEND,
             TableAccess(OUTBOX_TABLE, actions=("dynamodb:PutItem",)),

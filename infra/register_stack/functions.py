@@ -16,9 +16,9 @@ from ahaki.adapters.schema import AUDIT_TABLE, BUCKETS, KEYS, TABLES
 from ahaki.http.routes import AuthType, Function, routes_of
 from infra.register_stack.access import (
     AUDIT_DENIED,
-    BucketAccess,
     TABLE_KEY_READ,
     TABLE_KEY_WRITE,
+    BucketAccess,
     FunctionAccess,
     TableAccess,
     access_of,
@@ -119,8 +119,9 @@ class Functions(Construct):
         if not any(route.auth is AuthType.PORTAL for route in routes_of(function)):
             return {}
         stack = Stack.of(self)
+        role = portal_role_name(self._settings.stage)
         return {
-            "PORTAL_CALLER_ARNS": f"arn:{stack.partition}:sts::{stack.account}:assumed-role/{portal_role_name(self._settings.stage)}/*",
+            "PORTAL_CALLER_ARNS": f"arn:{stack.partition}:sts::{stack.account}:assumed-role/{role}/*",
             "PORTAL_TENANT_ID": "foundation",
             "SIGNATURE_TRUST_ANCHORS_PEM": self._settings.signature_trust_anchors_pem,
         }

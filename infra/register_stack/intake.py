@@ -98,7 +98,9 @@ class IntakeWiring(Construct):
             self,
             "PortalIntegrationRole",
             role_name=portal_role_name(settings.stage),
-            assumed_by=iam.AccountPrincipal(settings.portal_account) if settings.portal_account else iam.AccountRootPrincipal(),
+            assumed_by=iam.AccountPrincipal(settings.portal_account)
+            if settings.portal_account
+            else iam.AccountRootPrincipal(),
             description="Assumed by the citizens' portal integration: may call /portal/* and nothing else",
             max_session_duration=Duration.hours(1),
         )

@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ahaki.http.routes import ROUTES, Function, Role, Route
+from ahaki.http.routes import ROUTES, AuthType, Function, Role, Route
+from infra.sandbox.emulated_aws import PORTAL_CALLER_ARN
 from infra.sandbox.events import api_event, claims
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,19 +58,56 @@ BODIES: dict[str, dict[str, Any]] = {
     "relicense": {"reason": "取消しの理由となった事項に該当しなくなったため"},
     "reveal_my_number": {"purpose": "住民基本台帳ネットワークシステムへの本人確認情報の照会"},
 }
-HEADERS: dict[str, dict[str, str]] = {"correct": {"If-Match": '"1"'}}
+# Issue 3: online applications (a new registration as the portal sends it).
+SAMPLE_PSEUDONYM = "sample-portal-pseudonym-0001"
+BODIES.update(
+    {
+        "submit_application": {
+            "application": {
+                "kind": "new_registration",
+                **{k: v for k, v in BODIES["register"].items() if k not in {"minister_name", "chair_name"}},
+            }
+        },
+        "request_upload": {"type": "medical_certificate", "content_type": "application/pdf", "size": 183211},
+        "record_payment": {"amount": 9000, "reference": "PAY-20260401-0001"},
+        "application_queue": {"status": "received", "limit": 20},
+        "edit_application": {
+            "form": {
+                "kind": "new_registration",
+                **{
+                    k: v
+                    for k, v in BODIES["register"].items()
+                    if k not in {"minister_name", "chair_name", "my_number"}
+                },
+            },
+            "reason": "申請者からの電話で住所の誤記を確認",
+        },
+        "request_more_information": {"reason": "診断書の日付が読めません", "attachments": ["medical_certificate"]},
+        "approve_application": {},
+        "reject_application": {"reason": "国家試験の合格が確認できません"},
+    }
+)
+HEADERS: dict[str, dict[str, str]] = {
+    "correct": {"If-Match": '"1"'},
+    "submit_application": {"Idempotency-Key": "sample-idempotency-key-0001"},
+}
 
 
 def sample_event(route: Route) -> dict[str, Any]:
     """The event API Gateway would send for ``route``, for the least privileged role it allows."""
-    role = Role.VIEWER if Role.VIEWER in route.roles else Role.REGISTRAR
+    role = Role.VIEWER if Role.VIEWER in route.roles else next(iter(sorted(route.roles)), Role.REGISTRAR)
     params = {name: PLACEHOLDER_ID for name in re.findall(r"\{(\w+)\}", route.path)}
+    portal = route.auth is AuthType.PORTAL
+    headers = {**(HEADERS.get(route.operation_id) or {})}
+    if portal:
+        headers["X-Portal-Pseudonym-Id"] = SAMPLE_PSEUDONYM
     event = api_event(
         route,
         params,
         BODIES.get(route.operation_id),
-        claims=claims(f"sample-{role.value}", [role.value]),
-        headers=HEADERS.get(route.operation_id),
+        claims=None if portal else claims(f"sample-{role.value}", [role.value]),
+        headers=headers or None,
+        caller_arn=PORTAL_CALLER_ARN if portal else None,
     )
     event["requestContext"]["requestId"] = f"sample-{route.operation_id}"  # deterministic files
     return event

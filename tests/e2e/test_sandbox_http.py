@@ -215,5 +215,5 @@ def test_tokens_file_is_private_and_complete(tmp_path: Path) -> None:
     assert len(set(written.values())) == len(written)
     assert TokenTable.issue().by_key() != written  # new on every start
     identity = tokens.identity(f"Bearer {written[OTHER_TENANT_REGISTRAR]}")
-    assert identity is not None
+    assert identity is not None and identity.claims is not None
     assert identity.claims["custom:tenant_id"] == MHLW

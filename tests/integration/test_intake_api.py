@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import boto3
 import pytest
 
-from ahaki.adapters.vault import PENDING, vault_pk
-from infra.sandbox.emulated_aws import REGION
-from tests.integration.conftest import Api
+from ahaki.adapters.vault import PENDING
 from tests.intake_data import SigningCa, idem, new_registration, pseudonym, upload
+from tests.integration.conftest import Api
 
 CA = SigningCa()
 
@@ -26,9 +24,7 @@ def app_params(application_id: str) -> dict[str, str]:
 
 
 def submit(api: Api, who: str, application: dict[str, Any], **kwargs: Any) -> Any:
-    return api.call(
-        "submit_application", body={"application": application, **kwargs}, portal=who, headers=idem()
-    )
+    return api.call("submit_application", body={"application": application, **kwargs}, portal=who, headers=idem())
 
 
 def bucket(api: Api) -> str:
@@ -104,7 +100,9 @@ def test_rejection_deletes_the_pending_my_number(api: Api) -> None:
     reply = submit(api, who, new_registration())
     app_id = reply.body["application_id"]
     assert len(pending_items(api)) == 1
-    rejected = api.call("reject_application", params=app_params(app_id), body={"reason": "受験資格なし"}, role="approver")
+    rejected = api.call(
+        "reject_application", params=app_params(app_id), body={"reason": "受験資格なし"}, role="approver"
+    )
     assert rejected.status == 200 and rejected.body["status"] == "rejected"
     assert pending_items(api) == []
     mine = api.call("get_my_application", params=app_params(app_id), portal=who).body

@@ -46,7 +46,11 @@ def application_item(application: Application) -> dict[str, Any]:
 def put_application(table: str, application: Application) -> dict[str, Any]:
     """The conditional Put of a new version (the first one: the id must be free)."""
     if application.version == 1:
-        return {"TableName": table, "Item": application_item(application), "ConditionExpression": "attribute_not_exists(pk)"}
+        return {
+            "TableName": table,
+            "Item": application_item(application),
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
     return {
         "TableName": table,
         "Item": application_item(application),

@@ -8,8 +8,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ahaki.adapters import register_table as rt
-from ahaki.adapters.applications_table import put_application
 from ahaki.adapters import vault as v
+from ahaki.adapters.applications_table import put_application
 from ahaki.adapters.audit_trail import put_audit_item
 from ahaki.adapters.settings import Settings
 from ahaki.domain.application import Application

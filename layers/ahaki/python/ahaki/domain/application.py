@@ -52,7 +52,9 @@ class ApplicationStatus(StrEnum):
     REJECTED = "rejected"
 
 
-OPEN = frozenset({ApplicationStatus.INCOMPLETE, ApplicationStatus.RECEIVED, ApplicationStatus.MORE_INFORMATION_REQUESTED})
+OPEN = frozenset(
+    {ApplicationStatus.INCOMPLETE, ApplicationStatus.RECEIVED, ApplicationStatus.MORE_INFORMATION_REQUESTED}
+)
 
 
 class Relationship(StrEnum):
@@ -185,7 +187,9 @@ class AttachmentRule(Frozen):
     max_bytes: int
 
 
-_DOCUMENT = AttachmentRule(content_types=frozenset({"application/pdf", "image/jpeg", "image/png"}), max_bytes=10_000_000)
+_DOCUMENT = AttachmentRule(
+    content_types=frozenset({"application/pdf", "image/jpeg", "image/png"}), max_bytes=10_000_000
+)
 _PHOTO = AttachmentRule(content_types=frozenset({"image/jpeg", "image/png"}), max_bytes=5_000_000)
 
 # What each kind must attach (施行規則 lists the documents); staff may ask for more ("additional").
@@ -301,7 +305,7 @@ def require_decidable(application: Application, action: str) -> None:
 def after_arrival(application: Application, now: datetime, **changes: object) -> Application:
     """The next version after attachments or payment changed: complete ones become received."""
     updated = application.model_copy(update={**changes, "updated_at": now, "version": application.version + 1})
-    if updated.status in {ApplicationStatus.INCOMPLETE, ApplicationStatus.MORE_INFORMATION_REQUESTED}:
-        if not updated.missing_items():  # else still waiting for what is missing
-            updated = updated.model_copy(update={"status": ApplicationStatus.RECEIVED, "information_request": None})
+    waiting = updated.status in {ApplicationStatus.INCOMPLETE, ApplicationStatus.MORE_INFORMATION_REQUESTED}
+    if waiting and not updated.missing_items():  # else still waiting for what is missing
+        updated = updated.model_copy(update={"status": ApplicationStatus.RECEIVED, "information_request": None})
     return updated

@@ -223,7 +223,9 @@ def record_payment(ip: IntakePorts, caller: Caller, application_id: str, payment
         raise InvalidState("this application has no fee to pay", payment_state=application.payment.state.value)
     if payment.amount != FEES[application.kind]:
         raise InvalidInput("amount", f"must be the fee of this procedure ({FEES[application.kind]} yen)")
-    paid = Payment(state=PaymentState.PAID, amount=payment.amount, reference=payment.reference, paid_at=ip.register.clock())
+    paid = Payment(
+        state=PaymentState.PAID, amount=payment.amount, reference=payment.reference, paid_at=ip.register.clock()
+    )
     return _save(ip, caller, application, "record_payment", payment=paid)
 
 
@@ -233,7 +235,9 @@ def record_payment(ip: IntakePorts, caller: Caller, application_id: str, payment
 def queue(ip: IntakePorts, caller: Caller, query: QueueQuery) -> list[Application]:
     kinds = [query.kind] if query.kind is not None else list(ApplicationKind)
     found = ip.applications.queue(caller.tenant_id, query.status, kinds, query.limit)
-    entry = _entry(ip.register, caller, "application_queue", Outcome.ALLOWED, subjects=tuple(a.application_id for a in found))
+    entry = _entry(
+        ip.register, caller, "application_queue", Outcome.ALLOWED, subjects=tuple(a.application_id for a in found)
+    )
     audit_alone(ip.register, shard_chain(caller.tenant_id, ip.register.audit_shards), entry)
     return found
 
@@ -274,18 +278,25 @@ def match(ip: IntakePorts, caller: Caller, application_id: str) -> Match:
             wanted = getattr(form, item)
             current = getattr(registrant, item)
             if wanted is not None and wanted != current:
-                differences[item] = {"current": current.model_dump(mode="json"), "requested": wanted.model_dump(mode="json")}
+                differences[item] = {
+                    "current": current.model_dump(mode="json"),
+                    "requested": wanted.model_dump(mode="json"),
+                }
     status = registrant.effective_status(ip.register.clock().astimezone(JST).date()).value if registrant else None
     return Match(application_id, application.subject_id, status, differences, None, [])
 
 
-def edit(ip: IntakePorts, caller: Caller, application_id: str, change: Edit, expected_version: int | None) -> Application:
+def edit(
+    ip: IntakePorts, caller: Caller, application_id: str, change: Edit, expected_version: int | None
+) -> Application:
     application = ip.applications.get(caller.tenant_id, application_id)
     if application is None:
         raise NotFound("no such application")
     require_open(application, "an edit")
     if expected_version is not None and expected_version != application.version:
-        raise InvalidState("the application was changed by someone else; reload it", current_version=application.version)
+        raise InvalidState(
+            "the application was changed by someone else; reload it", current_version=application.version
+        )
     if change.form.kind != application.kind:
         raise InvalidInput("form.kind", "must stay the kind of the application")
     return _save(ip, caller, application, "edit_application", form=change.form, last_edited_by=caller.actor_id)
@@ -390,7 +401,9 @@ def purge_expired(ip: IntakePorts, now: datetime) -> int:
         ip.attachments.delete_prefix(f"{tenant}/{application_id}/")
         ip.applications.delete(tenant, application_id)
         caller = Caller("system:retention", "system", tenant, f"retention:{application_id}")
-        entry = _entry(ip.register, caller, "purge_application", Outcome.ALLOWED, detail={"application_id": application_id})
+        entry = _entry(
+            ip.register, caller, "purge_application", Outcome.ALLOWED, detail={"application_id": application_id}
+        )
         audit_alone(ip.register, application_chain(tenant, application_id), entry)
         purged += 1
     return purged
@@ -414,14 +427,16 @@ def _register_change(form: Any) -> tuple[Operation, BaseModel]:
     return Operation.ERASE, ErasureRequest(reason=ErasureReason.DEATH, note=note)
 
 
-def _decided(ip: IntakePorts, caller: Caller, application: Application, outcome: str, reason: str | None) -> Application:
+def _decided(
+    ip: IntakePorts, caller: Caller, application: Application, outcome: str, reason: str | None
+) -> Application:
     now = ip.register.clock()
     expires = int((now + timedelta(days=ip.retention_days)).timestamp())
     status = ApplicationStatus.APPROVED if outcome == "approved" else ApplicationStatus.REJECTED
     return application.model_copy(
         update={
             "status": status,
-            "decision": Decision(outcome=status.value, reason=reason, decided_by=caller.actor_id, decided_at=now),  # type: ignore[arg-type]
+            "decision": Decision(outcome=status.value, reason=reason, decided_by=caller.actor_id, decided_at=now),
             "expires_at": expires,
             "updated_at": now,
             "version": application.version + 1,
@@ -430,7 +445,13 @@ def _decided(ip: IntakePorts, caller: Caller, application: Application, outcome:
 
 
 def _save(
-    ip: IntakePorts, caller: Caller, application: Application, action: str, *, auto_complete: bool = True, **changes: Any
+    ip: IntakePorts,
+    caller: Caller,
+    application: Application,
+    action: str,
+    *,
+    auto_complete: bool = True,
+    **changes: Any,
 ) -> Application:
     now = ip.register.clock()
     if auto_complete:
