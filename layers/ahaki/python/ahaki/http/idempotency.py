@@ -71,10 +71,19 @@ def _persistence(table: str) -> DynamoDBPersistenceLayer:
     return DynamoDBPersistenceLayer(table_name=table, boto3_client=boto3.client("dynamodb", config=CLIENT_CONFIG))
 
 
-def run_once(table: str, key: str, body: str, work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """``work()`` once per key; a replay gets the stored result, another body a KeyReused."""
+def run_once(
+    table: str,
+    key: str,
+    body: str,
+    work: Callable[[], dict[str, Any]],
+    persistence: DynamoDBPersistenceLayer | None = None,
+) -> dict[str, Any]:
+    """``work()`` once per key; a replay gets the stored result, another body a KeyReused.
 
-    @idempotent_function(data_keyword_argument="request", config=CONFIG, persistence_store=_persistence(table))
+    ``persistence``: one per execution environment (a benchmark's thread stands for one)."""
+    store = persistence or _persistence(table)
+
+    @idempotent_function(data_keyword_argument="request", config=CONFIG, persistence_store=store)
     def submit_once(request: dict[str, str]) -> dict[str, Any]:
         return work()
 
