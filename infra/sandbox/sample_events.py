@@ -75,9 +75,7 @@ BODIES.update(
             "form": {
                 "kind": "new_registration",
                 **{
-                    k: v
-                    for k, v in BODIES["register"].items()
-                    if k not in {"minister_name", "chair_name", "my_number"}
+                    k: v for k, v in BODIES["register"].items() if k not in {"minister_name", "chair_name", "my_number"}
                 },
             },
             "reason": "申請者からの電話で住所の誤記を確認",
