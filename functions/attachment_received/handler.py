@@ -14,9 +14,13 @@ from ahaki.services import intake
 
 @logger.inject_lambda_context(log_event=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
+    # EventBridge "Object Created" (as deployed) or an S3 notification record (either works).
+    if event.get("source") == "aws.s3":
+        keys = [str(event["detail"]["object"]["key"])]
+    else:
+        keys = [unquote_plus(r["s3"]["object"]["key"]) for r in event.get("Records", [])]  # URL-encoded
     handled = 0
-    for record in event.get("Records", []):
-        key = unquote_plus(record["s3"]["object"]["key"])  # S3 events URL-encode keys
+    for key in keys:
         intake.attachment_arrived(intake_ports(), key)
         handled += 1
     logger.info("attachments handled", extra={"count": handled})
