@@ -78,7 +78,15 @@ def concurrent_duplicates(n: int) -> list[tuple[str, str]]:
                 table,
                 json.dumps(["foundation", caller.portal_pseudonym_id, key]),
                 body,
-                lambda: receipt(intake.submit(ip, caller, submission, form)).model_dump(mode="json"),
+                lambda: receipt(
+                    intake.submit(
+                        ip,
+                        caller,
+                        submission,
+                        form,
+                        intake.application_id_for("foundation", str(caller.portal_pseudonym_id), key),
+                    )
+                ).model_dump(mode="json"),
                 persistence=environments[copy],
             )
             return "created_or_replayed"

@@ -40,7 +40,9 @@ def submit_application(submission: Submission) -> Response[Receipt]:
     raw_application = (event.json_body or {}).get("application")
 
     def work() -> dict[str, Any]:
-        return receipt(intake.submit(ip, who, submission, raw_application)).model_dump(mode="json")
+        assert who.portal_pseudonym_id is not None
+        derived = intake.application_id_for(who.tenant_id, who.portal_pseudonym_id, key)
+        return receipt(intake.submit(ip, who, submission, raw_application, derived)).model_dump(mode="json")
 
     scoped_key = json.dumps([who.tenant_id, who.portal_pseudonym_id, key])
     stored = run_once(_idempotency_table(), scoped_key, event.body or "", work)

@@ -11,7 +11,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 from ahaki.adapters.intake_wiring import intake_ports
+from ahaki.domain.intake_commands import Submission
 from ahaki.services import intake
+from ahaki.services.registry import Caller
 from tests.intake_data import SigningCa, idem, new_registration, pseudonym
 from tests.integration.conftest import Api
 from tests.integration.test_intake_api import CA, app_params, complete, pending_items, submit
@@ -221,3 +223,16 @@ def test_retention_deletes_personal_data_and_attachments(api: Api) -> None:
     assert intake.purge_expired(ip, datetime.now(UTC) + timedelta(days=91)) == 1
     assert api.items("ApplicationsTable") == []
     assert ip.attachments.head(f"foundation/{app_id}/medical_certificate") is None
+
+
+def test_a_second_attempt_after_a_lost_lease_finds_the_first_application(api: Api) -> None:
+    """The idempotency record can expire while a timed-out first attempt still commits: the
+    application id derived from the key makes the write itself idempotent."""
+    who, form = pseudonym(), new_registration()
+    caller = Caller(f"portal:{who}", "portal", "foundation", "t", portal_pseudonym_id=who)
+    submission = Submission.model_validate({"application": form})
+    derived = intake.application_id_for("foundation", who, "key-0001")
+    first = intake.submit(intake_ports(), caller, submission, form, derived)
+    second = intake.submit(intake_ports(), caller, submission, form, derived)
+    assert first.application_id == second.application_id == derived
+    assert len(api.items("ApplicationsTable")) == 1 and len(pending_items(api)) == 1

@@ -8,6 +8,7 @@ decision joins the register operation's own transaction (registry.register_seale
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -70,6 +71,7 @@ from ahaki.services.ports import UnitOfWork
 from ahaki.services.registry import Caller, _entry, audit_alone, record_refusal, shard_chain
 
 UPLOAD_URL_SECONDS = 900
+_APPLICATION_IDS = uuid.UUID("6f1c9a52-3b0e-4f7e-9d35-2a8e1f0c4b71")  # namespace of derived application ids
 SYSTEM = Caller("system:attachments", "system", "-", "-")
 
 
@@ -84,8 +86,18 @@ def attachment_key(tenant_id: str, application_id: str, attachment_type: str) ->
 # -- the portal -------------------------------------------------------------------------------------
 
 
-def submit(ip: IntakePorts, caller: Caller, submission: Submission, raw_application: Any) -> Application:
-    """A new application. Everything is checked before anything is written; then one transaction."""
+def submit(
+    ip: IntakePorts,
+    caller: Caller,
+    submission: Submission,
+    raw_application: Any,
+    application_id: str | None = None,
+) -> Application:
+    """A new application. Everything is checked before anything is written; then one transaction.
+
+    ``application_id`` derived from the idempotency key makes the write itself idempotent: should
+    the idempotency record's lease run out while a first attempt still commits (a timed-out
+    Lambda), the second attempt finds the application instead of creating another."""
     ports, form = ip.register, submission.application
     now = ports.clock()
     check = SignatureCheck(status="absent")
@@ -102,7 +114,7 @@ def submit(ip: IntakePorts, caller: Caller, submission: Submission, raw_applicat
     stored = stored_form(form)
     application = Application(
         tenant_id=caller.tenant_id,
-        application_id=ports.new_id(),
+        application_id=application_id or ports.new_id(),
         kind=kind,
         portal_pseudonym_id=caller.portal_pseudonym_id,
         form=stored,
@@ -123,10 +135,20 @@ def submit(ip: IntakePorts, caller: Caller, submission: Submission, raw_applicat
         if sealed is not None:
             uow.hold_pending_my_number(sealed)
         _record(ip, uow, caller, application, "submit_application")
-        uow.commit()
+        try:
+            uow.commit()
+        except InvalidState:  # the id is taken: by this applicant's earlier attempt, or refused
+            existing = ip.applications.get(caller.tenant_id, application.application_id)
+            if existing is None or existing.portal_pseudonym_id != caller.portal_pseudonym_id:
+                raise
+            return existing
         return application
 
     return registry._retrying(attempt)
+
+
+def application_id_for(tenant_id: str, portal_pseudonym_id: str, idempotency_key: str) -> str:
+    return str(uuid.uuid5(_APPLICATION_IDS, f"{tenant_id}|{portal_pseudonym_id}|{idempotency_key}"))
 
 
 def _subject_of(ip: IntakePorts, caller: Caller, form: Any) -> str:
