@@ -16,6 +16,12 @@ def _figures_of(title: str, pairs: list[tuple[str, str]]) -> list[Row]:
     return [Row(title, measure, value) for measure, value in pairs]
 
 
+def intake_figures() -> list[Row]:
+    from benchmarks import intake
+
+    return _figures_of("3 intake", intake.run())
+
+
 def sync_figures() -> list[Row]:
     from benchmarks import sync
 
@@ -37,6 +43,7 @@ def main() -> None:
         warm_throughput,
         concurrent_registrations,
         concurrent_corrections,
+        intake_figures,
         sync_figures,
         notification_figures,
     ):

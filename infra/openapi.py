@@ -22,7 +22,7 @@ if str(ROOT / "layers" / "ahaki" / "python") not in sys.path:  # run as `python 
     sys.path.append(str(ROOT / "layers" / "ahaki" / "python"))
 
 from ahaki.http.resolver import make_resolver  # noqa: E402
-from ahaki.http.routes import ROUTES, WRITERS, AuthType, Function, Route, routes_of  # noqa: E402
+from ahaki.http.routes import ROUTES, WRITERS, Function, Route, routes_of  # noqa: E402
 
 TITLE = "Register of anma-massage-shiatsu practitioners: staff API"
 SECURITY_SCHEME = "cognitoBearer"
@@ -59,12 +59,17 @@ def openapi_document() -> dict[str, Any]:
     )
     document: dict[str, Any] = json.loads(text)
     document["components"]["schemas"]["Problem"] = PROBLEM_SCHEMA
+    document["components"]["securitySchemes"]["portalIam"] = {
+        "type": "apiKey",
+        "in": "header",
+        "name": "Authorization",
+        "description": "AWS SigV4 by the portal integration's IAM role; X-Portal-Pseudonym-Id names the applicant.",
+    }
     for route in ROUTES:
         operation = document["paths"][route.path][route.method.lower()]
         operation["x-ahaki-roles"] = sorted(role.value for role in route.roles)
-        if route.auth is AuthType.PORTAL:  # signed by the portal integration's IAM role (SigV4)
-            operation["security"] = []
-            operation["x-ahaki-auth"] = "portal-iam"
+        if route.auth.value == "portal":  # issue 3: SigV4 by the portal integration's IAM role
+            operation["security"] = [{"portalIam": []}]
         _describe_errors(route, operation)
     _drop_unused_schemas(document)
     return document
@@ -92,7 +97,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
     "additionalProperties": True,
 }
 # What the route table cannot say: a success status other than 200.
-SUCCESS_STATUS = {"register": "201", "send_notice": "202"}
+SUCCESS_STATUS = {"register": "201", "send_notice": "202", "submit_application": "201"}
 
 
 def _problem_response(description: str) -> dict[str, Any]:

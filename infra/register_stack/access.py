@@ -12,10 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ahaki.adapters.schema import (
+    APPLICATIONS_TABLE,
+    ATTACHMENTS_BUCKET,
     AUDIT_TABLE,
     BLIND_INDEX_KEY,
     CONTACT_TABLE,
     DELIVERY_TABLE,
+    IDEMPOTENCY_TABLE,
     INBOX_TABLE,
     NOTICE_TABLE,
     OUTBOX_TABLE,
@@ -23,6 +26,7 @@ from ahaki.adapters.schema import (
     SYNC_TABLE,
     VAULT_KEY,
     VAULT_TABLE,
+    BucketSpec,
     KeySpec,
     TableSpec,
 )
@@ -58,10 +62,20 @@ class MessagingUse:
 
 
 @dataclass(frozen=True)
+class BucketAccess:
+    """Object actions on <bucket>/* and, through S3 only, the bucket key's data-key actions."""
+
+    bucket: BucketSpec
+    actions: tuple[str, ...]
+    key_actions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class FunctionAccess:
     tables: tuple[TableAccess, ...]
     keys: tuple[KeyUse, ...] = ()
     messaging: tuple[MessagingUse, ...] = ()
+    buckets: tuple[BucketAccess, ...] = ()
 
 
 READ_ACTIONS = frozenset({"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"})
@@ -248,6 +262,62 @@ ACCESS: Mapping[Function, FunctionAccess] = {
             ),
         ),
         keys=(KeyUse(VAULT_KEY, ("kms:Decrypt",)),),
+    ),
+    # Issue 3. The portal function seals a new registration's My Number (Encrypt, never Decrypt)
+    # and signs the presigned PUTs, so the upload is authorized as this role.
+    Function.PORTAL_API: FunctionAccess(
+        tables=(
+            TableAccess(
+                REGISTER_TABLE, actions=("dynamodb:GetItem", "dynamodb:Query"), index_actions=("dynamodb:Query",)
+            ),
+            TableAccess(VAULT_TABLE, actions=("dynamodb:PutItem",)),  # the pending My Number, in the transaction
+            _AUDIT_APPEND,
+            TableAccess(OUTBOX_TABLE, actions=("dynamodb:PutItem",)),
+            TableAccess(
+                APPLICATIONS_TABLE,
+                actions=("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"),
+                index_actions=("dynamodb:Query",),
+            ),
+            TableAccess(
+                IDEMPOTENCY_TABLE,
+                actions=("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
+            ),
+        ),
+        keys=(KeyUse(VAULT_KEY, ("kms:Encrypt",)), KeyUse(BLIND_INDEX_KEY, ("kms:GenerateMac",))),
+        buckets=(BucketAccess(ATTACHMENTS_BUCKET, ("s3:PutObject",), ("kms:GenerateDataKey",)),),
+    ),
+    # Staff decisions: the register operation and the application in one transaction. No KMS key
+    # use at all: the pending My Number is moved as ciphertext with its blind index.
+    Function.APPLICATION_REVIEW: FunctionAccess(
+        tables=(
+            TableAccess(
+                REGISTER_TABLE,
+                actions=(
+                    "dynamodb:GetItem",
+                    "dynamodb:Query",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:ConditionCheckItem",
+                ),
+                index_actions=("dynamodb:Query",),
+            ),
+            TableAccess(VAULT_TABLE, actions=("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem")),
+            _AUDIT_APPEND,
+            TableAccess(OUTBOX_TABLE, actions=("dynamodb:PutItem",)),
+            TableAccess(
+                APPLICATIONS_TABLE,
+                actions=("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"),
+                index_actions=("dynamodb:Query",),
+            ),
+        ),
+    ),
+    Function.ATTACHMENT_RECEIVED: FunctionAccess(
+        tables=(
+            _AUDIT_APPEND,
+            TableAccess(OUTBOX_TABLE, actions=("dynamodb:PutItem",)),
+            TableAccess(APPLICATIONS_TABLE, actions=("dynamodb:GetItem", "dynamodb:PutItem")),
+        ),
+        buckets=(BucketAccess(ATTACHMENTS_BUCKET, ("s3:GetObject", "s3:DeleteObject")),),
     ),
 }
 

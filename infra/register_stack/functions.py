@@ -9,14 +9,16 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from ahaki.adapters.schema import AUDIT_TABLE, KEYS, TABLES
-from ahaki.http.routes import WORKERS, Function
+from ahaki.adapters.schema import AUDIT_TABLE, BUCKETS, KEYS, TABLES
+from ahaki.http.routes import WORKERS, AuthType, Function, routes_of
 from infra.register_stack.access import (
     AUDIT_DENIED,
     TABLE_KEY_READ,
     TABLE_KEY_WRITE,
+    BucketAccess,
     FunctionAccess,
     TableAccess,
     access_of,
@@ -24,7 +26,7 @@ from infra.register_stack.access import (
 from infra.register_stack.keys import Keys
 from infra.register_stack.messaging import Messaging
 from infra.register_stack.messaging_access import WORKER_DLQ_REASON, WORKER_TIMEOUTS, messaging_statements
-from infra.register_stack.nag import NIST, acknowledge
+from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
 from infra.register_stack.paths import DOMAIN_LAYER_DIR, FUNCTIONS_DIR, require_dependency_layer
 from infra.register_stack.settings import Settings
 from infra.register_stack.tables import Tables
@@ -34,6 +36,24 @@ ARCHITECTURE = lambda_.Architecture.ARM_64
 HANDLER = "handler.lambda_handler"
 AUDIT_SHARDS = 16
 _ASSET_EXCLUDES = ["**/__pycache__", "**/*.pyc", "**/.pytest_cache", "**/.mypy_cache"]
+
+
+_API_DLQ_REASON = (
+    "Invoked synchronously by API Gateway only: the caller receives every error as an HTTP "
+    "problem response, and a dead-letter queue applies to asynchronous invocations only."
+)
+_DLQ_REASONS = {
+    Function.ATTACHMENT_RECEIVED: "Invoked by an EventBridge rule on attachment uploads, which retries and keeps "
+    "its own dead-letter handling; a lost event leaves the application incomplete, visible to staff.",
+    Function.SYNC_PLANNER: "Started by EventBridge Scheduler, which retries the start; a run that never "
+    "started shows as a missing run and an operator starts it with POST /admin/sync-runs.",
+}
+
+
+def portal_role_name(stage: str) -> str:
+    """The portal integration's role has a fixed name, so functions can recognise it without a
+    reference (which would make the API, the role and the functions depend on one another)."""
+    return f"ahaki-portal-integration-{stage}"
 
 
 def _pascal(name: str) -> str:
@@ -52,12 +72,14 @@ class Functions(Construct):
         keys: Keys,
         tables: Tables,
         messaging: Messaging,
+        buckets: Mapping[str, s3.IBucket] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self._settings = settings
         self._keys = keys
         self._tables = tables
         self._messaging = messaging
+        self._buckets = dict(buckets or {})
         self._layers = self._build_layers()
         self._environment = self._build_environment()
         self.roles: dict[Function, iam.Role] = {}
@@ -103,7 +125,23 @@ class Functions(Construct):
             if key_spec.env_var:
                 env[key_spec.env_var] = self._keys[key_spec.logical_id].key_arn
         env.update(self._messaging.env)
+        for bucket_spec in BUCKETS:
+            if bucket_spec.logical_id in self._buckets:
+                env[bucket_spec.env_var] = self._buckets[bucket_spec.logical_id].bucket_name
+        env["APPLICATION_RETENTION_DAYS"] = str(self._settings.application_retention_days)
         return env
+
+    def _portal_environment(self, function: Function) -> dict[str, str]:
+        """Portal functions learn which IAM role is the portal integration, and its trust anchors."""
+        if not any(route.auth is AuthType.PORTAL for route in routes_of(function)):
+            return {}
+        stack = Stack.of(self)
+        role = portal_role_name(self._settings.stage)
+        return {
+            "PORTAL_CALLER_ARNS": f"arn:{stack.partition}:sts::{stack.account}:assumed-role/{role}/*",
+            "PORTAL_TENANT_ID": "foundation",
+            "SIGNATURE_TRUST_ANCHORS_PEM": self._settings.signature_trust_anchors_pem,
+        }
 
     # -- one function ----------------------------------------------------------------------------
 
@@ -143,15 +181,16 @@ class Functions(Construct):
             memory_size=1024,
             timeout=Duration.seconds(WORKER_TIMEOUTS.get(function, 10)),  # API Gateway gives up at 29 s
             reserved_concurrent_executions=self._settings.reserved_concurrency[function],
-            environment={**self._environment, "POWERTOOLS_SERVICE_NAME": function.value},
+            environment={
+                **self._environment,
+                **self._portal_environment(function),
+                "POWERTOOLS_SERVICE_NAME": function.value,
+            },
         )
         fn.node.add_dependency(policy)  # the role can act before the first invocation
         acknowledge(
             fn,
-            WORKER_DLQ_REASON
-            if function in WORKERS
-            else "Invoked synchronously by API Gateway only: the caller receives every error as an HTTP "
-            "problem response, and a dead-letter queue applies to asynchronous invocations only.",
+            _DLQ_REASONS.get(function, WORKER_DLQ_REASON if function in WORKERS else _API_DLQ_REASON),
             f"{NIST}-LambdaDLQ",
         )
         acknowledge(
@@ -177,6 +216,8 @@ class Functions(Construct):
         for table_access in access.tables:
             statements += self._table_statements(table_access)
         statements += self._table_key_statements(access.tables)
+        for bucket_access in access.buckets:
+            statements += self._bucket_statements(bucket_access)
         statements += messaging_statements(self._messaging, access.messaging)
         for use in access.keys:
             key = self._keys[use.key.logical_id]
@@ -234,6 +275,33 @@ class Functions(Construct):
                     actions=list(TABLE_KEY_WRITE if write else TABLE_KEY_READ),
                     resources=[key.key_arn],
                     conditions=via_dynamodb,
+                )
+            )
+        return statements
+
+    def _bucket_statements(self, access: BucketAccess) -> list[iam.PolicyStatement]:
+        bucket = self._buckets[access.bucket.logical_id]
+        statements = [
+            iam.PolicyStatement(
+                sid=f"{access.bucket.logical_id}Objects",
+                actions=list(access.actions),
+                resources=[bucket.arn_for_objects("*")],
+            )
+        ]
+        acknowledge(
+            self,
+            "Attachment object keys are <tenant>/<application id>/<type>, created per application: the "
+            "object ARN must end in a wildcard; the actions are only the object-level ones the function needs.",
+            f"{AWS_SOLUTIONS}-IAM5[Resource::<{access.bucket.logical_id}.Arn>/*]",
+        )
+        if access.key_actions:
+            via_s3 = {"StringEquals": {"kms:ViaService": f"s3.{Stack.of(self).region}.amazonaws.com"}}
+            statements.append(
+                iam.PolicyStatement(
+                    sid=f"{access.bucket.key_alias}ViaS3",
+                    actions=list(access.key_actions),
+                    resources=[self._keys[access.bucket.key_alias].key_arn],
+                    conditions=via_s3,
                 )
             )
         return statements

@@ -34,6 +34,9 @@ DEFAULT_RESERVED_CONCURRENCY: Mapping[Function, int] = {
     Function.SYNC_API: 10,
     Function.SYNC_PLANNER: 1,  # one planner at a time
     Function.SYNC_WORKER: 20,  # bounds DynamoDB and KMS load of a monthly run (docs/scaling.md)
+    Function.PORTAL_API: 50,  # the portal's submissions; its own IAM throttling sits in front
+    Function.APPLICATION_REVIEW: 10,  # fewer than 10 staff
+    Function.ATTACHMENT_RECEIVED: 10,
 }
 
 
@@ -52,6 +55,11 @@ class Settings:
     # Issue 4: when the scheduled verification starts (EventBridge Scheduler, Asia/Tokyo).
     sync_schedule: str = "cron(0 2 1 * ? *)"  # 02:00 JST on the 1st of every month
     sync_chunk_size: int = 5000
+    # Issue 3: the portal integration's AWS account (None: this account), the signing CAs of the
+    # My Number card (PEM bundle) and how long decided applications keep personal data.
+    portal_account: str | None = None
+    signature_trust_anchors_pem: str = ""
+    application_retention_days: int = 90
 
     @property
     def stack_id(self) -> str:
@@ -90,6 +98,9 @@ class Settings:
             email_domain=str(ctx("emailDomain") or default.email_domain),
             sync_schedule=str(ctx("syncSchedule") or default.sync_schedule),
             sync_chunk_size=int(ctx("syncChunkSize") or default.sync_chunk_size),
+            portal_account=str(ctx("portalAccount")) if ctx("portalAccount") else None,
+            signature_trust_anchors_pem=str(ctx("signatureTrustAnchorsPem") or ""),
+            application_retention_days=int(ctx("applicationRetentionDays") or default.application_retention_days),
         )
 
 

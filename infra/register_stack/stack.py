@@ -5,10 +5,13 @@ from __future__ import annotations
 from aws_cdk import CfnOutput, Stack, Tags
 from constructs import Construct
 
+from ahaki.adapters.schema import ATTACHMENTS_BUCKET
+from ahaki.http.routes import Function
 from infra.register_stack.api import Api
 from infra.register_stack.auth import Auth
 from infra.register_stack.firewall import Firewall
 from infra.register_stack.functions import Functions
+from infra.register_stack.intake import IntakeWiring, build_attachments_bucket
 from infra.register_stack.keys import Keys
 from infra.register_stack.messaging import Messaging
 from infra.register_stack.notifications import Notifications
@@ -30,8 +33,15 @@ class RegisterStack(Stack):
         self.keys = Keys(self, "Keys", stage=settings.stage)
         self.tables = Tables(self, "Tables", keys=self.keys)
         self.messaging = Messaging(self, "Messaging", settings=settings)
+        self.attachments = build_attachments_bucket(self, settings=settings, keys=self.keys)
         self.functions = Functions(
-            self, "Functions", settings=settings, keys=self.keys, tables=self.tables, messaging=self.messaging
+            self,
+            "Functions",
+            settings=settings,
+            keys=self.keys,
+            tables=self.tables,
+            messaging=self.messaging,
+            buckets={ATTACHMENTS_BUCKET.logical_id: self.attachments},
         )
         self.notifications = Notifications(
             self, "Notifications", tables=self.tables, messaging=self.messaging, functions=self.functions
@@ -41,6 +51,15 @@ class RegisterStack(Stack):
         )
         self.auth = Auth(self, "Auth", settings=settings)
         self.api = Api(self, "Api", settings=settings, keys=self.keys, functions=self.functions, auth=self.auth)
+        self.intake = IntakeWiring(
+            self,
+            "Intake",
+            settings=settings,
+            bucket=self.attachments,
+            attachment_function=self.functions[Function.ATTACHMENT_RECEIVED],
+            rest_api=self.api.rest_api,
+            methods=self.api.methods,
+        )
         self.firewall = Firewall(self, "Firewall", settings=settings, keys=self.keys, api=self.api.rest_api)
         self._build_outputs()
         Tags.of(self).add("project", "ahaki-register")

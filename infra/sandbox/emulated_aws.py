@@ -18,7 +18,7 @@ import boto3
 from moto import mock_aws
 from moto.core.botocore_stubber import BotocoreStubber
 
-from ahaki.adapters.schema import KEYS, TABLES, create_table_kwargs
+from ahaki.adapters.schema import BUCKETS, KEYS, TABLES, create_table_kwargs
 from infra.sandbox.emulated_messaging import create_messaging
 
 REGION = "ap-northeast-1"
@@ -87,11 +87,17 @@ def create_resources(prefix: str = "ahaki") -> EmulatedAws:
         env[table.env_var] = name
     # Issue 4: the J-LIS exchange bucket, answered by the fake J-LIS (no SQS here: messages are
     # kept in a list and handed to the worker by the tests, the benchmarks and the sandbox).
-    bucket = f"{prefix}-{JLIS_BUCKET}"  # per prefix, like the tables: two sandboxes in one moto
+    exchange = f"{prefix}-{JLIS_BUCKET}"  # per prefix, like the tables: two sandboxes in one moto
     boto3.client("s3", region_name=REGION).create_bucket(
-        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION}
+        Bucket=exchange, CreateBucketConfiguration={"LocationConstraint": REGION}
     )
-    env.update({"JLIS_BUCKET": bucket, "JLIS_ADAPTER": "fake", "JLIS_FAKE_TENANT": "foundation"})
+    env.update({"JLIS_BUCKET": exchange, "JLIS_ADAPTER": "fake", "JLIS_FAKE_TENANT": "foundation"})
+    s3 = boto3.client("s3", region_name=REGION)
+    for bucket in BUCKETS:
+        name = f"{prefix}-{bucket.logical_id}".lower()
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+        env[bucket.env_var] = name
     env["AUDIT_SHARDS"] = "16"
     env.update(create_messaging(prefix))  # bus, queues, staff topic, SES identity (issue 5)
     env["PORTAL_CALLER_ARNS"] = PORTAL_CALLER_PATTERN

@@ -65,7 +65,36 @@ BODIES: dict[str, dict[str, Any]] = {
 }
 SAMPLE_PORTAL_PSEUDONYM = "pp-sample-0000"
 PORTAL_HEADER = "X-Portal-Pseudonym-Id"
-HEADERS: dict[str, dict[str, str]] = {"correct": {"If-Match": '"1"'}}
+# Issue 3: online applications (a new registration as the portal sends it).
+BODIES.update(
+    {
+        "submit_application": {
+            "application": {
+                "kind": "new_registration",
+                **{k: v for k, v in BODIES["register"].items() if k not in {"minister_name", "chair_name"}},
+            }
+        },
+        "request_upload": {"type": "medical_certificate", "content_type": "application/pdf", "size": 183211},
+        "record_payment": {"amount": 9000, "reference": "PAY-20260401-0001"},
+        "application_queue": {"status": "received", "limit": 20},
+        "edit_application": {
+            "form": {
+                "kind": "new_registration",
+                **{
+                    k: v for k, v in BODIES["register"].items() if k not in {"minister_name", "chair_name", "my_number"}
+                },
+            },
+            "reason": "申請者からの電話で住所の誤記を確認",
+        },
+        "request_more_information": {"reason": "診断書の日付が読めません", "attachments": ["medical_certificate"]},
+        "approve_application": {},
+        "reject_application": {"reason": "国家試験の合格が確認できません"},
+    }
+)
+HEADERS: dict[str, dict[str, str]] = {
+    "correct": {"If-Match": '"1"'},
+    "submit_application": {"Idempotency-Key": "sample-idempotency-key-0001"},
+}
 # Issue 4: resident-register sync.
 BODIES.update(
     {

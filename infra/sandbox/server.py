@@ -13,6 +13,7 @@ import importlib
 import ipaddress
 import json
 import logging
+import os
 import sys
 import threading
 import time
@@ -25,11 +26,13 @@ from types import ModuleType
 from typing import Any, cast
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+import boto3
+
 from ahaki.adapters.wiring import ports
 from ahaki.http.problems import PROBLEM_JSON, TYPE_BASE
 from ahaki.http.routes import ROUTES, Function, find_route
 from infra.openapi import openapi_document
-from infra.sandbox.emulated_aws import emulated_aws
+from infra.sandbox.emulated_aws import REGION, emulated_aws
 from infra.sandbox.events import FakeLambdaContext, api_event
 from infra.sandbox.seed import SeedSummary, seed_demo
 from infra.sandbox.tokens import TokenTable
@@ -37,6 +40,7 @@ from infra.sandbox.workers import start_workers
 
 log = logging.getLogger("infra.sandbox")
 OPENAPI_PATH = "/openapi.json"
+S3_PREFIX = "/_s3"  # presigned attachment uploads land here (issue 3)
 
 
 @dataclass(frozen=True)
@@ -94,9 +98,29 @@ class Sandbox:
         with self._locks[function]:
             return cast(dict[str, Any], module.lambda_handler(event, FakeLambdaContext()))
 
+    def attachment_upload(self, method: str, path: str, headers: Mapping[str, str], body: bytes | None) -> Reply:
+        """What S3 does with a presigned PUT here (the signature is not checked in the sandbox),
+        then the upload event AWS would send through EventBridge to the attachment function."""
+        if method != "PUT":
+            return _problem(HTTPStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "Attachments are PUT.")
+        bucket, _, key = path.removeprefix(S3_PREFIX + "/").partition("/")
+        content_type = _header(headers, "Content-Type") or "application/octet-stream"
+        boto3.client("s3", region_name=REGION).put_object(
+            Bucket=bucket, Key=key, Body=body or b"", ContentType=content_type
+        )
+        event = {
+            "source": "aws.s3",
+            "detail-type": "Object Created",
+            "detail": {"bucket": {"name": bucket}, "object": {"key": key}},
+        }
+        self.invoke(Function.ATTACHMENT_RECEIVED, event)
+        return Reply(HTTPStatus.OK, [], b"", S3_PREFIX)
+
     def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes | None) -> Reply:
         split = urlsplit(target)
         path, method = unquote(split.path), method.upper()
+        if path.startswith(S3_PREFIX + "/"):
+            return self.attachment_upload(method, path, headers, body)
         if method == "GET" and path == OPENAPI_PATH:
             document = json.dumps(self.openapi, ensure_ascii=False).encode()
             return Reply(HTTPStatus.OK, [("Content-Type", "application/json")], document, OPENAPI_PATH)
@@ -222,6 +246,8 @@ def running_sandbox(host: str = "127.0.0.1", port: int = 0, *, seed: bool = True
             summary = seed_demo(sandbox) if seed else None
             workers = start_workers(sandbox.invoke)  # relay + notifier polling (issue 5)
             server = _Server((host, port), sandbox)
+            # Presigned attachment URLs point at this sandbox (see Sandbox.attachment_upload).
+            os.environ["ATTACHMENTS_ENDPOINT_URL"] = f"http://{host}:{server.server_address[1]}{S3_PREFIX}"
             thread = threading.Thread(target=server.serve_forever, name="sandbox-http", daemon=True)
             thread.start()
             try:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ from ahaki.http.routes import ROUTES, Route
 from infra.sandbox.sample_events import EVENTS_DIR, PLACEHOLDER_ID, drift, sample_path, write
 from infra.sandbox.seed import random_my_number
 from infra.sandbox.server import RunningSandbox
+from tests.intake_data import upload
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("sandbox")]
 BY_OPERATION = {route.operation_id: route for route in ROUTES}
@@ -22,6 +25,7 @@ STATUS = {
     "resolve_sync_finding": 404,
     "get_sync_run": 404,
     "start_sync_run": 202,
+    "submit_application": 201,
     "send_notice": 202,
     # The mark-read sample names a placeholder notification: 404 shows it reached its handler.
     "mark_notification_read": 404,
@@ -64,9 +68,34 @@ def _fresh_registrant(sandbox: RunningSandbox) -> str:
     return qid
 
 
+def _fresh_application(sandbox: RunningSandbox, *, received: bool) -> str:
+    """Issue 3: a new registration from the sample submission; ``received``: attachment and fee in."""
+    event = _load("submit_application")
+    body = json.loads(event["body"])
+    body["application"]["my_number"] = random_my_number(set())
+    event["body"] = json.dumps(body, ensure_ascii=False)
+    event["headers"]["Idempotency-Key"] = f"replay-{uuid.uuid4()}"
+    result = _invoke(sandbox, BY_OPERATION["submit_application"], event)
+    assert result["statusCode"] == 201, result["body"]
+    application_id: str = json.loads(result["body"])["application_id"]
+    if received:
+        upload(os.environ["ATTACHMENTS_BUCKET"], f"foundation/{application_id}/medical_certificate")
+        paid = _load("record_payment", application_id)
+        assert _invoke(sandbox, BY_OPERATION["record_payment"], paid)["statusCode"] == 200
+    return application_id
+
+
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.operation_id)
 def test_sample_replays_through_its_handler(sandbox: RunningSandbox, route: Route) -> None:
-    if route.operation_id == "register":
+    if route.operation_id == "submit_application":
+        event = _load(route.operation_id)
+        event["headers"]["Idempotency-Key"] = f"replay-{uuid.uuid4()}"
+    elif route.operation_id == "list_my_applications":
+        event = _load(route.operation_id)
+    elif "{application_id}" in route.path:
+        application_id = _fresh_application(sandbox, received=route.operation_id == "approve_application")
+        event = _load(route.operation_id, application_id)
+    elif route.operation_id == "register":
         event = _load("register")
     else:
         qid = _fresh_registrant(sandbox)

@@ -11,7 +11,16 @@ from typing import Any
 
 import pytest
 
-from ahaki.adapters.schema import AUDIT_TABLE, OUTBOX_TABLE, REGISTER_TABLE, SYNC_TABLE, VAULT_KEY, VAULT_TABLE
+from ahaki.adapters.schema import (
+    APPLICATIONS_TABLE,
+    AUDIT_TABLE,
+    IDEMPOTENCY_TABLE,
+    OUTBOX_TABLE,
+    REGISTER_TABLE,
+    SYNC_TABLE,
+    VAULT_KEY,
+    VAULT_TABLE,
+)
 from ahaki.http.routes import Function
 from tests.infra.template_tools import Synthesized, as_list, ref_id
 
@@ -22,6 +31,9 @@ Grant = tuple[str, str, str]  # (effect, action, resource)
 REG, VAULT, AUDIT = REGISTER_TABLE.logical_id, VAULT_TABLE.logical_id, AUDIT_TABLE.logical_id
 REG_INDEXES = [f"{REG}/index/{i.name}" for i in REGISTER_TABLE.indexes]
 AUDIT_INDEXES = [f"{AUDIT}/index/{i.name}" for i in AUDIT_TABLE.indexes]
+APPS = APPLICATIONS_TABLE.logical_id
+APPS_INDEXES = [f"{APPS}/index/{i.name}" for i in APPLICATIONS_TABLE.indexes]
+BUCKET_OBJECTS = "AttachmentsBucket/*"  # the only wildcard: object keys are per application
 TABLE_KEY_WRITE = ("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey")
 TABLE_KEY_READ = ("kms:Decrypt", "kms:DescribeKey")
 AUDIT_FORBIDDEN = (
@@ -68,6 +80,49 @@ EXPECTED: dict[Function, set[Grant]] = {
         | _allow(TABLE_KEY_READ, ["RegisterKey", "VaultTableKey"])
         | _allow(TABLE_KEY_WRITE, ["AuditKey"])
         | _allow(("kms:Decrypt",), ["VaultKey"])
+    ),
+    # Issue 3: online applications.
+    Function.PORTAL_API: (
+        _allow(("dynamodb:GetItem", "dynamodb:Query"), [REG])
+        | _allow(("dynamodb:Query",), REG_INDEXES)
+        | _allow(("dynamodb:PutItem",), [VAULT, OUTBOX_TABLE.logical_id])
+        | _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [AUDIT, APPS])
+        | _allow(("dynamodb:Query",), AUDIT_INDEXES + APPS_INDEXES)
+        | _allow(
+            ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
+            [IDEMPOTENCY_TABLE.logical_id],
+        )
+        | _allow(TABLE_KEY_WRITE, ["RegisterKey", "VaultTableKey", "AuditKey", "ApplicationsKey"])
+        | _allow(("kms:Encrypt",), ["VaultKey"])
+        | _allow(("kms:GenerateMac",), ["BlindIndexKey"])
+        | _allow(("s3:PutObject",), [BUCKET_OBJECTS])
+        | _allow(("kms:GenerateDataKey",), ["ApplicationsKey"])
+    ),
+    Function.APPLICATION_REVIEW: (
+        _allow(
+            (
+                "dynamodb:GetItem",
+                "dynamodb:Query",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:ConditionCheckItem",
+            ),
+            [REG],
+        )
+        | _allow(("dynamodb:Query",), REG_INDEXES)
+        | _allow(("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"), [VAULT])
+        | _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [AUDIT, APPS])
+        | _allow(("dynamodb:Query",), AUDIT_INDEXES + APPS_INDEXES)
+        | _allow(("dynamodb:PutItem",), [OUTBOX_TABLE.logical_id])
+        | _allow(TABLE_KEY_WRITE, ["RegisterKey", "VaultTableKey", "AuditKey", "ApplicationsKey"])
+    ),
+    Function.ATTACHMENT_RECEIVED: (
+        _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [AUDIT])
+        | _allow(("dynamodb:Query",), AUDIT_INDEXES)
+        | _allow(("dynamodb:PutItem",), [OUTBOX_TABLE.logical_id])
+        | _allow(("dynamodb:GetItem", "dynamodb:PutItem"), [APPS])
+        | _allow(TABLE_KEY_WRITE, ["AuditKey", "RegisterKey", "ApplicationsKey"])
+        | _allow(("s3:GetObject", "s3:DeleteObject"), [BUCKET_OBJECTS])
     ),
 }
 
@@ -140,7 +195,7 @@ EXPECTED.update(
 # Who may open a My Number: the reveal, the on-demand look-up and the worker that builds request
 # files for registrants whose resident code is not yet known (docs/decisions.md, Issue 4).
 DECRYPTERS = {Function.MY_NUMBER_REVEAL, Function.RESIDENT_LOOKUP, Function.SYNC_WORKER}
-VAULT_KEY_USERS = DECRYPTERS | {Function.REGISTRY_API}
+VAULT_KEY_USERS = DECRYPTERS | {Function.REGISTRY_API, Function.PORTAL_API}  # PORTAL_API: Encrypt only
 
 
 # Issue 5. Messaging resources have CDK-generated logical ids (stable for their construct paths).
@@ -250,9 +305,14 @@ def test_no_wildcards_in_function_policies(synthesized: Synthesized) -> None:
     for function, role in _role_of(synthesized).items():
         for _effect, action, resource in _grants(statements[role]):
             assert "*" not in action, (function, action)
-            # S3 object keys are made at run time: only the exchange bucket's two prefixes.
+            # S3 object keys are made at run time: the attachments bucket's objects, or the exchange
+            # bucket's two prefixes.
             prefixes = ("/outbound/*", "/inbound/*")
-            assert "*" not in resource or (resource.startswith(BUCKET) and resource.endswith(prefixes)), resource
+            assert (
+                "*" not in resource
+                or resource == BUCKET_OBJECTS
+                or (resource.startswith(BUCKET) and resource.endswith(prefixes))
+            ), (function, resource)
 
 
 def test_table_keys_are_usable_only_through_dynamodb(synthesized: Synthesized) -> None:
@@ -308,7 +368,7 @@ def test_only_the_two_functions_may_use_the_vault_and_blind_index_keys(synthesiz
     roles = _role_of(synthesized)
     allowed_roles = {roles[f] for f in VAULT_KEY_USERS}
     assert set(_users_of(synthesized, "VaultKey")) <= allowed_roles
-    assert set(_users_of(synthesized, "BlindIndexKey")) <= {roles[Function.REGISTRY_API]}
+    assert set(_users_of(synthesized, "BlindIndexKey")) <= {roles[Function.REGISTRY_API], roles[Function.PORTAL_API]}
 
 
 def test_only_my_number_reveal_may_decrypt_with_the_vault_key(synthesized: Synthesized) -> None:
@@ -316,6 +376,7 @@ def test_only_my_number_reveal_may_decrypt_with_the_vault_key(synthesized: Synth
     decrypters = {role for role, actions in users.items() if any(_covers(a, "kms:Decrypt") for a in actions)}
     assert decrypters == {_role_of(synthesized)[f] for f in DECRYPTERS}
     assert users[_role_of(synthesized)[Function.REGISTRY_API]] == {"kms:Encrypt"}
+    assert users[_role_of(synthesized)[Function.PORTAL_API]] == {"kms:Encrypt"}
 
 
 def test_function_roles_have_no_inline_or_aws_managed_policies(synthesized: Synthesized) -> None:

@@ -126,6 +126,11 @@ class DynamoRegisterReader:
         next_key = found.get("LastEvaluatedKey")
         return Page([_registrant(i) for i in found["Items"]], _encode_cursor(next_key) if next_key else None)
 
+    def by_portal_pseudonym(self, tenant_id: str, portal_pseudonym_id: str) -> Registrant | None:
+        """The registrant the portal knows by this pseudonym (how intake finds an applicant)."""
+        found = self._query_index("by_portal_pseudonym", "gsi_portal", f"T#{tenant_id}#PP#{portal_pseudonym_id}", 1)
+        return _registrant(found["Items"][0]) if found["Items"] else None
+
     def _query_index(
         self, index: str, key: str, value: str, limit: int, start: dict[str, Any] | None = None
     ) -> dict[str, Any]:

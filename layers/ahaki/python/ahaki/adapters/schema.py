@@ -51,7 +51,8 @@ BLIND_INDEX_KEY = KeySpec(
     "BlindIndexKey", "HMAC key of the My Number blind index", hmac=True, env_var="BLIND_INDEX_KEY_ID"
 )
 AUDIT_KEY = KeySpec("AuditKey", "Encrypts the audit trail")
-KEYS: tuple[KeySpec, ...] = (REGISTER_KEY, VAULT_KEY, VAULT_TABLE_KEY, BLIND_INDEX_KEY, AUDIT_KEY)
+APPLICATIONS_KEY = KeySpec("ApplicationsKey", "Encrypts online applications and their attachments")
+KEYS: tuple[KeySpec, ...] = (REGISTER_KEY, VAULT_KEY, VAULT_TABLE_KEY, BLIND_INDEX_KEY, AUDIT_KEY, APPLICATIONS_KEY)
 
 # Register table: one item collection per registrant.
 #   pk = T#<tenant>#Q#<qualification_pseudonym_id>, sk = SNAPSHOT | EVENT#<version, 10 digits>
@@ -171,6 +172,35 @@ SYNC_TABLE = TableSpec(
     ttl_attribute="expires_at",  # rate counters only
 )
 
+# Online applications (issue 3). pk = T#<tenant>#APP#<application_id>, sk = APPLICATION.
+# Personal data goes a configurable number of days after the decision (TTL on expires_at).
+APPLICATIONS_TABLE = TableSpec(
+    logical_id="ApplicationsTable",
+    env_var="APPLICATIONS_TABLE",
+    partition_key="pk",
+    sort_key="sk",
+    key_alias=APPLICATIONS_KEY.logical_id,
+    indexes=(
+        # T#<tenant>#PP#<portal_pseudonym_id>, sorted by <submitted_at>#<application_id>
+        Index("by_applicant", "gsi_applicant", "gsi_applicant_sk"),
+        # T#<tenant>#ST#<status>#K#<kind>, oldest first by <submitted_at>#<application_id>
+        Index("by_queue", "gsi_queue", "gsi_queue_sk"),
+    ),
+    ttl_attribute="expires_at",
+)
+
+# Powertools idempotency records of portal submissions: a hash of (tenant, pseudonym, key), the
+# hash of the body and the stored response (ids and status only). pk = id.
+IDEMPOTENCY_TABLE = TableSpec(
+    logical_id="IdempotencyTable",
+    env_var="IDEMPOTENCY_TABLE",
+    partition_key="id",
+    sort_key=None,
+    key_alias=APPLICATIONS_KEY.logical_id,
+    ttl_attribute="expiration",
+    holds_personal_data=False,
+)
+
 TABLES: tuple[TableSpec, ...] = (
     REGISTER_TABLE,
     VAULT_TABLE,
@@ -181,7 +211,22 @@ TABLES: tuple[TableSpec, ...] = (
     CONTACT_TABLE,
     NOTICE_TABLE,
     SYNC_TABLE,
+    APPLICATIONS_TABLE,
+    IDEMPOTENCY_TABLE,
 )
+
+
+@dataclass(frozen=True)
+class BucketSpec:
+    logical_id: str
+    env_var: str
+    key_alias: str
+
+
+# Attachments of applications: <tenant>/<application_id>/<attachment type>; SSE-KMS, expired by
+# a lifecycle rule after the retention period.
+ATTACHMENTS_BUCKET = BucketSpec("AttachmentsBucket", "ATTACHMENTS_BUCKET", APPLICATIONS_KEY.logical_id)
+BUCKETS: tuple[BucketSpec, ...] = (ATTACHMENTS_BUCKET,)
 
 
 def attribute_type(spec: TableSpec, name: str) -> str:

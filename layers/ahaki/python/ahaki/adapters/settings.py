@@ -5,7 +5,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from ahaki.adapters.schema import AUDIT_TABLE, BLIND_INDEX_KEY, OUTBOX_TABLE, REGISTER_TABLE, VAULT_KEY, VAULT_TABLE
+from ahaki.adapters.schema import (
+    APPLICATIONS_TABLE,
+    AUDIT_TABLE,
+    BLIND_INDEX_KEY,
+    OUTBOX_TABLE,
+    REGISTER_TABLE,
+    VAULT_KEY,
+    VAULT_TABLE,
+)
 
 
 @dataclass(frozen=True)
@@ -17,6 +25,7 @@ class Settings:
     vault_key_id: str
     blind_index_key_id: str
     audit_shards: int
+    applications_table: str = ""  # issue 3: application writes join the register's transactions
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -29,4 +38,5 @@ class Settings:
             vault_key_id=env.get(str(VAULT_KEY.env_var), ""),
             blind_index_key_id=env.get(str(BLIND_INDEX_KEY.env_var), ""),
             audit_shards=int(env.get("AUDIT_SHARDS", "16")),
+            applications_table=env.get(APPLICATIONS_TABLE.env_var, ""),
         )

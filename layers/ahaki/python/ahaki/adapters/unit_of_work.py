@@ -9,11 +9,13 @@ from botocore.exceptions import ClientError
 
 from ahaki.adapters import register_table as rt
 from ahaki.adapters import vault as v
+from ahaki.adapters.applications_table import put_application
 from ahaki.adapters.audit_trail import put_audit_item
 from ahaki.adapters.sequence import sequence_key, turn_condition
 from ahaki.adapters.settings import Settings
+from ahaki.domain.application import Application
 from ahaki.domain.audit import AuditRecord
-from ahaki.domain.errors import DuplicateMyNumber, VersionConflict
+from ahaki.domain.errors import DuplicateMyNumber, InvalidState, VersionConflict
 from ahaki.domain.history import HistoryEvent
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.registrant import Registrant
@@ -37,6 +39,7 @@ class DynamoUnitOfWork:
         self._vault = settings.vault_table
         self._audit = settings.audit_table
         self._outbox = settings.outbox_table
+        self._applications = settings.applications_table
         # Each item, with the error its failed condition means.
         self._items: list[tuple[dict[str, Any], Failure]] = []
         self._token: str | None = None
@@ -172,6 +175,46 @@ class DynamoUnitOfWork:
         self._add(
             {"Put": {"TableName": self._outbox, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}},
             lambda _: ChainContention("event id taken"),
+        )
+
+    # -- online applications (issue 3): the same transaction as the register change ------------
+
+    def put_application(self, application: Application) -> None:
+        self._add(
+            {"Put": put_application(self._applications, application)},
+            lambda _: InvalidState("the application was changed by someone else; reload it and decide again"),
+        )
+
+    def hold_pending_my_number(self, sealed: SealedMyNumber) -> None:
+        """A new registration's My Number waits in the vault, bound to the id it will get."""
+        self._add(
+            {
+                "Put": {
+                    "TableName": self._vault,
+                    "Item": {
+                        "pk": {"S": v.vault_pk(sealed.tenant_id, sealed.qualification_pseudonym_id)},
+                        "sk": {"S": v.PENDING},
+                        "ciphertext": {"B": sealed.ciphertext},
+                        "blind_index": {"S": sealed.blind_index},
+                        "qualification": {"S": sealed.qualification.value},
+                    },
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
+            lambda _: ChainContention("pending id taken"),
+        )
+
+    def drop_pending_my_number(self, tenant_id: str, qualification_pseudonym_id: str) -> None:
+        """On rejection, and once the number became the registrant's (approval)."""
+        self._add(
+            {
+                "Delete": {
+                    "TableName": self._vault,
+                    "Key": {"pk": {"S": v.vault_pk(tenant_id, qualification_pseudonym_id)}, "sk": {"S": v.PENDING}},
+                    "ConditionExpression": "attribute_exists(pk)",
+                }
+            },
+            lambda _: InvalidState("the vault holds no pending My Number for this application"),
         )
 
     def commit(self) -> None:

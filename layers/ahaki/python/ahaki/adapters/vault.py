@@ -13,6 +13,7 @@ from ahaki.services.ports import SealedMyNumber
 
 MY_NUMBER = "MY_NUMBER"
 CLAIM = "CLAIM"
+PENDING = "PENDING_MY_NUMBER"  # a new registration's number, until the application is decided
 
 
 def vault_pk(tenant_id: str, qualification_pseudonym_id: str) -> str:
@@ -90,3 +91,30 @@ class KmsVault:
             ConsistentRead=True,
         )
         return str(found["Item"]["blind_index"]["S"]) if "Item" in found else None
+
+    def pending(self, tenant_id: str, qualification_pseudonym_id: str) -> SealedMyNumber | None:
+        """The sealed number an application holds for its future registrant (never decrypted here)."""
+        found = self._dynamodb.get_item(
+            TableName=self._table,
+            Key={"pk": {"S": vault_pk(tenant_id, qualification_pseudonym_id)}, "sk": {"S": PENDING}},
+            ConsistentRead=True,
+        )
+        if "Item" not in found:
+            return None
+        item = found["Item"]
+        return SealedMyNumber(
+            tenant_id=tenant_id,
+            qualification=Qualification(item["qualification"]["S"]),
+            qualification_pseudonym_id=qualification_pseudonym_id,
+            ciphertext=bytes(item["ciphertext"]["B"]),
+            blind_index=str(item["blind_index"]["S"]),
+        )
+
+    def holder_of_index(self, tenant_id: str, qualification: Qualification, blind_index: str) -> str | None:
+        """The live registrant whose My Number has this blind index (a duplicate check without the number)."""
+        found = self._dynamodb.get_item(
+            TableName=self._table,
+            Key={"pk": {"S": claim_pk(tenant_id, qualification, blind_index)}, "sk": {"S": CLAIM}},
+            ConsistentRead=True,
+        )
+        return str(found["Item"]["owner"]["S"]) if "Item" in found else None

@@ -23,8 +23,9 @@ from ahaki.domain.values import (
 )
 
 
-class Registration(Frozen):
-    """免許申請 / 名簿登録. The My Number goes to the vault and nowhere else."""
+class RegistrationDetails(Frozen):
+    """免許申請 / 名簿登録 without the My Number: what an approved online application registers
+    (its number already waits in the vault)."""
 
     qualification: Qualification = Qualification.ANMA_MASSAGE_SHIATSU
     portal_pseudonym_id: Text | None = None
@@ -38,6 +39,11 @@ class Registration(Frozen):
     minister_name: Text
     chair_name: Text
     registered_on: PastDate | None = None  # defaults to today (JST)
+
+
+class Registration(RegistrationDetails):
+    """免許申請 / 名簿登録 by staff. The My Number goes to the vault and nowhere else."""
+
     my_number: MyNumber
 
 

@@ -59,3 +59,7 @@ class RateLimited(DomainError):
 
 class ResidentRegisterUnavailable(DomainError):
     """J-LIS did not answer in time (503); nothing was changed."""
+
+
+class SeparationOfDuties(DomainError):
+    """The approver last edited the application: someone else must decide it (403)."""

@@ -10,7 +10,7 @@ from ahaki.domain.commands import (
     Correction,
     DispositionRequest,
     ErasureRequest,
-    Registration,
+    RegistrationDetails,
     RelicensureRequest,
 )
 from ahaki.domain.errors import InvalidState
@@ -44,7 +44,12 @@ def _next(registrant: Registrant, **changes: object) -> Registrant:
 
 
 def register(
-    command: Registration, *, tenant_id: str, qualification_pseudonym_id: str, registration_number: int, today: date
+    command: RegistrationDetails,
+    *,
+    tenant_id: str,
+    qualification_pseudonym_id: str,
+    registration_number: int,
+    today: date,
 ) -> Registrant:
     fields = command.model_dump(exclude={"my_number", "registered_on"})
     return Registrant.model_validate(

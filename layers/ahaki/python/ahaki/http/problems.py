@@ -22,6 +22,7 @@ from ahaki.domain.errors import (
     NotFound,
     RateLimited,
     ResidentRegisterUnavailable,
+    SeparationOfDuties,
     VersionConflict,
 )
 
@@ -36,6 +37,9 @@ class MalformedHeader(DomainError):
     """A header the API reads is malformed (400)."""
 
 
+# Statuses of errors defined outside this module (e.g. idempotency), registered by their modules.
+EXTRA_STATUS_OF: dict[type[DomainError], tuple[HTTPStatus, str]] = {}
+
 TYPE_BASE = "https://register.ahaki.example.jp/problems/"
 
 STATUS_OF: dict[type[DomainError], tuple[HTTPStatus, str]] = {
@@ -49,6 +53,7 @@ STATUS_OF: dict[type[DomainError], tuple[HTTPStatus, str]] = {
     MalformedHeader: (HTTPStatus.BAD_REQUEST, "malformed-header"),
     RateLimited: (HTTPStatus.TOO_MANY_REQUESTS, "rate-limited"),
     ResidentRegisterUnavailable: (HTTPStatus.SERVICE_UNAVAILABLE, "resident-register-unavailable"),
+    SeparationOfDuties: (HTTPStatus.FORBIDDEN, "separation-of-duties"),
 }
 
 
@@ -71,7 +76,8 @@ def problem(
 
 def from_domain(error: DomainError) -> Response[Any]:
     status, kind = next(
-        (v for cls, v in STATUS_OF.items() if isinstance(error, cls)), (HTTPStatus.BAD_REQUEST, "bad-request")
+        (v for cls, v in {**STATUS_OF, **EXTRA_STATUS_OF}.items() if isinstance(error, cls)),
+        (HTTPStatus.BAD_REQUEST, "bad-request"),
     )
     headers = {"ETag": f'"{error.current_version}"'} if isinstance(error, VersionConflict) else {}
     if isinstance(error, Busy):

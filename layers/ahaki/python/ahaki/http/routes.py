@@ -53,11 +53,21 @@ class Function(StrEnum):
     SYNC_API = "sync_api"  # issue 4: findings, runs, query report
     SYNC_PLANNER = "sync_planner"  # issue 4: started by EventBridge Scheduler (no route)
     SYNC_WORKER = "sync_worker"  # issue 4: SQS consumer (no route)
+    PORTAL_API = "portal_api"  # online applications from the portal (issue 3)
+    APPLICATION_REVIEW = "application_review"  # staff review and decisions (issue 3)
+    ATTACHMENT_RECEIVED = "attachment_received"  # S3 event of an uploaded attachment; no route
 
 
 # Functions fed by a stream, a queue or a schedule rather than API Gateway: no routes, no resolver.
 WORKERS = frozenset(
-    {Function.OUTBOX_RELAY, Function.NOTIFIER, Function.NOTICE_FANOUT, Function.SYNC_PLANNER, Function.SYNC_WORKER}
+    {
+        Function.OUTBOX_RELAY,
+        Function.NOTIFIER,
+        Function.NOTICE_FANOUT,
+        Function.SYNC_PLANNER,
+        Function.SYNC_WORKER,
+        Function.ATTACHMENT_RECEIVED,
+    }
 )
 
 
@@ -81,6 +91,30 @@ class Route:
 def _path_regex(template: str) -> re.Pattern[str]:
     return re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)))
 
+
+# Online applications (issue 3). The portal acts for the applicant named by its pseudonym header;
+# staff: readers review, the registrar edits and asks for more, only the approver decides.
+_PORTAL = "/portal/applications"
+_PORTAL_ONE = _PORTAL + "/{application_id}"
+_APPS = "/admin/applications"
+_APP = _APPS + "/{application_id}"
+DECIDERS = frozenset({Role.APPROVER})
+REVIEWERS = frozenset({Role.REGISTRAR, Role.APPROVER})
+_NOBODY: frozenset[Role] = frozenset()
+APPLICATION_ROUTES: tuple[Route, ...] = (
+    Route("POST", _PORTAL, Function.PORTAL_API, _NOBODY, "submit_application", AuthType.PORTAL),
+    Route("GET", _PORTAL, Function.PORTAL_API, _NOBODY, "list_my_applications", AuthType.PORTAL),
+    Route("GET", _PORTAL_ONE, Function.PORTAL_API, _NOBODY, "get_my_application", AuthType.PORTAL),
+    Route("POST", _PORTAL_ONE + "/attachments", Function.PORTAL_API, _NOBODY, "request_upload", AuthType.PORTAL),
+    Route("POST", _PORTAL_ONE + "/payment", Function.PORTAL_API, _NOBODY, "record_payment", AuthType.PORTAL),
+    Route("POST", _APPS + "/queue", Function.APPLICATION_REVIEW, READERS, "application_queue"),
+    Route("GET", _APP, Function.APPLICATION_REVIEW, READERS, "get_application"),
+    Route("GET", _APP + "/match", Function.APPLICATION_REVIEW, READERS, "match_application"),
+    Route("PATCH", _APP, Function.APPLICATION_REVIEW, WRITERS, "edit_application"),
+    Route("POST", _APP + "/more-information", Function.APPLICATION_REVIEW, REVIEWERS, "request_more_information"),
+    Route("POST", _APP + "/approval", Function.APPLICATION_REVIEW, DECIDERS, "approve_application"),
+    Route("POST", _APP + "/rejection", Function.APPLICATION_REVIEW, DECIDERS, "reject_application"),
+)
 
 _REG = "/admin/registrants"
 _ONE = _REG + "/{qualification_pseudonym_id}"
@@ -122,6 +156,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/admin/sync-runs", Function.SYNC_API, frozenset({Role.OPERATOR}), "start_sync_run"),
     Route("GET", "/admin/sync-runs/{run_id}", Function.SYNC_API, RUN_WATCHERS, "get_sync_run"),
     Route("GET", "/admin/resident-query-report", Function.SYNC_API, frozenset({Role.AUDITOR}), "resident_query_report"),
+    *APPLICATION_ROUTES,
 )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from ahaki.domain.application import Application
 from ahaki.domain.audit import AuditRecord, ChainHead
 from ahaki.domain.history import HistoryEvent
 from ahaki.domain.outbox import OutboxEvent
@@ -47,6 +48,8 @@ class RegisterReader(Protocol):
     def by_status(
         self, tenant_id: str, qualification: Qualification, status: Status, limit: int, cursor: str | None
     ) -> Page: ...
+
+    def by_portal_pseudonym(self, tenant_id: str, portal_pseudonym_id: str) -> Registrant | None: ...
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,12 @@ class UnitOfWork(Protocol):
     def audit(self, record: AuditRecord) -> None: ...
 
     def emit(self, event: OutboxEvent) -> None: ...
+
+    def put_application(self, application: Application) -> None: ...
+
+    def hold_pending_my_number(self, sealed: SealedMyNumber) -> None: ...
+
+    def drop_pending_my_number(self, tenant_id: str, qualification_pseudonym_id: str) -> None: ...
 
     def commit(self) -> None:
         """Raises VersionConflict, DuplicateMyNumber, SequenceContention or ChainContention."""

@@ -17,13 +17,13 @@ from pydantic import BaseModel
 
 from ahaki.domain import lifecycle
 from ahaki.domain.audit import AuditEntry, ChainHead, Outcome, append
-from ahaki.domain.commands import Registration, SearchQuery
+from ahaki.domain.commands import Registration, RegistrationDetails, SearchQuery
 from ahaki.domain.errors import Busy, DomainError, DuplicateMyNumber, NotFound, VersionConflict
 from ahaki.domain.history import Actor, HistoryEvent, Operation, make_event
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.registrant import ErasureReason, Registrant
 from ahaki.domain.values import JST
-from ahaki.services.ports import Contention, Page, Ports, SealedMyNumber
+from ahaki.services.ports import Contention, Page, Ports, SealedMyNumber, UnitOfWork
 
 # Inside the functions' 10 s timeout (infra/register_stack/functions.py), which is inside API
 # Gateway's 29 s: a caller that waited this long gets a retryable 503 rather than a timeout.
@@ -32,6 +32,9 @@ TURN_LEASE_SECONDS = 5.0  # a registration holds its turn for a few calls; longe
 TURN_SECONDS = 0.02  # about how long one registration holds its turn
 MAX_BACKOFF_SECONDS = 0.05  # short: a long sleep starves a loser while newcomers win
 T = TypeVar("T")
+# Writes another use case adds to a register operation's transaction (an application's decision):
+# called with the unit of work and the registrant as it will be, before the commit.
+Also = Callable[[UnitOfWork, Registrant], None]
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,15 @@ def register(ports: Ports, caller: Caller, command: Registration) -> Registrant:
     tenant, qualification = caller.tenant_id, command.qualification
     qualification_pseudonym_id = ports.new_id()
     sealed = ports.vault.seal(tenant, qualification, qualification_pseudonym_id, command.my_number)
+    return register_sealed(ports, caller, command, sealed)
+
+
+def register_sealed(
+    ports: Ports, caller: Caller, command: RegistrationDetails, sealed: SealedMyNumber, also: Also | None = None
+) -> Registrant:
+    """Registers under ``sealed.qualification_pseudonym_id`` with a My Number already sealed;
+    ``also`` adds another use case's writes (an application's decision) to the same transaction."""
+    tenant, qualification = caller.tenant_id, command.qualification
     deadline = time.monotonic() + RETRY_BUDGET_SECONDS
     ticket = ports.sequence.take_ticket(tenant, qualification)
     waiting_on: tuple[int, float] = (-1, 0.0)  # (turn seen, since when): to spot a dead holder
@@ -137,8 +149,11 @@ def register(ports: Ports, caller: Caller, command: Registration) -> Registrant:
             time.sleep(min(max(per_turn, 0.005) * ahead, 1.0) * random.uniform(0.5, 1.0))  # noqa: S311 - jitter
             continue
         try:
-            return _register_in_turn(ports, caller, command, qualification_pseudonym_id, sealed, ticket, state.last)
+            return _register_in_turn(ports, caller, command, sealed, ticket, state.last, also)
         except Contention:
+            if time.monotonic() > deadline:  # conflicts all along our turn: let the next one go
+                ports.sequence.pass_turn(tenant, qualification, ticket - 1)
+                raise Busy from None
             continue  # a conflict, or our turn was taken from us while we were slow: look again
         except DuplicateMyNumber:
             ports.sequence.pass_turn(tenant, qualification, ticket - 1)
@@ -152,12 +167,13 @@ def register(ports: Ports, caller: Caller, command: Registration) -> Registrant:
 def _register_in_turn(
     ports: Ports,
     caller: Caller,
-    command: Registration,
-    qualification_pseudonym_id: str,
+    command: RegistrationDetails,
     sealed: SealedMyNumber,
     ticket: int,
     last: int,
+    also: Also | None,
 ) -> Registrant:
+    qualification_pseudonym_id = sealed.qualification_pseudonym_id
     registrant = lifecycle.register(
         command,
         tenant_id=caller.tenant_id,
@@ -173,6 +189,8 @@ def _register_in_turn(
     uow.claim_my_number(sealed)
     uow.audit(append(chain, _write_entry(ports, caller, event)))
     uow.emit(registrant_event(registrant, event))
+    if also is not None:
+        also(uow, registrant)
     uow.commit()
     return registrant
 
@@ -195,6 +213,7 @@ def change(
     operation: Operation,
     command: BaseModel,
     expected_version: int | None,
+    also: Also | None = None,
 ) -> Registrant:
     """Any lifecycle operation after registration. With ``expected_version`` a stale caller gets
     VersionConflict; without it, a lost race is retried on the fresh record (rules checked again)."""
@@ -215,6 +234,8 @@ def change(
             uow.release_my_number(caller.tenant_id, after.qualification, qualification_pseudonym_id)
         uow.audit(append(ports.audit.head(chain), _write_entry(ports, caller, event)))
         uow.emit(registrant_event(after, event))
+        if also is not None:
+            also(uow, after)
         try:
             uow.commit()
         except VersionConflict:

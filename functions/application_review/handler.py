@@ -1,0 +1,47 @@
+"""Staff review of online applications: queue, read, match (突合), edit, ask, approve, reject."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from ahaki.adapters.intake_wiring import intake_ports
+from ahaki.domain.intake_commands import Approval, Edit, InformationRequest, QueueQuery, Rejection
+from ahaki.http.application_views import MatchView, QueueView, StaffApplicationView, match_view, staff_view
+from ahaki.http.resolver import caller, if_match, lambda_handler_for, serve
+from ahaki.http.routes import Function
+from ahaki.services import intake
+
+router = Router()
+
+
+def application_queue(query: QueueQuery) -> QueueView:
+    return QueueView(items=[staff_view(a) for a in intake.queue(intake_ports(), caller(router), query)])
+
+
+def get_application(application_id: str) -> StaffApplicationView:
+    return staff_view(intake.get(intake_ports(), caller(router), application_id))
+
+
+def match_application(application_id: str) -> MatchView:
+    return match_view(intake.match(intake_ports(), caller(router), application_id))
+
+
+def edit_application(application_id: str, change: Edit) -> StaffApplicationView:
+    expected = if_match(router)
+    return staff_view(intake.edit(intake_ports(), caller(router), application_id, change, expected))
+
+
+def request_more_information(application_id: str, request: InformationRequest) -> StaffApplicationView:
+    return staff_view(intake.request_more_information(intake_ports(), caller(router), application_id, request))
+
+
+def approve_application(application_id: str, approval: Approval) -> StaffApplicationView:
+    return staff_view(intake.approve(intake_ports(), caller(router), application_id, approval))
+
+
+def reject_application(application_id: str, rejection: Rejection) -> StaffApplicationView:
+    return staff_view(intake.reject(intake_ports(), caller(router), application_id, rejection))
+
+
+app = serve(Function.APPLICATION_REVIEW, router, globals())
+lambda_handler = lambda_handler_for(app)

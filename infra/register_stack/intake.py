@@ -1,0 +1,135 @@
+"""Issue 3 infrastructure: the attachments bucket, its upload events, the portal integration role."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from ahaki.adapters.schema import ATTACHMENTS_BUCKET
+from ahaki.http.routes import ROUTES, AuthType
+from infra.register_stack.api import API_STAGE
+from infra.register_stack.functions import portal_role_name
+from infra.register_stack.keys import Keys
+from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
+from infra.register_stack.settings import Settings
+
+# Decided applications lose their attachments after the retention period (the retention job);
+# the lifecycle rule is the backstop for whatever is left: retention + the longest review.
+REVIEW_WINDOW_DAYS = 180
+
+
+def build_attachments_bucket(scope: Construct, *, settings: Settings, keys: Keys) -> s3.Bucket:
+    bucket = s3.Bucket(
+        scope,
+        ATTACHMENTS_BUCKET.logical_id,
+        encryption=s3.BucketEncryption.KMS,
+        encryption_key=keys[ATTACHMENTS_BUCKET.key_alias],
+        bucket_key_enabled=True,
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        enforce_ssl=True,
+        versioned=True,
+        object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        removal_policy=RemovalPolicy.RETAIN,
+        lifecycle_rules=[
+            s3.LifecycleRule(
+                id="personal-data-retention",
+                expiration=Duration.days(settings.application_retention_days + REVIEW_WINDOW_DAYS),
+                noncurrent_version_expiration=Duration.days(1),
+                abort_incomplete_multipart_upload_after=Duration.days(1),
+            )
+        ],
+    )
+    # Upload events through EventBridge, set on the resource itself: CDK's event_bridge_enabled
+    # would add a custom-resource Lambda (with an AWS-managed policy) just to flip this switch.
+    cfn = bucket.node.default_child
+    assert isinstance(cfn, s3.CfnBucket)
+    cfn.override_logical_id(ATTACHMENTS_BUCKET.logical_id)  # as tables and keys: the spec's name
+    cfn.add_property_override("NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled", True)
+    acknowledge(
+        bucket,
+        "Attachments are personal documents kept only until the retention period ends; S3 server "
+        "access logs would copy object keys (application ids) into a second, longer-lived store. "
+        "Every object operation is already authorized per function role and audited by the functions.",
+        f"{AWS_SOLUTIONS}-S1",
+        f"{NIST}-S3BucketLoggingEnabled",
+    )
+    acknowledge(
+        bucket,
+        "Cross-region replication would create a second copy of personal documents that must be "
+        "deleted after the retention period; versioning and the 35-day recovery of the tables cover loss.",
+        f"{NIST}-S3BucketReplicationEnabled",
+    )
+    return bucket
+
+
+class IntakeWiring(Construct):
+    """Upload events to the attachment function; the portal integration's invoke-only role."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        settings: Settings,
+        bucket: s3.IBucket,
+        attachment_function: lambda_.IFunction,
+        rest_api: apigw.RestApi,
+        methods: dict[tuple[str, str], apigw.Method],
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.upload_rule = events.Rule(
+            self,
+            "AttachmentUploaded",
+            description="An attachment arrived: mark it received on its application",
+            event_pattern=events.EventPattern(
+                source=["aws.s3"],
+                detail_type=["Object Created"],
+                detail={"bucket": {"name": [bucket.bucket_name]}},
+            ),
+            targets=[targets.LambdaFunction(attachment_function, retry_attempts=8, max_event_age=Duration.hours(6))],
+        )
+        self.portal_role = iam.Role(
+            self,
+            "PortalIntegrationRole",
+            role_name=portal_role_name(settings.stage),
+            assumed_by=iam.AccountPrincipal(settings.portal_account)
+            if settings.portal_account
+            else iam.AccountRootPrincipal(),
+            description="Assumed by the citizens' portal integration: may call /portal/* and nothing else",
+            max_session_duration=Duration.hours(1),
+        )
+        iam.ManagedPolicy(
+            self,
+            "PortalInvokePolicy",
+            description="The portal integration may invoke the /portal routes of the register API only",
+            roles=[self.portal_role],
+            statements=[
+                iam.PolicyStatement(
+                    sid="InvokePortalRoutes",
+                    actions=["execute-api:Invoke"],
+                    resources=[rest_api.arn_for_execute_api(method="*", path="/portal/*", stage=API_STAGE)],
+                )
+            ],
+        )
+        policy = self.node.find_child("PortalInvokePolicy")
+        acknowledge(
+            policy,
+            "execute-api ARNs name routes by path; '/portal/*' is exactly the portal's route group "
+            "(every method of every application route) and nothing else of the API.",
+            f"{AWS_SOLUTIONS}-IAM5[Resource::arn:aws:execute-api:{settings.region}:<AWS::AccountId>:"
+            f"<ApiStaffApi7765B5C1>/{API_STAGE}/*/portal/*]",
+        )
+        for route in ROUTES:
+            if route.auth is AuthType.PORTAL:
+                acknowledge(
+                    methods[(route.method, route.path)],
+                    "The portal integration is a machine principal of the national portal, not a staff "
+                    "member: it signs requests with IAM (SigV4) under its own role instead of a Cognito login.",
+                    f"{AWS_SOLUTIONS}-COG4",
+                )

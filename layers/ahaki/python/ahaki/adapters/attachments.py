@@ -1,0 +1,46 @@
+"""The attachments bucket: presigned PUTs with the declared type and size signed in, object checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+
+class S3Attachments:
+    def __init__(self, s3: Any, bucket: str, presigner: Any = None) -> None:
+        self._s3 = s3
+        self._bucket = bucket
+        self._presigner = presigner or s3  # the sandbox presigns for its own endpoint
+
+    def upload_url(self, key: str, content_type: str, size: int, expires_in: int) -> str:
+        # Content-Type and Content-Length are signed: an upload of another type or size is refused
+        # by S3 itself; the S3 event checks the object again (defence in depth).
+        url: str = self._presigner.generate_presigned_url(
+            "put_object",
+            Params={"Bucket": self._bucket, "Key": key, "ContentType": content_type, "ContentLength": size},
+            ExpiresIn=expires_in,
+            HttpMethod="PUT",
+        )
+        return url
+
+    def head(self, key: str) -> tuple[str, int] | None:
+        try:
+            found = self._s3.head_object(Bucket=self._bucket, Key=key)
+        except ClientError as error:
+            if error.response["Error"]["Code"] in {"404", "NoSuchKey", "NotFound"}:
+                return None
+            raise
+        return str(found.get("ContentType", "")), int(found["ContentLength"])
+
+    def delete(self, key: str) -> None:
+        self._s3.delete_object(Bucket=self._bucket, Key=key)
+
+    def delete_prefix(self, prefix: str) -> int:
+        deleted = 0
+        pages = self._s3.get_paginator("list_object_versions").paginate(Bucket=self._bucket, Prefix=prefix)
+        for page in pages:  # every version: the bucket is versioned, and old versions hold data too
+            for found in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]:
+                self._s3.delete_object(Bucket=self._bucket, Key=found["Key"], VersionId=found["VersionId"])
+                deleted += 1
+        return deleted

@@ -1,0 +1,77 @@
+"""Builds the intake adapters from the environment, once per execution environment and settings."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from ahaki.adapters.applications_table import DynamoApplications
+from ahaki.adapters.attachments import S3Attachments
+from ahaki.adapters.schema import ATTACHMENTS_BUCKET, IDEMPOTENCY_TABLE
+from ahaki.adapters.settings import Settings
+from ahaki.adapters.vault import KmsVault
+from ahaki.adapters.wiring import CLIENT_CONFIG, build_ports
+from ahaki.domain.signature import load_trust_anchors
+from ahaki.services.intake_ports import IntakePorts
+
+TRUST_ANCHORS_ENV = "SIGNATURE_TRUST_ANCHORS_PEM"  # the card's signing CA certificates (PEM bundle)
+RETENTION_ENV = "APPLICATION_RETENTION_DAYS"
+# The sandbox points presigned URLs at itself; in AWS this is unset (the regional S3 endpoint).
+ATTACHMENTS_ENDPOINT_ENV = "ATTACHMENTS_ENDPOINT_URL"
+
+
+@dataclass(frozen=True)
+class IntakeSettings:
+    register: Settings
+    idempotency_table: str
+    bucket: str
+    trust_anchors_pem: str
+    retention_days: int
+    attachments_endpoint: str | None
+
+    @classmethod
+    def from_env(cls) -> IntakeSettings:
+        env = os.environ
+        return cls(
+            register=Settings.from_env(),
+            idempotency_table=env.get(IDEMPOTENCY_TABLE.env_var, ""),
+            bucket=env.get(ATTACHMENTS_BUCKET.env_var, ""),
+            trust_anchors_pem=env.get(TRUST_ANCHORS_ENV, ""),
+            retention_days=int(env.get(RETENTION_ENV, "90")),
+            attachments_endpoint=env.get(ATTACHMENTS_ENDPOINT_ENV) or None,
+        )
+
+
+def build_intake_ports(
+    settings: IntakeSettings, dynamodb: Any, kms: Any, s3: Any, presigner: Any = None
+) -> IntakePorts:
+    anchors = load_trust_anchors(settings.trust_anchors_pem)
+    register = settings.register
+    return IntakePorts(
+        register=build_ports(register, dynamodb, kms),
+        applications=DynamoApplications(dynamodb, register.applications_table),
+        vault=KmsVault(kms, dynamodb, register.vault_table, register.vault_key_id, register.blind_index_key_id),
+        attachments=S3Attachments(s3, settings.bucket, presigner),
+        trust_anchors=lambda: anchors,
+        retention_days=settings.retention_days,
+    )
+
+
+@cache
+def _intake_ports(settings: IntakeSettings) -> IntakePorts:
+    s3_config = CLIENT_CONFIG.merge(Config(signature_version="s3v4", s3={"addressing_style": "path"}))
+    s3 = boto3.client("s3", config=s3_config)
+    presigner = boto3.client("s3", config=s3_config, endpoint_url=settings.attachments_endpoint)
+    dynamodb = boto3.client("dynamodb", config=CLIENT_CONFIG)
+    kms = boto3.client("kms", config=CLIENT_CONFIG)
+    return build_intake_ports(settings, dynamodb, kms, s3, presigner)
+
+
+def intake_ports() -> IntakePorts:
+    # Keyed by the settings: tests and the sandbox switch environments within one process.
+    return _intake_ports(IntakeSettings.from_env())

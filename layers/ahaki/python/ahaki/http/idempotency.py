@@ -1,0 +1,98 @@
+"""Idempotent submissions: Powertools idempotency over DynamoDB, keyed by the Idempotency-Key header.
+
+The key hashed into the record is (tenant, portal pseudonym, header): one applicant can never
+replay, or read, another's stored response. Powertools stores the hash of the body (to refuse the
+same key with another body, 422) and the response, which is a Receipt: ids and codes only, so the
+idempotency table holds no personal data in clear.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+from http import HTTPStatus
+from typing import Any
+
+import boto3
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+
+from ahaki.adapters.wiring import CLIENT_CONFIG
+from ahaki.domain.errors import DomainError
+from ahaki.http.problems import EXTRA_STATUS_OF, MalformedHeader
+
+IDEMPOTENCY_HEADER = "idempotency-key"
+_KEY = re.compile(r"[A-Za-z0-9._:-]{8,128}")
+RECORD_SECONDS = 24 * 3600  # a portal retry comes within minutes; a day covers an outage
+
+CONFIG = IdempotencyConfig(
+    event_key_jmespath="key",
+    payload_validation_jmespath="body",
+    raise_on_no_idempotency_key=True,
+    expires_after_seconds=RECORD_SECONDS,
+    hash_function="sha256",
+)
+
+
+class KeyReused(DomainError):
+    """The same Idempotency-Key came with another body (422)."""
+
+
+class StillInProgress(DomainError):
+    """The first request with this key is still running (409; retry shortly)."""
+
+
+ERRORS: dict[type[DomainError], tuple[HTTPStatus, str]] = {
+    KeyReused: (HTTPStatus.UNPROCESSABLE_ENTITY, "idempotency-key-reused"),
+    StillInProgress: (HTTPStatus.CONFLICT, "idempotency-key-in-progress"),
+}
+EXTRA_STATUS_OF.update(ERRORS)
+
+
+def idempotency_key(headers: dict[str, str] | None) -> str:
+    found = {k.lower(): v for k, v in (headers or {}).items()}.get(IDEMPOTENCY_HEADER)
+    if found is None or not _KEY.fullmatch(found):
+        raise MalformedHeader(
+            "Send an Idempotency-Key header of 8-128 letters, digits or ._:- (e.g. a UUID).", field="Idempotency-Key"
+        )
+    return found
+
+
+@cache
+def _persistence(table: str) -> DynamoDBPersistenceLayer:
+    return DynamoDBPersistenceLayer(table_name=table, boto3_client=boto3.client("dynamodb", config=CLIENT_CONFIG))
+
+
+def run_once(
+    table: str,
+    key: str,
+    body: str,
+    work: Callable[[], dict[str, Any]],
+    persistence: DynamoDBPersistenceLayer | None = None,
+) -> dict[str, Any]:
+    """``work()`` once per key; a replay gets the stored result, another body a KeyReused.
+
+    ``persistence``: one per execution environment (a benchmark's thread stands for one)."""
+    store = persistence or _persistence(table)
+
+    @idempotent_function(data_keyword_argument="request", config=CONFIG, persistence_store=store)
+    def submit_once(request: dict[str, str]) -> dict[str, Any]:
+        return work()
+
+    try:
+        result: dict[str, Any] = submit_once(request={"key": key, "body": body})
+    except IdempotencyValidationError:
+        raise KeyReused(
+            "This Idempotency-Key was already used with a different body; use a new key.", field="Idempotency-Key"
+        ) from None
+    except IdempotencyAlreadyInProgressError:
+        raise StillInProgress("A request with this Idempotency-Key is still in progress; retry shortly.") from None
+    return result
