@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import statistics
 import sys
 import time
 import uuid
@@ -162,21 +163,29 @@ def _make_received(ip: Any, application_id: str) -> None:
     )
 
 
-def handler_vs_bare(n: int) -> list[tuple[str, str]]:
+def handler_vs_bare(n: int, rounds: int = 5) -> list[tuple[str, str]]:
+    """Alternating rounds of submissions through the handler and of the bare calls, so that the
+    tables' growth and the machine's load weigh on both alike; the median of the round ratios."""
     from functions.portal_api.handler import lambda_handler
 
     route = BY_OPERATION["submit_application"]
-    started = time.perf_counter()
-    for i in range(n):
-        headers = {"X-Portal-Pseudonym-Id": f"bench-ratio-{i:06d}", "Idempotency-Key": str(uuid.uuid4())}
-        event = api_event(route, None, {"application": _form()}, headers=headers, caller_arn=PORTAL_CALLER_ARN)
-        assert lambda_handler(event, FakeLambdaContext())["statusCode"] == 201  # type: ignore[arg-type]
-    through_handler = n / (time.perf_counter() - started)
-    bare = _bare_calls(n)
+    per_round = max(1, n // rounds)
+    handler_rates: list[float] = []
+    bare_rates: list[float] = []
+    for r in range(rounds):
+        started = time.perf_counter()
+        for i in range(per_round):
+            pseudonym = f"bench-ratio-{r:02d}-{i:06d}"
+            headers = {"X-Portal-Pseudonym-Id": pseudonym, "Idempotency-Key": str(uuid.uuid4())}
+            event = api_event(route, None, {"application": _form()}, headers=headers, caller_arn=PORTAL_CALLER_ARN)
+            assert lambda_handler(event, FakeLambdaContext())["statusCode"] == 201  # type: ignore[arg-type]
+        handler_rates.append(per_round / (time.perf_counter() - started))
+        bare_rates.append(_bare_calls(per_round))
+    ratios = sorted(h / b for h, b in zip(handler_rates, bare_rates, strict=True))
     return [
-        ("submission: handler per second", f"{through_handler:.1f}"),
-        ("submission: bare AWS calls per second", f"{bare:.1f}"),
-        ("submission: handler / bare ratio", f"{through_handler / bare:.2f}"),
+        ("submission: handler per second (median of rounds)", f"{statistics.median(handler_rates):.1f}"),
+        ("submission: bare AWS calls per second (median of rounds)", f"{statistics.median(bare_rates):.1f}"),
+        ("submission: handler / bare ratio (median of rounds; target >= 0.75)", f"{statistics.median(ratios):.2f}"),
     ]
 
 
