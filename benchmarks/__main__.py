@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 
 import benchmarks  # noqa: F401 - puts the layer and the repository on sys.path
 from benchmarks.cold_start import cold_start
@@ -35,30 +38,34 @@ def notification_figures() -> list[Row]:
     return _figures_of("5 notifications", notifications.run())
 
 
+FIGURES: tuple[Callable[[], list[Row]], ...] = (
+    # Cheap figures first; the contention figures take most of the run.
+    cold_start,
+    warm_throughput,
+    concurrent_registrations,
+    concurrent_corrections,
+    intake_figures,
+    sync_figures,
+    notification_figures,
+)
+
+
+def _in_cheap_moto(figure: Callable[[], list[Row]]) -> list[Row]:
+    # moto copies whole tables for every transaction item; the cheap rollback keeps the figures'
+    # time and memory about our code (benchmarks/moto_rollback.py).
+    with cheap_transaction_rollback():
+        return figure()
+
+
 def main() -> None:
     start = time.perf_counter()
     rows: list[Row] = []
-    # Cheap figures first; the contention figures take most of the run.
-    # moto copies whole tables for every transaction item; the cheap rollback keeps the run's time
-    # and memory about our code (benchmarks/moto_rollback.py).
-    with cheap_transaction_rollback():
-        rows = _all_figures()
+    # Each figure in a fresh process: moto's state and memory from one never slow the next.
+    spawn = multiprocessing.get_context("spawn")
+    for figure in FIGURES:
+        with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+            rows += pool.submit(_in_cheap_moto, figure).result()
     _report(rows, start)
-
-
-def _all_figures() -> list[Row]:
-    rows: list[Row] = []
-    for figure in (
-        cold_start,
-        warm_throughput,
-        concurrent_registrations,
-        concurrent_corrections,
-        intake_figures,
-        sync_figures,
-        notification_figures,
-    ):
-        rows += figure()
-    return rows
 
 
 def _report(rows: list[Row], start: float) -> None:
