@@ -116,20 +116,24 @@ _REGISTER_CHANGE = TableAccess(
     index_actions=("dynamodb:Query",),
 )
 
+# A registration and every later change: the change's grants plus UpdateItem on the
+# registration-number sequence (adapters/sequence.py).
+_REGISTER_REGISTRATION = TableAccess(
+    REGISTER_TABLE,
+    actions=(
+        "dynamodb:GetItem",
+        "dynamodb:Query",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:ConditionCheckItem",
+    ),
+    index_actions=("dynamodb:Query",),
+)
+
 ACCESS: Mapping[Function, FunctionAccess] = {
     Function.REGISTRY_API: FunctionAccess(
         tables=(
-            TableAccess(
-                REGISTER_TABLE,
-                actions=(
-                    "dynamodb:GetItem",
-                    "dynamodb:Query",
-                    "dynamodb:PutItem",
-                    "dynamodb:UpdateItem",
-                    "dynamodb:ConditionCheckItem",
-                ),
-                index_actions=("dynamodb:Query",),
-            ),
+            _REGISTER_REGISTRATION,
             TableAccess(
                 VAULT_TABLE,
                 actions=(
@@ -290,17 +294,7 @@ ACCESS: Mapping[Function, FunctionAccess] = {
     # use at all: the pending My Number is moved as ciphertext with its blind index.
     Function.APPLICATION_REVIEW: FunctionAccess(
         tables=(
-            TableAccess(
-                REGISTER_TABLE,
-                actions=(
-                    "dynamodb:GetItem",
-                    "dynamodb:Query",
-                    "dynamodb:PutItem",
-                    "dynamodb:UpdateItem",
-                    "dynamodb:ConditionCheckItem",
-                ),
-                index_actions=("dynamodb:Query",),
-            ),
+            _REGISTER_REGISTRATION,
             TableAccess(VAULT_TABLE, actions=("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem")),
             _AUDIT_APPEND,
             TableAccess(OUTBOX_TABLE, actions=("dynamodb:PutItem",)),

@@ -76,21 +76,7 @@ class KmsVault:
 
     def holder_of(self, tenant_id: str, qualification: Qualification, my_number: str) -> str | None:
         """The live registrant holding this My Number, if any (intake's duplicate check)."""
-        found = self._dynamodb.get_item(
-            TableName=self._table,
-            Key={"pk": {"S": claim_pk(tenant_id, qualification, self.blind_index(my_number))}, "sk": {"S": CLAIM}},
-            ConsistentRead=True,
-        )
-        return str(found["Item"]["owner"]["S"]) if "Item" in found else None
-
-    def blind_index_of(self, tenant_id: str, qualification_pseudonym_id: str) -> str | None:
-        found = self._dynamodb.get_item(
-            TableName=self._table,
-            Key={"pk": {"S": vault_pk(tenant_id, qualification_pseudonym_id)}, "sk": {"S": MY_NUMBER}},
-            ProjectionExpression="blind_index",
-            ConsistentRead=True,
-        )
-        return str(found["Item"]["blind_index"]["S"]) if "Item" in found else None
+        return self.holder_of_index(tenant_id, qualification, self.blind_index(my_number))
 
     def pending(self, tenant_id: str, qualification_pseudonym_id: str) -> SealedMyNumber | None:
         """The sealed number an application holds for its future registrant (never decrypted here)."""
