@@ -8,7 +8,7 @@ import pytest
 
 from ahaki.adapters.jlis_fake import FakeJlis, Scenario, resident_of
 from ahaki.domain.jlis import RequestRecord
-from ahaki.domain.jlis_codec import CodecError, Rejected, ResultReader, decode_requests, encode_requests
+from ahaki.domain.jlis_codec import CodecError, Rejected, ResultReader, decode_requests, encode_requests, request_rows
 from ahaki.domain.jlis_mapping import request_for
 from ahaki.domain.registrant import Registrant
 from ahaki.domain.sync import Decision, Unanswered, Verdict, reconcile
@@ -46,7 +46,7 @@ def _run(fake: FakeJlis, requests: list[RequestRecord], mangle: object = None) -
     result_lines = list(fake.answer(iter(request_lines)))
     if callable(mangle):
         result_lines = mangle(result_lines)
-    _, again = decode_requests(iter(request_lines))
+    _, again = request_rows(iter(request_lines))
     reader = ResultReader(iter(result_lines))
     return list(reconcile(again, reader)), reader
 

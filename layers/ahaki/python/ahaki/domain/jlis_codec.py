@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import methodcaller
 
 from ahaki.domain.jlis import (
     FORMAT_VERSION,
@@ -41,6 +42,7 @@ _VITAL = frozenset(v.value for v in VitalStatus)
 _SEXES = frozenset(s.value for s in SexCode)
 _CHANGE_ITEMS = frozenset({"NAME", "ADDRESS", "SEX", "BIRTH"})
 _MAX_TEXT = 200
+UNREADABLE = ("?",)  # a row the csv module could not read (e.g. a stray quote)
 _WEIGHTS = (6, 5, 4, 3, 2)
 
 
@@ -63,6 +65,36 @@ def _municipality_ok(code: str) -> bool:
         return False
     remainder = sum(int(d) * w for d, w in zip(code[:5], _WEIGHTS, strict=True)) % 11
     return int(code[5]) == (11 - remainder) % 10 if remainder else code[5] == "1"
+
+
+def csv_rows(lines: Iterable[str]) -> Iterator[list[str]]:
+    """Each line split at its commas, without a Python step per line (it is the hot loop).
+
+    That is exactly how the ``csv`` module reads a line of our own files, which never quote
+    (``_csv_line``). A row that may read differently (a quote, a CR or a NUL in it) gets the
+    ``csv`` module's reading from ``exact`` wherever its values are used one by one; the short
+    comparison path only ever compares it with values that cannot hold any of those.
+    """
+    return map(_split, map(_without_newline, lines))
+
+
+_without_newline = methodcaller("rstrip", "\n")
+_split = methodcaller("split", ",")
+
+
+def exact(row: list[str]) -> list[str]:
+    """A row of ``csv_rows`` as ``csv.reader`` reads its line; ``UNREADABLE`` if it cannot.
+
+    Values never span lines in this format: a quoted newline leaves its pieces malformed, and
+    the trailer count then does not reconcile.
+    """
+    line = ",".join(row)
+    if '"' not in line and "\r" not in line and "\0" not in line:
+        return row
+    try:
+        return next(csv.reader((line,)), [])
+    except csv.Error:
+        return list(UNREADABLE)
 
 
 def _csv_line(fields: Iterable[str]) -> str:
@@ -161,51 +193,94 @@ def _header(row: list[str], kind: str) -> tuple[FileHeader | None, str | None]:
     return FileHeader(kind=row[1], version=row[2], run_id=row[3], chunk_no=int(row[4]), created_at=row[5]), None
 
 
-def decode_requests(lines: Iterable[str]) -> tuple[FileHeader, Iterator[RequestRecord]]:
-    """Our own request file, read back to compare results with: any flaw is a CodecError."""
-    rows = csv.reader(lines)
-    header, problem = _header(next(rows, []), REQUEST_KIND)
+def request_rows(lines: Iterable[str]) -> tuple[FileHeader, Iterator[list[str]]]:
+    """Our own request file, read back as checked rows: any flaw is a CodecError.
+
+    Rows, not records: the comparison builds a ``RequestRecord`` only for the few rows whose
+    answer is not a plain echo of what we sent (see ``ahaki.domain.sync``).
+    """
+    rows = csv_rows(lines)
+    header, problem = _header(exact(next(rows, [])), REQUEST_KIND)
     if header is None:
         raise CodecError(f"request file: {problem}")
 
-    def records() -> Iterator[RequestRecord]:
+    def checked() -> Iterator[list[str]]:
         count = 0
         for row in rows:
             if row and row[0] == "T":
                 if len(row) != 2 or row[1] != str(count) or next(rows, None) is not None:
                     raise CodecError("request file: trailer does not reconcile")
                 return
-            if len(row) != REQUEST_FIELDS or row[0] != "D" or row[1] != str(count + 1):
-                raise CodecError("request file: malformed record")
             count += 1  # noqa: SIM113 - rows after the trailer must not count
-            yield RequestRecord(
-                request_record_number=count,
-                provision_service_code=row[2],
-                my_number_provision_service_code=row[3],
-                subject_reference=row[4],
-                period_from=row[5],
-                period_to=row[6],
-                reference_date=row[7],
-                include_removed=row[8] == "1",
-                subject_resident_code=row[9],
-                subject_name_kanji=row[10],
-                subject_name_kana=row[11],
-                subject_birth_date=row[12],
-                subject_sex=row[13],
-                subject_address=row[14],
-                subject_municipality_code=row[15],
-                subject_my_number=row[16],
-            )
+            if len(row) != REQUEST_FIELDS or row[0] != "D" or row[1] != str(count):
+                raise CodecError("request file: malformed record")
+            yield row
         raise CodecError("request file: truncated (no trailer)")
 
-    return header, records()
+    return header, checked()
+
+
+def request_record(row: list[str]) -> RequestRecord:
+    """A row of ``request_rows`` as a record."""
+    return RequestRecord(
+        request_record_number=int(row[1]),
+        provision_service_code=row[2],
+        my_number_provision_service_code=row[3],
+        subject_reference=row[4],
+        period_from=row[5],
+        period_to=row[6],
+        reference_date=row[7],
+        include_removed=row[8] == "1",
+        subject_resident_code=row[9],
+        subject_name_kanji=row[10],
+        subject_name_kana=row[11],
+        subject_birth_date=row[12],
+        subject_sex=row[13],
+        subject_address=row[14],
+        subject_municipality_code=row[15],
+        subject_my_number=row[16],
+    )
+
+
+def decode_requests(lines: Iterable[str]) -> tuple[FileHeader, Iterator[RequestRecord]]:
+    """Our own request file, read back as records: any flaw is a CodecError."""
+    header, rows = request_rows(lines)
+    return header, map(request_record, rows)
+
+
+def echoes(request: list[str], result: list[str]) -> bool:
+    """Whether a result row is exactly "found, alive, nothing changed" for this request row.
+
+    Nearly every row of a month is such an echo of the register's own values (asked by the
+    resident code we learned), so it needs no record, no regex and no comparison item by item:
+    the values were validated when they entered the register. Anything else takes the full path.
+    """
+    return (
+        len(result) == RESULT_FIELDS
+        and result[1] == request[1]
+        and result[3] == "00"
+        and result[4] == "1"
+        and result[5] == "1"
+        and result[7] == "0"
+        and result[8] == "1"
+        and result[9] == ""
+        and result[17] == ""
+        and request[9] != ""
+        and result[10] == request[9]
+        and result[2] == request[4]
+        and result[0] == "D"
+        and result[11:17] == request[10:16]
+    )
 
 
 class ResultReader:
-    """Iterates a result file as ``ResultRecord`` or ``Rejected``, one row at a time.
+    """Reads a result file one row at a time, never raising on bad input.
 
-    After iteration: ``header`` (None if unusable), ``problem`` (the file-level reason, if any),
-    ``data_rows`` (every D-like row seen, good or bad) and ``trailer_count``.
+    ``rows()`` yields each data row that is structurally a data row (``line_no`` is its line), or
+    a ``Rejected``; ``record(row)`` validates one into a ``ResultRecord`` (or a ``Rejected``) and
+    keeps the rows in order; iterating the reader does both. After iteration: ``header`` (None
+    if unusable), ``problem`` (the file-level reason, if any), ``data_rows`` (every D-like row
+    seen, good or bad) and ``trailer_count``.
     """
 
     def __init__(self, lines: Iterable[str]) -> None:
@@ -214,60 +289,66 @@ class ResultReader:
         self.problem: str | None = None
         self.data_rows = 0
         self.trailer_count: int | None = None
+        self.line_no = 0
+        self.last = (0, 0)  # (request_record_number, result_record_seq) of the last record taken
 
     def __iter__(self) -> Iterator[ResultRecord | Rejected]:
-        rows = csv.reader(self._lines)
-        try:
-            first = next(rows, None)
-        except csv.Error:
-            first = []
+        for row in self.rows():
+            yield row if isinstance(row, Rejected) else self.record(row)
+
+    def rows(self) -> Iterator[list[str] | Rejected]:
+        rows = csv_rows(self._lines)
+        first = next(rows, None)
         if first is None:
             self.problem = "empty file"
             return
-        self.header, self.problem = _header(first, RESULT_KIND)
+        self.header, self.problem = _header(exact(first), RESULT_KIND)
         line_no = 1
-        last = (0, 0)
-        while True:
-            try:
-                row = next(rows, None)
-            except csv.Error:
-                row = ["?"]  # an unreadable row (e.g. a stray quote): rejected below
-            if row is None:
-                break
-            line_no += 1
-            if self.trailer_count is not None:
-                self.data_rows += 1
-                yield Rejected(line_no, "record after trailer")
-                continue
-            if row and row[0] == "T":
-                self.trailer_count = int(row[1]) if len(row) == 2 and _DIGITS.fullmatch(row[1]) else -1
-                continue
-            self.data_rows += 1
-            if self.header is None:
-                yield Rejected(line_no, self.problem or "malformed header")
-                continue
-            found = _result(row, line_no)
-            if isinstance(found, Rejected):
-                yield found
-                continue
-            key = (found.request_record_number, found.result_record_seq)
-            if key <= last:
-                yield Rejected(line_no, "duplicate record" if key == last else "record out of order", key[0])
-                continue
-            last = key
-            yield found
+        data_rows = 0
+        try:
+            for row in rows:
+                line_no += 1
+                self.line_no = line_no
+                if self.trailer_count is not None:
+                    data_rows += 1
+                    yield Rejected(line_no, "record after trailer")
+                    continue
+                if row[0] != "D":
+                    row = exact(row)  # rare: only the trailer and malformed rows
+                if row and row[0] == "T":
+                    self.trailer_count = int(row[1]) if len(row) == 2 and _DIGITS.fullmatch(row[1]) else -1
+                    continue
+                data_rows += 1
+                if self.header is None:
+                    yield Rejected(line_no, self.problem or "malformed header")
+                    continue
+                yield row
+        finally:
+            self.data_rows = data_rows
         if self.problem is None:
             if self.trailer_count is None:
                 self.problem = "truncated: no trailer"
-            elif self.trailer_count != self.data_rows:
+            elif self.trailer_count != data_rows:
                 self.problem = "trailer count does not reconcile"
+
+    def record(self, row: list[str], line_no: int | None = None) -> ResultRecord | Rejected:
+        """The row as a record, or why it may not be used (bad items, duplicate, out of order)."""
+        line = self.line_no if line_no is None else line_no
+        found = _result(exact(row), line)
+        if isinstance(found, Rejected):
+            return found
+        key = (found.request_record_number, found.result_record_seq)
+        if key <= self.last:
+            return Rejected(line, "duplicate record" if key == self.last else "record out of order", key[0])
+        self.last = key
+        return found
 
 
 def _result(row: list[str], line_no: int) -> ResultRecord | Rejected:
     if len(row) != RESULT_FIELDS or row[0] != "D":
         return Rejected(line_no, "wrong number of fields")
     number = row[1]
-    if not number.isdigit() or not row[4].isdigit() or not row[5].isdigit():
+    if not _canonical(number) or not _canonical(row[4]) or not _canonical(row[5]):
         return Rejected(line_no, "malformed record numbers")
     rn, count, seq = int(number), int(row[4]), int(row[5])
     code = row[3]
@@ -300,6 +381,11 @@ def _result(row: list[str], line_no: int) -> ResultRecord | Rejected:
         municipality_code=row[16],
         my_number=row[17],
     )
+
+
+def _canonical(number: str) -> bool:
+    # Decimal without leading zeros, so equal numbers are equal strings (the echo test needs it).
+    return number.isascii() and number.isdigit() and (number[0] != "0" or number == "0")
 
 
 def _identity_problem(row: list[str]) -> str | None:

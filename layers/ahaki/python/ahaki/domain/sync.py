@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from ahaki.domain.jlis import RequestRecord, ResultCode, ResultRecord, VitalStatus
-from ahaki.domain.jlis_codec import Rejected, ResultReader
+from ahaki.domain.jlis_codec import Rejected, ResultReader, echoes, request_record
 
 
 class Verdict(StrEnum):
@@ -37,6 +38,19 @@ class Decision:
     request: RequestRecord
     results: tuple[ResultRecord, ...]
     verdict: Verdict
+
+
+class Unchanged(NamedTuple):
+    """A request answered by one record that repeats it: found, alive, nothing changed.
+
+    A named tuple, not a dataclass: one is made for nearly every row, and it is the cheapest."""
+
+    request_record_number: int
+    subject_reference: str
+
+    @property
+    def verdict(self) -> Verdict:  # as read on a Decision
+        return Verdict.UNCHANGED
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,27 +98,33 @@ def _group_problem(request: RequestRecord, group: list[ResultRecord]) -> str | N
     return None
 
 
-def reconcile(requests: Iterator[RequestRecord], reader: ResultReader) -> Iterator[Decision | Rejected | Unanswered]:
-    """Every result row once, as part of a Decision or as Rejected; then every unanswered request.
+def reconcile(
+    requests: Iterator[list[str]], reader: ResultReader
+) -> Iterator[Decision | Unchanged | Rejected | Unanswered]:
+    """Every result row once, as ``Unchanged``, part of a ``Decision`` or ``Rejected``; then every
+    unanswered request. ``requests`` are the rows of ``jlis_codec.request_rows``.
 
     Result rows for a request number that is not in the request file, or whose group does not add
-    up, are rejected with the reason; nothing is skipped without a trace.
+    up, are rejected with the reason; nothing is skipped without a trace. A row that echoes its
+    request (``jlis_codec.echoes``) is held until the next row shows that it answers alone, and
+    then decided without building any record: that is nearly every row, every month.
     """
     pending = next(requests, None)
+    held: list[str] | None = None  # an echo of ``pending``, decided when the next row comes
+    held_line = 0
     group: list[ResultRecord] = []
     lines: list[int] = []
-    line_no = 1  # the header; the n-th data row is line n + 1 (before any trailer)
 
     def flush() -> Iterator[Decision | Rejected | Unanswered]:
         nonlocal pending
         number = group[0].request_record_number
-        while pending is not None and pending.request_record_number < number:
-            yield Unanswered(pending)
+        while pending is not None and int(pending[1]) < number:
+            yield Unanswered(request_record(pending))
             pending = next(requests, None)
-        if pending is None or pending.request_record_number != number:
+        if pending is None or int(pending[1]) != number:
             yield from (Rejected(n, "result for a record not in the request", number) for n in lines)
             return
-        request, pending = pending, next(requests, None)
+        request, pending = request_record(pending), next(requests, None)
         problem = _group_problem(request, group)
         if problem is not None:
             yield from (Rejected(n, problem, number) for n in lines)
@@ -113,32 +133,46 @@ def reconcile(requests: Iterator[RequestRecord], reader: ResultReader) -> Iterat
         results = tuple(group)
         yield Decision(request, results, compare(request, results))
 
-    for item in reader:
-        line_no += 1
-        if isinstance(item, Rejected):
-            yield item
+    def take(row: list[str], line: int) -> Iterator[Decision | Rejected | Unanswered]:
+        found = reader.record(row, line)
+        if isinstance(found, Rejected):
+            yield found
+            return
+        if group and found.request_record_number != group[0].request_record_number:
+            yield from end_group()
+        group.append(found)
+        lines.append(line)
+
+    def end_group() -> Iterator[Decision | Rejected | Unanswered]:
+        yield from flush()
+        group.clear()
+        lines.clear()
+
+    for row in reader.rows():
+        if isinstance(row, Rejected):
+            yield row
             continue
-        if group and item.request_record_number != group[0].request_record_number:
-            if (
-                len(group) == 1
-                and pending is not None
-                and pending.request_record_number == group[0].request_record_number
-            ):
-                # Fast path (nearly every row): one record answering the next request.
-                only, request = group[0], pending
-                problem = _group_problem(request, group)
-                if problem is None:
-                    pending = next(requests, None)
-                    yield Decision(request, (only,), compare(request, (only,)))
-                else:
-                    yield from flush()
+        if held is not None:
+            if row[1] == held[1]:  # more rows answer this request: not an echo after all
+                yield from take(held, held_line)
             else:
-                yield from flush()
-            group, lines = [], []
-        group.append(item)
-        lines.append(line_no)
+                number = int(held[1])
+                yield Unchanged(number, held[2])
+                reader.last = (number, 1)
+                pending = next(requests, None)
+            held = None
+        elif group and row[1] != str(group[0].request_record_number):
+            # A row for another request ends the group, even if the row itself is then refused.
+            yield from end_group()
+        if not group and pending is not None and echoes(pending, row):
+            held, held_line = row, reader.line_no
+            continue
+        yield from take(row, reader.line_no)
+    if held is not None:
+        yield Unchanged(int(held[1]), held[2])
+        pending = next(requests, None)
     if group:
         yield from flush()
     while pending is not None:
-        yield Unanswered(pending)
+        yield Unanswered(request_record(pending))
         pending = next(requests, None)

@@ -19,11 +19,11 @@ from ahaki.domain.commands import Correction
 from ahaki.domain.errors import DomainError, InvalidInput, NotFound, RateLimited
 from ahaki.domain.history import Operation
 from ahaki.domain.jlis import INBOUND, OUTBOUND, FileKey, RequestRecord, ResultCode, ResultRecord
-from ahaki.domain.jlis_codec import Rejected, ResultReader, decode_requests, encode_requests
+from ahaki.domain.jlis_codec import Rejected, ResultReader, encode_requests, request_rows
 from ahaki.domain.jlis_mapping import address_of, jlis_date, request_for, sex_code
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.registrant import Registrant, Status
-from ahaki.domain.sync import ERASURE_CANDIDATES, Decision, Unanswered, Verdict, reconcile
+from ahaki.domain.sync import ERASURE_CANDIDATES, Decision, Unanswered, Unchanged, Verdict, reconcile
 from ahaki.domain.sync_records import (
     Finding,
     FindingStatus,
@@ -152,7 +152,7 @@ def process_result(ports: Ports, sync: SyncPorts, key: FileKey) -> dict[str, int
         raise ChunkNotRequested("no checkpoint for this chunk yet")
     if state != "requested":
         return {}  # processed already: a redelivery changes nothing
-    _, requests = decode_requests(sync.exchange.lines(key.of(OUTBOUND)))
+    _, requests = request_rows(sync.exchange.lines(key.of(OUTBOUND)))
     reader = ResultReader(sync.exchange.lines(key.of(INBOUND)))
     caller = system_caller(key.tenant_id, f"{key.run_id}/{key.chunk_no}")
     counts: Counter[str] = Counter()
@@ -162,6 +162,9 @@ def process_result(ports: Ports, sync: SyncPorts, key: FileKey) -> dict[str, int
             sync.store.quarantine(
                 key.tenant_id, key.run_id, key.chunk_no, item.line_no, item.reason, item.request_record_number
             )
+        elif isinstance(item, Unchanged):
+            counts["received"] += 1
+            counts["unchanged"] += 1
         elif isinstance(item, Unanswered):
             counts.update(unanswered=1)
         else:
