@@ -14,6 +14,7 @@ from infra.register_stack.functions import Functions
 from infra.register_stack.intake import IntakeWiring, build_attachments_bucket
 from infra.register_stack.keys import Keys
 from infra.register_stack.messaging import Messaging
+from infra.register_stack.monitoring import Monitoring
 from infra.register_stack.notifications import Notifications
 from infra.register_stack.resident_sync import ResidentSync
 from infra.register_stack.settings import Settings
@@ -61,6 +62,22 @@ class RegisterStack(Stack):
             methods=self.api.methods,
         )
         self.firewall = Firewall(self, "Firewall", settings=settings, keys=self.keys, api=self.api.rest_api)
+        self.monitoring = Monitoring(
+            self,
+            "Monitoring",
+            stage=settings.stage,
+            staff_alerts=self.messaging.topic,
+            rest_api=self.api.rest_api,
+            functions=self.functions.functions,
+            tables=self.tables.tables,
+            work_queues={
+                **{
+                    name: (queue, self.messaging.dlqs[name], "notifications")
+                    for name, queue in self.messaging.queues.items()
+                },
+                "SyncQueue": (self.resident_sync.queue, self.resident_sync.dead_letters, "sync"),
+            },
+        )
         self._build_outputs()
         Tags.of(self).add("project", "ahaki-register")
         Tags.of(self).add("stage", settings.stage)

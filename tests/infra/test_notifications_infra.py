@@ -41,7 +41,7 @@ def test_every_queue_is_encrypted_with_a_cmk_and_the_consumers_have_dlqs(synthes
 def test_each_dlq_has_a_depth_alarm_to_the_staff_topic(synthesized: Synthesized) -> None:
     alarms = synthesized.of_type("AWS::CloudWatch::Alarm").values()
     [topic] = synthesized.of_type("AWS::SNS::Topic")
-    depth = [a for a in alarms if a["Properties"]["MetricName"] == "ApproximateNumberOfMessagesVisible"]
+    depth = [a for a in alarms if a["Properties"].get("MetricName") == "ApproximateNumberOfMessagesVisible"]
     assert len(depth) == len(QUEUES) + 3  # and the resident-register sync's DLQ (issue 4)
     for alarm in depth:
         assert [ref_id(action) for action in alarm["Properties"]["AlarmActions"]] == [topic]

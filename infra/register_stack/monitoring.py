@@ -1,0 +1,127 @@
+"""Dashboards and alarms for everything that runs, from cdk-monitoring-constructs.
+
+One facade: a detail dashboard and an alarm dashboard; every alarm pages the staff alerts topic
+(the DLQ depth alarms are built beside their queues, in notifications.py and resident_sync.py).
+Thresholds are for a register with few staff writes and bursty portal and batch traffic: any
+fault or throttle is worth a look, since a retry hides it from the caller but not from us.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
+from cdk_monitoring_constructs import (
+    AlarmFactoryDefaults,
+    DefaultDashboardFactory,
+    ErrorCountThreshold,
+    ErrorRateThreshold,
+    LatencyThreshold,
+    MaxAgeThreshold,
+    MaxMessageAgeThreshold,
+    MonitoringFacade,
+    SnsAlarmActionStrategy,
+    ThrottledEventsThreshold,
+)
+from constructs import Construct
+
+from ahaki.http.routes import Function
+from infra.register_stack.api import API_STAGE
+
+WARNING = "Warning"
+# The outbox relay must keep up with the register: an old stream record means notifications late.
+RELAY_MAX_AGE = Duration.minutes(5)
+# A work queue's oldest message: the notifier should drain in minutes; a sync chunk may wait for
+# its result file from J-LIS for up to a day.
+QUEUE_MAX_AGE = {"notifications": Duration.minutes(30), "sync": Duration.hours(26)}
+API_P99 = Duration.seconds(3)
+API_5XX_RATE = 0.01  # 1 % of requests in five minutes
+
+
+class Monitoring(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        stage: str,
+        staff_alerts: sns.ITopic,
+        rest_api: apigw.IRestApi,
+        functions: dict[Function, lambda_.Function],
+        tables: dict[str, dynamodb.Table],
+        work_queues: dict[str, tuple[sqs.IQueue, sqs.IQueue, str]],
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.facade = MonitoringFacade(
+            self,
+            "Facade",
+            alarm_factory_defaults=AlarmFactoryDefaults(
+                actions_enabled=True,
+                alarm_name_prefix=f"ahaki-{stage}",
+                action=SnsAlarmActionStrategy(on_alarm_topic=staff_alerts),
+                datapoints_to_alarm=1,
+                evaluation_periods=1,
+            ),
+            dashboard_factory=DefaultDashboardFactory(
+                self,
+                "Dashboards",
+                dashboard_name_prefix=f"ahaki-{stage}",
+                create_dashboard=True,
+                create_alarm_dashboard=True,
+                create_summary_dashboard=False,
+            ),
+        )
+        self._api(rest_api)
+        for function, handler in functions.items():
+            self._function(function, handler)
+        for name, table in tables.items():
+            self._table(name, table)
+        for name, (queue, dead_letters, kind) in work_queues.items():
+            self._queue(name, queue, dead_letters, kind)
+
+    def _api(self, rest_api: apigw.IRestApi) -> None:
+        self.facade.monitor_api_gateway(
+            api=rest_api,
+            api_stage=API_STAGE,
+            alarm_friendly_name="Api",
+            add5_xx_fault_rate_alarm={WARNING: ErrorRateThreshold(max_error_rate=API_5XX_RATE)},
+            add_latency_p99_alarm={WARNING: LatencyThreshold(max_latency=API_P99)},
+        )
+
+    def _function(self, function: Function, handler: lambda_.Function) -> None:
+        name = function.value.title().replace("_", "")
+        self.facade.monitor_lambda_function(
+            lambda_function=handler,
+            alarm_friendly_name=name,
+            add_fault_count_alarm={WARNING: ErrorCountThreshold(max_error_count=0)},
+            add_throttles_count_alarm={WARNING: ErrorCountThreshold(max_error_count=0)},
+            add_max_iterator_age_alarm=(
+                {WARNING: MaxAgeThreshold(max_age_in_millis=RELAY_MAX_AGE.to_milliseconds())}
+                if function is Function.OUTBOX_RELAY
+                else None
+            ),
+        )
+
+    def _table(self, name: str, table: dynamodb.Table) -> None:
+        self.facade.monitor_dynamo_table(
+            table=table,
+            alarm_friendly_name=name,
+            add_read_throttled_events_count_alarm={WARNING: ThrottledEventsThreshold(max_throttled_events_threshold=0)},
+            add_write_throttled_events_count_alarm={
+                WARNING: ThrottledEventsThreshold(max_throttled_events_threshold=0)
+            },
+            add_system_error_count_alarm={WARNING: ErrorCountThreshold(max_error_count=0)},
+        )
+
+    def _queue(self, name: str, queue: sqs.IQueue, dead_letters: sqs.IQueue, kind: str) -> None:
+        self.facade.monitor_sqs_queue_with_dlq(
+            queue=queue,
+            dead_letter_queue=dead_letters,
+            alarm_friendly_name=name,
+            add_queue_max_message_age_alarm={
+                WARNING: MaxMessageAgeThreshold(max_age_in_seconds=QUEUE_MAX_AGE[kind].to_seconds())
+            },
+        )
