@@ -160,6 +160,9 @@ def core_figures() -> Figures:
         ("sync core: time vs bare csv read of the same file", f"{processing / bare:.2f}x"),
         ("sync core: peak RSS at 10,000 / at all records (MB)", f"{peak_small:.1f} / {peak_large:.1f}"),
         ("sync core: peak growth (MB, budget 64)", f"{peak_large - peak_small:.1f}"),
+        # Context, not a figure: other processes on the 2 cores slow both sides of the ratio
+        # alike, but not the records/s.
+        ("sync core: machine load (1-minute average) at the end", f"{os.getloadavg()[0]:.2f}"),
     ]
 
 
