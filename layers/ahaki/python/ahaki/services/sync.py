@@ -10,9 +10,11 @@ or put in an event.
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
 
 from ahaki.domain.audit import AuditEntry, AuditRecord, Outcome
 from ahaki.domain.commands import Correction
@@ -28,6 +30,7 @@ from ahaki.domain.sync_records import (
     Finding,
     FindingStatus,
     LookupResult,
+    PlanCheckpoint,
     ResidentData,
     ResidentLookupRequest,
     Resolution,
@@ -46,6 +49,9 @@ LIVE = (Status.REGISTERED, Status.SUSPENDED)
 BATCH_PURPOSE = "定期照合: scheduled verification of the register against the resident register"
 QUERY_ACTIONS = frozenset({"resident_lookup", "jlis_batch_query"})
 OUTBOX_RETENTION = 7 * 24 * 3600
+BUILD, RESULT = "build", "result"  # a chunk's two messages: its request file, its result file
+_RUN_IDS = uuid.UUID("6f1d0c1e-4b1a-5e0e-9a57-2d2f7c1a0b04")
+_T = TypeVar("_T")
 
 
 class ChunkNotRequested(Exception):
@@ -63,45 +69,98 @@ def _stamp(moment: datetime) -> str:
 # -- a run --------------------------------------------------------------------------------------
 
 
-def start_run(ports: Ports, sync: SyncPorts, caller: Caller, qualification: Qualification) -> SyncRun:
-    """Page through every live registrant in chunks onto the queue (one message per chunk)."""
+def scheduled_run_id(tenant_id: str, qualification: Qualification, scheduled_time: str) -> str:
+    """One run per schedule firing: the scheduler's and Lambda's retries of it find the same run."""
+    return str(uuid.uuid5(_RUN_IDS, f"{tenant_id}/{qualification.value}/{scheduled_time}"))
+
+
+def start_run(
+    ports: Ports, sync: SyncPorts, caller: Caller, qualification: Qualification, run_id: str | None = None
+) -> SyncRun:
+    """Page through every live registrant in chunks onto the queue (one message per chunk).
+
+    Given the id of a run whose planner died, resume from its checkpoint: the chunks planned
+    before are not planned again, and at most the last one (planned, not known to be sent) is
+    sent a second time, which the worker's chunk checkpoint absorbs."""
     run = SyncRun(
-        run_id=ports.new_id(),
+        run_id=run_id or ports.new_id(),
         tenant_id=caller.tenant_id,
         qualification=qualification,
         started_at=ports.clock(),
         started_by=caller.actor_id,
     )
-    sync.store.create_run(run)
+    created = sync.store.create_run(run)
+    action = "start_sync_run" if created else "resume_sync_run"
     audit_alone(
         ports,
         shard_chain(caller.tenant_id, ports.audit_shards),
-        _entry(ports, caller, "start_sync_run", detail={"run_id": run.run_id}),
+        _entry(ports, caller, action, detail={"run_id": run.run_id}),
     )
-    chunk_no = planned = 0
-    for status in LIVE:
-        cursor: str | None = None
-        while True:
-            page = ports.reader.by_status(caller.tenant_id, qualification, status, sync.chunk_size, cursor)
-            if page.items:
-                chunk_no += 1
-                planned += len(page.items)
-                sync.queue.send(
-                    {
-                        "kind": "build",
-                        "tenant_id": caller.tenant_id,
-                        "run_id": run.run_id,
-                        "chunk_no": chunk_no,
-                        "qualification": qualification.value,
-                        "status": status.value,
-                        "cursor": cursor,
-                    }
-                )
-            cursor = page.cursor
-            if cursor is None:
-                break
-    sync.store.add_to_run(caller.tenant_id, run.run_id, planned=planned, chunks_planned=chunk_no)
-    return run
+    found = sync.store.get_run(caller.tenant_id, run.run_id)
+    if found is None or found.qualification is not qualification:
+        raise InvalidInput("run_id", "names a run of another qualification")
+    plan = sync.store.plan_checkpoint(caller.tenant_id, run.run_id) or PlanCheckpoint(status=LIVE[0])
+    if plan.last is not None and plan.sent < plan.chunk_no:
+        _send_planned(sync, caller.tenant_id, run.run_id, plan.last)  # died between checkpoint and send
+    while not plan.done:
+        plan = _plan_next(ports, sync, found, plan)
+    return sync.store.get_run(caller.tenant_id, run.run_id) or found
+
+
+class PlannerRace(Exception):
+    """Another planner moved this run's checkpoint on meanwhile: this one stops."""
+
+
+def _plan_next(ports: Ports, sync: SyncPorts, run: SyncRun, plan: PlanCheckpoint) -> PlanCheckpoint:
+    """Read one page, checkpoint it with its counts, then send its message."""
+    page = ports.reader.by_status(run.tenant_id, run.qualification, plan.status, sync.chunk_size, plan.cursor)
+    position = LIVE.index(plan.status)
+    last_status = position + 1 == len(LIVE)
+    status = plan.status if page.cursor or last_status else LIVE[position + 1]
+    message: dict[str, Any] | None = None
+    if page.items:
+        message = {
+            "kind": "build",
+            "tenant_id": run.tenant_id,
+            "run_id": run.run_id,
+            "chunk_no": plan.chunk_no + 1,
+            "qualification": run.qualification.value,
+            "status": plan.status.value,
+            "cursor": plan.cursor,
+            "records": len(page.items),
+        }
+    after = PlanCheckpoint(
+        step=plan.step + 1,
+        status=status,
+        cursor=page.cursor,
+        chunk_no=plan.chunk_no + (1 if message else 0),
+        sent=plan.sent,
+        done=page.cursor is None and last_status,
+        last=message or plan.last,
+    )
+    if not sync.store.plan_step(run.tenant_id, run.run_id, plan.step, after, len(page.items)):
+        raise PlannerRace("the run's plan moved on")
+    if message is not None:
+        _send_planned(sync, run.tenant_id, run.run_id, message)
+        after = after.model_copy(update={"sent": after.chunk_no})
+    return after
+
+
+def _send_planned(sync: SyncPorts, tenant_id: str, run_id: str, message: dict[str, Any]) -> None:
+    sync.queue.send(message)
+    sync.store.plan_sent(tenant_id, run_id, int(message["chunk_no"]))
+
+
+def attempt(sync: SyncPorts, key: FileKey, stage: str, final_attempt: bool, work: Callable[[], _T]) -> _T:
+    """One delivery of a chunk's message. On the last delivery before the dead-letter queue the
+    chunk is counted ``failed`` first (so a worker that dies on it leaves it counted); any
+    success, e.g. after a redrive, takes it out of ``failed`` again. Both are conditional, so
+    a chunk is counted at most once however often it fails or succeeds."""
+    if final_attempt:
+        sync.store.chunk_failing(key.tenant_id, key.run_id, key.chunk_no, stage)
+    done = work()
+    sync.store.chunk_recovered(key.tenant_id, key.run_id, key.chunk_no, stage)
+    return done
 
 
 def build_chunk(
