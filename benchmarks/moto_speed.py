@@ -54,6 +54,10 @@ def _native(value: DynamoType | None) -> Any:
     return Decimal(value.value) if value.type == "N" else value.value
 
 
+def _same(found: DynamoType | None, value: DynamoType) -> bool:
+    return found is not None and found == value
+
+
 def forget(table: Table) -> None:
     """Drop the table's cached index order (after any write to it)."""
     table.__dict__.pop(_CACHE, None)
@@ -68,7 +72,7 @@ def _ordered(table: Table, index_name: str, attr: str, value: DynamoType, sort_b
         found = [
             item
             for item in table.all_items()
-            if item.attrs.get(attr) == value and all(item.attrs.get(r) for r in ranges)
+            if _same(item.attrs.get(attr), value) and all(item.attrs.get(r) for r in ranges)
         ]
         pairs = sorted(((tuple(_native(i.attrs.get(a)) for a in sort_by), i) for i in found), key=lambda p: p[0])
         cache[key] = ([p[0] for p in pairs], [p[1] for p in pairs])
@@ -135,7 +139,10 @@ def _forgetting(original: Callable[..., Any]) -> Callable[..., Any]:
 def _fast_result(original: Callable[..., Any]) -> Callable[..., Any]:
     def execute_result(self: DynamoResult, context: ActionContext) -> Any:
         if context.operation_model.name in _READS and isinstance(self.result, dict):
-            return 200, {"Content-Type": "application/x-amz-json-1.0"}, json.dumps(self.result)
+            try:
+                return 200, {"Content-Type": "application/x-amz-json-1.0"}, json.dumps(self.result)
+            except TypeError:
+                pass  # not plain JSON (bytes): moto's own serializer
         return original(self, context)
 
     return execute_result
