@@ -298,7 +298,7 @@ def deliver(ports: Ports, sync_ports: SyncPorts, body: dict[str, Any], final: bo
         status, qualification = Status(body["status"]), Qualification(body["qualification"])
 
         def build() -> None:
-            sync.build_chunk(ports, sync_ports, key, qualification, status, body.get("cursor"))
+            sync.build_chunk(ports, sync_ports, key, qualification, status, body.get("cursor"), body.get("records"))
 
         sync.attempt(sync_ports, key, sync.BUILD, final, build)
         return

@@ -36,7 +36,9 @@ def handle(body: dict[str, Any], final_attempt: bool = False) -> None:
             key,
             sync.BUILD,
             final_attempt,
-            lambda: sync.build_chunk(ports(), sync_ports(), key, qualification, status, body.get("cursor")),
+            lambda: sync.build_chunk(
+                ports(), sync_ports(), key, qualification, status, body.get("cursor"), body.get("records")
+            ),
         )
         return
     for record in body.get("Records", []):  # an S3 event notification
