@@ -170,13 +170,14 @@ def build_chunk(
     qualification: Qualification,
     status: Status,
     cursor: str | None,
-    records: int | None = None,
+    page_size: int | None = None,
 ) -> None:
     """Write the chunk's request file; a redelivered message finds the checkpoint and stops.
-    ``records``, the size of the page the planner read, makes this the same page."""
+    ``page_size``, the size of the page the planner read (its message's ``records``), makes this
+    the same page whatever the worker's chunk size setting."""
     if sync.store.chunk_state(key.tenant_id, key.run_id, key.chunk_no) is not None:
         return
-    page = ports.reader.by_status(key.tenant_id, qualification, status, records or sync.chunk_size, cursor)
+    page = ports.reader.by_status(key.tenant_id, qualification, status, page_size or sync.chunk_size, cursor)
     ids = [r.qualification_pseudonym_id for r in page.items]
     numbers = [r.registration_number for r in page.items]
     codes = sync.store.resident_codes(key.tenant_id, qualification, min(numbers, default=0), max(numbers, default=0))
