@@ -296,20 +296,13 @@ def deliver(ports: Ports, sync_ports: SyncPorts, body: dict[str, Any], final: bo
     if body.get("kind") == "build":
         key = FileKey(body["tenant_id"], body["run_id"], int(body["chunk_no"]))
         status, qualification = Status(body["status"]), Qualification(body["qualification"])
-
-        def build() -> None:
-            sync.build_chunk(ports, sync_ports, key, qualification, status, body.get("cursor"), body.get("records"))
-
-        sync.attempt(sync_ports, key, sync.BUILD, final, build)
+        cursor, page_size = body.get("cursor"), body.get("records")
+        sync.build_chunk(ports, sync_ports, key, qualification, status, cursor, page_size, final)
         return
     for record in body["Records"]:
         found = FileKey.parse(record["s3"]["object"]["key"])
         assert found is not None
-        sync.attempt(sync_ports, found, sync.RESULT, final, _processing(ports, sync_ports, found))
-
-
-def _processing(ports: Ports, sync_ports: SyncPorts, key: FileKey) -> Callable[[], dict[str, int]]:
-    return lambda: sync.process_result(ports, sync_ports, key)
+        sync.process_result(ports, sync_ports, found, final)
 
 
 @dataclass

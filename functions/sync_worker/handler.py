@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -31,27 +30,16 @@ def handle(body: dict[str, Any], final_attempt: bool = False) -> None:
     if body.get("kind") == "build":
         key = FileKey(body["tenant_id"], body["run_id"], int(body["chunk_no"]))
         status, qualification = Status(body["status"]), Qualification(body["qualification"])
-        sync.attempt(
-            sync_ports(),
-            key,
-            sync.BUILD,
-            final_attempt,
-            lambda: sync.build_chunk(
-                ports(), sync_ports(), key, qualification, status, body.get("cursor"), body.get("records")
-            ),
-        )
+        cursor, page_size = body.get("cursor"), body.get("records")
+        sync.build_chunk(ports(), sync_ports(), key, qualification, status, cursor, page_size, final_attempt)
         return
     for record in body.get("Records", []):  # an S3 event notification
         found = FileKey.parse(unquote_plus(record["s3"]["object"]["key"]))
         if found is None or not record["s3"]["object"]["key"].startswith("inbound/"):
             logger.warning("ignored an object outside inbound/", extra={"event": record.get("eventName")})
             continue
-        counts = sync.attempt(sync_ports(), found, sync.RESULT, final_attempt, _processing(found))
+        counts = sync.process_result(ports(), sync_ports(), found, final_attempt)
         logger.info("result file processed", extra={"run_id": found.run_id, "chunk_no": found.chunk_no, **counts})
-
-
-def _processing(key: FileKey) -> Callable[[], dict[str, int]]:
-    return lambda: sync.process_result(ports(), sync_ports(), key)
 
 
 def record_handler(record: SQSRecord) -> None:

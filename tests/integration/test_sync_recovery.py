@@ -14,6 +14,7 @@ from ahaki.adapters.jlis_exchange import S3Exchange
 from ahaki.adapters.sync_wiring import ListQueue, sync_ports
 from ahaki.adapters.wiring import ports
 from ahaki.domain.jlis import FileKey
+from ahaki.domain.sync_records import PlanCheckpoint
 from ahaki.domain.values import Qualification
 from ahaki.services import sync
 from functions.sync_planner.handler import lambda_handler as planner
@@ -92,11 +93,11 @@ def test_a_planner_that_dies_after_sending_sends_that_chunk_at_most_once_more(ap
     calls = {"n": 0}
 
     class DiesAfterSending(type(store)):  # type: ignore[misc]
-        def plan_sent(self, tenant_id: str, run_id: str, chunk_no: int) -> None:
+        def plan_step(self, tenant_id: str, run_id: str, before: int, plan: PlanCheckpoint, records: int) -> bool:
             calls["n"] += 1
-            if calls["n"] == 1:
-                raise Crash  # the message is on the queue; the checkpoint does not know
-            super().plan_sent(tenant_id, run_id, chunk_no)
+            if calls["n"] == 2:
+                raise Crash  # chunk 1 is on the queue; only the next checkpoint would have said so
+            return bool(super().plan_step(tenant_id, run_id, before, plan, records))
 
     dying_store = DiesAfterSending.__new__(DiesAfterSending)
     dying_store.__dict__.update(store.__dict__)

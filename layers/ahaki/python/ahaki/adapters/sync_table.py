@@ -19,6 +19,7 @@ from ahaki.domain.errors import InvalidInput, NotFound
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.sync_records import COUNTS, Finding, FindingStatus, PlanCheckpoint, RunCounts, SyncRun
 from ahaki.domain.values import Qualification
+from ahaki.services.sync_ports import ChunkState
 
 RUN, FINDING = "RUN", "FINDING"
 REQUESTED, PROCESSED = "requested", "processed"
@@ -160,13 +161,17 @@ class DynamoSyncStore:
     def add_to_run(self, tenant_id: str, run_id: str, **amounts: int) -> None:
         self._client.update_item(TableName=self._table, Key=self._run_key(tenant_id, run_id), **_adds(amounts))
 
-    def chunk_state(self, tenant_id: str, run_id: str, chunk_no: int) -> str | None:
-        found = self._client.get_item(
+    def chunk_state(self, tenant_id: str, run_id: str, chunk_no: int) -> ChunkState:
+        """The chunk's checkpoint and its failure markers (keys under it), in one Query."""
+        found = self._client.query(
             TableName=self._table,
-            Key={"pk": {"S": run_pk(tenant_id, run_id)}, "sk": {"S": chunk_sk(chunk_no)}},
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :chunk)",
+            ExpressionAttributeValues={":pk": {"S": run_pk(tenant_id, run_id)}, ":chunk": {"S": chunk_sk(chunk_no)}},
             ConsistentRead=True,
-        ).get("Item")
-        return str(found["state"]["S"]) if found else None
+        )["Items"]
+        state = next((str(i["state"]["S"]) for i in found if i["sk"]["S"] == chunk_sk(chunk_no)), None)
+        failing = frozenset(i["sk"]["S"].rsplit("#", 1)[1] for i in found if "#FAIL#" in i["sk"]["S"])
+        return ChunkState(state, failing)
 
     def chunk_requested(self, tenant_id: str, run_id: str, chunk_no: int, requested: int) -> bool:
         """Checkpoint: the request file is out. False if a redelivery got here first."""
@@ -394,7 +399,7 @@ class DynamoSyncStore:
     # -- helpers -------------------------------------------------------------------------------
 
     def _fail_marker(self, tenant_id: str, run_id: str, chunk_no: int, stage: str, change: int) -> bool:
-        key = {"pk": {"S": run_pk(tenant_id, run_id)}, "sk": {"S": f"FAIL#{chunk_no:06d}#{stage}"}}
+        key = {"pk": {"S": run_pk(tenant_id, run_id)}, "sk": {"S": f"{chunk_sk(chunk_no)}#FAIL#{stage}"}}
         marker = (
             {"Put": {"TableName": self._table, "Item": key, "ConditionExpression": "attribute_not_exists(pk)"}}
             if change > 0

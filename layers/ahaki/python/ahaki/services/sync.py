@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from ahaki.domain.audit import AuditEntry, AuditRecord, Outcome
 from ahaki.domain.commands import Correction
@@ -51,7 +51,6 @@ QUERY_ACTIONS = frozenset({"resident_lookup", "jlis_batch_query"})
 OUTBOX_RETENTION = 7 * 24 * 3600
 BUILD, RESULT = "build", "result"  # a chunk's two messages: its request file, its result file
 _RUN_IDS = uuid.UUID("6f1d0c1e-4b1a-5e0e-9a57-2d2f7c1a0b04")
-_T = TypeVar("_T")
 
 
 class ChunkNotRequested(Exception):
@@ -101,7 +100,8 @@ def start_run(
         raise InvalidInput("run_id", "names a run of another qualification")
     plan = sync.store.plan_checkpoint(caller.tenant_id, run.run_id) or PlanCheckpoint(status=LIVE[0])
     if plan.last is not None and plan.sent < plan.chunk_no:
-        _send_planned(sync, caller.tenant_id, run.run_id, plan.last)  # died between checkpoint and send
+        _send_planned(sync, caller.tenant_id, run.run_id, plan.last, record=True)  # died before it was recorded
+        plan = plan.model_copy(update={"sent": plan.chunk_no})
     while not plan.done:
         plan = _plan_next(ports, sync, found, plan)
     return sync.store.get_run(caller.tenant_id, run.run_id) or found
@@ -141,26 +141,38 @@ def _plan_next(ports: Ports, sync: SyncPorts, run: SyncRun, plan: PlanCheckpoint
     if not sync.store.plan_step(run.tenant_id, run.run_id, plan.step, after, len(page.items)):
         raise PlannerRace("the run's plan moved on")
     if message is not None:
-        _send_planned(sync, run.tenant_id, run.run_id, message)
+        # Sent: the next checkpoint records it; the last one is recorded on its own.
+        _send_planned(sync, run.tenant_id, run.run_id, message, record=after.done)
         after = after.model_copy(update={"sent": after.chunk_no})
     return after
 
 
-def _send_planned(sync: SyncPorts, tenant_id: str, run_id: str, message: dict[str, Any]) -> None:
+def _send_planned(sync: SyncPorts, tenant_id: str, run_id: str, message: dict[str, Any], record: bool) -> None:
     sync.queue.send(message)
-    sync.store.plan_sent(tenant_id, run_id, int(message["chunk_no"]))
+    if record:
+        sync.store.plan_sent(tenant_id, run_id, int(message["chunk_no"]))
 
 
-def attempt(sync: SyncPorts, key: FileKey, stage: str, final_attempt: bool, work: Callable[[], _T]) -> _T:
-    """One delivery of a chunk's message. On the last delivery before the dead-letter queue the
-    chunk is counted ``failed`` first (so a worker that dies on it leaves it counted); any
-    success, e.g. after a redrive, takes it out of ``failed`` again. Both are conditional, so
-    a chunk is counted at most once however often it fails or succeeds."""
-    if final_attempt:
-        sync.store.chunk_failing(key.tenant_id, key.run_id, key.chunk_no, stage)
-    done = work()
-    sync.store.chunk_recovered(key.tenant_id, key.run_id, key.chunk_no, stage)
-    return done
+class _Delivery:
+    """One delivery of a chunk's message and the chunk's ``failed`` bookkeeping around it.
+
+    On the last delivery before the dead-letter queue the chunk is counted failed *first*, so a
+    worker that dies on it leaves it counted while it sits in the DLQ; a later success (after a
+    redrive) takes it out again. Both are conditional writes: a chunk counts at most once. The
+    chunk's state and its failure markers come in one read, so a normal delivery costs nothing
+    extra."""
+
+    def __init__(self, sync: SyncPorts, key: FileKey, stage: str, final_attempt: bool) -> None:
+        self._sync, self._key, self._stage = sync, key, stage
+        found = sync.store.chunk_state(key.tenant_id, key.run_id, key.chunk_no)
+        self.state = found.state
+        self._failing = stage in found.failing
+        if final_attempt and not self._failing:
+            self._failing = sync.store.chunk_failing(key.tenant_id, key.run_id, key.chunk_no, stage)
+
+    def succeeded(self) -> None:
+        if self._failing:
+            self._sync.store.chunk_recovered(self._key.tenant_id, self._key.run_id, self._key.chunk_no, self._stage)
 
 
 def build_chunk(
@@ -171,13 +183,27 @@ def build_chunk(
     status: Status,
     cursor: str | None,
     page_size: int | None = None,
+    final_attempt: bool = False,
 ) -> None:
     """Write the chunk's request file; a redelivered message finds the checkpoint and stops.
     ``page_size``, the size of the page the planner read (its message's ``records``), makes this
     the same page whatever the worker's chunk size setting."""
-    if sync.store.chunk_state(key.tenant_id, key.run_id, key.chunk_no) is not None:
-        return
-    page = ports.reader.by_status(key.tenant_id, qualification, status, page_size or sync.chunk_size, cursor)
+    delivery = _Delivery(sync, key, BUILD, final_attempt)
+    if delivery.state is None:
+        _build(ports, sync, key, qualification, status, page_size or sync.chunk_size, cursor)
+    delivery.succeeded()
+
+
+def _build(
+    ports: Ports,
+    sync: SyncPorts,
+    key: FileKey,
+    qualification: Qualification,
+    status: Status,
+    size: int,
+    cursor: str | None,
+) -> None:
+    page = ports.reader.by_status(key.tenant_id, qualification, status, size, cursor)
     ids = [r.qualification_pseudonym_id for r in page.items]
     numbers = [r.registration_number for r in page.items]
     codes = sync.store.resident_codes(key.tenant_id, qualification, min(numbers, default=0), max(numbers, default=0))
@@ -204,16 +230,20 @@ def build_chunk(
     sync.store.chunk_requested(key.tenant_id, key.run_id, key.chunk_no, len(ids))
 
 
-def process_result(ports: Ports, sync: SyncPorts, key: FileKey) -> dict[str, int]:
+def process_result(ports: Ports, sync: SyncPorts, key: FileKey, final_attempt: bool = False) -> dict[str, int]:
     """Decide every row of a result file; the counts join the run once, whatever redeliveries do."""
-    state = sync.store.chunk_state(key.tenant_id, key.run_id, key.chunk_no)
-    if state is None:
+    delivery = _Delivery(sync, key, RESULT, final_attempt)
+    if delivery.state is None:
         # The file may arrive before the request's checkpoint (the builder died in between and
         # is being retried): fail, so the queue delivers it again; a file for a chunk that never
         # existed ends in the dead-letter queue, with its alarm, instead of being dropped.
         raise ChunkNotRequested("no checkpoint for this chunk yet")
-    if state != "requested":
-        return {}  # processed already: a redelivery changes nothing
+    counts = _process(ports, sync, key) if delivery.state == "requested" else {}  # else: done before
+    delivery.succeeded()
+    return counts
+
+
+def _process(ports: Ports, sync: SyncPorts, key: FileKey) -> dict[str, int]:
     _, requests = decode_requests(sync.exchange.lines(key.of(OUTBOUND)))
     reader = ResultReader(sync.exchange.lines(key.of(INBOUND)))
     caller = system_caller(key.tenant_id, f"{key.run_id}/{key.chunk_no}")
