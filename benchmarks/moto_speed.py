@@ -6,11 +6,14 @@ item by item; and its generic response serializer walks the service model for ev
 every returned item (~2-3 ms per 1 KB item on this machine). At 100,000 registrants one by_status
 page took seconds, so the figure measured moto, not our code. Here, only while the figure runs:
 
-- a table query (no index) looks at its own partition only, which is what moto filters it to;
+- a table query (no index) looks at its own partition only, which is what moto filters it to,
+  kept in range-key order until the next write to it, and narrowed to a BETWEEN or begins_with
+  range by bisection (moto otherwise sizes every item of the partition for every page);
 - an index query with a hash condition only (by_status) starts from a sorted list of the index's
   matches kept per table until the next write to that table, positioned by bisection after the
   exclusive start key; moto then applies its own limit, 1 MB page size, projection and
   LastEvaluatedKey to the ``limit + 1`` candidates it is given, so pages are the ones moto makes;
+- a query's results are not deep-copied (nothing writes to them before they are serialized);
 - read results (GetItem, Query, Scan, BatchGetItem), already plain DynamoDB JSON once moto has
   turned them into dicts, are written with ``json.dumps``.
 
@@ -20,14 +23,17 @@ The results are the same items in the same order (``tests/unit/test_moto_speed.p
 from __future__ import annotations
 
 import bisect
+import copy
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from moto.core.responses import ActionContext
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models import table as table_module
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoResult
@@ -58,14 +64,51 @@ def _same(found: DynamoType | None, value: DynamoType) -> bool:
     return found is not None and found == value
 
 
-def forget(table: Table) -> None:
-    """Drop the table's cached index order (after any write to it)."""
-    table.__dict__.pop(_CACHE, None)
+def forget(table: Table, hash_key: DynamoType | None = None) -> None:
+    """After a write: drop the index orders and the written partition's order (all, if None)."""
+    cache: dict[tuple[Any, ...], Any] | None = table.__dict__.get(_CACHE)
+    if cache is None:
+        return
+    if hash_key is None:
+        cache.clear()
+        return
+    for key in [k for k in cache if k[0] == "index" or k == ("partition", _native(hash_key))]:
+        del cache[key]
+
+
+def _partition(table: Table, hash_key: DynamoType) -> tuple[list[Any], list[Item]]:
+    """A partition in range-key order, kept until a write to it."""
+    cache: dict[tuple[Any, ...], Any] = table.__dict__.setdefault(_CACHE, {})
+    key = ("partition", _native(hash_key))
+    if key not in cache:
+        found = table.items.get(hash_key)
+        if found is None:
+            items: list[Item] = []
+        elif table.range_key_attr:
+            items = sorted(found.values(), key=lambda i: _native(i.range_key))
+        else:
+            items = [found]  # type: ignore[list-item]
+        cache[key] = ([_native(i.range_key) for i in items] if table.range_key_attr else [], items)
+    return cache[key]  # type: ignore[no-any-return]
+
+
+def _in_range(table: Table, hash_key: DynamoType, comparison: str | None, values: list[DynamoType]) -> list[Item]:
+    """The partition's items that can meet the range condition (moto still applies it)."""
+    keys, items = _partition(table, hash_key)
+    if comparison == "BETWEEN" and len(values) == 2:
+        return items[bisect.bisect_left(keys, _native(values[0])) : bisect.bisect_right(keys, _native(values[1]))]
+    if comparison == "BEGINS_WITH" and values and values[0].type == "S":
+        prefix = str(values[0].value)
+        first = last = bisect.bisect_left(keys, prefix)
+        while last < len(keys) and str(keys[last]).startswith(prefix):
+            last += 1
+        return items[first:last]
+    return items
 
 
 def _ordered(table: Table, index_name: str, attr: str, value: DynamoType, sort_by: list[str]) -> Any:
-    cache: dict[tuple[str, str, Any], tuple[list[Any], list[Item]]] = table.__dict__.setdefault(_CACHE, {})
-    key = (index_name, attr, _native(value))
+    cache: dict[tuple[Any, ...], Any] = table.__dict__.setdefault(_CACHE, {})
+    key = ("index", index_name, attr, _native(value))
     if key not in cache:
         index = table.get_index(index_name)
         ranges = [k["AttributeName"] for k in index.schema if k["KeyType"] == "RANGE"]
@@ -89,10 +132,11 @@ def _fast_query(original: Callable[..., Any]) -> Callable[..., Any]:
         plain = plain and not set(call) - {*_QUERY_ARGS, "hash_key_conditions", "range_key_conditions"}
         hash_key = call.get("hash_key")
         if index_name is None and hash_key is not None:
-            partition = table_partition(self, hash_key)
-            self.all_items = lambda: partition  # type: ignore[method-assign]
+            candidates = _in_range(self, hash_key, call.get("range_comparison"), call.get("range_objs") or [])
+            self.all_items = lambda: candidates  # type: ignore[method-assign]
             try:
-                return original(self, *args, **kwargs)
+                with _results_not_copied():
+                    return original(self, *args, **kwargs)
             finally:
                 del self.all_items
         if index_name and plain and len(conditions) == 1 and call.get("scan_index_forward", True):
@@ -112,7 +156,8 @@ def _fast_query(original: Callable[..., Any]) -> Callable[..., Any]:
             self.all_items = lambda: candidates  # type: ignore[method-assign]
             self.sorted_items = lambda hash_key_attrs, range_key_attrs, items: items  # type: ignore[method-assign]
             try:
-                return original(self, **call)
+                with _results_not_copied():
+                    return original(self, **call)
             finally:
                 del self.all_items
                 del self.sorted_items
@@ -121,17 +166,25 @@ def _fast_query(original: Callable[..., Any]) -> Callable[..., Any]:
     return query
 
 
-def table_partition(table: Table, hash_key: DynamoType) -> list[Item]:
-    found = table.items.get(hash_key)
-    if found is None:
-        return []
-    return list(found.values()) if table.range_key_attr else [found]  # type: ignore[list-item]
+@contextmanager
+def _results_not_copied() -> Iterator[None]:
+    """moto deep-copies a query's results before turning them into JSON; nothing writes to them
+    in between (calls run one at a time), so a list copy is enough."""
+    shim = SimpleNamespace(**{name: getattr(copy, name) for name in copy.__all__})
+    shim.deepcopy = lambda value, memo=None: list(value) if isinstance(value, list) else copy.deepcopy(value, memo)
+    setattr(table_module, "copy", shim)  # noqa: B010 - moto's table module only
+    try:
+        yield
+    finally:
+        setattr(table_module, "copy", copy)  # noqa: B010
 
 
 def _forgetting(original: Callable[..., Any]) -> Callable[..., Any]:
-    def write(self: DynamoDBBackend, table_name: str, *args: Any, **kwargs: Any) -> Any:
-        forget(self.get_table(table_name))
-        return original(self, table_name, *args, **kwargs)
+    def write(self: DynamoDBBackend, table_name: str, attrs: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        table = self.get_table(table_name)
+        hash_value = attrs.get(table.hash_key_attr) if isinstance(attrs, dict) else None
+        forget(table, DynamoType(hash_value) if hash_value else None)
+        return original(self, table_name, attrs, *args, **kwargs)
 
     return write
 
