@@ -97,7 +97,9 @@ def _put(table: Table, attrs: dict[str, Any]) -> None:
     """Straight into moto's table: no request, no stream record (nothing reads the seed's)."""
     hash_key = DynamoType(attrs[table.hash_key_attr])
     range_key = DynamoType(attrs[table.range_key_attr]) if table.range_key_attr else None
-    item = Item(hash_key, range_key, attrs)
+    item = Item(hash_key, range_key, {})
+    # moto's item dict re-sizes the whole item on each attribute set: the seed's items are small.
+    dict.update(item.attrs, {name: DynamoType(value) for name, value in attrs.items()})
     if range_key is None:
         table.items[hash_key] = item  # type: ignore[assignment]
     else:
