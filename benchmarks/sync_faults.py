@@ -477,7 +477,7 @@ def fault_figures() -> Figures:
             f"{faulty.dead_before_redrive} / {faulty.failed_before_redrive}",
         ),
         ("sync faults: DLQ after redrive / run's failed count", f"{faulty.dead_after_redrive} / {counts['failed']}"),
-        ("sync faults: register identical to the fault-free run (snapshots, history events)", "yes" if same else "NO"),
+        ("sync faults: register identical to the fault-free run (snapshots, history events)", _flag(same)),
         ("sync faults: registrants whose snapshot differs from the fault-free run", f"{changed:,}"),
         (
             "sync faults: counts (faulty run)",
@@ -486,7 +486,7 @@ def fault_figures() -> Figures:
         ),
         (
             "sync faults: counts reconcile; equal to the fault-free run's",
-            f"{'yes' if faulty.reconciles else 'NO'}; {'yes' if faulty.counts == clean.counts else 'NO'}",
+            f"{_flag(faulty.reconciles)}; {_flag(faulty.counts == clean.counts)}",
         ),
         (
             "sync faults: chunks planned / requested / processed; enqueued twice after the planner died",
@@ -497,6 +497,10 @@ def fault_figures() -> Figures:
             f"{seeded:.0f}, {clean.seconds:.0f}, {faulty.seconds:.0f}, {total:.0f}",
         ),
     ]
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "FALSE"
 
 
 if __name__ == "__main__":
