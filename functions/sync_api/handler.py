@@ -9,7 +9,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from ahaki.adapters.sync_wiring import sync_ports
 from ahaki.adapters.wiring import ports
@@ -40,6 +40,8 @@ class RunView(SyncRun):
 
 class StartRun(BaseModel):
     qualification: Qualification = Qualification.ANMA_MASSAGE_SHIATSU
+    # Given, resume this run's planning from its checkpoint (its planner stopped midway).
+    run_id: Annotated[str | None, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")] = None
 
 
 class QueryReport(BaseModel):
@@ -68,7 +70,7 @@ def resolve_sync_finding(finding_id: str, command: ResolveFinding) -> ResolvedFi
 
 
 def start_sync_run(command: StartRun) -> Response[RunView]:
-    run = sync.start_run(ports(), sync_ports(), caller(router), command.qualification)
+    run = sync.start_run(ports(), sync_ports(), caller(router), command.qualification, command.run_id)
     return Response(int(HTTPStatus.ACCEPTED), "application/json", RunView(**run.model_dump(), reconciles=True))
 
 

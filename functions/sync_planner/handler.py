@@ -17,9 +17,14 @@ logger = Logger()
 
 @logger.inject_lambda_context(log_event=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    # The schedule's input names the tenant and qualification; nothing personal is in it.
+    # The schedule's input names the tenant, qualification and firing; nothing personal is in it.
+    # Every retry of one firing (Scheduler's, Lambda's) resumes the same run from its checkpoint.
     tenant = str(event.get("tenant_id", "foundation"))
     qualification = Qualification(event.get("qualification", Qualification.ANMA_MASSAGE_SHIATSU.value))
-    run = sync.start_run(ports(), sync_ports(), sync.system_caller(tenant, context.aws_request_id), qualification)
+    run_id = event.get("run_id")
+    if run_id is None and event.get("scheduled_time"):
+        run_id = sync.scheduled_run_id(tenant, qualification, str(event["scheduled_time"]))
+    caller = sync.system_caller(tenant, context.aws_request_id)
+    run = sync.start_run(ports(), sync_ports(), caller, qualification, run_id)
     logger.info("sync run planned", extra={"run_id": run.run_id})
     return {"run_id": run.run_id}

@@ -5,6 +5,7 @@ record alone is retried and, after maxReceiveCount, lands in the dead-letter que
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -22,25 +23,29 @@ from ahaki.services import sync
 
 logger = Logger()
 processor = BatchProcessor(event_type=EventType.SQS)
+MAX_RECEIVES = int(os.environ.get("SYNC_MAX_RECEIVES", "5"))  # the queue's maxReceiveCount
 
 
-def handle(body: dict[str, Any]) -> None:
+def handle(body: dict[str, Any], final_attempt: bool = False) -> None:
     if body.get("kind") == "build":
         key = FileKey(body["tenant_id"], body["run_id"], int(body["chunk_no"]))
         status, qualification = Status(body["status"]), Qualification(body["qualification"])
-        sync.build_chunk(ports(), sync_ports(), key, qualification, status, body.get("cursor"))
+        cursor, page_size = body.get("cursor"), body.get("records")
+        sync.build_chunk(ports(), sync_ports(), key, qualification, status, cursor, page_size, final_attempt)
         return
     for record in body.get("Records", []):  # an S3 event notification
         found = FileKey.parse(unquote_plus(record["s3"]["object"]["key"]))
         if found is None or not record["s3"]["object"]["key"].startswith("inbound/"):
             logger.warning("ignored an object outside inbound/", extra={"event": record.get("eventName")})
             continue
-        counts = sync.process_result(ports(), sync_ports(), found)
+        counts = sync.process_result(ports(), sync_ports(), found, final_attempt)
         logger.info("result file processed", extra={"run_id": found.run_id, "chunk_no": found.chunk_no, **counts})
 
 
 def record_handler(record: SQSRecord) -> None:
-    handle(json.loads(record.body))
+    # On the last receive before the dead-letter queue the chunk is counted failed first.
+    final_attempt = int(record.attributes.approximate_receive_count) >= MAX_RECEIVES
+    handle(json.loads(record.body), final_attempt)
 
 
 @logger.inject_lambda_context(log_event=False)

@@ -245,7 +245,8 @@ ACCESS: Mapping[Function, FunctionAccess] = {
         tables=(
             TableAccess(REGISTER_TABLE, actions=("dynamodb:Query",), index_actions=("dynamodb:Query",)),
             _AUDIT_APPEND,
-            TableAccess(SYNC_TABLE, actions=("dynamodb:PutItem", "dynamodb:UpdateItem")),
+            # Runs and the planner's checkpoint (read back when a planner resumes a run).
+            TableAccess(SYNC_TABLE, actions=("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")),
         ),
     ),
     Function.SYNC_WORKER: FunctionAccess(
@@ -262,6 +263,7 @@ ACCESS: Mapping[Function, FunctionAccess] = {
                     "dynamodb:PutItem",
                     "dynamodb:UpdateItem",
                     "dynamodb:ConditionCheckItem",
+                    "dynamodb:DeleteItem",  # a chunk's failure marker, once its message succeeds
                 ),
             ),
         ),

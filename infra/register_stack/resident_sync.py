@@ -174,6 +174,7 @@ class ResidentSync(Construct):
             "SYNC_QUEUE_URL": self.queue.queue_url,
             "JLIS_ADAPTER": "s3",
             "SYNC_CHUNK_SIZE": str(self._settings.sync_chunk_size),
+            "SYNC_MAX_RECEIVES": str(MAX_RECEIVES),
         }
         for function in (Function.RESIDENT_LOOKUP, Function.SYNC_API, Function.SYNC_PLANNER, Function.SYNC_WORKER):
             for name, value in env.items():
@@ -251,7 +252,14 @@ class ResidentSync(Construct):
             target=scheduler.CfnSchedule.TargetProperty(
                 arn=planner.function_arn,
                 role_arn=role.role_arn,
-                input=json.dumps({"tenant_id": "foundation", "qualification": "anma_massage_shiatsu"}),
+                # The firing's time names the run: a retried invocation resumes it (docs/decisions.md).
+                input=json.dumps(
+                    {
+                        "tenant_id": "foundation",
+                        "qualification": "anma_massage_shiatsu",
+                        "scheduled_time": "<aws.scheduler.scheduled-time>",
+                    }
+                ),
                 retry_policy=scheduler.CfnSchedule.RetryPolicyProperty(maximum_retry_attempts=3),
             ),
         )

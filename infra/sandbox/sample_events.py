@@ -111,7 +111,11 @@ _RUN_KEY = f"inbound/foundation/{PLACEHOLDER_ID}/000001.csv"
 # Events of the functions without routes: the schedule's input, an SQS "build" message, and the
 # SQS delivery of the S3 notification of a result file.
 OTHER_EVENTS: dict[str, dict[str, Any]] = {
-    "sync_planner/monthly_schedule.json": {"tenant_id": "foundation", "qualification": "anma_massage_shiatsu"},
+    "sync_planner/monthly_schedule.json": {
+        "tenant_id": "foundation",
+        "qualification": "anma_massage_shiatsu",
+        "scheduled_time": "2026-12-01T02:00:00+09:00",  # the schedule's <aws.scheduler.scheduled-time>
+    },
     "sync_worker/build_chunk.json": {
         "Records": [
             {

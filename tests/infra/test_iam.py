@@ -160,7 +160,7 @@ EXPECTED.update(
         Function.SYNC_PLANNER: (
             _allow(("dynamodb:Query",), [REG, *REG_INDEXES])
             | _AUDIT
-            | _allow(("dynamodb:PutItem", "dynamodb:UpdateItem"), [SYNC])
+            | _allow(("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"), [SYNC])
             | _allow(TABLE_KEY_WRITE, ["RegisterKey", "AuditKey"])
             | _SEND
         ),
@@ -176,6 +176,7 @@ EXPECTED.update(
                     "dynamodb:PutItem",
                     "dynamodb:UpdateItem",
                     "dynamodb:ConditionCheckItem",
+                    "dynamodb:DeleteItem",
                 ),
                 [SYNC],
             )

@@ -17,8 +17,9 @@ from botocore.exceptions import ClientError
 
 from ahaki.domain.errors import InvalidInput, NotFound
 from ahaki.domain.outbox import OutboxEvent
-from ahaki.domain.sync_records import COUNTS, Finding, FindingStatus, RunCounts, SyncRun
+from ahaki.domain.sync_records import COUNTS, Finding, FindingStatus, PlanCheckpoint, RunCounts, SyncRun
 from ahaki.domain.values import Qualification
+from ahaki.services.sync_ports import ChunkState
 
 RUN, FINDING = "RUN", "FINDING"
 REQUESTED, PROCESSED = "requested", "processed"
@@ -56,10 +57,17 @@ class DynamoSyncStore:
 
     # -- runs and chunks -----------------------------------------------------------------------
 
-    def create_run(self, run: SyncRun) -> None:
+    def create_run(self, run: SyncRun) -> bool:
+        """False if the run exists already (a planner invoked again for the same run)."""
         item = {"pk": {"S": run_pk(run.tenant_id, run.run_id)}, "sk": {"S": RUN}, "body": {"S": run.model_dump_json()}}
         item.update({name: {"N": "0"} for name in (*COUNTS, "chunks_planned", "chunks_requested", "chunks_processed")})
-        self._client.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
+        try:
+            self._client.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
+        except ClientError as error:
+            if _conditional_failed(error):
+                return False
+            raise
+        return True
 
     def get_run(self, tenant_id: str, run_id: str) -> SyncRun | None:
         found = self._client.get_item(
@@ -75,19 +83,95 @@ class DynamoSyncStore:
                 "chunks_planned": int(found["chunks_planned"]["N"]),
                 "chunks_requested": int(found["chunks_requested"]["N"]),
                 "chunks_processed": int(found["chunks_processed"]["N"]),
+                "planning_done": bool(found.get("plan_done", {}).get("BOOL", False)),
             }
         )
+
+    # -- the planner's checkpoint --------------------------------------------------------------
+
+    def plan_checkpoint(self, tenant_id: str, run_id: str) -> PlanCheckpoint | None:
+        found = self._client.get_item(
+            TableName=self._table,
+            Key=self._run_key(tenant_id, run_id),
+            ProjectionExpression="#p, #s",
+            ExpressionAttributeNames={"#p": "plan", "#s": "plan_sent"},
+            ConsistentRead=True,
+        ).get("Item")
+        if not found or "plan" not in found:
+            return None
+        plan = PlanCheckpoint.model_validate_json(found["plan"]["S"])
+        return plan.model_copy(update={"sent": max(plan.sent, int(found.get("plan_sent", {}).get("N", "0")))})
+
+    def plan_step(self, tenant_id: str, run_id: str, before: int, plan: PlanCheckpoint, records: int) -> bool:
+        """Checkpoint the planner and add a planned chunk's counts, in one update conditional on
+        the step it started from: False if another planner moved the run on meanwhile."""
+        names = {"#p": "plan", "#step": "plan_step", "#done": "plan_done"}
+        values: dict[str, Any] = {
+            ":plan": {"S": plan.model_dump_json()},
+            ":step": {"N": str(plan.step)},
+            ":done": {"BOOL": plan.done},
+        }
+        expression = "SET #p = :plan, #step = :step, #done = :done"
+        if records:
+            adds = _adds({"planned": records, "chunks_planned": 1})
+            names.update(adds["ExpressionAttributeNames"])
+            values.update(adds["ExpressionAttributeValues"])
+            expression += " " + adds["UpdateExpression"]
+        condition = "attribute_not_exists(#step)"
+        if before:
+            condition = "#step = :before"
+            values[":before"] = {"N": str(before)}
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=self._run_key(tenant_id, run_id),
+                UpdateExpression=expression,
+                ConditionExpression=f"attribute_exists(pk) AND {condition}",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+            )
+        except ClientError as error:
+            if _conditional_failed(error):
+                return False
+            raise
+        return True
+
+    def plan_sent(self, tenant_id: str, run_id: str, chunk_no: int) -> None:
+        """The planned chunk's message is on the queue (a resumed planner does not send it again)."""
+        self._client.update_item(
+            TableName=self._table,
+            Key=self._run_key(tenant_id, run_id),
+            UpdateExpression="SET #s = :n",
+            ExpressionAttributeNames={"#s": "plan_sent"},
+            ExpressionAttributeValues={":n": {"N": str(chunk_no)}},
+        )
+
+    # -- chunks in the dead-letter queue -------------------------------------------------------
+
+    def chunk_failing(self, tenant_id: str, run_id: str, chunk_no: int, stage: str) -> bool:
+        """The chunk's message is on its last receive: counted failed now, so a worker that dies
+        on it leaves it counted while it sits in the DLQ. False if it was counted already."""
+        return self._fail_marker(tenant_id, run_id, chunk_no, stage, +1)
+
+    def chunk_recovered(self, tenant_id: str, run_id: str, chunk_no: int, stage: str) -> bool:
+        """The chunk's message succeeded (e.g. after a redrive): no longer failed. False if it
+        was not counted failed."""
+        return self._fail_marker(tenant_id, run_id, chunk_no, stage, -1)
 
     def add_to_run(self, tenant_id: str, run_id: str, **amounts: int) -> None:
         self._client.update_item(TableName=self._table, Key=self._run_key(tenant_id, run_id), **_adds(amounts))
 
-    def chunk_state(self, tenant_id: str, run_id: str, chunk_no: int) -> str | None:
-        found = self._client.get_item(
+    def chunk_state(self, tenant_id: str, run_id: str, chunk_no: int) -> ChunkState:
+        """The chunk's checkpoint and its failure markers (keys under it), in one Query."""
+        found = self._client.query(
             TableName=self._table,
-            Key={"pk": {"S": run_pk(tenant_id, run_id)}, "sk": {"S": chunk_sk(chunk_no)}},
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :chunk)",
+            ExpressionAttributeValues={":pk": {"S": run_pk(tenant_id, run_id)}, ":chunk": {"S": chunk_sk(chunk_no)}},
             ConsistentRead=True,
-        ).get("Item")
-        return str(found["state"]["S"]) if found else None
+        )["Items"]
+        state = next((str(i["state"]["S"]) for i in found if i["sk"]["S"] == chunk_sk(chunk_no)), None)
+        failing = frozenset(i["sk"]["S"].rsplit("#", 1)[1] for i in found if "#FAIL#" in i["sk"]["S"])
+        return ChunkState(state, failing)
 
     def chunk_requested(self, tenant_id: str, run_id: str, chunk_no: int, requested: int) -> bool:
         """Checkpoint: the request file is out. False if a redelivery got here first."""
@@ -313,6 +397,18 @@ class DynamoSyncStore:
         return True
 
     # -- helpers -------------------------------------------------------------------------------
+
+    def _fail_marker(self, tenant_id: str, run_id: str, chunk_no: int, stage: str, change: int) -> bool:
+        key = {"pk": {"S": run_pk(tenant_id, run_id)}, "sk": {"S": f"{chunk_sk(chunk_no)}#FAIL#{stage}"}}
+        marker = (
+            {"Put": {"TableName": self._table, "Item": key, "ConditionExpression": "attribute_not_exists(pk)"}}
+            if change > 0
+            else {"Delete": {"TableName": self._table, "Key": key, "ConditionExpression": "attribute_exists(pk)"}}
+        )
+        run = {
+            "Update": {"TableName": self._table, "Key": self._run_key(tenant_id, run_id), **_adds({"failed": change})}
+        }
+        return self._transact([marker, run])
 
     def _run_key(self, tenant_id: str, run_id: str) -> dict[str, Any]:
         return {"pk": {"S": run_pk(tenant_id, run_id)}, "sk": {"S": RUN}}

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
 from pydantic import Field, model_validator
 
 from ahaki.domain.commands import Correction, ErasureRequest
+from ahaki.domain.registrant import Status
 from ahaki.domain.sync import Verdict
 from ahaki.domain.values import Frozen, LongText, NameKana, PastDate, Qualification, Sex, Text
 
@@ -29,7 +30,7 @@ class RunCounts(Frozen):
     applied: int = 0
     findings: int = 0
     quarantined: int = 0
-    failed: int = 0  # chunks whose messages ended in the dead-letter queue
+    failed: int = 0  # chunks whose message is in the dead-letter queue now (back to 0 after a redrive)
     unanswered: int = 0  # requests no result row answered (truncated or short files)
 
     def reconciles(self) -> bool:
@@ -42,10 +43,25 @@ class SyncRun(Frozen):
     qualification: Qualification
     started_at: datetime
     started_by: str
+    planning_done: bool = False  # the planner paged through every live registrant
     chunks_planned: int = 0
     chunks_requested: int = 0
     chunks_processed: int = 0
     counts: RunCounts = RunCounts()
+
+
+class PlanCheckpoint(Frozen):
+    """Where a run's planner is: the page to read next and the last chunk it planned. Written with
+    the chunk's counts in one conditional update (``step`` is the optimistic lock), so a planner
+    that dies resumes here and plans no chunk twice."""
+
+    step: int = 0  # checkpoints written so far
+    status: Status  # the status being paged
+    cursor: str | None = None  # its next page (None: its first page, or no page left when done)
+    chunk_no: int = 0  # the last chunk planned
+    sent: int = 0  # the last chunk whose message is on the queue
+    done: bool = False
+    last: dict[str, Any] | None = None  # the message of chunk ``chunk_no`` (sent again if unsent)
 
 
 class FindingStatus(StrEnum):

@@ -10,9 +10,11 @@ or put in an event.
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from ahaki.domain.audit import AuditEntry, AuditRecord, Outcome
 from ahaki.domain.commands import Correction
@@ -28,6 +30,7 @@ from ahaki.domain.sync_records import (
     Finding,
     FindingStatus,
     LookupResult,
+    PlanCheckpoint,
     ResidentData,
     ResidentLookupRequest,
     Resolution,
@@ -46,6 +49,8 @@ LIVE = (Status.REGISTERED, Status.SUSPENDED)
 BATCH_PURPOSE = "定期照合: scheduled verification of the register against the resident register"
 QUERY_ACTIONS = frozenset({"resident_lookup", "jlis_batch_query"})
 OUTBOX_RETENTION = 7 * 24 * 3600
+BUILD, RESULT = "build", "result"  # a chunk's two messages: its request file, its result file
+_RUN_IDS = uuid.UUID("6f1d0c1e-4b1a-5e0e-9a57-2d2f7c1a0b04")
 
 
 class ChunkNotRequested(Exception):
@@ -63,45 +68,111 @@ def _stamp(moment: datetime) -> str:
 # -- a run --------------------------------------------------------------------------------------
 
 
-def start_run(ports: Ports, sync: SyncPorts, caller: Caller, qualification: Qualification) -> SyncRun:
-    """Page through every live registrant in chunks onto the queue (one message per chunk)."""
+def scheduled_run_id(tenant_id: str, qualification: Qualification, scheduled_time: str) -> str:
+    """One run per schedule firing: the scheduler's and Lambda's retries of it find the same run."""
+    return str(uuid.uuid5(_RUN_IDS, f"{tenant_id}/{qualification.value}/{scheduled_time}"))
+
+
+def start_run(
+    ports: Ports, sync: SyncPorts, caller: Caller, qualification: Qualification, run_id: str | None = None
+) -> SyncRun:
+    """Page through every live registrant in chunks onto the queue (one message per chunk).
+
+    Given the id of a run whose planner died, resume from its checkpoint: the chunks planned
+    before are not planned again, and at most the last one (planned, not known to be sent) is
+    sent a second time, which the worker's chunk checkpoint absorbs."""
     run = SyncRun(
-        run_id=ports.new_id(),
+        run_id=run_id or ports.new_id(),
         tenant_id=caller.tenant_id,
         qualification=qualification,
         started_at=ports.clock(),
         started_by=caller.actor_id,
     )
-    sync.store.create_run(run)
+    created = sync.store.create_run(run)
+    action = "start_sync_run" if created else "resume_sync_run"
     audit_alone(
         ports,
         shard_chain(caller.tenant_id, ports.audit_shards),
-        _entry(ports, caller, "start_sync_run", detail={"run_id": run.run_id}),
+        _entry(ports, caller, action, detail={"run_id": run.run_id}),
     )
-    chunk_no = planned = 0
-    for status in LIVE:
-        cursor: str | None = None
-        while True:
-            page = ports.reader.by_status(caller.tenant_id, qualification, status, sync.chunk_size, cursor)
-            if page.items:
-                chunk_no += 1
-                planned += len(page.items)
-                sync.queue.send(
-                    {
-                        "kind": "build",
-                        "tenant_id": caller.tenant_id,
-                        "run_id": run.run_id,
-                        "chunk_no": chunk_no,
-                        "qualification": qualification.value,
-                        "status": status.value,
-                        "cursor": cursor,
-                    }
-                )
-            cursor = page.cursor
-            if cursor is None:
-                break
-    sync.store.add_to_run(caller.tenant_id, run.run_id, planned=planned, chunks_planned=chunk_no)
-    return run
+    found = sync.store.get_run(caller.tenant_id, run.run_id)
+    if found is None or found.qualification is not qualification:
+        raise InvalidInput("run_id", "names a run of another qualification")
+    plan = sync.store.plan_checkpoint(caller.tenant_id, run.run_id) or PlanCheckpoint(status=LIVE[0])
+    if plan.last is not None and plan.sent < plan.chunk_no:
+        _send_planned(sync, caller.tenant_id, run.run_id, plan.last, record=True)  # died before it was recorded
+        plan = plan.model_copy(update={"sent": plan.chunk_no})
+    while not plan.done:
+        plan = _plan_next(ports, sync, found, plan)
+    return sync.store.get_run(caller.tenant_id, run.run_id) or found
+
+
+class PlannerRace(Exception):
+    """Another planner moved this run's checkpoint on meanwhile: this one stops."""
+
+
+def _plan_next(ports: Ports, sync: SyncPorts, run: SyncRun, plan: PlanCheckpoint) -> PlanCheckpoint:
+    """Read one page, checkpoint it with its counts, then send its message."""
+    page = ports.reader.by_status(run.tenant_id, run.qualification, plan.status, sync.chunk_size, plan.cursor)
+    position = LIVE.index(plan.status)
+    last_status = position + 1 == len(LIVE)
+    status = plan.status if page.cursor or last_status else LIVE[position + 1]
+    message: dict[str, Any] | None = None
+    if page.items:
+        message = {
+            "kind": "build",
+            "tenant_id": run.tenant_id,
+            "run_id": run.run_id,
+            "chunk_no": plan.chunk_no + 1,
+            "qualification": run.qualification.value,
+            "status": plan.status.value,
+            "cursor": plan.cursor,
+            "records": len(page.items),
+        }
+    after = PlanCheckpoint(
+        step=plan.step + 1,
+        status=status,
+        cursor=page.cursor,
+        chunk_no=plan.chunk_no + (1 if message else 0),
+        sent=plan.sent,
+        done=page.cursor is None and last_status,
+        last=message or plan.last,
+    )
+    if not sync.store.plan_step(run.tenant_id, run.run_id, plan.step, after, len(page.items)):
+        raise PlannerRace("the run's plan moved on")
+    if message is not None:
+        # Sent: the next checkpoint records it; the last one is recorded on its own.
+        _send_planned(sync, run.tenant_id, run.run_id, message, record=after.done)
+        after = after.model_copy(update={"sent": after.chunk_no})
+    return after
+
+
+def _send_planned(sync: SyncPorts, tenant_id: str, run_id: str, message: dict[str, Any], record: bool) -> None:
+    sync.queue.send(message)
+    if record:
+        sync.store.plan_sent(tenant_id, run_id, int(message["chunk_no"]))
+
+
+class _Delivery:
+    """One delivery of a chunk's message and the chunk's ``failed`` bookkeeping around it.
+
+    On the last delivery before the dead-letter queue the chunk is counted failed *first*, so a
+    worker that dies on it leaves it counted while it sits in the DLQ; a later success (after a
+    redrive) takes it out again. Both are conditional writes: a chunk counts at most once. The
+    chunk's state and its failure markers come in one read, so a normal delivery costs nothing
+    extra."""
+
+    def __init__(self, sync: SyncPorts, key: FileKey, stage: str, final_attempt: bool) -> None:
+        self._sync, self._key, self._stage = sync, key, stage
+        found = sync.store.chunk_state(key.tenant_id, key.run_id, key.chunk_no)
+        self.state = found.state
+        self._failing = stage in found.failing
+        if final_attempt and not self._failing:
+            self._failing = sync.store.chunk_failing(key.tenant_id, key.run_id, key.chunk_no, stage)
+
+    def succeeded(self) -> None:
+        if self._failing:
+            self._sync.store.chunk_recovered(self._key.tenant_id, self._key.run_id, self._key.chunk_no, self._stage)
 
 
 def build_chunk(
@@ -111,11 +182,28 @@ def build_chunk(
     qualification: Qualification,
     status: Status,
     cursor: str | None,
+    page_size: int | None = None,
+    final_attempt: bool = False,
 ) -> None:
-    """Write the chunk's request file; a redelivered message finds the checkpoint and stops."""
-    if sync.store.chunk_state(key.tenant_id, key.run_id, key.chunk_no) is not None:
-        return
-    page = ports.reader.by_status(key.tenant_id, qualification, status, sync.chunk_size, cursor)
+    """Write the chunk's request file; a redelivered message finds the checkpoint and stops.
+    ``page_size``, the size of the page the planner read (its message's ``records``), makes this
+    the same page whatever the worker's chunk size setting."""
+    delivery = _Delivery(sync, key, BUILD, final_attempt)
+    if delivery.state is None:
+        _build(ports, sync, key, qualification, status, page_size or sync.chunk_size, cursor)
+    delivery.succeeded()
+
+
+def _build(
+    ports: Ports,
+    sync: SyncPorts,
+    key: FileKey,
+    qualification: Qualification,
+    status: Status,
+    size: int,
+    cursor: str | None,
+) -> None:
+    page = ports.reader.by_status(key.tenant_id, qualification, status, size, cursor)
     ids = [r.qualification_pseudonym_id for r in page.items]
     numbers = [r.registration_number for r in page.items]
     codes = sync.store.resident_codes(key.tenant_id, qualification, min(numbers, default=0), max(numbers, default=0))
@@ -142,16 +230,20 @@ def build_chunk(
     sync.store.chunk_requested(key.tenant_id, key.run_id, key.chunk_no, len(ids))
 
 
-def process_result(ports: Ports, sync: SyncPorts, key: FileKey) -> dict[str, int]:
+def process_result(ports: Ports, sync: SyncPorts, key: FileKey, final_attempt: bool = False) -> dict[str, int]:
     """Decide every row of a result file; the counts join the run once, whatever redeliveries do."""
-    state = sync.store.chunk_state(key.tenant_id, key.run_id, key.chunk_no)
-    if state is None:
+    delivery = _Delivery(sync, key, RESULT, final_attempt)
+    if delivery.state is None:
         # The file may arrive before the request's checkpoint (the builder died in between and
         # is being retried): fail, so the queue delivers it again; a file for a chunk that never
         # existed ends in the dead-letter queue, with its alarm, instead of being dropped.
         raise ChunkNotRequested("no checkpoint for this chunk yet")
-    if state != "requested":
-        return {}  # processed already: a redelivery changes nothing
+    counts = _process(ports, sync, key) if delivery.state == "requested" else {}  # else: done before
+    delivery.succeeded()
+    return counts
+
+
+def _process(ports: Ports, sync: SyncPorts, key: FileKey) -> dict[str, int]:
     _, requests = request_rows(sync.exchange.lines(key.of(OUTBOUND)))
     reader = ResultReader(sync.exchange.lines(key.of(INBOUND)))
     caller = system_caller(key.tenant_id, f"{key.run_id}/{key.chunk_no}")
