@@ -170,6 +170,11 @@ def contact_pk(tenant_id: str, qualification_pseudonym_id: str) -> str:
     return f"T#{tenant_id}#Q#{qualification_pseudonym_id}"
 
 
+def contact_item(preference: ContactPreference) -> dict[str, Any]:
+    pk = contact_pk(preference.tenant_id, preference.qualification_pseudonym_id)
+    return {"pk": {"S": pk}, "body": {"S": preference.model_dump_json()}}
+
+
 class DynamoContacts:
     def __init__(self, client: Any, table: str) -> None:
         self._client = client
@@ -182,10 +187,7 @@ class DynamoContacts:
         return ContactPreference.model_validate_json(found["Item"]["body"]["S"]) if "Item" in found else None
 
     def put(self, preference: ContactPreference) -> None:
-        pk = contact_pk(preference.tenant_id, preference.qualification_pseudonym_id)
-        self._client.put_item(
-            TableName=self._table, Item={"pk": {"S": pk}, "body": {"S": preference.model_dump_json()}}
-        )
+        self._client.put_item(TableName=self._table, Item=contact_item(preference))
 
 
 def notice_pk(tenant_id: str, notice_id: str) -> str:
