@@ -22,6 +22,8 @@ from ahaki.services.notification_ports import Claim
 CLAIM_LEASE_SECONDS = 120
 # Ledger records outlive the outbox (7 days), the queues (14 days) and any redrive.
 LEDGER_RETENTION_SECONDS = 30 * 24 * 3600
+# The ledger's record of a broadcast event that could reach its holder through no channel.
+UNREACHABLE = "unreachable"
 
 
 def _conditional_failed(error: ClientError) -> bool:
@@ -85,6 +87,27 @@ class DynamoDeliveryLedger:
             ExpressionAttributeNames={"#s": "state"},
             ExpressionAttributeValues={":released": {"S": "released"}, ":claimed": {"S": "claimed"}},
         )
+
+
+    def unreachable(self, event_id: str, kind: str, subject_id: str, reason: str, now: datetime) -> None:
+        epoch = int(now.timestamp())
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item={
+                    "pk": {"S": f"{event_id}#{UNREACHABLE}"},
+                    "state": {"S": UNREACHABLE},
+                    "reason": {"S": reason},
+                    "kind": {"S": kind},
+                    "subject_id": {"S": subject_id},  # the holder's qualification_pseudonym_id: an id
+                    "recorded_at": {"N": str(epoch)},
+                    "expires_at": {"N": str(epoch + LEDGER_RETENTION_SECONDS)},
+                },
+                ConditionExpression="attribute_not_exists(pk)",  # a duplicate event records nothing more
+            )
+        except ClientError as error:
+            if not _conditional_failed(error):
+                raise
 
 
 def inbox_pk(tenant_id: str, portal_pseudonym_id: str) -> str:

@@ -31,6 +31,10 @@ class DeliveryLedger(Protocol):
         """The delivery failed: the next attempt may claim it again."""
         ...
 
+    def unreachable(self, event_id: str, kind: str, subject_id: str, reason: str, now: datetime) -> None:
+        """Records (once) that this event could reach its holder through no channel (ids only)."""
+        ...
+
 
 class Inbox(Protocol):
     def deliver(self, item: InboxItem) -> bool:
