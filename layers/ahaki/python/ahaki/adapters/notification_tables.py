@@ -259,6 +259,17 @@ class DynamoHolderDirectory:
         )
         return Registrant.model_validate_json(found["Items"][0]["body"]["S"]) if found["Items"] else None
 
+    def id_by_portal_pseudonym(self, tenant_id: str, portal_pseudonym_id: str) -> str | None:
+        found = self._client.query(
+            TableName=self._table,
+            IndexName="by_portal_pseudonym",
+            KeyConditionExpression="gsi_portal = :v",
+            ExpressionAttributeValues={":v": {"S": f"T#{tenant_id}#PP#{portal_pseudonym_id}"}},
+            ProjectionExpression="pk",  # the id only: no personal data leaves the table
+            Limit=1,
+        )
+        return str(found["Items"][0]["pk"]["S"]).rsplit("#Q#", 1)[1] if found["Items"] else None
+
     def holder_ids(
         self, tenant_id: str, qualification: Qualification, status: Status, limit: int, cursor: str | None
     ) -> tuple[list[str], str | None]:

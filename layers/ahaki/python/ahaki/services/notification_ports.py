@@ -73,6 +73,10 @@ class HolderDirectory(Protocol):
 
     def by_portal_pseudonym(self, tenant_id: str, portal_pseudonym_id: str) -> Registrant | None: ...
 
+    def id_by_portal_pseudonym(self, tenant_id: str, portal_pseudonym_id: str) -> str | None:
+        """The holder's qualification_pseudonym_id only (no personal data is read)."""
+        ...
+
     def holder_ids(
         self, tenant_id: str, qualification: Qualification, status: Status, limit: int, cursor: str | None
     ) -> tuple[list[str], str | None]:
