@@ -97,7 +97,7 @@ def paged_index_queries() -> Iterator[None]:
             return _on(self, partition, bound)
         if not simple:
             return original_query(*bound.args, **bound.kwargs)
-        matches, keys, attrs = sorted_matches(self, str(given["index_name"]), list(conditions))
+        matches, keys, attrs = sorted_matches(self, str(given["index_name"]), list(conditions or ()))
         start = 0
         exclusive = given.get("exclusive_start_key")
         if exclusive:

@@ -18,9 +18,7 @@ Request = tuple[str, str, dict[str, Any], bytes | None]
 Response = tuple[int, dict[str, str], bytes]
 
 
-def serve(
-    conn: Connection, child: multiprocessing.process.BaseProcess, after: Callable[[], None] | None = None
-) -> Any:
+def serve(conn: Connection, child: multiprocessing.process.BaseProcess, after: Callable[[], None] | None = None) -> Any:
     """Answers the child's requests with moto (active in this process) until it sends its result;
     ``after`` runs after each request (e.g. a consumer taking messages off a queue)."""
     from botocore.awsrequest import AWSPreparedRequest, HTTPHeaders
@@ -73,7 +71,7 @@ def forward_to(conn: Connection) -> None:
             body = body.encode()
         conn.send(("request", (request.method, request.url, dict(request.headers.items()), body)))
         status, headers, content = conn.recv()
-        return AWSResponse(request.url, status, headers, _Raw(content))  # type: ignore[arg-type]
+        return AWSResponse(request.url, status, headers, _Raw(content))
 
     BUILTIN_HANDLERS.append(("before-send", send))
 

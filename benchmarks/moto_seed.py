@@ -60,13 +60,15 @@ def email_of(n: int) -> str:
 def contact(n: int) -> dict[str, Any]:
     """Holder ``n`` opted in to e-mail at an address of its own."""
     return contact_item(
-        ContactPreference(tenant_id=TENANT, qualification_pseudonym_id=holder_id(n), email=email_of(n), email_opt_in=True)
+        ContactPreference(
+            tenant_id=TENANT, qualification_pseudonym_id=holder_id(n), email=email_of(n), email_opt_in=True
+        )
     )
 
 
 def put_items(table_name: str, items: Iterable[dict[str, Any]]) -> int:
     """Puts items into the active moto backend's table; returns how many."""
-    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.core.models import DEFAULT_ACCOUNT_ID
     from moto.dynamodb.models import dynamodb_backends
 
     from infra.sandbox.emulated_aws import REGION

@@ -36,9 +36,7 @@ def _fan_out(conn: Connection, env: dict[str, str]) -> None:
     forward_to(conn)
     import boto3
 
-    import benchmarks  # noqa: F401
-    from ahaki.adapters.messaging import FANOUT_QUEUE
-    from ahaki.adapters.messaging import OUTBOX_SOURCE
+    from ahaki.adapters.messaging import FANOUT_QUEUE, OUTBOX_SOURCE
     from ahaki.domain.outbox import OutboxEvent
     from ahaki.http.routes import Function
     from functions.notice_fanout import handler  # noqa: F401 - imported before the measurement
@@ -80,7 +78,7 @@ class NotifierConsumer:
     holders: set[str] = field(default_factory=set)
 
     def __call__(self) -> None:
-        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.core.models import DEFAULT_ACCOUNT_ID
         from moto.sqs.models import sqs_backends
 
         from infra.sandbox.emulated_aws import REGION

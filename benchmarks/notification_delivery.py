@@ -54,8 +54,7 @@ class Faults:
         bucket = _bucket(event_id, channel)
         if (bucket < FAIL_UNTIL_FIXED and not self.fixed) or (bucket < FAIL_FIRST and self.attempts[key] == 1):
             self.injected[channel] += 1
-            error = {"Code": "ThrottlingException", "Message": "Rate exceeded (injected)"}
-            raise ClientError({"Error": error}, operation)
+            raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "injected"}}, operation)
 
     def inbox_put(self, params: dict[str, Any], **kwargs: Any) -> None:
         if params.get("TableName") == self.inbox_table:
@@ -80,7 +79,9 @@ def _envelope(n: int, occurred_at: datetime) -> str:
     event = OutboxEvent(
         event_id=_event_of(qid), tenant_id=TENANT, kind="registrant.correct", occurred_at=occurred_at, subject_id=qid
     )
-    return json.dumps({"source": OUTBOX_SOURCE, "detail-type": event.kind, "detail": json.loads(event.model_dump_json())})
+    return json.dumps(
+        {"source": OUTBOX_SOURCE, "detail-type": event.kind, "detail": json.loads(event.model_dump_json())}
+    )
 
 
 def _enqueue(sqs: Any, url: str, bodies: list[str]) -> None:
@@ -90,7 +91,11 @@ def _enqueue(sqs: Any, url: str, bodies: list[str]) -> None:
 
 
 def _depth(sqs: Any, url: str) -> int:
-    names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"]
+    names = [
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesNotVisible",
+        "ApproximateNumberOfMessagesDelayed",
+    ]
     attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
     return sum(int(attributes.get(n, 0)) for n in names)
 

@@ -88,7 +88,6 @@ class DynamoDeliveryLedger:
             ExpressionAttributeValues={":released": {"S": "released"}, ":claimed": {"S": "claimed"}},
         )
 
-
     def unreachable(self, event_id: str, kind: str, subject_id: str, reason: str, now: datetime) -> None:
         epoch = int(now.timestamp())
         try:
