@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import boto3
 
 from ahaki.adapters.notification_tables import DynamoHolderDirectory
@@ -26,11 +28,14 @@ def _pages(directory: DynamoHolderDirectory, size: int) -> list[tuple[list[str],
 def test_index_pages_and_table_queries_are_moto_s_own(aws: EmulatedAws) -> None:
     table = aws.table_names["RegisterTable"]
     put_items(table, (holder(n, portal=n % 3 == 0) for n in range(0, 500, 2)))
-    client = boto3.client("dynamodb", region_name=REGION)
+    client: Any = boto3.client("dynamodb", region_name=REGION)
     directory = DynamoHolderDirectory(client, table)
     expected = _pages(directory, 37)
-    query = {"TableName": table, "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {}}
-    query["ExpressionAttributeValues"] = {":p": holder(4)["pk"]}
+    query: dict[str, Any] = {
+        "TableName": table,
+        "KeyConditionExpression": "pk = :p",
+        "ExpressionAttributeValues": {":p": holder(4)["pk"]},
+    }
     by_table = client.query(**query)["Items"]
     with paged_index_queries():
         assert _pages(directory, 37) == expected
