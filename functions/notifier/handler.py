@@ -51,6 +51,7 @@ def handle(record: SQSRecord) -> None:
             "kind": event.kind,
             "delivered": [c.value for c in outcome.delivered],
             "skipped": [c.value for c in outcome.skipped],
+            "unreachable": outcome.unreachable,  # recorded in the ledger, not dead-lettered
         },
     )
 

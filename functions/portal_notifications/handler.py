@@ -1,4 +1,5 @@
-"""The portal inbox: the portal integration lists and marks read the caller's own notifications."""
+"""The portal inbox and contact preferences: the portal integration lists and marks read the
+caller's own notifications, and reads and sets where the caller wants e-mail."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel
 
-from ahaki.adapters.notification_wiring import inbox
+from ahaki.adapters.notification_wiring import contacts, holders, inbox
 from ahaki.adapters.wiring import ports
-from ahaki.domain.notifications import InboxItem
+from ahaki.domain.notifications import ContactPreference, InboxItem, PreferencesRequest
 from ahaki.http.resolver import caller, lambda_handler_for, serve
 from ahaki.http.routes import Function
 from ahaki.services import inbox as inbox_service
+from ahaki.services import preferences
 
 router = Router()
 
@@ -56,6 +58,23 @@ def list_notifications(
 
 def mark_notification_read(notification_id: str) -> NotificationView:
     return _view(inbox_service.mark_read(ports(), inbox(), caller(router), notification_id))
+
+
+class PreferencesView(BaseModel):
+    email: str | None = None
+    email_opt_in: bool
+
+
+def _preferences(found: ContactPreference) -> PreferencesView:
+    return PreferencesView(email=found.email, email_opt_in=found.email_opt_in)
+
+
+def get_notification_preferences() -> PreferencesView:
+    return _preferences(preferences.get_preferences(ports(), holders(), contacts(), caller(router)))
+
+
+def put_notification_preferences(body: PreferencesRequest) -> PreferencesView:
+    return _preferences(preferences.put_preferences(ports(), holders(), contacts(), caller(router), body))
 
 
 app = serve(Function.PORTAL_NOTIFICATIONS, router, globals())

@@ -162,6 +162,9 @@ ACCESS: Mapping[Function, FunctionAccess] = {
     Function.PORTAL_NOTIFICATIONS: FunctionAccess(
         tables=(
             TableAccess(INBOX_TABLE, actions=("dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem")),
+            # Contact preferences: the caller's own, found by portal pseudonym (ids only from the index).
+            TableAccess(CONTACT_TABLE, actions=("dynamodb:GetItem", "dynamodb:PutItem")),
+            TableAccess(REGISTER_TABLE, actions=(), index_actions=("dynamodb:Query",)),
             _AUDIT_APPEND,
         ),
     ),

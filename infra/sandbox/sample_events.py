@@ -62,6 +62,8 @@ BODIES: dict[str, dict[str, Any]] = {
         "subject": "システム停止のお知らせ",
         "body": "12月1日は終日停止します。",
     },
+    # An invented address of the reserved example.jp domain (RFC 2606's .example, JPRS's example.jp).
+    "put_notification_preferences": {"email": "holder@example.jp", "email_opt_in": True},
 }
 SAMPLE_PORTAL_PSEUDONYM = "pp-sample-0000"
 PORTAL_HEADER = "X-Portal-Pseudonym-Id"

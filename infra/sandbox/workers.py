@@ -85,7 +85,11 @@ class Workers:
         if not messages:
             return 0
         arn = f"arn:aws:sqs:{REGION}:000000000000:{url.rsplit('/', 1)[-1]}"
-        result = self.invoke(function, {"Records": [_sqs_record(m, arn) for m in messages]})
+        try:
+            result = self.invoke(function, {"Records": [_sqs_record(m, arn) for m in messages]})
+        except Exception as error:  # a failed invocation (Powertools raises when every record failed)
+            log.warning("invocation failed: %s", type(error).__name__)
+            return len(messages)  # none is deleted: SQS hands them out again after the visibility timeout
         failed = {f["itemIdentifier"] for f in result.get("batchItemFailures") or []}
         done = [m for m in messages if m["MessageId"] not in failed]
         for start in range(0, len(done), 10):

@@ -29,6 +29,9 @@ STATUS = {
     "send_notice": 202,
     # The mark-read sample names a placeholder notification: 404 shows it reached its handler.
     "mark_notification_read": 404,
+    # The sample pseudonym is no registrant in a fresh sandbox: 404 from the preferences handler.
+    "get_notification_preferences": 404,
+    "put_notification_preferences": 404,
 }
 
 

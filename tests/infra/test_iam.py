@@ -212,6 +212,8 @@ AUDIT_APPEND = _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem")
 EXPECTED |= {
     Function.PORTAL_NOTIFICATIONS: (
         _allow(("dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"), ["InboxTable"])
+        | _allow(("dynamodb:GetItem", "dynamodb:PutItem"), ["ContactTable"])  # the caller's preferences
+        | _allow(("dynamodb:Query",), REG_INDEXES)  # the caller's id by portal pseudonym
         | AUDIT_APPEND
         | _allow(TABLE_KEY_WRITE, ["RegisterKey", "AuditKey"])
     ),

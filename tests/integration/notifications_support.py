@@ -46,3 +46,11 @@ def sent_emails() -> list[Any]:
     from moto.ses.models import ses_backends
 
     return [m for account in ses_backends.values() for m in account[REGION].sent_messages]
+
+
+def empty_dlq() -> None:
+    sqs = boto3.client("sqs", region_name=REGION)
+    url = os.environ[NOTIFIER_QUEUE.dlq_env_var]
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages"):
+        for m in messages:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])

@@ -29,6 +29,8 @@ EXPECTED_ALLOWED: dict[str, set[Role]] = {
     "send_notice": {Role.REGISTRAR},
     "list_notifications": set(),  # portal routes: the portal integration only, never staff
     "mark_notification_read": set(),
+    "get_notification_preferences": set(),
+    "put_notification_preferences": set(),
     # Issue 4 (docs/decisions.md)
     "resident_lookup": {Role.REGISTRAR},
     "list_sync_findings": {Role.REGISTRAR, Role.APPROVER, Role.VIEWER},

@@ -7,7 +7,7 @@ import os
 
 from infra.sandbox.workers import Workers
 from tests.integration.conftest import Api
-from tests.integration.notifications_support import dlq_messages, workers
+from tests.integration.notifications_support import dlq_messages, empty_dlq, workers
 
 __all__ = ["workers"]
 
@@ -60,3 +60,43 @@ def test_a_notice_to_one_holder_and_refusals(api: Api, workers: Workers) -> None
     missing = {**body, "qualification_pseudonym_id": "no-such-holder"}
     assert api.call("send_notice", body=missing).status == 404
     assert api.call("send_notice", body={**body, "qualification_pseudonym_id": None}).status == 422
+
+
+def _reasons() -> list[str]:
+    return sorted(m["MessageAttributes"]["ahaki-dlq-reason"]["StringValue"] for m in dlq_messages())
+
+
+def test_a_broadcast_records_a_holder_without_channel_instead_of_dead_lettering(api: Api, workers: Workers) -> None:
+    api.register(portal_pseudonym_id="pp-broadcast-online")
+    paper = api.register()  # a paper-era registrant: no portal pseudonym, no e-mail
+    workers.pump()
+    assert _reasons() == ["no_channel"]  # the registration itself must reach them: a dead letter
+    empty_dlq()
+    body = {"audience": "all_holders", "subject": "年末年始のお知らせ", "body": "12月29日から休業します。"}
+    assert api.call("send_notice", body=body).status == 202
+    workers.pump()
+    workers.pump()
+    workers.pump()
+    assert dlq_messages() == []  # the broadcast floods no DLQ
+    assert [i["kind"] for i in _inbox(api, "pp-broadcast-online")].count("notice.staff") == 1
+    unreachable = [i for i in api.items("DeliveryTable") if i["state"]["S"] == "unreachable"]
+    assert [(i["reason"]["S"], i["kind"]["S"], i["subject_id"]["S"]) for i in unreachable] == [
+        ("no_channel", "notice.staff", paper["qualification_pseudonym_id"])
+    ]
+
+
+def test_a_notice_to_one_holder_without_channel_is_a_dead_letter(api: Api, workers: Workers) -> None:
+    paper = api.register()
+    workers.pump()
+    empty_dlq()
+    body = {
+        "audience": "holder",
+        "qualification_pseudonym_id": paper["qualification_pseudonym_id"],
+        "subject": "書類のお願い",
+        "body": "書類をお送りください。",
+    }
+    assert api.call("send_notice", body=body).status == 202
+    workers.pump()
+    workers.pump()
+    assert _reasons() == ["no_channel"]
+    assert not [i for i in api.items("DeliveryTable") if i["state"]["S"] == "unreachable"]

@@ -22,6 +22,8 @@ from ahaki.services.notification_ports import Claim
 CLAIM_LEASE_SECONDS = 120
 # Ledger records outlive the outbox (7 days), the queues (14 days) and any redrive.
 LEDGER_RETENTION_SECONDS = 30 * 24 * 3600
+# The ledger's record of a broadcast event that could reach its holder through no channel.
+UNREACHABLE = "unreachable"
 
 
 def _conditional_failed(error: ClientError) -> bool:
@@ -85,6 +87,26 @@ class DynamoDeliveryLedger:
             ExpressionAttributeNames={"#s": "state"},
             ExpressionAttributeValues={":released": {"S": "released"}, ":claimed": {"S": "claimed"}},
         )
+
+    def unreachable(self, event_id: str, kind: str, subject_id: str, reason: str, now: datetime) -> None:
+        epoch = int(now.timestamp())
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item={
+                    "pk": {"S": f"{event_id}#{UNREACHABLE}"},
+                    "state": {"S": UNREACHABLE},
+                    "reason": {"S": reason},
+                    "kind": {"S": kind},
+                    "subject_id": {"S": subject_id},  # the holder's qualification_pseudonym_id: an id
+                    "recorded_at": {"N": str(epoch)},
+                    "expires_at": {"N": str(epoch + LEDGER_RETENTION_SECONDS)},
+                },
+                ConditionExpression="attribute_not_exists(pk)",  # a duplicate event records nothing more
+            )
+        except ClientError as error:
+            if not _conditional_failed(error):
+                raise
 
 
 def inbox_pk(tenant_id: str, portal_pseudonym_id: str) -> str:
@@ -170,6 +192,11 @@ def contact_pk(tenant_id: str, qualification_pseudonym_id: str) -> str:
     return f"T#{tenant_id}#Q#{qualification_pseudonym_id}"
 
 
+def contact_item(preference: ContactPreference) -> dict[str, Any]:
+    pk = contact_pk(preference.tenant_id, preference.qualification_pseudonym_id)
+    return {"pk": {"S": pk}, "body": {"S": preference.model_dump_json()}}
+
+
 class DynamoContacts:
     def __init__(self, client: Any, table: str) -> None:
         self._client = client
@@ -182,10 +209,7 @@ class DynamoContacts:
         return ContactPreference.model_validate_json(found["Item"]["body"]["S"]) if "Item" in found else None
 
     def put(self, preference: ContactPreference) -> None:
-        pk = contact_pk(preference.tenant_id, preference.qualification_pseudonym_id)
-        self._client.put_item(
-            TableName=self._table, Item={"pk": {"S": pk}, "body": {"S": preference.model_dump_json()}}
-        )
+        self._client.put_item(TableName=self._table, Item=contact_item(preference))
 
 
 def notice_pk(tenant_id: str, notice_id: str) -> str:
@@ -233,6 +257,17 @@ class DynamoHolderDirectory:
             Limit=1,
         )
         return Registrant.model_validate_json(found["Items"][0]["body"]["S"]) if found["Items"] else None
+
+    def id_by_portal_pseudonym(self, tenant_id: str, portal_pseudonym_id: str) -> str | None:
+        found = self._client.query(
+            TableName=self._table,
+            IndexName="by_portal_pseudonym",
+            KeyConditionExpression="gsi_portal = :v",
+            ExpressionAttributeValues={":v": {"S": f"T#{tenant_id}#PP#{portal_pseudonym_id}"}},
+            ProjectionExpression="pk",  # the id only: no personal data leaves the table
+            Limit=1,
+        )
+        return str(found["Items"][0]["pk"]["S"]).rsplit("#Q#", 1)[1] if found["Items"] else None
 
     def holder_ids(
         self, tenant_id: str, qualification: Qualification, status: Status, limit: int, cursor: str | None

@@ -43,6 +43,10 @@ def inbox() -> DynamoInbox:
     return DynamoInbox(dynamodb(), os.environ[INBOX_TABLE.env_var])
 
 
+def contacts() -> DynamoContacts:
+    return DynamoContacts(dynamodb(), os.environ[CONTACT_TABLE.env_var])
+
+
 def holders() -> DynamoHolderDirectory:
     return DynamoHolderDirectory(dynamodb(), os.environ[REGISTER_TABLE.env_var])
 
@@ -64,7 +68,7 @@ def notifier_ports() -> NotifierPorts:
             boto3.client("ses", config=CLIENT_CONFIG), env["EMAIL_SOURCE"], env.get("SES_CONFIGURATION_SET") or None
         ),
         staff=SnsStaffAlerts(boto3.client("sns", config=CLIENT_CONFIG), env[STAFF_TOPIC.env_var]),
-        contacts=DynamoContacts(client, env[CONTACT_TABLE.env_var]),
+        contacts=contacts(),
         notices=DynamoNotices(client, env[NOTICE_TABLE.env_var]),
         dead_letters=SqsDeadLetters(sqs(), env[NOTIFIER_QUEUE.dlq_env_var]),
         retention_seconds=retention_seconds(),

@@ -87,6 +87,26 @@ class ContactPreference(Frozen):
     email_opt_in: bool = False
 
 
+# A plain address check (RFC 5321 lengths; SES itself refuses what it cannot deliver). The message
+# names the rule, never the value: an e-mail address is personal data.
+EmailAddress = Annotated[
+    str, Field(min_length=3, max_length=254, pattern=r"^[^@\s<>()\[\],;:\"]{1,64}@[^@\s<>()\[\],;:\"]+\.[A-Za-z]{2,}$")
+]
+
+
+class PreferencesRequest(Frozen):
+    """PUT /portal/notification-preferences: where the holder wants e-mail besides the inbox."""
+
+    email: EmailAddress | None = None
+    email_opt_in: bool = False
+
+    @model_validator(mode="after")
+    def _address_for_opt_in(self) -> Self:
+        if self.email_opt_in and self.email is None:
+            raise ValueError("email_opt_in needs an email address")
+        return self
+
+
 def _no_markup(value: str) -> str:
     if "<" in value or ">" in value:
         raise ValueError("plain text only")

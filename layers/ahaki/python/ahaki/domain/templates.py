@@ -24,10 +24,17 @@ class MessageTemplate:
     body: str  # plain text; the HTML part is derived from it, line by line
     to_holder: bool = True  # the portal inbox and, where opted in, e-mail
     to_staff: bool = False  # an alert on the staff SNS topic (ids only, no template text)
+    # The holder must be told (a decision, a change of their record): with no channel the event
+    # is dead-lettered for staff to send a letter. False: a broadcast, where a holder without a
+    # channel is recorded as unreachable in the ledger instead (docs/decisions.md, issue 5).
+    must_reach: bool = True
 
 
-def _t(subject: str, *lines: str, to_holder: bool = True, to_staff: bool = False) -> MessageTemplate:
-    return MessageTemplate(subject, "\n".join(("$holder", "", *lines, "", FOOTER)), to_holder, to_staff)
+def _t(
+    subject: str, *lines: str, to_holder: bool = True, to_staff: bool = False, must_reach: bool = True
+) -> MessageTemplate:
+    body = "\n".join(("$holder", "", *lines, "", FOOTER))
+    return MessageTemplate(subject, body, to_holder, to_staff, must_reach)
 
 
 TEMPLATES: dict[str, MessageTemplate] = {
@@ -96,6 +103,7 @@ TEMPLATES: dict[str, MessageTemplate] = {
         "【あん摩マッサージ指圧師名簿】$notice_subject",
         "$notice_body",
         "（お知らせ番号 $reference、$date）",
+        must_reach=False,  # unless the notice is addressed to this one holder (see the notifier)
     ),
 }
 

@@ -148,6 +148,22 @@ ROUTES: tuple[Route, ...] = (
         "mark_notification_read",
         AuthType.PORTAL,
     ),
+    Route(
+        "GET",
+        "/portal/notification-preferences",
+        Function.PORTAL_NOTIFICATIONS,
+        frozenset(),
+        "get_notification_preferences",
+        AuthType.PORTAL,
+    ),
+    Route(
+        "PUT",
+        "/portal/notification-preferences",
+        Function.PORTAL_NOTIFICATIONS,
+        frozenset(),
+        "put_notification_preferences",
+        AuthType.PORTAL,
+    ),
     # Issue 4: resident-register sync (roles in docs/decisions.md, "Issue 4").
     Route("POST", "/admin/resident-lookups", Function.RESIDENT_LOOKUP, WRITERS, "resident_lookup"),
     Route("GET", "/admin/sync-findings", Function.SYNC_API, READERS, "list_sync_findings"),

@@ -31,6 +31,10 @@ class DeliveryLedger(Protocol):
         """The delivery failed: the next attempt may claim it again."""
         ...
 
+    def unreachable(self, event_id: str, kind: str, subject_id: str, reason: str, now: datetime) -> None:
+        """Records (once) that this event could reach its holder through no channel (ids only)."""
+        ...
+
 
 class Inbox(Protocol):
     def deliver(self, item: InboxItem) -> bool:
@@ -68,6 +72,10 @@ class HolderDirectory(Protocol):
     """Look-ups the notifier needs besides RegisterReader.get."""
 
     def by_portal_pseudonym(self, tenant_id: str, portal_pseudonym_id: str) -> Registrant | None: ...
+
+    def id_by_portal_pseudonym(self, tenant_id: str, portal_pseudonym_id: str) -> str | None:
+        """The holder's qualification_pseudonym_id only (no personal data is read)."""
+        ...
 
     def holder_ids(
         self, tenant_id: str, qualification: Qualification, status: Status, limit: int, cursor: str | None

@@ -40,6 +40,7 @@ NEUTRAL_ADDRESS = "申請者 様"  # an applicant not (yet) in the register: no 
 class Outcomes:
     delivered: tuple[Channel, ...]  # delivered by this call
     skipped: tuple[Channel, ...]  # delivered before (duplicate or retried event)
+    unreachable: str | None = None  # a broadcast's holder without a channel: recorded, not sent
 
 
 def parse_message(body: str) -> OutboxEvent:
@@ -63,9 +64,8 @@ def notify(ports: NotifierPorts, event: OutboxEvent) -> Outcomes:
             delivered,
             skipped,
         )
-    if template.to_holder:
-        _to_holder(ports, event, template, delivered, skipped)
-    return Outcomes(tuple(delivered), tuple(skipped))
+    unreachable = _to_holder(ports, event, template, delivered, skipped) if template.to_holder else None
+    return Outcomes(tuple(delivered), tuple(skipped), unreachable)
 
 
 def _to_holder(
@@ -74,13 +74,17 @@ def _to_holder(
     template: MessageTemplate,
     delivered: list[Channel],
     skipped: list[Channel],
-) -> None:
+) -> str | None:
+    """Delivers to the holder's channels; returns the reason when a broadcast cannot reach them."""
     holder = _holder(ports, event)
     pseudonym = event.portal_pseudonym_id or (holder.portal_pseudonym_id if holder else None)
     contact = ports.contacts.get(event.tenant_id, holder.qualification_pseudonym_id) if holder else None
     email = contact.email if contact and contact.email_opt_in and contact.email else None
     if pseudonym is None and email is None:
-        raise NoChannel(f"no portal pseudonym and no e-mail opt-in for event {event.event_id}")
+        if _must_reach(ports, event, template):
+            raise NoChannel(f"no portal pseudonym and no e-mail opt-in for event {event.event_id}")
+        ports.ledger.unreachable(event.event_id, event.kind, event.subject_id, NoChannel.reason, ports.clock())
+        return NoChannel.reason
     message = render(template, _values(ports, event, holder))
     if pseudonym is not None:
         item = _inbox_item(ports, event, pseudonym, message)
@@ -88,6 +92,19 @@ def _to_holder(
     if email is not None:
         address = email
         _once(ports, event, Channel.EMAIL, lambda: ports.email.send(address, message), delivered, skipped)
+    return None
+
+
+def _must_reach(ports: NotifierPorts, event: OutboxEvent, template: MessageTemplate) -> bool:
+    """Whether a holder without a channel is a dead letter (staff send a letter) or only recorded.
+
+    A broadcast notice to every holder is recorded; a notice staff addressed to this one holder,
+    and every decision or change of the holder's record, must reach them."""
+    if template.must_reach:
+        return True
+    notice_id = event.detail.get("notice_id")
+    notice = ports.notices.get(event.tenant_id, notice_id) if isinstance(notice_id, str) else None
+    return notice is None or notice.audience != "all_holders"
 
 
 def _once(

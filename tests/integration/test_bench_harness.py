@@ -1,0 +1,46 @@
+"""The benchmarks' moto accelerations answer exactly what moto itself answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+
+from ahaki.adapters.notification_tables import DynamoHolderDirectory
+from ahaki.domain.registrant import Status
+from ahaki.domain.values import Qualification
+from benchmarks.moto_gsi import paged_index_queries
+from benchmarks.moto_seed import holder, put_items
+from infra.sandbox.emulated_aws import REGION, EmulatedAws
+
+
+def _pages(directory: DynamoHolderDirectory, size: int) -> list[tuple[list[str], str | None]]:
+    pages, cursor = [], None
+    while True:
+        ids, cursor = directory.holder_ids(
+            "foundation", Qualification.ANMA_MASSAGE_SHIATSU, Status.REGISTERED, size, cursor
+        )
+        pages.append((ids, cursor))
+        if cursor is None:
+            return pages
+
+
+def test_index_pages_and_table_queries_are_moto_s_own(aws: EmulatedAws) -> None:
+    table = aws.table_names["RegisterTable"]
+    put_items(table, (holder(n, portal=n % 3 == 0) for n in range(0, 500, 2)))
+    client: Any = boto3.client("dynamodb", region_name=REGION)
+    directory = DynamoHolderDirectory(client, table)
+    expected = _pages(directory, 37)
+    query: dict[str, Any] = {
+        "TableName": table,
+        "KeyConditionExpression": "pk = :p",
+        "ExpressionAttributeValues": {":p": holder(4)["pk"]},
+    }
+    by_table = client.query(**query)["Items"]
+    with paged_index_queries():
+        assert _pages(directory, 37) == expected
+        assert client.query(**query)["Items"] == by_table
+        put_items(table, [holder(1)])  # a write drops the cached index
+        assert sum(len(ids) for ids, _ in _pages(directory, 37)) == 251
+    assert sum(len(ids) for ids, _ in expected) == 250 and len(expected) == 7
+    assert directory.id_by_portal_pseudonym("foundation", "pp-q0000006") == "q0000006"
