@@ -64,22 +64,25 @@ def _same(found: DynamoType | None, value: DynamoType) -> bool:
     return found is not None and found == value
 
 
+def _cache(table: Table) -> dict[str, dict[Any, Any]]:
+    cache: dict[str, dict[Any, Any]] = table.__dict__.setdefault(_CACHE, {"index": {}, "partition": {}})
+    return cache
+
+
 def forget(table: Table, hash_key: DynamoType | None = None) -> None:
     """After a write: drop the index orders and the written partition's order (all, if None)."""
-    cache: dict[tuple[Any, ...], Any] | None = table.__dict__.get(_CACHE)
-    if cache is None:
-        return
+    cache = _cache(table)
+    cache["index"].clear()
     if hash_key is None:
-        cache.clear()
-        return
-    for key in [k for k in cache if k[0] == "index" or k == ("partition", _native(hash_key))]:
-        del cache[key]
+        cache["partition"].clear()
+    else:
+        cache["partition"].pop(_native(hash_key), None)
 
 
 def _partition(table: Table, hash_key: DynamoType) -> tuple[list[Any], list[Item]]:
     """A partition in range-key order, kept until a write to it."""
-    cache: dict[tuple[Any, ...], Any] = table.__dict__.setdefault(_CACHE, {})
-    key = ("partition", _native(hash_key))
+    cache = _cache(table)["partition"]
+    key = _native(hash_key)
     if key not in cache:
         found = table.items.get(hash_key)
         if found is None:
@@ -107,8 +110,8 @@ def _in_range(table: Table, hash_key: DynamoType, comparison: str | None, values
 
 
 def _ordered(table: Table, index_name: str, attr: str, value: DynamoType, sort_by: list[str]) -> Any:
-    cache: dict[tuple[Any, ...], Any] = table.__dict__.setdefault(_CACHE, {})
-    key = ("index", index_name, attr, _native(value))
+    cache = _cache(table)["index"]
+    key = (index_name, attr, _native(value))
     if key not in cache:
         index = table.get_index(index_name)
         ranges = [k["AttributeName"] for k in index.schema if k["KeyType"] == "RANGE"]

@@ -25,6 +25,7 @@ that lands in inbound/ enqueues its S3 notification, as the bucket does.
 from __future__ import annotations
 
 import base64
+import gc
 import os
 import pickle
 import random
@@ -155,6 +156,7 @@ def seed(aws: EmulatedAws, count: int) -> Seed:
             scenarios[scenario.value] += 1
     for table in tables.values():
         forget(table)
+    _settled()
     return Seed(count, fake, scenarios, new, pickle.dumps({k: t.items for k, t in tables.items()}, protocol=5))
 
 
@@ -164,6 +166,14 @@ def restore(aws: EmulatedAws, saved: Seed) -> None:
     for name, table in _tables(aws).items():
         table.items = items[name]
         forget(table)
+    _settled()
+
+
+def _settled() -> None:
+    """The seed's millions of objects out of the garbage collector's way (it would walk them on
+    every full collection, a cost of the harness, not of the run)."""
+    gc.collect()
+    gc.freeze()
 
 
 # -- faults -------------------------------------------------------------------------------------
