@@ -9,13 +9,13 @@ from ahaki.adapters.wiring import ports
 from ahaki.domain.sync_records import LookupResult, ResidentLookupRequest
 from ahaki.http.resolver import caller, lambda_handler_for, serve
 from ahaki.http.routes import Function
-from ahaki.services import sync
+from ahaki.services import resident_lookup as lookups
 
 router = Router()
 
 
 def resident_lookup(request: ResidentLookupRequest) -> LookupResult:
-    return sync.look_up(ports(), sync_ports(), caller(router), request)
+    return lookups.look_up(ports(), sync_ports(), caller(router), request)
 
 
 app = serve(Function.RESIDENT_LOOKUP, router, globals())

@@ -19,7 +19,7 @@ from ahaki.domain.values import Qualification
 from ahaki.http.resolver import caller, lambda_handler_for, serve
 from ahaki.http.routes import Function
 from ahaki.http.views import RegistrantView, registrant_view
-from ahaki.services import sync
+from ahaki.services import resident_lookup, sync, sync_findings
 
 router = Router()
 
@@ -56,16 +56,16 @@ def list_sync_findings(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query()] = None,
 ) -> FindingList:
-    items, next_cursor = sync.list_findings(ports(), sync_ports(), caller(router), status, limit, cursor)
+    items, next_cursor = sync_findings.list_findings(ports(), sync_ports(), caller(router), status, limit, cursor)
     return FindingList(items=items, cursor=next_cursor)
 
 
 def get_sync_finding(finding_id: str) -> Finding:
-    return sync.get_finding(ports(), sync_ports(), caller(router), finding_id)
+    return sync_findings.get_finding(ports(), sync_ports(), caller(router), finding_id)
 
 
 def resolve_sync_finding(finding_id: str, command: ResolveFinding) -> ResolvedFinding:
-    finding, registrant = sync.resolve_finding(ports(), sync_ports(), caller(router), finding_id, command)
+    finding, registrant = sync_findings.resolve_finding(ports(), sync_ports(), caller(router), finding_id, command)
     return ResolvedFinding(finding=finding, registrant=registrant_view(registrant) if registrant else None)
 
 
@@ -84,7 +84,7 @@ def resident_query_report(
     since: Annotated[date, Query()],
     until: Annotated[date, Query()],
 ) -> QueryReport:
-    records = sync.query_report(ports(), sync_ports(), caller(router), actor, since, until)
+    records = resident_lookup.query_report(ports(), sync_ports(), caller(router), actor, since, until)
     return QueryReport(actor=actor, since=since, until=until, records=records)
 
 

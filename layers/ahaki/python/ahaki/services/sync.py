@@ -1,5 +1,6 @@
-"""Use cases of the resident-register sync: plan a run, build a chunk's request file, process its
-result file, look one person up on demand, resolve findings, report an actor's queries.
+"""Use cases of the resident-register sync's runs: plan a run, build a chunk's request file,
+process its result file. Findings: ``sync_findings``; on-demand look-ups and the query report:
+``resident_lookup``.
 
 Every change to the register goes through ``registry.change`` (the register's own operation):
 history event, audit record and outbox event in one transaction, with the system as actor for
@@ -13,34 +14,29 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from ahaki.domain.audit import AuditEntry, AuditRecord, Outcome
+from ahaki.domain.audit import AuditEntry, Outcome
 from ahaki.domain.commands import Correction
-from ahaki.domain.errors import DomainError, InvalidInput, NotFound, RateLimited
+from ahaki.domain.errors import DomainError, InvalidInput, NotFound
 from ahaki.domain.history import Operation
 from ahaki.domain.jlis import INBOUND, OUTBOUND, FileKey, RequestRecord, ResultCode, ResultRecord
 from ahaki.domain.jlis_codec import Rejected, ResultReader, encode_requests, request_rows
-from ahaki.domain.jlis_mapping import address_of, jlis_date, request_for, sex_code
+from ahaki.domain.jlis_mapping import address_of, request_for
 from ahaki.domain.outbox import OutboxEvent
-from ahaki.domain.registrant import Registrant, Status
+from ahaki.domain.registrant import Status
 from ahaki.domain.sync import ERASURE_CANDIDATES, Decision, Unanswered, Unchanged, Verdict, reconcile
 from ahaki.domain.sync_records import (
     Finding,
-    FindingStatus,
-    LookupResult,
     PlanCheckpoint,
     ResidentData,
-    ResidentLookupRequest,
-    Resolution,
-    ResolveFinding,
     SyncRun,
 )
 from ahaki.domain.values import JST, Qualification
 from ahaki.services import registry
 from ahaki.services.ports import Ports
-from ahaki.services.registry import Caller, audit_alone, record_refusal, registrant_chain, shard_chain
+from ahaki.services.registry import Caller, audit_alone, shard_chain
 from ahaki.services.sync_ports import SyncPorts
 
 SYSTEM_ACTOR = "system:resident-sync"
@@ -93,7 +89,7 @@ def start_run(
     audit_alone(
         ports,
         shard_chain(caller.tenant_id, ports.audit_shards),
-        _entry(ports, caller, action, detail={"run_id": run.run_id}),
+        audit_entry(ports, caller, action, detail={"run_id": run.run_id}),
     )
     found = sync.store.get_run(caller.tenant_id, run.run_id)
     if found is None or found.qualification is not qualification:
@@ -209,7 +205,7 @@ def _build(
     codes = sync.store.resident_codes(key.tenant_id, qualification, min(numbers, default=0), max(numbers, default=0))
     caller = system_caller(key.tenant_id, f"{key.run_id}/{key.chunk_no}")
     # The query is logged (who, whom, why, when) before anything leaves for J-LIS.
-    entry = _entry(
+    entry = audit_entry(
         ports,
         caller,
         "jlis_batch_query",
@@ -307,7 +303,7 @@ def _apply_address(ports: Ports, sync: SyncPorts, caller: Caller, run_id: str, q
     sync.store.mark(caller.tenant_id, run_id, qid, "applied")
 
 
-def _candidate(r: ResultRecord) -> ResidentData:
+def candidate_of(r: ResultRecord) -> ResidentData:
     return ResidentData(
         resident_code=r.resident_code,
         name_kanji=r.name_kanji,
@@ -331,7 +327,7 @@ def _open_finding(ports: Ports, sync: SyncPorts, tenant_id: str, run_id: str, qi
         kind=decision.verdict,
         erasure_candidate=decision.verdict in ERASURE_CANDIDATES,
         opened_at=ports.clock(),
-        candidates=tuple(_candidate(r) for r in found),
+        candidates=tuple(candidate_of(r) for r in found),
     )
     event = OutboxEvent(
         event_id=f"sync-finding-{finding.finding_id}",
@@ -351,170 +347,7 @@ def get_run(sync: SyncPorts, caller: Caller, run_id: str) -> SyncRun:
     return run
 
 
-# -- findings -----------------------------------------------------------------------------------
-
-
-def list_findings(
-    ports: Ports, sync: SyncPorts, caller: Caller, status: FindingStatus, limit: int, cursor: str | None
-) -> tuple[list[Finding], str | None]:
-    if not 1 <= limit <= 100:
-        raise InvalidInput("limit", "must be 1-100")
-    items, next_cursor = sync.store.findings(caller.tenant_id, status, limit, cursor)
-    subjects = tuple(f.qualification_pseudonym_id for f in items)
-    entry = _entry(ports, caller, "list_sync_findings", subjects=subjects)
-    audit_alone(ports, shard_chain(caller.tenant_id, ports.audit_shards), entry)
-    return items, next_cursor
-
-
-def get_finding(ports: Ports, sync: SyncPorts, caller: Caller, finding_id: str) -> Finding:
-    finding = sync.store.get_finding(caller.tenant_id, finding_id)
-    if finding is None:
-        record_refusal(ports, caller, "get_sync_finding", Outcome.NOT_FOUND, None)
-        raise NotFound("no such finding")
-    chain = registrant_chain(caller.tenant_id, finding.qualification_pseudonym_id)
-    audit_alone(ports, chain, _entry(ports, caller, "get_sync_finding", subject=finding.qualification_pseudonym_id))
-    return finding
-
-
-_APPLIES = {
-    "correction": frozenset(Verdict) - ERASURE_CANDIDATES,
-    "erasure": ERASURE_CANDIDATES,
-}
-
-
-def resolve_finding(
-    ports: Ports, sync: SyncPorts, caller: Caller, finding_id: str, command: ResolveFinding
-) -> tuple[Finding, Registrant | None]:
-    """Apply the register's own operation (correction or erasure) or dismiss, with a reason."""
-    finding = sync.store.get_finding(caller.tenant_id, finding_id)
-    if finding is None or finding.status is not FindingStatus.OPEN:
-        record_refusal(ports, caller, "resolve_sync_finding", Outcome.NOT_FOUND, None)
-        raise NotFound("no open finding with this id")
-    changed: Registrant | None = None
-    if command.decision == "apply":
-        kind = "correction" if command.correction is not None else "erasure"
-        if finding.kind not in _APPLIES[kind]:
-            raise InvalidInput(kind, f"does not resolve a {finding.kind.value} finding")
-        operation = Operation.CORRECT if command.correction is not None else Operation.ERASE
-        body = command.correction or command.erasure
-        assert body is not None
-        changed = registry.change(ports, caller, finding.qualification_pseudonym_id, operation, body, None)
-    else:
-        chain = registrant_chain(caller.tenant_id, finding.qualification_pseudonym_id)
-        detail = {"finding_id": finding_id, "reason": command.reason}
-        entry = _entry(ports, caller, "dismiss_sync_finding", subject=finding.qualification_pseudonym_id, detail=detail)
-        audit_alone(ports, chain, entry)
-    resolution = Resolution(
-        decision=command.decision,
-        reason=command.reason,
-        actor=caller.actor_id,
-        resolved_at=ports.clock(),
-        registrant_version=changed.version if changed else None,
-    )
-    status = FindingStatus.RESOLVED if command.decision == "apply" else FindingStatus.DISMISSED
-    closed = finding.model_copy(update={"status": status, "resolution": resolution})
-    sync.store.close_finding(closed)
-    return closed, changed
-
-
-# -- on demand ----------------------------------------------------------------------------------
-
-
-def look_up(ports: Ports, sync: SyncPorts, caller: Caller, request: ResidentLookupRequest) -> LookupResult:
-    """One 住基ネット query: rate limited per staff member, logged with its purpose first."""
-    now = ports.clock()
-    window = now.astimezone(JST).strftime("%Y%m%d%H")
-    expires = int((now + timedelta(days=2)).timestamp())
-    subject = request.qualification_pseudonym_id or request.application_id
-    if not sync.store.take(caller.tenant_id, caller.actor_id, window, sync.lookup_limit, expires):
-        record_refusal(ports, caller, "resident_lookup", Outcome.REJECTED, subject)
-        raise RateLimited("Too many look-ups this hour; try again later.", retry_after_window=window)
-    reference_date = request.reference_date or now.astimezone(JST).date()
-    registrant: Registrant | None = None
-    if request.qualification_pseudonym_id is not None:
-        registrant = ports.reader.get(caller.tenant_id, request.qualification_pseudonym_id)
-        if registrant is None:
-            record_refusal(ports, caller, "resident_lookup", Outcome.NOT_FOUND, None)
-            raise NotFound("no such registrant")
-    chain = (
-        registrant_chain(caller.tenant_id, request.qualification_pseudonym_id)
-        if request.qualification_pseudonym_id
-        else shard_chain(caller.tenant_id, ports.audit_shards)
-    )
-    by = "register" if registrant else "basic_items"
-    detail = {"purpose": request.purpose, "by": by, "application_id": request.application_id}
-    audit_alone(ports, chain, _entry(ports, caller, "resident_lookup", subject=subject, detail=detail))
-    if registrant is not None:
-        qid = registrant.qualification_pseudonym_id
-        rn = registrant.registration_number
-        code = sync.store.resident_codes(caller.tenant_id, registrant.qualification, rn, rn).get(qid, "")
-        my_number = "" if code else (ports.vault.reveal(caller.tenant_id, qid) or "")
-        query = request_for(registrant, 1, reference_date, my_number=my_number, resident_code=code)
-    else:
-        query = _four_items(request, reference_date)
-    results = sync.jlis.look_up(query)
-    found = [r for r in results if r.result_code in (ResultCode.FOUND, ResultCode.SEVERAL_MATCHES)]
-    return LookupResult(
-        result_code=results[0].result_code if results else ResultCode.ERROR.value,
-        candidates=[_candidate(r) for r in found],
-        my_numbers=[r.my_number for r in found if r.my_number] if registrant is None else [],
-        changed_items=_changed_items(query, found[0]) if registrant is not None and len(found) == 1 else [],
-    )
-
-
-def _four_items(request: ResidentLookupRequest, reference_date: date) -> RequestRecord:
-    assert request.name_kana is not None and request.birth_date is not None and request.sex is not None
-    return RequestRecord(
-        request_record_number=1,
-        subject_reference=(request.application_id or "on-demand").replace(".", "-")[:64],
-        reference_date=jlis_date(reference_date),
-        include_removed=False,
-        subject_resident_code="",
-        subject_name_kanji=request.name_kanji or "",
-        subject_name_kana=f"{request.name_kana.family}\u3000{request.name_kana.given}",
-        subject_birth_date=jlis_date(request.birth_date),
-        subject_sex=sex_code(request.sex),
-        subject_address=request.address_line or "",
-        subject_municipality_code="",
-        subject_my_number="",
-    )
-
-
-def _changed_items(query: RequestRecord, result: ResultRecord) -> list[str]:
-    pairs = {
-        "name": (query.subject_name_kanji, result.name_kanji),
-        "name_kana": (query.subject_name_kana, result.name_kana),
-        "birth_date": (query.subject_birth_date, result.birth_date),
-        "sex": (query.subject_sex, result.sex),
-        "address": (
-            (query.subject_municipality_code, query.subject_address),
-            (result.municipality_code, result.address),
-        ),
-    }
-    changed = [name for name, (ours, theirs) in pairs.items() if ours != theirs]
-    if result.vital_status != "1":
-        changed.append("vital_status")
-    return changed
-
-
-# -- the query report ---------------------------------------------------------------------------
-
-
-def query_report(
-    ports: Ports, sync: SyncPorts, caller: Caller, actor_id: str, since: date, until: date
-) -> list[AuditRecord]:
-    """Every 住基ネット query an actor made in a period (the seed's periodic check)."""
-    if until < since or (until - since).days > 366:
-        raise InvalidInput("until", "must be on or after since, at most a year later")
-    start = datetime(since.year, since.month, since.day, tzinfo=JST)
-    end = datetime(until.year, until.month, until.day, tzinfo=JST) + timedelta(days=1)
-    records = [r for r in sync.query_log.of_actor(caller.tenant_id, actor_id, start, end) if r.action in QUERY_ACTIONS]
-    entry = _entry(ports, caller, "resident_query_report", detail={"actor": actor_id, "records": len(records)})
-    audit_alone(ports, shard_chain(caller.tenant_id, ports.audit_shards), entry)
-    return records
-
-
-def _entry(
+def audit_entry(
     ports: Ports,
     caller: Caller,
     action: str,
