@@ -3,7 +3,7 @@
 
 The host (this process) runs moto: the holders' snapshots are put straight into the emulated
 register table (the items ``snapshot_item`` writes; 100,000 through the API would take minutes),
-and index pages are served by ``benchmarks.moto_gsi`` (moto's own query on the page's window).
+and index pages are served by ``benchmarks.moto_speed`` (moto's own query on the page's window).
 The measured child starts fresh, sends its AWS calls over a pipe (``benchmarks.moto_pipe``) and
 drives the fan-out queue as its event source mapping would, until the broadcast is done.
 """
@@ -20,9 +20,9 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 import benchmarks  # noqa: F401 - puts the layer and the repository on sys.path
-from benchmarks.moto_gsi import paged_index_queries
 from benchmarks.moto_pipe import forward_to, run_measured
 from benchmarks.moto_seed import holder, put_items
+from benchmarks.moto_speed import fast_moto
 
 PAGE_SIZE = 1000  # holders per fan-out page (FANOUT_PAGE_SIZE); DynamoDB's 1 MB page holds ~970
 NOTICE_ID = "bench-notice"
@@ -99,7 +99,7 @@ def broadcast(holders: int) -> dict[str, Any]:
         seeded = time.perf_counter() - start
         env = {**aws.env, "FANOUT_PAGE_SIZE": str(PAGE_SIZE), "POWERTOOLS_LOG_LEVEL": "WARNING"}
         consumer = NotifierConsumer(aws.env[NOTIFIER_QUEUE.env_var])
-        with paged_index_queries():
+        with fast_moto():
             result: dict[str, Any] = run_measured(_fan_out, env, after=consumer)
         return result | {"enqueued": consumer.messages, "distinct": len(consumer.holders), "seeded_seconds": seeded}
 

@@ -23,8 +23,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import benchmarks  # noqa: F401 - puts the layer and the repository on sys.path
-from benchmarks.moto_gsi import paged_index_queries
 from benchmarks.moto_seed import TENANT, contact, holder, holder_id, put_items
+from benchmarks.moto_speed import fast_moto
 
 EVENTS = int(os.environ.get("NOTIFY_BENCH_EVENTS", "10000"))
 DUPLICATE_EVERY = 10  # every 10th event is delivered twice by the queue (1,000 of 10,000)
@@ -183,7 +183,7 @@ def deliveries() -> list[tuple[str, str]]:
         backlog = [b for n, b in enumerate(bodies) for _ in range(1 if n % DUPLICATE_EVERY else 2)]
         backlog = backlog[::2] + backlog[1::2]
         start = time.perf_counter()
-        with paged_index_queries():
+        with fast_moto():
             received = _drain(sqs, queue, backlog)
             dlq_before = _depth(sqs, dlq)
             faults.fixed = True  # the outage is over: staff redrive
