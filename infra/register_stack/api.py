@@ -10,6 +10,7 @@ from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from ahaki.http.problems import PROBLEM_JSON, TYPE_BASE
 from ahaki.http.routes import ROUTES, AuthType, Function, Route
 from infra.register_stack.auth import Auth
 from infra.register_stack.functions import Functions
@@ -63,6 +64,7 @@ class Api(Construct):
         self.rest_api = self._build_rest_api()
         self.authorizer = self._build_authorizer(auth)
         self.validator = self._build_validator()
+        self._build_gateway_problems()
         self._integrations = {
             function: apigw.LambdaIntegration(fn, proxy=True, allow_test_invoke=False)
             for function, fn in functions.functions.items()
@@ -128,6 +130,27 @@ class Api(Construct):
                 "AmazonAPIGatewayPushToCloudWatchLogs]",
             )
         return api
+
+    def _build_gateway_problems(self) -> None:
+        """API Gateway's own refusals (no or bad token, IAM denial, throttling, a body the model
+        refuses, its own faults) as problem+json too, like every answer of the functions. The
+        template names no value of the request: ``$context.error.message`` is the gateway's text."""
+        for response_type, kind in (
+            (apigw.ResponseType.DEFAULT_4_XX, "gateway-refused"),
+            (apigw.ResponseType.DEFAULT_5_XX, "gateway-failed"),
+        ):
+            body = {
+                "type": TYPE_BASE + kind,
+                "title": "$context.error.responseType",
+                "detail": "$context.error.message",
+                "request_id": "$context.requestId",
+            }
+            self.rest_api.add_gateway_response(
+                kind,
+                type=response_type,
+                response_headers={"Content-Type": f"'{PROBLEM_JSON}'"},
+                templates={PROBLEM_JSON: json.dumps(body), "application/json": json.dumps(body)},
+            )
 
     def _build_authorizer(self, auth: Auth) -> apigw.CognitoUserPoolsAuthorizer:
         return apigw.CognitoUserPoolsAuthorizer(

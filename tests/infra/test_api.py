@@ -140,3 +140,12 @@ def test_staff_client_has_no_secret(synthesized: Synthesized) -> None:
     [client] = synthesized.of_type("AWS::Cognito::UserPoolClient").values()
     assert client["Properties"]["GenerateSecret"] is False
     assert client["Properties"]["PreventUserExistenceErrors"] == "ENABLED"
+
+
+def test_the_gateway_s_own_refusals_are_problem_json_too(synthesized: Synthesized) -> None:
+    responses = [r["Properties"] for r in synthesized.of_type("AWS::ApiGateway::GatewayResponse").values()]
+    assert {r["ResponseType"] for r in responses} == {"DEFAULT_4XX", "DEFAULT_5XX"}
+    for response in responses:
+        assert response["ResponseParameters"] == {"gatewayresponse.header.Content-Type": "'application/problem+json'"}
+        body = json.loads(response["ResponseTemplates"]["application/problem+json"])
+        assert body["type"].startswith("https://") and body["detail"] == "$context.error.message"
