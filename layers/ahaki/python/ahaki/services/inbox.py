@@ -7,7 +7,7 @@ from ahaki.domain.errors import NotFound
 from ahaki.domain.notifications import InboxItem
 from ahaki.services.notification_ports import Inbox
 from ahaki.services.ports import Ports
-from ahaki.services.registry import Caller, _entry, audit_alone, record_refusal, shard_chain
+from ahaki.services.registry import Caller, audit_alone, audit_entry, record_refusal, shard_chain
 
 
 def _pseudonym(caller: Caller) -> str:
@@ -20,7 +20,7 @@ def list_notifications(
 ) -> tuple[list[InboxItem], str | None]:
     items, next_cursor = inbox.list(caller.tenant_id, _pseudonym(caller), ports.clock(), limit, cursor)
     # The messages carry the holder's name: reading them is a read of personal data (actor = pseudonym).
-    entry = _entry(ports, caller, "list_notifications", Outcome.ALLOWED, detail={"count": len(items)})
+    entry = audit_entry(ports, caller, "list_notifications", Outcome.ALLOWED, detail={"count": len(items)})
     audit_alone(ports, shard_chain(caller.tenant_id, ports.audit_shards), entry)
     return items, next_cursor
 
@@ -30,7 +30,7 @@ def mark_read(ports: Ports, inbox: Inbox, caller: Caller, notification_id: str) 
     if item is None:
         record_refusal(ports, caller, "mark_notification_read", Outcome.NOT_FOUND, None)
         raise NotFound("no such notification")
-    entry = _entry(
+    entry = audit_entry(
         ports, caller, "mark_notification_read", Outcome.ALLOWED, detail={"notification_id": notification_id}
     )
     audit_alone(ports, shard_chain(caller.tenant_id, ports.audit_shards), entry)

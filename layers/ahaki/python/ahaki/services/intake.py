@@ -68,7 +68,7 @@ from ahaki.domain.values import JST
 from ahaki.services import registry
 from ahaki.services.intake_ports import IntakePorts
 from ahaki.services.ports import UnitOfWork
-from ahaki.services.registry import Caller, _entry, audit_alone, record_refusal, shard_chain
+from ahaki.services.registry import Caller, audit_alone, audit_entry, record_refusal, shard_chain
 
 UPLOAD_URL_SECONDS = 900
 _APPLICATION_IDS = uuid.UUID("6f1c9a52-3b0e-4f7e-9d35-2a8e1f0c4b71")  # namespace of derived application ids
@@ -181,7 +181,7 @@ def mine(ip: IntakePorts, caller: Caller, application_id: str) -> Application:
 def list_mine(ip: IntakePorts, caller: Caller) -> list[Application]:
     assert caller.portal_pseudonym_id is not None
     found = ip.applications.of_applicant(caller.tenant_id, caller.portal_pseudonym_id, 100)
-    entry = _entry(
+    entry = audit_entry(
         ip.register, caller, "list_my_applications", Outcome.ALLOWED, subjects=tuple(a.application_id for a in found)
     )
     audit_alone(ip.register, shard_chain(caller.tenant_id, ip.register.audit_shards), entry)
@@ -257,7 +257,7 @@ def record_payment(ip: IntakePorts, caller: Caller, application_id: str, payment
 def queue(ip: IntakePorts, caller: Caller, query: QueueQuery) -> list[Application]:
     kinds = [query.kind] if query.kind is not None else list(ApplicationKind)
     found = ip.applications.queue(caller.tenant_id, query.status, kinds, query.limit)
-    entry = _entry(
+    entry = audit_entry(
         ip.register, caller, "application_queue", Outcome.ALLOWED, subjects=tuple(a.application_id for a in found)
     )
     audit_alone(ip.register, shard_chain(caller.tenant_id, ip.register.audit_shards), entry)
@@ -423,7 +423,7 @@ def purge_expired(ip: IntakePorts, now: datetime) -> int:
         ip.attachments.delete_prefix(f"{tenant}/{application_id}/")
         ip.applications.delete(tenant, application_id)
         caller = Caller("system:retention", "system", tenant, f"retention:{application_id}")
-        entry = _entry(
+        entry = audit_entry(
             ip.register, caller, "purge_application", Outcome.ALLOWED, detail={"application_id": application_id}
         )
         audit_alone(ip.register, application_chain(tenant, application_id), entry)
@@ -497,7 +497,7 @@ def _record(
     """The audit record (and, on a state change, the outbox event) of an application write."""
     ports = ip.register
     chain = application_chain(application.tenant_id, application.application_id)
-    entry = _entry(
+    entry = audit_entry(
         ports,
         caller,
         action,
@@ -529,7 +529,7 @@ def application_event(event_id: str, application: Application) -> OutboxEvent:
 
 
 def _audit_read(ip: IntakePorts, caller: Caller, action: str, application: Application) -> None:
-    entry = _entry(
+    entry = audit_entry(
         ip.register,
         caller,
         action,

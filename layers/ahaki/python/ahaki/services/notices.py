@@ -15,7 +15,7 @@ from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.registrant import Status
 from ahaki.services.notification_ports import FanoutPorts, HolderDirectory
 from ahaki.services.ports import Ports
-from ahaki.services.registry import Caller, _entry, _retrying, record_refusal, registrant_chain, shard_chain
+from ahaki.services.registry import Caller, _retrying, audit_entry, record_refusal, registrant_chain, shard_chain
 
 NOTICE_REQUESTED = "notice.requested"  # routed to the fan-out queue
 STAFF_NOTICE = "notice.staff"  # one per holder, to the notifier
@@ -70,7 +70,7 @@ def send_notice(
             "qualification": notice.qualification.value,
         },
     )
-    entry = _entry(
+    entry = audit_entry(
         ports,
         caller,
         "send_notice",

@@ -29,7 +29,7 @@ from ahaki.domain.templates import MessageTemplate, render, template_of
 from ahaki.domain.values import JST
 from ahaki.domain.wareki import wareki_and_iso
 from ahaki.services.notification_ports import Claim, NotifierPorts
-from ahaki.services.registry import Caller, _entry, audit_alone, registrant_chain
+from ahaki.services.registry import Caller, audit_alone, audit_entry, registrant_chain
 
 NOTIFIER_ACTOR = "system:notifier"
 SYSTEM_ROLE = "system"
@@ -149,7 +149,7 @@ def _holder(ports: NotifierPorts, event: OutboxEvent) -> Registrant | None:
             raise HolderNotFound(f"no registrant for event {event.event_id}")
     if holder is not None:
         caller = Caller(NOTIFIER_ACTOR, SYSTEM_ROLE, tenant, event.event_id)
-        entry = _entry(
+        entry = audit_entry(
             ports.register,
             caller,
             "read_for_notification",

@@ -12,7 +12,7 @@ from ahaki.domain.errors import NotFound
 from ahaki.domain.notifications import ContactPreference, PreferencesRequest
 from ahaki.services.notification_ports import Contacts, HolderDirectory
 from ahaki.services.ports import Ports
-from ahaki.services.registry import Caller, _entry, audit_alone, record_refusal, registrant_chain
+from ahaki.services.registry import Caller, audit_alone, audit_entry, record_refusal, registrant_chain
 
 ITEMS = ["email", "email_opt_in"]  # item names, never values
 
@@ -32,7 +32,7 @@ def get_preferences(ports: Ports, holders: HolderDirectory, contacts: Contacts, 
     found = contacts.get(caller.tenant_id, qid) or ContactPreference(
         tenant_id=caller.tenant_id, qualification_pseudonym_id=qid
     )
-    entry = _entry(ports, caller, action, Outcome.ALLOWED, subject=qid, detail={"items": ITEMS})
+    entry = audit_entry(ports, caller, action, Outcome.ALLOWED, subject=qid, detail={"items": ITEMS})
     audit_alone(ports, registrant_chain(caller.tenant_id, qid), entry)
     return found
 
@@ -50,7 +50,7 @@ def put_preferences(
     )
     # Audited first: a change of where personal messages go must never be unrecorded.
     detail = {"items": ITEMS, "email_opt_in": request.email_opt_in, "email_given": request.email is not None}
-    entry = _entry(ports, caller, action, Outcome.ALLOWED, subject=qid, detail=detail)
+    entry = audit_entry(ports, caller, action, Outcome.ALLOWED, subject=qid, detail=detail)
     audit_alone(ports, registrant_chain(caller.tenant_id, qid), entry)
     contacts.put(preference)
     return preference

@@ -57,7 +57,10 @@ def shard_chain(tenant_id: str, shards: int) -> str:
     return f"T#{tenant_id}#SHARD#{random.randrange(shards):02d}"  # noqa: S311 - spreading load, not secrecy
 
 
-def _entry(ports: Ports, caller: Caller, action: str, outcome: Outcome, **fields: Any) -> AuditEntry:
+def audit_entry(
+    ports: Ports, caller: Caller, action: str, outcome: Outcome = Outcome.ALLOWED, **fields: Any
+) -> AuditEntry:
+    """An audit entry of the caller's action, now; ``fields``: subject(s) and detail (ids only)."""
     return AuditEntry(
         tenant_id=caller.tenant_id,
         actor=caller.actor_id,
@@ -100,7 +103,7 @@ def record_refusal(ports: Ports, caller: Caller, action: str, outcome: Outcome, 
     audit_alone(
         ports,
         shard_chain(caller.tenant_id, ports.audit_shards),
-        _entry(ports, caller, action, outcome, subject=subject),
+        audit_entry(ports, caller, action, outcome, subject=subject),
     )
 
 
@@ -256,7 +259,9 @@ def change(
         raise
     except DomainError:
         audit_alone(
-            ports, chain, _entry(ports, caller, operation.value, Outcome.REJECTED, subject=qualification_pseudonym_id)
+            ports,
+            chain,
+            audit_entry(ports, caller, operation.value, Outcome.REJECTED, subject=qualification_pseudonym_id),
         )
         raise
 
@@ -290,7 +295,7 @@ def search(ports: Ports, caller: Caller, query: SearchQuery) -> Page:
         assert query.status is not None  # the query model guarantees one way to look
         page = reader.by_status(tenant, query.qualification, query.status, query.limit, query.cursor)
     ids = tuple(r.qualification_pseudonym_id for r in page.items)
-    entry = _entry(
+    entry = audit_entry(
         ports, caller, "search_registrants", Outcome.ALLOWED, subjects=ids, detail={"by": _search_kind(query)}
     )
     audit_alone(ports, shard_chain(tenant, ports.audit_shards), entry)
@@ -303,7 +308,7 @@ def reveal_my_number(ports: Ports, caller: Caller, qualification_pseudonym_id: s
     if registrant is None:
         record_refusal(ports, caller, "reveal_my_number", Outcome.NOT_FOUND, None)
         raise NotFound("no such registrant")
-    entry = _entry(
+    entry = audit_entry(
         ports,
         caller,
         "reveal_my_number",
@@ -326,7 +331,7 @@ def _search_kind(query: SearchQuery) -> str:
 
 def _audit_read(ports: Ports, caller: Caller, action: str, qualification_pseudonym_id: str, found: bool) -> None:
     if found:
-        entry = _entry(ports, caller, action, Outcome.ALLOWED, subject=qualification_pseudonym_id)
+        entry = audit_entry(ports, caller, action, Outcome.ALLOWED, subject=qualification_pseudonym_id)
         audit_alone(ports, registrant_chain(caller.tenant_id, qualification_pseudonym_id), entry)
     else:
         record_refusal(ports, caller, action, Outcome.NOT_FOUND, None)
@@ -365,7 +370,7 @@ def registrant_event(registrant: Registrant, event: HistoryEvent) -> OutboxEvent
 
 
 def _write_entry(ports: Ports, caller: Caller, event: HistoryEvent) -> AuditEntry:
-    return _entry(
+    return audit_entry(
         ports,
         caller,
         event.operation.value,

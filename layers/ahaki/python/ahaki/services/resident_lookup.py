@@ -13,8 +13,8 @@ from ahaki.domain.registrant import Registrant
 from ahaki.domain.sync_records import LookupResult, ResidentLookupRequest
 from ahaki.domain.values import JST
 from ahaki.services.ports import Ports
-from ahaki.services.registry import Caller, audit_alone, record_refusal, registrant_chain, shard_chain
-from ahaki.services.sync import QUERY_ACTIONS, audit_entry, candidate_of
+from ahaki.services.registry import Caller, audit_alone, audit_entry, record_refusal, registrant_chain, shard_chain
+from ahaki.services.sync import QUERY_ACTIONS, candidate_of
 from ahaki.services.sync_ports import SyncPorts
 
 

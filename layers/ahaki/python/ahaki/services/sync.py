@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from ahaki.domain.audit import AuditEntry, Outcome
 from ahaki.domain.commands import Correction
 from ahaki.domain.errors import DomainError, InvalidInput, NotFound
 from ahaki.domain.history import Operation
@@ -36,7 +35,7 @@ from ahaki.domain.sync_records import (
 from ahaki.domain.values import JST, Qualification
 from ahaki.services import registry
 from ahaki.services.ports import Ports
-from ahaki.services.registry import Caller, audit_alone, shard_chain
+from ahaki.services.registry import Caller, audit_alone, audit_entry, shard_chain
 from ahaki.services.sync_ports import SyncPorts
 
 SYSTEM_ACTOR = "system:resident-sync"
@@ -345,26 +344,3 @@ def get_run(sync: SyncPorts, caller: Caller, run_id: str) -> SyncRun:
     if run is None:
         raise NotFound("no such sync run")
     return run
-
-
-def audit_entry(
-    ports: Ports,
-    caller: Caller,
-    action: str,
-    *,
-    subject: str | None = None,
-    subjects: tuple[str, ...] = (),
-    detail: Mapping[str, object] | None = None,
-) -> AuditEntry:
-    return AuditEntry(
-        tenant_id=caller.tenant_id,
-        actor=caller.actor_id,
-        role=caller.role,
-        action=action,
-        outcome=Outcome.ALLOWED,
-        occurred_at=ports.clock(),
-        request_id=caller.request_id,
-        subject=subject,
-        subjects=subjects,
-        detail=dict(detail or {}),
-    )

@@ -11,8 +11,7 @@ from ahaki.domain.sync import ERASURE_CANDIDATES, Verdict
 from ahaki.domain.sync_records import Finding, FindingStatus, Resolution, ResolveFinding
 from ahaki.services import registry
 from ahaki.services.ports import Ports
-from ahaki.services.registry import Caller, audit_alone, record_refusal, registrant_chain, shard_chain
-from ahaki.services.sync import audit_entry
+from ahaki.services.registry import Caller, audit_alone, audit_entry, record_refusal, registrant_chain, shard_chain
 from ahaki.services.sync_ports import SyncPorts
 
 
