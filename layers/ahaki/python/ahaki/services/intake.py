@@ -144,7 +144,7 @@ def submit(
             return existing
         return application
 
-    return registry._retrying(attempt)
+    return registry.retrying(attempt)
 
 
 def application_id_for(tenant_id: str, portal_pseudonym_id: str, idempotency_key: str) -> str:
@@ -411,7 +411,7 @@ def reject(ip: IntakePorts, caller: Caller, application_id: str, rejection: Reje
         uow.commit()
         return decided
 
-    return registry._retrying(attempt)
+    return registry.retrying(attempt)
 
 
 def purge_expired(ip: IntakePorts, now: datetime) -> int:
@@ -488,7 +488,7 @@ def _save(
         uow.commit()
         return updated
 
-    return registry._retrying(attempt)
+    return registry.retrying(attempt)
 
 
 def _record(

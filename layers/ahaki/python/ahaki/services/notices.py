@@ -15,7 +15,7 @@ from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.registrant import Status
 from ahaki.services.notification_ports import FanoutPorts, HolderDirectory
 from ahaki.services.ports import Ports
-from ahaki.services.registry import Caller, _retrying, audit_entry, record_refusal, registrant_chain, shard_chain
+from ahaki.services.registry import Caller, audit_entry, record_refusal, registrant_chain, retrying, shard_chain
 
 NOTICE_REQUESTED = "notice.requested"  # routed to the fan-out queue
 STAFF_NOTICE = "notice.staff"  # one per holder, to the notifier
@@ -91,7 +91,7 @@ def send_notice(
         uow.commit()
         return notice
 
-    return _retrying(attempt)
+    return retrying(attempt)
 
 
 def holder_event(notice_id: str, tenant_id: str, qualification_pseudonym_id: str, occurred_at: datetime) -> str:

@@ -73,7 +73,7 @@ def audit_entry(
     )
 
 
-def _retrying(attempt: Callable[[], T]) -> T:
+def retrying(attempt: Callable[[], T]) -> T:
     """Runs ``attempt`` again while a concurrent writer took the sequence or the chain head first.
 
     Backoff grows with full jitter; the budget is time, not a count, and stays well inside API
@@ -96,7 +96,7 @@ def audit_alone(ports: Ports, chain: str, entry: AuditEntry) -> None:
     def attempt() -> None:
         ports.audit.append(append(ports.audit.head(chain), entry))
 
-    _retrying(attempt)
+    retrying(attempt)
 
 
 def record_refusal(ports: Ports, caller: Caller, action: str, outcome: Outcome, subject: str | None) -> None:
@@ -248,7 +248,7 @@ def change(
         return after
 
     try:
-        return _retrying(attempt)
+        return retrying(attempt)
     except Busy:
         # Others kept changing this registrant for the whole budget: the caller must reload and
         # decide again, exactly as with a stale If-Match.
