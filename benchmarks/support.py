@@ -60,6 +60,11 @@ class CallCounter:
         self.errors: Counter[str] = Counter()
         self.cancelled_on: Counter[str] = Counter()  # which item's condition failed first
 
+    @property
+    def total(self) -> int:
+        with self._lock:
+            return sum(self.calls.values())
+
     def attach(self, client: Any) -> None:
         client.meta.events.register("before-parameter-build", self._params)
         client.meta.events.register("before-call", self._before)

@@ -331,6 +331,10 @@ class ResultReader:
             elif self.trailer_count != data_rows:
                 self.problem = "trailer count does not reconcile"
 
+    def took_echo(self, number: int) -> None:
+        """The short path took request ``number``'s one row: later rows are ordered after it."""
+        self.last = (number, 1)
+
     def record(self, row: list[str], line_no: int | None = None) -> ResultRecord | Rejected:
         """The row as a record, or why it may not be used (bad items, duplicate, out of order)."""
         line = self.line_no if line_no is None else line_no

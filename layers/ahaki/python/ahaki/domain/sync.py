@@ -158,7 +158,7 @@ def reconcile(
             else:
                 number = int(held[1])
                 yield Unchanged(number, held[2])
-                reader.last = (number, 1)
+                reader.took_echo(number)
                 pending = next(requests, None)
             held = None
         elif group and row[1] != str(group[0].request_record_number):
