@@ -24,8 +24,8 @@ node_modules/.installed: package.json package-lock.json
 
 setup: .venv/.synced
 
-layers: .venv/.synced
-	$(PY) infra/build_layer.py
+layers: .venv/.synced | $(UV)
+	UV=$(abspath $(UV)) $(PY) infra/build_layer.py
 
 lint: setup
 	.venv/bin/ruff check .

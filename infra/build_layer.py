@@ -21,6 +21,7 @@ Usage (from anywhere): ``.venv/bin/python infra/build_layer.py`` (``make layers`
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -37,6 +38,8 @@ PYTHON_VERSION = "3.14"  # must match the Lambda runtime in infra/register_stack
 PIP_PLATFORM = "manylinux2014_aarch64"  # must match Architecture.ARM_64
 UV_PLATFORM = "aarch64-manylinux2014"
 RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer"})
+# The project's own pinned uv (``make`` installs it); never whatever a machine has on PATH.
+PINNED_UV = REPO_ROOT / ".tools" / "bin" / "uv"
 
 _NAME = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)")
 
@@ -45,10 +48,18 @@ def _normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def uv_executable() -> str:
+    """The uv to run: ``$UV`` if set, else the project's pinned one in ``.tools/bin``."""
+    uv = Path(os.environ.get("UV") or PINNED_UV)
+    if not uv.is_file():
+        raise SystemExit(f"uv not found at {uv}: run `make setup` (it installs the pinned uv into .tools/)")
+    return str(uv)
+
+
 def exported_requirements(repo_root: Path = REPO_ROOT) -> str:
     """``uv export`` of the locked runtime requirements, with its ``# via`` annotations."""
-    result = subprocess.run(
-        ["uv", "export", "--frozen", "--no-dev", "--no-hashes", "--no-emit-project", "--no-header"],  # noqa: S607
+    result = subprocess.run(  # noqa: S603
+        [uv_executable(), "export", "--frozen", "--no-dev", "--no-hashes", "--no-emit-project", "--no-header"],
         cwd=repo_root,
         check=True,
         capture_output=True,
@@ -112,7 +123,7 @@ def layer_requirements(export: str, exclude: frozenset[str] = RUNTIME_PROVIDED) 
 def install_command(installer: str, requirements: Path, target: Path) -> list[str]:
     if installer == "uv":
         return [
-            "uv", "pip", "install",
+            uv_executable(), "pip", "install",
             "--target", str(target),
             "--python-platform", UV_PLATFORM,
             "--python-version", PYTHON_VERSION,
