@@ -10,12 +10,13 @@ stored (it goes to the vault), so no stored application ever holds one. The stat
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
+from ahaki.domain.deadlines import death_report_deadline
 from ahaki.domain.errors import InvalidState
 from ahaki.domain.identifiers import MyNumber
 from ahaki.domain.registrant import Origin, ReissueReason
@@ -31,8 +32,6 @@ from ahaki.domain.values import (
     Text,
     YearMonth,
 )
-
-DEATH_REPORT_DAYS = 30  # 戸籍法上の届出義務者: within 30 days of learning of the death (あはき法施行令)
 
 
 class ApplicationKind(StrEnum):
@@ -261,7 +260,7 @@ class Application(Frozen):
     received_attachments: tuple[str, ...] = ()
     payment: Payment
     signature: SignatureCheck
-    late: bool = False  # a death report after the 30-day deadline: accepted and flagged
+    late: bool = False  # a death report after its deadline (domain/deadlines.py): accepted and flagged
     information_request: str | None = None
     last_edited_by: str | None = None
     decision: Decision | None = None
@@ -280,7 +279,8 @@ def initial_status(missing: list[str]) -> ApplicationStatus:
 
 
 def late_death_report(form: StoredForm, today: date) -> bool:
-    return isinstance(form, DeathReportForm) and today - form.date_of_death > timedelta(days=DEATH_REPORT_DAYS)
+    """Reported after the last day the law allows (counted from the death, not from learning of it)."""
+    return isinstance(form, DeathReportForm) and today > death_report_deadline(form.date_of_death)
 
 
 def require_open(application: Application, action: str) -> None:
