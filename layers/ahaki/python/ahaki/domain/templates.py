@@ -3,6 +3,7 @@
 The notifier is driven by ``kind``: a kind without a template here is dead-lettered with the
 reason ``no_template`` (never dropped), so a new event kind is noticed, not silently ignored.
 Placeholders (string.Template): $holder (the name as registered, or a neutral address),
+$qualification (the licence's name, from the event or the holder: 「$qualification名簿」),
 $date (令和 and ISO), $reference (an application or notice id), $notice_subject, $notice_body.
 Values are HTML-escaped for the HTML part.
 """
@@ -39,68 +40,68 @@ def _t(
 
 TEMPLATES: dict[str, MessageTemplate] = {
     "registrant.register": _t(
-        "【あん摩マッサージ指圧師名簿】登録のお知らせ",
-        "$date、あん摩マッサージ指圧師名簿に登録されました。",
+        "【$qualification名簿】登録のお知らせ",
+        "$date、$qualification名簿に登録されました。",
         "免許証明書は別途お送りします。",
     ),
     "registrant.correct": _t(
-        "【あん摩マッサージ指圧師名簿】名簿訂正のお知らせ",
+        "【$qualification名簿】名簿訂正のお知らせ",
         "$date、名簿の登録事項を訂正しました。",
         "訂正後の内容はマイナポータルでご確認ください。",
     ),
     "registrant.rewrite_certificate": _t(
-        "【あん摩マッサージ指圧師名簿】免許証明書書換え交付のお知らせ",
+        "【$qualification名簿】免許証明書書換え交付のお知らせ",
         "$date、免許証明書の書換え交付を行いました。以前の免許証明書は無効になりました。",
     ),
     "registrant.reissue_certificate": _t(
-        "【あん摩マッサージ指圧師名簿】免許証明書再交付のお知らせ",
+        "【$qualification名簿】免許証明書再交付のお知らせ",
         "$date、免許証明書を再交付しました。以前の免許証明書は無効になりました。",
         "紛失した免許証明書を発見した場合は、速やかに返納してください。",
     ),
     "registrant.erase": _t(
-        "【あん摩マッサージ指圧師名簿】登録消除のお知らせ",
-        "$date、あん摩マッサージ指圧師名簿の登録を消除しました。",
+        "【$qualification名簿】登録消除のお知らせ",
+        "$date、$qualification名簿の登録を消除しました。",
     ),
     "registrant.dispose": _t(
-        "【あん摩マッサージ指圧師名簿】処分に関するお知らせ",
+        "【$qualification名簿】処分に関するお知らせ",
         "$date、あなたの免許に関する処分が名簿に記載されました。",
         "処分の内容は別途送付する通知書でご確認ください。",
     ),
     "registrant.relicense": _t(
-        "【あん摩マッサージ指圧師名簿】再免許のお知らせ",
+        "【$qualification名簿】再免許のお知らせ",
         "$date、再免許により名簿の登録が回復しました。",
     ),
     "application.received": _t(
-        "【あん摩マッサージ指圧師名簿】申請を受け付けました",
+        "【$qualification名簿】申請を受け付けました",
         "$date、申請（申請番号 $reference）を受け付けました。審査の結果は改めてお知らせします。",
     ),
     "application.incomplete": _t(
-        "【あん摩マッサージ指圧師名簿】申請書類に不備があります",
+        "【$qualification名簿】申請書類に不備があります",
         "$date、申請（申請番号 $reference）の書類に不備が見つかりました。",
         "マイナポータルで内容をご確認のうえ、補正してください。",
     ),
     "application.more_information_requested": _t(
-        "【あん摩マッサージ指圧師名簿】追加の情報をお願いします",
+        "【$qualification名簿】追加の情報をお願いします",
         "$date、申請（申請番号 $reference）の審査のため、追加の情報をお願いしています。",
         "マイナポータルで依頼内容をご確認ください。",
     ),
     "application.approved": _t(
-        "【あん摩マッサージ指圧師名簿】申請が承認されました",
+        "【$qualification名簿】申請が承認されました",
         "$date、申請（申請番号 $reference）を承認しました。",
     ),
     "application.rejected": _t(
-        "【あん摩マッサージ指圧師名簿】申請の審査結果のお知らせ",
+        "【$qualification名簿】申請の審査結果のお知らせ",
         "$date、申請（申請番号 $reference）は承認されませんでした。",
         "理由は別途送付する通知書でご確認ください。",
     ),
     "sync.finding_created": _t(
-        "【あん摩マッサージ指圧師名簿】登録事項の確認のお願い",
+        "【$qualification名簿】登録事項の確認のお願い",
         "$date、住民基本台帳との照合で、登録事項について確認が必要な点が見つかりました。",
         "担当者から改めてご連絡します。",
         to_staff=True,
     ),
     "notice.staff": _t(
-        "【あん摩マッサージ指圧師名簿】$notice_subject",
+        "【$qualification名簿】$notice_subject",
         "$notice_body",
         "（お知らせ番号 $reference、$date）",
         must_reach=False,  # unless the notice is addressed to this one holder (see the notifier)

@@ -524,8 +524,17 @@ def application_event(event_id: str, application: Application) -> OutboxEvent:
             "version": application.version,
             "missing": ",".join(application.missing_items()) or None,
             "late": application.late,
+            # The register concerned, where the form names it (else the notifier takes the holder's).
+            "qualification": _named_qualification(application),
         },
     )
+
+
+def _named_qualification(application: Application) -> str | None:
+    form = application.form
+    if isinstance(form, NewRegistrationDetails | DeathReportForm):
+        return form.qualification.value
+    return None
 
 
 def _audit_read(ip: IntakePorts, caller: Caller, action: str, application: Application) -> None:
