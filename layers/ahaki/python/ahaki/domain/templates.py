@@ -75,15 +75,23 @@ TEMPLATES: dict[str, MessageTemplate] = {
         "【$qualification名簿】申請を受け付けました",
         "$date、申請（申請番号 $reference）を受け付けました。審査の結果は改めてお知らせします。",
     ),
+    # On submission, before any upload is possible: what is still to come, not a deficiency.
     "application.incomplete": _t(
-        "【$qualification名簿】申請書類に不備があります",
-        "$date、申請（申請番号 $reference）の書類に不備が見つかりました。",
-        "マイナポータルで内容をご確認のうえ、補正してください。",
+        "【$qualification名簿】申請書類の提出をお待ちしています",
+        "$date、申請（申請番号 $reference）を登録しました。",
+        "マイナポータルから添付書類の提出と手数料の納付をお願いします。すべて揃った時点で受け付けます。",
     ),
+    # A deficiency is announced only when staff ask for more, or when the deadline has passed.
     "application.more_information_requested": _t(
-        "【$qualification名簿】追加の情報をお願いします",
-        "$date、申請（申請番号 $reference）の審査のため、追加の情報をお願いしています。",
+        "【$qualification名簿】申請書類に不備があります",
+        "$date、申請（申請番号 $reference）の審査のため、書類の補正または追加の提出をお願いしています。",
         "マイナポータルで依頼内容をご確認ください。",
+    ),
+    "application.documents_overdue": _t(
+        "【$qualification名簿】申請書類に不備があります",
+        "$date現在、申請（申請番号 $reference）の添付書類または手数料が揃っていません。",
+        "マイナポータルで内容をご確認のうえ、補正してください。",
+        "このまま提出がない場合、申請は取り下げられたものとして、申請の内容を削除します。",
     ),
     "application.approved": _t(
         "【$qualification名簿】申請が承認されました",

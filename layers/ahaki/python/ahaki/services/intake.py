@@ -348,6 +348,7 @@ def request_more_information(
         required_attachments=required,
         received_attachments=received,
         auto_complete=False,
+        always_emit=True,  # every request is announced, also a second one while the first is open
     )
 
 
@@ -473,6 +474,7 @@ def _save(
     action: str,
     *,
     auto_complete: bool = True,
+    always_emit: bool = False,
     **changes: Any,
 ) -> Application:
     now = ip.register.clock()
@@ -484,7 +486,7 @@ def _save(
     def attempt() -> Application:
         uow = ip.register.unit_of_work()
         uow.put_application(updated)
-        _record(ip, uow, caller, updated, action, emit=updated.status is not application.status)
+        _record(ip, uow, caller, updated, action, emit=always_emit or updated.status is not application.status)
         uow.commit()
         return updated
 
