@@ -107,12 +107,17 @@ BODIES.update(
 )
 QUERIES: dict[str, dict[str, str]] = {
     "list_sync_findings": {"status": "open", "limit": "20"},
+    "list_retention_reports": {"limit": "10"},
     "resident_query_report": {"actor": "sample-registrar", "since": "2026-11-01", "until": "2026-11-30"},
 }
 _RUN_KEY = f"inbound/foundation/{PLACEHOLDER_ID}/000001.csv"
 # Events of the functions without routes: the schedule's input, an SQS "build" message, and the
 # SQS delivery of the S3 notification of a result file.
 OTHER_EVENTS: dict[str, dict[str, Any]] = {
+    "application_retention/daily_schedule.json": {
+        "tenant_ids": ["foundation"],
+        "scheduled_time": "2026-12-01T03:00:00+09:00",  # the schedule's <aws.scheduler.scheduled-time>
+    },
     "sync_planner/monthly_schedule.json": {
         "tenant_id": "foundation",
         "qualification": "anma_massage_shiatsu",

@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 
 from ahaki.adapters import register_table as rt
 from ahaki.adapters import vault as v
-from ahaki.adapters.applications_table import put_application
+from ahaki.adapters.applications_table import APPLICATION, application_pk, put_application
 from ahaki.adapters.audit_trail import put_audit_item
 from ahaki.adapters.sequence import sequence_key, turn_condition
 from ahaki.adapters.settings import Settings
@@ -204,17 +204,36 @@ class DynamoUnitOfWork:
             lambda _: ChainContention("pending id taken"),
         )
 
-    def drop_pending_my_number(self, tenant_id: str, qualification_pseudonym_id: str) -> None:
-        """On rejection, and once the number became the registrant's (approval)."""
+    def drop_pending_my_number(
+        self, tenant_id: str, qualification_pseudonym_id: str, *, must_exist: bool = True
+    ) -> None:
+        """On rejection, once the number became the registrant's (approval), and on retention
+        (``must_exist=False``: an application that never held one, or lost it, deletes nothing)."""
+        delete: dict[str, Any] = {
+            "TableName": self._vault,
+            "Key": {"pk": {"S": v.vault_pk(tenant_id, qualification_pseudonym_id)}, "sk": {"S": v.PENDING}},
+        }
+        if must_exist:
+            delete["ConditionExpression"] = "attribute_exists(pk)"
+        self._add(
+            {"Delete": delete},
+            lambda _: InvalidState("the vault holds no pending My Number for this application"),
+        )
+
+    def delete_application(self, application: Application) -> None:
         self._add(
             {
                 "Delete": {
-                    "TableName": self._vault,
-                    "Key": {"pk": {"S": v.vault_pk(tenant_id, qualification_pseudonym_id)}, "sk": {"S": v.PENDING}},
-                    "ConditionExpression": "attribute_exists(pk)",
+                    "TableName": self._applications,
+                    "Key": {
+                        "pk": {"S": application_pk(application.tenant_id, application.application_id)},
+                        "sk": {"S": APPLICATION},
+                    },
+                    "ConditionExpression": "version = :expected",
+                    "ExpressionAttributeValues": {":expected": {"N": str(application.version)}},
                 }
             },
-            lambda _: InvalidState("the vault holds no pending My Number for this application"),
+            lambda _: InvalidState("the application changed since it was read; it is looked at again next run"),
         )
 
     def commit(self) -> None:

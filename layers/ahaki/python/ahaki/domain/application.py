@@ -265,6 +265,9 @@ class Application(Frozen):
     last_edited_by: str | None = None
     decision: Decision | None = None
     expires_at: int | None = None  # retention: epoch seconds when personal data goes (DynamoDB TTL)
+    # When the applicant was told the documents are overdue (domain/retention.py); any later
+    # change clears it, so the waiting starts again.
+    reminded_at: datetime | None = None
     version: int = Field(default=1, ge=1)
 
     def missing_items(self) -> list[str]:
@@ -304,7 +307,9 @@ def require_decidable(application: Application, action: str) -> None:
 
 def after_arrival(application: Application, now: datetime, **changes: object) -> Application:
     """The next version after attachments or payment changed: complete ones become received."""
-    updated = application.model_copy(update={**changes, "updated_at": now, "version": application.version + 1})
+    updated = application.model_copy(
+        update={"reminded_at": None, **changes, "updated_at": now, "version": application.version + 1}
+    )
     waiting = updated.status in {ApplicationStatus.INCOMPLETE, ApplicationStatus.MORE_INFORMATION_REQUESTED}
     if waiting and not updated.missing_items():  # else still waiting for what is missing
         updated = updated.model_copy(update={"status": ApplicationStatus.RECEIVED, "information_request": None})

@@ -114,6 +114,11 @@ APPLICATION_ROUTES: tuple[Route, ...] = (
     Route("POST", _APP + "/more-information", Function.APPLICATION_REVIEW, REVIEWERS, "request_more_information"),
     Route("POST", _APP + "/approval", Function.APPLICATION_REVIEW, DECIDERS, "approve_application"),
     Route("POST", _APP + "/rejection", Function.APPLICATION_REVIEW, DECIDERS, "reject_application"),
+    # What the daily retention job deleted (ids, rules and counts only).
+    Route("GET", "/admin/retention-reports", Function.APPLICATION_REVIEW, RUN_WATCHERS, "list_retention_reports"),
+    Route(
+        "GET", "/admin/retention-reports/{report_id}", Function.APPLICATION_REVIEW, RUN_WATCHERS, "get_retention_report"
+    ),
 )
 
 _REG = "/admin/registrants"

@@ -481,7 +481,9 @@ def _save(
     if auto_complete:
         updated = after_arrival(application, now, **changes)
     else:
-        updated = application.model_copy(update={**changes, "updated_at": now, "version": application.version + 1})
+        updated = application.model_copy(
+            update={"reminded_at": None, **changes, "updated_at": now, "version": application.version + 1}
+        )
 
     def attempt() -> Application:
         uow = ip.register.unit_of_work()

@@ -110,7 +110,13 @@ class UnitOfWork(Protocol):
 
     def hold_pending_my_number(self, sealed: SealedMyNumber) -> None: ...
 
-    def drop_pending_my_number(self, tenant_id: str, qualification_pseudonym_id: str) -> None: ...
+    def drop_pending_my_number(
+        self, tenant_id: str, qualification_pseudonym_id: str, *, must_exist: bool = True
+    ) -> None: ...
+
+    def delete_application(self, application: Application) -> None:
+        """Deletes the application item, only at the version read (retention)."""
+        ...
 
     def commit(self) -> None:
         """Raises VersionConflict, DuplicateMyNumber, SequenceContention or ChainContention."""
