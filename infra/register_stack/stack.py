@@ -17,6 +17,7 @@ from infra.register_stack.messaging import Messaging
 from infra.register_stack.monitoring import Monitoring
 from infra.register_stack.notifications import Notifications
 from infra.register_stack.resident_sync import ResidentSync
+from infra.register_stack.retention import ApplicationRetention
 from infra.register_stack.settings import Settings
 from infra.register_stack.tables import Tables
 
@@ -60,6 +61,9 @@ class RegisterStack(Stack):
             attachment_function=self.functions[Function.ATTACHMENT_RECEIVED],
             rest_api=self.api.rest_api,
             methods=self.api.methods,
+        )
+        self.retention = ApplicationRetention(
+            self, "Retention", functions=self.functions, messaging=self.messaging, bucket=self.attachments
         )
         self.firewall = Firewall(self, "Firewall", settings=settings, keys=self.keys, api=self.api.rest_api)
         self.monitoring = Monitoring(

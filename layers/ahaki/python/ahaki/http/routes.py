@@ -56,6 +56,7 @@ class Function(StrEnum):
     PORTAL_API = "portal_api"  # online applications from the portal (issue 3)
     APPLICATION_REVIEW = "application_review"  # staff review and decisions (issue 3)
     ATTACHMENT_RECEIVED = "attachment_received"  # S3 event of an uploaded attachment; no route
+    APPLICATION_RETENTION = "application_retention"  # daily by EventBridge Scheduler; no route
 
 
 # Functions fed by a stream, a queue or a schedule rather than API Gateway: no routes, no resolver.
@@ -67,6 +68,7 @@ WORKERS = frozenset(
         Function.SYNC_PLANNER,
         Function.SYNC_WORKER,
         Function.ATTACHMENT_RECEIVED,
+        Function.APPLICATION_RETENTION,
     }
 )
 
