@@ -15,7 +15,7 @@ from ahaki.adapters.sequence import sequence_key, turn_condition
 from ahaki.adapters.settings import Settings
 from ahaki.domain.application import Application
 from ahaki.domain.audit import AuditRecord
-from ahaki.domain.errors import DuplicateMyNumber, InvalidState, VersionConflict
+from ahaki.domain.errors import DuplicateMyNumber, InvalidState, PortalPseudonymInUse, VersionConflict
 from ahaki.domain.history import HistoryEvent
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.registrant import Registrant
@@ -158,6 +158,48 @@ class DynamoUnitOfWork:
                 }
             },
             lambda _: DuplicateMyNumber("the My Number claim belongs to another registrant"),
+        )
+
+    def claim_portal_pseudonym(self, tenant_id: str, portal_pseudonym_id: str, qualification_pseudonym_id: str) -> None:
+        """One registrant per portal pseudonym: free, released, or already this registrant's."""
+        self._add(
+            {
+                "Put": {
+                    "TableName": self._register,
+                    "Item": {
+                        "pk": {"S": rt.portal_claim_pk(tenant_id, portal_pseudonym_id)},
+                        "sk": {"S": rt.CLAIM},
+                        "owner": {"S": qualification_pseudonym_id},
+                    },
+                    "ConditionExpression": "attribute_not_exists(pk) OR #o = :me OR #r = :true",
+                    "ExpressionAttributeNames": {"#o": "owner", "#r": "released"},
+                    "ExpressionAttributeValues": {":me": {"S": qualification_pseudonym_id}, ":true": {"BOOL": True}},
+                }
+            },
+            lambda _: PortalPseudonymInUse(),
+        )
+
+    def release_portal_pseudonym(
+        self, tenant_id: str, portal_pseudonym_id: str, qualification_pseudonym_id: str
+    ) -> None:
+        """Marks this registrant's claim released (a Put: the functions need no DeleteItem on the
+        register table); a link made before claims existed has none to release."""
+        self._add(
+            {
+                "Put": {
+                    "TableName": self._register,
+                    "Item": {
+                        "pk": {"S": rt.portal_claim_pk(tenant_id, portal_pseudonym_id)},
+                        "sk": {"S": rt.CLAIM},
+                        "owner": {"S": qualification_pseudonym_id},
+                        "released": {"BOOL": True},
+                    },
+                    "ConditionExpression": "attribute_not_exists(pk) OR #o = :me",
+                    "ExpressionAttributeNames": {"#o": "owner"},
+                    "ExpressionAttributeValues": {":me": {"S": qualification_pseudonym_id}},
+                }
+            },
+            lambda _: PortalPseudonymInUse(),
         )
 
     def audit(self, record: AuditRecord) -> None:

@@ -283,6 +283,8 @@ class Match:
     differences: dict[str, dict[str, Any]]
     duplicate_my_number_holder: str | None
     same_kana_and_birth_date: list[str]
+    # A new registration from a pseudonym already linked to a registrant cannot be approved.
+    portal_pseudonym_holder: str | None = None
 
 
 def match(ip: IntakePorts, caller: Caller, application_id: str) -> Match:
@@ -292,7 +294,8 @@ def match(ip: IntakePorts, caller: Caller, application_id: str) -> Match:
         pending = ip.vault.pending(tenant, application.subject_id)
         holder = ip.vault.holder_of_index(tenant, form.qualification, pending.blind_index) if pending else None
         same = reader.by_kana_birth(tenant, form.qualification, form.name_kana, form.birth_date, 20)
-        return Match(application_id, None, None, {}, holder, [r.qualification_pseudonym_id for r in same])
+        linked = reader.portal_pseudonym_holder(tenant, application.portal_pseudonym_id)
+        return Match(application_id, None, None, {}, holder, [r.qualification_pseudonym_id for r in same], linked)
     registrant = reader.get(tenant, application.subject_id)
     differences: dict[str, dict[str, Any]] = {}
     if registrant is not None and isinstance(form, CorrectionForm):

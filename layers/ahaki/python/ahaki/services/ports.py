@@ -51,6 +51,10 @@ class RegisterReader(Protocol):
 
     def by_portal_pseudonym(self, tenant_id: str, portal_pseudonym_id: str) -> Registrant | None: ...
 
+    def portal_pseudonym_holder(self, tenant_id: str, portal_pseudonym_id: str) -> str | None:
+        """The registrant whose live claim holds the pseudonym, if any."""
+        ...
+
 
 @dataclass(frozen=True)
 class SequenceState:
@@ -100,6 +104,14 @@ class UnitOfWork(Protocol):
 
     def release_my_number(
         self, tenant_id: str, qualification: Qualification, qualification_pseudonym_id: str
+    ) -> None: ...
+
+    def claim_portal_pseudonym(
+        self, tenant_id: str, portal_pseudonym_id: str, qualification_pseudonym_id: str
+    ) -> None: ...
+
+    def release_portal_pseudonym(
+        self, tenant_id: str, portal_pseudonym_id: str, qualification_pseudonym_id: str
     ) -> None: ...
 
     def audit(self, record: AuditRecord) -> None: ...

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from ahaki.domain import lifecycle
 from ahaki.domain.audit import AuditEntry, ChainHead, Outcome, append
 from ahaki.domain.commands import Registration, RegistrationDetails, SearchQuery
-from ahaki.domain.errors import Busy, DomainError, DuplicateMyNumber, NotFound, VersionConflict
+from ahaki.domain.errors import Busy, DomainError, DuplicateMyNumber, NotFound, PortalPseudonymInUse, VersionConflict
 from ahaki.domain.history import Actor, HistoryEvent, Operation, make_event
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.registrant import ErasureReason, Registrant
@@ -158,7 +158,7 @@ def register_sealed(
                 ports.sequence.pass_turn(tenant, qualification, ticket - 1)
                 raise Busy from None
             continue  # a conflict, or our turn was taken from us while we were slow: look again
-        except DuplicateMyNumber:
+        except (DuplicateMyNumber, PortalPseudonymInUse):
             ports.sequence.pass_turn(tenant, qualification, ticket - 1)
             record_refusal(ports, caller, Operation.REGISTER.value, Outcome.REJECTED, None)
             raise
@@ -190,6 +190,8 @@ def _register_in_turn(
     uow = ports.unit_of_work()
     uow.create(registrant, event, ticket)
     uow.claim_my_number(sealed)
+    if registrant.portal_pseudonym_id is not None:
+        uow.claim_portal_pseudonym(caller.tenant_id, registrant.portal_pseudonym_id, qualification_pseudonym_id)
     uow.audit(append(chain, _write_entry(ports, caller, event)))
     uow.emit(registrant_event(registrant, event))
     if also is not None:
@@ -232,9 +234,13 @@ def change(
         event = _event(ports, caller, before, after, operation, getattr(command, "reason", None))
         uow = ports.unit_of_work()
         uow.update(after, event)
-        if operation is Operation.ERASE and after.erasure and after.erasure.reason is not ErasureReason.REVOCATION:
+        erased_for_good = (
+            operation is Operation.ERASE and after.erasure and after.erasure.reason is not ErasureReason.REVOCATION
+        )
+        if erased_for_good:
             # Erased for good: the My Number may be registered again (re-licensing keeps the claim).
             uow.release_my_number(caller.tenant_id, after.qualification, qualification_pseudonym_id)
+        _move_portal_claim(uow, caller.tenant_id, before, None if erased_for_good else after.portal_pseudonym_id)
         uow.audit(append(ports.audit.head(chain), _write_entry(ports, caller, event)))
         uow.emit(registrant_event(after, event))
         if also is not None:
@@ -264,6 +270,17 @@ def change(
             audit_entry(ports, caller, operation.value, Outcome.REJECTED, subject=qualification_pseudonym_id),
         )
         raise
+
+
+def _move_portal_claim(uow: UnitOfWork, tenant_id: str, before: Registrant, linked: str | None) -> None:
+    """One registrant per portal pseudonym: a change of the link moves the claim in the same
+    transaction; erasure for good frees it, like the My Number."""
+    if linked == before.portal_pseudonym_id:
+        return
+    if before.portal_pseudonym_id is not None:
+        uow.release_portal_pseudonym(tenant_id, before.portal_pseudonym_id, before.qualification_pseudonym_id)
+    if linked is not None:
+        uow.claim_portal_pseudonym(tenant_id, linked, before.qualification_pseudonym_id)
 
 
 def get_registrant(ports: Ports, caller: Caller, qualification_pseudonym_id: str) -> Registrant:
