@@ -7,6 +7,7 @@ from constructs import Construct
 
 from ahaki.adapters.schema import ATTACHMENTS_BUCKET
 from ahaki.http.routes import Function
+from infra import office_holders
 from infra.register_stack.api import Api
 from infra.register_stack.auth import Auth
 from infra.register_stack.firewall import Firewall
@@ -45,6 +46,7 @@ class RegisterStack(Stack):
             messaging=self.messaging,
             buckets={ATTACHMENTS_BUCKET.logical_id: self.attachments},
         )
+        office_holders.configure(self.node, self.functions)
         self.notifications = Notifications(
             self, "Notifications", tables=self.tables, messaging=self.messaging, functions=self.functions
         )

@@ -35,8 +35,6 @@ BODIES: dict[str, dict[str, Any]] = {
         "origin": {"honseki_prefecture": "13"},
         "exam_passed_in": "2015-03",
         "address": {"municipality_code": "131016", "line": "千代田区一番町4-2-101"},
-        "minister_name": "厚生労働大臣",
-        "chair_name": "公益財団法人東洋療法研修試験財団理事長",
         "my_number": SAMPLE_MY_NUMBER,
     },
     "search_registrants": {"status": "registered", "limit": 20},

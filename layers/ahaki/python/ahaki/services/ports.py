@@ -10,6 +10,7 @@ from typing import Protocol
 from ahaki.domain.application import Application
 from ahaki.domain.audit import AuditRecord, ChainHead
 from ahaki.domain.history import HistoryEvent
+from ahaki.domain.office_holders import OfficeHolders
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.registrant import Registrant, Status
 from ahaki.domain.values import NameKana, Qualification
@@ -145,6 +146,8 @@ class Ports:
     clock: Callable[[], datetime]
     new_id: Callable[[], str]
     audit_shards: int = 16
+    # The tenant's table of office holders (items 24/25), as configured for the stage.
+    office_holders: Callable[[str], OfficeHolders] = lambda _tenant: OfficeHolders()
 
 
 class Contention(Exception):

@@ -18,8 +18,17 @@ from pydantic import BaseModel
 from ahaki.domain import lifecycle
 from ahaki.domain.audit import AuditEntry, ChainHead, Outcome, append
 from ahaki.domain.commands import Registration, RegistrationDetails, SearchQuery
-from ahaki.domain.errors import Busy, DomainError, DuplicateMyNumber, NotFound, PortalPseudonymInUse, VersionConflict
+from ahaki.domain.errors import (
+    Busy,
+    DomainError,
+    DuplicateMyNumber,
+    InvalidInput,
+    NotFound,
+    PortalPseudonymInUse,
+    VersionConflict,
+)
 from ahaki.domain.history import Actor, HistoryEvent, Operation, make_event
+from ahaki.domain.office_holders import ITEM_OF
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.registrant import ErasureReason, Registrant
 from ahaki.domain.values import JST
@@ -122,6 +131,7 @@ def register_sealed(
     """Registers under ``sealed.qualification_pseudonym_id`` with a My Number already sealed;
     ``also`` adds another use case's writes (an application's decision) to the same transaction."""
     tenant, qualification = caller.tenant_id, command.qualification
+    command = _with_office_holders(ports, tenant, command)
     deadline = time.monotonic() + RETRY_BUDGET_SECONDS
     ticket = ports.sequence.take_ticket(tenant, qualification)
     waiting_on: tuple[int, float] = (-1, 0.0)  # (turn seen, since when): to spot a dead holder
@@ -165,6 +175,21 @@ def register_sealed(
         except BaseException:
             ports.sequence.pass_turn(tenant, qualification, ticket - 1)
             raise
+
+
+def _with_office_holders(ports: Ports, tenant: str, command: RegistrationDetails) -> RegistrationDetails:
+    """Items 24/25 staff left out: the names of the persons in office on the registration date."""
+    on = command.registered_on or ports.clock().astimezone(JST).date()
+    names: dict[str, str] = {}
+    for office, item in ITEM_OF.items():
+        if getattr(command, item) is None:
+            name = ports.office_holders(tenant).name_on(office, on)
+            if name is None:
+                raise InvalidInput(
+                    item, f"no {office.value} in office on the registration date is configured; give {item}"
+                )
+            names[item] = name
+    return command.model_copy(update=names) if names else command
 
 
 def _register_in_turn(
