@@ -120,3 +120,16 @@ def test_staff_read_the_reports_through_the_api(api: Api) -> None:
     assert api.call("list_retention_reports", role="viewer").status == 403
     assert api.call("get_retention_report", newest["report_id"], tenant="other").status == 404
     assert bucket(api)
+
+
+def test_the_scheduled_event_runs_the_job_through_its_handler(api: Api) -> None:
+    from functions.application_retention.handler import lambda_handler
+    from infra.sandbox.events import FakeLambdaContext
+    from infra.sandbox.sample_events import EVENTS_DIR
+
+    event = json.loads((EVENTS_DIR / "application_retention" / "daily_schedule.json").read_text(encoding="utf-8"))
+    result = lambda_handler(event, FakeLambdaContext())  # type: ignore[arg-type]
+    [report] = result["reports"]
+    assert (report["tenant_id"], report["report_id"]) == ("foundation", "2026-12-01")
+    assert report["reminded"] == 0 and report["applications_abandoned_after_notice"] == 0
+    assert api.call("get_retention_report", "2026-12-01", role="operator").status == 200
