@@ -126,21 +126,6 @@ EXPECTED: dict[Function, set[Grant]] = {
     ),
 }
 
-# The daily retention job of applications: its table grants, the versions of attachments, and
-# the dead-letter queue of its asynchronous invocations (encrypted with the messaging key).
-EXPECTED[Function.APPLICATION_RETENTION] = (
-    _allow(("dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"), [APPS])
-    | _allow(("dynamodb:GetItem", "dynamodb:DeleteItem"), [VAULT])
-    | _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [AUDIT])
-    | _allow(("dynamodb:Query",), AUDIT_INDEXES)
-    | _allow(("dynamodb:PutItem",), [OUTBOX_TABLE.logical_id])
-    | _allow(TABLE_KEY_WRITE, ["VaultTableKey", "AuditKey", "RegisterKey", "ApplicationsKey"])
-    | _allow(("s3:DeleteObjectVersion",), [BUCKET_OBJECTS])
-    | _allow(("s3:ListBucketVersions",), ["AttachmentsBucket"])
-    | _allow(("sqs:SendMessage",), ["RetentionDeadLetters"])
-    | _allow(("kms:GenerateDataKey", "kms:Decrypt"), ["MessagingMessagingKey0003BAC4"])
-)
-
 # Issue 4: the resident-register sync.
 SYNC = SYNC_TABLE.logical_id
 SYNC_INDEXES = [f"{SYNC}/index/{i.name}" for i in SYNC_TABLE.indexes]
@@ -152,6 +137,17 @@ _CHANGE = _allow(
     ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"), [REG]
 ) | _allow(("dynamodb:Query",), REG_INDEXES)
 _SEND = _allow(("sqs:SendMessage",), [QUEUE]) | _allow(("kms:GenerateDataKey", "kms:Decrypt"), [EXCHANGE_KEY])
+# The daily retention job; its attachment versions and dead-letter queue (infra/register_stack/retention.py).
+EXPECTED[Function.APPLICATION_RETENTION] = (
+    _allow(("dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"), [APPS])
+    | _allow(("dynamodb:GetItem", "dynamodb:DeleteItem"), [VAULT])
+    | _AUDIT
+    | _allow(("dynamodb:PutItem",), [OUTBOX_TABLE.logical_id])
+    | _allow(TABLE_KEY_WRITE, ["VaultTableKey", "AuditKey", "RegisterKey", "ApplicationsKey"])
+    | _allow(("s3:DeleteObjectVersion",), [BUCKET_OBJECTS])
+    | {("Allow", "s3:ListBucketVersions", "AttachmentsBucket"), ("Allow", "sqs:SendMessage", "RetentionDeadLetters")}
+    | _allow(("kms:GenerateDataKey", "kms:Decrypt"), ["MessagingMessagingKey0003BAC4"])
+)
 EXPECTED.update(
     {
         Function.RESIDENT_LOOKUP: (

@@ -270,6 +270,11 @@ class Application(Frozen):
     reminded_at: datetime | None = None
     version: int = Field(default=1, ge=1)
 
+    def named_qualification(self) -> str | None:
+        """The register the form names (a new registration, a death report); else the holder's."""
+        form = self.form
+        return form.qualification.value if isinstance(form, NewRegistrationDetails | DeathReportForm) else None
+
     def missing_items(self) -> list[str]:
         items = [f"attachment:{a}" for a in self.required_attachments if a not in self.received_attachments]
         if self.payment.state is PaymentState.UNPAID:

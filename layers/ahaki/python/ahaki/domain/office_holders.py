@@ -15,6 +15,7 @@ from typing import Annotated, Self
 
 from pydantic import AfterValidator, Field, model_validator
 
+from ahaki.domain.errors import InvalidInput
 from ahaki.domain.values import Frozen, IsoDate, Text
 
 # Titles alone, as they were stored before: a name must say who, not only which office.
@@ -80,3 +81,17 @@ class OfficeHolders(Frozen):
     def name_on(self, office: Office, on: date) -> str | None:
         found = [h.name for h in self.holders if h.office is office and h.in_office(on)]
         return found[0] if found else None
+
+
+def names_in_office(holders: OfficeHolders, on: date, given: dict[str, str | None]) -> dict[str, str]:
+    """The items of ``given`` (minister_name, chair_name) left out, filled with the names in office
+    on ``on``; a date without a configured holder is InvalidInput naming the item."""
+    names: dict[str, str] = {}
+    for office, item in ITEM_OF.items():
+        if given.get(item) is None:
+            name = holders.name_on(office, on)
+            if name is None:
+                detail = f"no {office.value} in office on the registration date is configured; give {item}"
+                raise InvalidInput(item, detail)
+            names[item] = name
+    return names

@@ -532,16 +532,9 @@ def application_event(event_id: str, application: Application) -> OutboxEvent:
             "missing": ",".join(application.missing_items()) or None,
             "late": application.late,
             # The register concerned, where the form names it (else the notifier takes the holder's).
-            "qualification": _named_qualification(application),
+            "qualification": application.named_qualification(),
         },
     )
-
-
-def _named_qualification(application: Application) -> str | None:
-    form = application.form
-    if isinstance(form, NewRegistrationDetails | DeathReportForm):
-        return form.qualification.value
-    return None
 
 
 def _audit_read(ip: IntakePorts, caller: Caller, action: str, application: Application) -> None:

@@ -18,20 +18,13 @@ from pydantic import BaseModel
 from ahaki.domain import lifecycle
 from ahaki.domain.audit import AuditEntry, ChainHead, Outcome, append
 from ahaki.domain.commands import Registration, RegistrationDetails, SearchQuery
-from ahaki.domain.errors import (
-    Busy,
-    DomainError,
-    DuplicateMyNumber,
-    InvalidInput,
-    NotFound,
-    PortalPseudonymInUse,
-    VersionConflict,
-)
+from ahaki.domain.errors import Busy, DomainError, DuplicateMyNumber, NotFound, PortalPseudonymInUse, VersionConflict
 from ahaki.domain.history import Actor, HistoryEvent, Operation, make_event
-from ahaki.domain.office_holders import ITEM_OF
+from ahaki.domain.office_holders import names_in_office
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.registrant import ErasureReason, Registrant
 from ahaki.domain.values import JST
+from ahaki.services.portal_claims import move_portal_claim
 from ahaki.services.ports import Contention, Page, Ports, SealedMyNumber, UnitOfWork
 
 # Inside the functions' 10 s timeout (infra/register_stack/functions.py), which is inside API
@@ -131,7 +124,10 @@ def register_sealed(
     """Registers under ``sealed.qualification_pseudonym_id`` with a My Number already sealed;
     ``also`` adds another use case's writes (an application's decision) to the same transaction."""
     tenant, qualification = caller.tenant_id, command.qualification
-    command = _with_office_holders(ports, tenant, command)
+    # Items 24/25 staff left out: the names of the persons in office on the registration date.
+    on = command.registered_on or ports.clock().astimezone(JST).date()
+    given = {"minister_name": command.minister_name, "chair_name": command.chair_name}
+    command = command.model_copy(update=names_in_office(ports.office_holders(tenant), on, given))
     deadline = time.monotonic() + RETRY_BUDGET_SECONDS
     ticket = ports.sequence.take_ticket(tenant, qualification)
     waiting_on: tuple[int, float] = (-1, 0.0)  # (turn seen, since when): to spot a dead holder
@@ -175,21 +171,6 @@ def register_sealed(
         except BaseException:
             ports.sequence.pass_turn(tenant, qualification, ticket - 1)
             raise
-
-
-def _with_office_holders(ports: Ports, tenant: str, command: RegistrationDetails) -> RegistrationDetails:
-    """Items 24/25 staff left out: the names of the persons in office on the registration date."""
-    on = command.registered_on or ports.clock().astimezone(JST).date()
-    names: dict[str, str] = {}
-    for office, item in ITEM_OF.items():
-        if getattr(command, item) is None:
-            name = ports.office_holders(tenant).name_on(office, on)
-            if name is None:
-                raise InvalidInput(
-                    item, f"no {office.value} in office on the registration date is configured; give {item}"
-                )
-            names[item] = name
-    return command.model_copy(update=names) if names else command
 
 
 def _register_in_turn(
@@ -265,7 +246,7 @@ def change(
         if erased_for_good:
             # Erased for good: the My Number may be registered again (re-licensing keeps the claim).
             uow.release_my_number(caller.tenant_id, after.qualification, qualification_pseudonym_id)
-        _move_portal_claim(uow, caller.tenant_id, before, None if erased_for_good else after.portal_pseudonym_id)
+        move_portal_claim(uow, caller.tenant_id, before, None if erased_for_good else after.portal_pseudonym_id)
         uow.audit(append(ports.audit.head(chain), _write_entry(ports, caller, event)))
         uow.emit(registrant_event(after, event))
         if also is not None:
@@ -295,17 +276,6 @@ def change(
             audit_entry(ports, caller, operation.value, Outcome.REJECTED, subject=qualification_pseudonym_id),
         )
         raise
-
-
-def _move_portal_claim(uow: UnitOfWork, tenant_id: str, before: Registrant, linked: str | None) -> None:
-    """One registrant per portal pseudonym: a change of the link moves the claim in the same
-    transaction; erasure for good frees it, like the My Number."""
-    if linked == before.portal_pseudonym_id:
-        return
-    if before.portal_pseudonym_id is not None:
-        uow.release_portal_pseudonym(tenant_id, before.portal_pseudonym_id, before.qualification_pseudonym_id)
-    if linked is not None:
-        uow.claim_portal_pseudonym(tenant_id, linked, before.qualification_pseudonym_id)
 
 
 def get_registrant(ports: Ports, caller: Caller, qualification_pseudonym_id: str) -> Registrant:
