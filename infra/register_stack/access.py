@@ -328,7 +328,7 @@ ACCESS: Mapping[Function, FunctionAccess] = {
                 actions=("dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"),
             ),
             TableAccess(VAULT_TABLE, actions=("dynamodb:GetItem", "dynamodb:DeleteItem")),
-            _AUDIT_APPEND,
+            TableAccess(AUDIT_TABLE, actions=("dynamodb:PutItem", "dynamodb:Query")),  # chain head, append
             TableAccess(OUTBOX_TABLE, actions=("dynamodb:PutItem",)),
         ),
         buckets=(BucketAccess(ATTACHMENTS_BUCKET, ("s3:DeleteObjectVersion",)),),

@@ -141,7 +141,7 @@ _SEND = _allow(("sqs:SendMessage",), [QUEUE]) | _allow(("kms:GenerateDataKey", "
 EXPECTED[Function.APPLICATION_RETENTION] = (
     _allow(("dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"), [APPS])
     | _allow(("dynamodb:GetItem", "dynamodb:DeleteItem"), [VAULT])
-    | _AUDIT
+    | _allow(("dynamodb:PutItem", "dynamodb:Query"), [AUDIT])
     | _allow(("dynamodb:PutItem",), [OUTBOX_TABLE.logical_id])
     | _allow(TABLE_KEY_WRITE, ["VaultTableKey", "AuditKey", "RegisterKey", "ApplicationsKey"])
     | _allow(("s3:DeleteObjectVersion",), [BUCKET_OBJECTS])
