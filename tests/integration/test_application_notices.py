@@ -33,7 +33,7 @@ def test_a_new_application_is_not_told_its_documents_are_deficient(api: Api, wor
     inbox = _inbox(api, who)
     assert [i["kind"] for i in inbox] == ["application.incomplete"]
     assert DEFICIENCY not in inbox[0]["subject"] + inbox[0]["text"]
-    assert "添付書類" in inbox[0]["text"]
+    assert "添付書類" in inbox[0]["text"] and "提出をお待ちしています" in inbox[0]["subject"]
 
 
 def test_each_request_for_more_information_is_a_deficiency_notice(api: Api, workers: Workers) -> None:

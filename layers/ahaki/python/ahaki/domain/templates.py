@@ -79,7 +79,8 @@ TEMPLATES: dict[str, MessageTemplate] = {
     "application.incomplete": _t(
         "【$qualification名簿】申請書類の提出をお待ちしています",
         "$date、申請（申請番号 $reference）を登録しました。",
-        "マイナポータルから添付書類の提出と手数料の納付をお願いします。すべて揃った時点で受け付けます。",
+        "マイナポータルで不足している添付書類・手数料をご確認のうえ、提出・納付をお願いします。",
+        "すべて揃った時点で受け付けます。",
     ),
     # A deficiency is announced only when staff ask for more, or when the deadline has passed.
     "application.more_information_requested": _t(
