@@ -19,6 +19,7 @@ from typing import Any
 
 from ahaki.domain.commands import Correction
 from ahaki.domain.errors import DomainError, InvalidInput, NotFound
+from ahaki.domain.event_kinds import finding_kind
 from ahaki.domain.history import Operation
 from ahaki.domain.jlis import INBOUND, OUTBOUND, FileKey, RequestRecord, ResultCode, ResultRecord
 from ahaki.domain.jlis_codec import Rejected, ResultReader, encode_requests, request_rows
@@ -331,7 +332,7 @@ def _open_finding(ports: Ports, sync: SyncPorts, tenant_id: str, run_id: str, qi
     event = OutboxEvent(
         event_id=f"sync-finding-{finding.finding_id}",
         tenant_id=tenant_id,
-        kind=f"sync.finding_opened.{finding.kind.value}",  # a name change: notify the holder (issue 5)
+        kind=finding_kind(finding.kind),
         occurred_at=finding.opened_at,
         subject_id=qid,
         detail={"finding_id": finding.finding_id, "erasure_candidate": finding.erasure_candidate},
