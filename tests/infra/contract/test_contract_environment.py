@@ -14,8 +14,8 @@ import pytest
 
 from ahaki.adapters.schema import BUCKETS, KEYS, TABLES
 from ahaki.http.routes import AuthType, Function, routes_of
-from tests.infra.code_reads import Read, reads_of_function, reads_of_module
-from tests.infra.contract_assembly import Assembly, Resource, assembly  # noqa: F401 (fixture)
+from tests.infra.contract.assembly import Assembly, Resource
+from tests.infra.contract.code_reads import Read, reads_of_function, reads_of_module
 
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]
 

@@ -17,10 +17,10 @@ from ahaki.domain.event_kinds import EMITTED, NOT_RELAYED, NOTIFIER
 from ahaki.domain.notifications import Channel, NoTemplate
 from ahaki.domain.templates import TEMPLATES, render, template_of
 from ahaki.domain.wareki import wareki_and_iso
-from tests.infra.contract_assembly import Assembly, Resource, assembly  # noqa: F401 (fixture)
+from tests.infra.contract.assembly import Assembly, Resource
 
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]
-LAYER = Path(__file__).resolve().parents[2] / "layers" / "ahaki" / "python" / "ahaki"
+LAYER = Path(__file__).resolve().parents[3] / "layers" / "ahaki" / "python" / "ahaki"
 
 
 def _matches(values: list[Any], value: str) -> bool:

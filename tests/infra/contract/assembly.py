@@ -14,10 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from tests.infra.template_tools import Synthesized
-
 
 @dataclass(frozen=True)
 class Resource:
@@ -114,9 +110,3 @@ class Assembly:
             for stack, statement in self.role_statements(fn)
             for target in self.refs(stack, statement.get("Resource", []))
         }
-
-
-@pytest.fixture(scope="session")
-def assembly(synthesized: Synthesized) -> Assembly:
-    """Every template the shared synthesis wrote (import this fixture into a contract test module)."""
-    return Assembly(synthesized.outdir)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ahaki.http.routes import ROUTES, AuthType, Route
-from tests.infra.contract_assembly import Assembly, Resource, assembly  # noqa: F401 (fixture)
+from tests.infra.contract.assembly import Assembly, Resource
 
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]
 
@@ -42,8 +42,10 @@ def route_problems(assembly: Assembly, route: Route) -> list[str]:
             problems.append("portal route without AWS_IAM")
     else:
         authorizer = assembly.ref(method.stack, props.get("AuthorizerId"), "AWS::ApiGateway::Authorizer")
-        pool = None if authorizer is None else assembly.ref(
-            authorizer.stack, authorizer.properties.get("ProviderARNs"), "AWS::Cognito::UserPool"
+        pool = (
+            None
+            if authorizer is None
+            else assembly.ref(authorizer.stack, authorizer.properties.get("ProviderARNs"), "AWS::Cognito::UserPool")
         )
         if props.get("AuthorizationType") != "COGNITO_USER_POOLS" or pool is None:
             problems.append("staff route without the Cognito user pool authorizer")

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 OUR_PACKAGES = ("ahaki", "functions")
 
 
@@ -95,7 +95,7 @@ def _aliases(tree: ast.AST) -> set[str]:
 
 def _evaluate(expression: ast.expr, module: ModuleType, where: str) -> str:
     try:
-        value: Any = eval(compile(ast.Expression(expression), where, "eval"), vars(module))  # noqa: S307
+        value: Any = eval(compile(ast.Expression(expression), where, "eval"), vars(module))
     except Exception as error:
         raise Unresolved(f"{where}: {ast.unparse(expression)} is not a module constant ({error})") from None
     return str(value)
