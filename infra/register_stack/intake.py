@@ -9,6 +9,7 @@ from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from ahaki.adapters.schema import ATTACHMENTS_BUCKET
@@ -81,6 +82,7 @@ class IntakeWiring(Construct):
         attachment_function: lambda_.IFunction,
         rest_api: apigw.RestApi,
         methods: dict[tuple[str, str], apigw.Method],
+        dead_letters: sqs.IQueue | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.upload_rule = events.Rule(
@@ -92,7 +94,15 @@ class IntakeWiring(Construct):
                 detail_type=["Object Created"],
                 detail={"bucket": {"name": [bucket.bucket_name]}},
             ),
-            targets=[targets.LambdaFunction(attachment_function, retry_attempts=8, max_event_age=Duration.hours(6))],
+            # Events EventBridge cannot hand to the function land in the (alarmed) dead-letter queue.
+            targets=[
+                targets.LambdaFunction(
+                    attachment_function,
+                    retry_attempts=8,
+                    max_event_age=Duration.hours(6),
+                    dead_letter_queue=dead_letters,
+                )
+            ],
         )
         self.portal_role = iam.Role(
             self,
