@@ -17,6 +17,7 @@ from typing import Any
 import boto3
 from moto import mock_aws
 from moto.core.botocore_stubber import BotocoreStubber
+from moto.dynamodb.models import DynamoDBBackend
 
 from ahaki.adapters.schema import BUCKETS, KEYS, TABLES, create_table_kwargs
 from infra.sandbox.emulated_messaging import create_messaging
@@ -28,6 +29,7 @@ PORTAL_CALLER_PATTERN = "arn:aws:sts::000000000000:assumed-role/ahaki-portal-int
 JLIS_BUCKET = "ahaki-jlis-exchange"
 _SERIAL = threading.RLock()
 _patched = False
+_transactions_patched = False
 
 
 def serialize_moto() -> None:
@@ -43,6 +45,42 @@ def serialize_moto() -> None:
 
     BotocoreStubber.__call__ = serialized  # type: ignore[method-assign]
     _patched = True
+
+
+def faithful_transactions() -> None:
+    """A cancelled TransactWriteItems leaves no stream record, and the stream keeps serving (idempotent).
+
+    moto 5.2.5 rolls a cancelled transaction back by putting deep copies of the tables taken
+    before it in place. The writes it made before the cancelling check already went into the old
+    table's stream shard, and the readers' shard iterators hold that old shard: they read the
+    records of a transaction that never happened, then never see another record (the new writes
+    go to the copy's shard). AWS writes nothing for a cancelled transaction. So: the shard the
+    readers hold stays the table's shard, cut back to where it was before the transaction.
+    """
+    global _transactions_patched
+    if _transactions_patched:
+        return
+    original = DynamoDBBackend.transact_write_items
+
+    def faithful(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+        shards: dict[str, tuple[Any, int]] = {}
+        for item in transact_items:
+            name = next(iter(item.values())).get("TableName")
+            table = self.tables.get(name) if isinstance(name, str) else None
+            if table is not None and table.stream_shard is not None and name not in shards:
+                shards[name] = (table.stream_shard, len(table.stream_shard.items))
+        try:
+            original(self, transact_items)
+        except Exception:
+            for name, (shard, length) in shards.items():
+                del shard.items[length:]
+                table = self.tables.get(name)
+                if table is not None and table.stream_shard is not shard:
+                    table.stream_shard, shard.table = shard, table
+            raise
+
+    DynamoDBBackend.transact_write_items = faithful  # type: ignore[method-assign]
+    _transactions_patched = True
 
 
 @dataclass(frozen=True)
@@ -120,6 +158,7 @@ def reset_tables(resources: EmulatedAws) -> None:
 def emulated_aws(prefix: str = "ahaki") -> Iterator[EmulatedAws]:
     """moto running, resources created, environment set; all undone on exit."""
     serialize_moto()
+    faithful_transactions()
     saved = dict(os.environ)
     os.environ.update(fake_credentials())
     try:
