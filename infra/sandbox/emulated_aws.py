@@ -7,6 +7,7 @@ conditions and transactions would; our code stays concurrent.
 
 from __future__ import annotations
 
+import inspect
 import os
 import threading
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ import boto3
 from moto import mock_aws
 from moto.core.botocore_stubber import BotocoreStubber
 from moto.dynamodb.models import DynamoDBBackend
+from moto.s3.models import S3Backend
 
 from ahaki.adapters.schema import BUCKETS, KEYS, TABLES, create_table_kwargs
 from infra.sandbox.emulated_messaging import create_messaging
@@ -30,6 +32,8 @@ JLIS_BUCKET = "ahaki-jlis-exchange"
 _SERIAL = threading.RLock()
 _patched = False
 _transactions_patched = False
+_encryption_patched = False
+EXCHANGE_KEY = "ExchangeKey"  # the J-LIS exchange bucket's default key, as in the stack
 
 
 def serialize_moto() -> None:
@@ -83,6 +87,30 @@ def faithful_transactions() -> None:
     _transactions_patched = True
 
 
+def faithful_object_encryption() -> None:
+    """``ServerSideEncryption="aws:kms"`` without a key id means the AWS-managed key (idempotent).
+
+    In AWS the request's own setting wins over the bucket's default key: SSE-KMS with the
+    account's ``aws/s3`` key. moto 5.2.5 fills in the bucket default's key instead, so an object
+    meant for the exchange key looked right in every test while AWS would use another key.
+    """
+    global _encryption_patched
+    if _encryption_patched:
+        return
+    original = S3Backend.put_object
+    signature = inspect.signature(original)
+
+    def put_object(self: S3Backend, *args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(self, *args, **kwargs)
+        if bound.arguments.get("encryption") == "aws:kms" and not bound.arguments.get("kms_key_id"):
+            region = self.get_bucket(bound.arguments["bucket_name"]).region_name
+            bound.arguments["kms_key_id"] = f"arn:aws:kms:{region}:{self.account_id}:alias/aws/s3"
+        return original(*bound.args, **bound.kwargs)
+
+    S3Backend.put_object = put_object  # type: ignore[method-assign]
+    _encryption_patched = True
+
+
 @dataclass(frozen=True)
 class EmulatedAws:
     env: dict[str, str]
@@ -129,6 +157,15 @@ def create_resources(prefix: str = "ahaki") -> EmulatedAws:
     boto3.client("s3", region_name=REGION).create_bucket(
         Bucket=exchange, CreateBucketConfiguration={"LocationConstraint": REGION}
     )
+    # The stack's bucket default: SSE-KMS with the exchange key (infra/register_stack/resident_sync.py).
+    key_ids[EXCHANGE_KEY] = kms.create_key(Description="J-LIS exchange files")["KeyMetadata"]["KeyId"]
+    default = {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_ids[EXCHANGE_KEY]}
+    boto3.client("s3", region_name=REGION).put_bucket_encryption(
+        Bucket=exchange,
+        ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": default, "BucketKeyEnabled": True}]
+        },
+    )
     env.update({"JLIS_BUCKET": exchange, "JLIS_ADAPTER": "fake", "JLIS_FAKE_TENANT": "foundation"})
     s3 = boto3.client("s3", region_name=REGION)
     for bucket in BUCKETS:
@@ -159,6 +196,7 @@ def emulated_aws(prefix: str = "ahaki") -> Iterator[EmulatedAws]:
     """moto running, resources created, environment set; all undone on exit."""
     serialize_moto()
     faithful_transactions()
+    faithful_object_encryption()
     saved = dict(os.environ)
     os.environ.update(fake_credentials())
     try:
