@@ -194,7 +194,10 @@ class ResidentSync(Construct):
         )
         send = ["sqs:SendMessage"]
         queue_key = ["kms:GenerateDataKey", "kms:Decrypt"]
-        self._policy(Function.SYNC_API, "Send", [(send, [self.queue.queue_arn]), (queue_key, [self.key.key_arn])])
+        # POST /admin/sync-runs opens the run and hands its planning to the planner (asynchronous invoke).
+        planner = self._functions[Function.SYNC_PLANNER]
+        self._functions[Function.SYNC_API].add_environment("SYNC_PLANNER_FUNCTION", planner.function_name)
+        self._policy(Function.SYNC_API, "Send", [(["lambda:InvokeFunction"], [planner.function_arn])])
         self._policy(Function.SYNC_PLANNER, "Send", [(send, [self.queue.queue_arn]), (queue_key, [self.key.key_arn])])
         receive = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
         self._policy(

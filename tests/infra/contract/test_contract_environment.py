@@ -3,9 +3,9 @@
 What the code reads comes from the code (``code_reads``: the handler and every module of ours it
 imports); what is set comes from the synthesized assembly. A read without a default must be set.
 A read with a default must be set too, unless the default is right in AWS: a knob whose default is
-the production value (listed here with its reason), a resource the function has no grant on (the
-empty default means "not used here"), or the portal caller settings on a function without portal
-routes.
+the production value (listed here with its reason), a resource or function the function has no
+grant on (the empty default means "not used here"), or the portal caller settings on a function
+without portal routes.
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ RESOURCE_OF: dict[str, str] = {
     "JLIS_BUCKET": "JlisExchangeBucket",
     "SYNC_QUEUE_URL": "SyncQueue",
 }
+# Variables naming a function to invoke: needed exactly where the role may invoke it.
+FUNCTION_OF: dict[str, Function] = {"SYNC_PLANNER_FUNCTION": Function.SYNC_PLANNER}
 
 
 def unset_reads(assembly: Assembly, function: Function, reads: list[Read]) -> list[str]:
@@ -59,6 +61,11 @@ def unset_reads(assembly: Assembly, function: Function, reads: list[Read]) -> li
             if read.name in RESOURCE_OF and RESOURCE_OF[read.name] not in granted:
                 continue
             if read.name in PORTAL_SETTINGS and not serves_portal:
+                continue
+            if (
+                read.name in FUNCTION_OF
+                and assembly.functions()[FUNCTION_OF[read.name].value].logical_id not in granted
+            ):
                 continue
         kind = "required" if read.required else "defaulted"
         missing.append(f"{read.name} ({kind}, {read.module}:{read.line})")

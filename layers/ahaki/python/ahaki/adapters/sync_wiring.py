@@ -23,6 +23,7 @@ from ahaki.adapters.sync_table import DynamoSyncStore
 from ahaki.adapters.wiring import CLIENT_CONFIG, ports
 from ahaki.domain.errors import ResidentRegisterUnavailable
 from ahaki.domain.jlis import RequestRecord, ResultRecord
+from ahaki.domain.values import Qualification
 from ahaki.services.sync_ports import SyncPorts
 
 
@@ -33,6 +34,18 @@ class SqsQueue:
 
     def send(self, message: dict[str, Any]) -> None:
         self._sqs.send_message(QueueUrl=self._url, MessageBody=json.dumps(message))
+
+
+class LambdaPlanner:
+    """The planner function, invoked asynchronously (Lambda retries it; it resumes from its checkpoint)."""
+
+    def __init__(self, client: Any, function_name: str) -> None:
+        self._client = client
+        self._function_name = function_name
+
+    def plan(self, tenant_id: str, qualification: Qualification, run_id: str) -> None:
+        payload = {"tenant_id": tenant_id, "qualification": qualification.value, "run_id": run_id}
+        self._client.invoke(FunctionName=self._function_name, InvocationType="Event", Payload=json.dumps(payload))
 
 
 class ListQueue:
@@ -70,7 +83,9 @@ def fake_jlis() -> RegisterBackedFake:
     return RegisterBackedFake()
 
 
-def build_sync_ports(dynamodb: Any, s3: Any, sqs: Any | None, env: dict[str, str] | os._Environ[str]) -> SyncPorts:
+def build_sync_ports(
+    dynamodb: Any, s3: Any, sqs: Any | None, env: dict[str, str] | os._Environ[str], lam: Any | None = None
+) -> SyncPorts:
     fake = env.get("JLIS_ADAPTER", "s3") == "fake"
     queue: Any = SqsQueue(sqs, env["SYNC_QUEUE_URL"]) if sqs is not None and env.get("SYNC_QUEUE_URL") else ListQueue()
     return SyncPorts(
@@ -81,6 +96,7 @@ def build_sync_ports(dynamodb: Any, s3: Any, sqs: Any | None, env: dict[str, str
         query_log=DynamoQueryLog(dynamodb, env[AUDIT_TABLE.env_var]),
         chunk_size=int(env.get("SYNC_CHUNK_SIZE", "5000")),
         lookup_limit=int(env.get("LOOKUP_RATE_LIMIT", "30")),
+        planner=LambdaPlanner(lam, env.get("SYNC_PLANNER_FUNCTION", "")) if lam is not None else None,
     )
 
 
@@ -89,7 +105,9 @@ def sync_ports() -> SyncPorts:
     client = boto3.client("dynamodb", config=CLIENT_CONFIG)
     s3 = boto3.client("s3", config=CLIENT_CONFIG)
     sqs = boto3.client("sqs", config=CLIENT_CONFIG) if os.environ.get("SYNC_QUEUE_URL") else None
-    return build_sync_ports(client, s3, sqs, os.environ)
+    # Only the staff API hands runs to the planner; elsewhere (and in the sandbox) nothing is set.
+    lam = boto3.client("lambda", config=CLIENT_CONFIG) if os.environ.get("SYNC_PLANNER_FUNCTION") else None
+    return build_sync_ports(client, s3, sqs, os.environ, lam)
 
 
 def now_ms() -> int:

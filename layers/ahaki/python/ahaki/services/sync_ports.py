@@ -30,6 +30,13 @@ class Queue(Protocol):
     def send(self, message: dict[str, Any]) -> None: ...
 
 
+class Planner(Protocol):
+    """Plans a run outside the staff request that opened it (in AWS: the planner function, invoked
+    asynchronously; it resumes the run from its checkpoint)."""
+
+    def plan(self, tenant_id: str, qualification: Qualification, run_id: str) -> None: ...
+
+
 class QueryLog(Protocol):
     def of_actor(self, tenant_id: str, actor_id: str, since: datetime, until: datetime) -> list[AuditRecord]: ...
 
@@ -83,3 +90,4 @@ class SyncPorts:
     query_log: QueryLog
     chunk_size: int = 5000  # one audit record lists a chunk's ids and must stay under 400 KB
     lookup_limit: int = 30  # on-demand look-ups per staff member per hour
+    planner: Planner | None = None  # None: the caller plans the run itself (tests, sandbox)
