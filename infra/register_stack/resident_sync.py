@@ -199,6 +199,19 @@ class ResidentSync(Construct):
         self._functions[Function.SYNC_API].add_environment("SYNC_PLANNER_FUNCTION", planner.function_name)
         self._policy(Function.SYNC_API, "Send", [(["lambda:InvokeFunction"], [planner.function_arn])])
         self._policy(Function.SYNC_PLANNER, "Send", [(send, [self.queue.queue_arn]), (queue_key, [self.key.key_arn])])
+        # An on-demand look-up is a one-record request file in outbound/ (J-LIS answers into inbound/).
+        self._policy(
+            Function.RESIDENT_LOOKUP,
+            "Inquiry",
+            [
+                (
+                    ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"],
+                    [self.bucket.arn_for_objects(f"{OUTBOUND}/*")],
+                ),
+                (["s3:GetObject"], [self.bucket.arn_for_objects(f"{INBOUND}/*")]),
+                (queue_key, [self.key.key_arn]),
+            ],
+        )
         receive = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
         self._policy(
             Function.SYNC_WORKER,

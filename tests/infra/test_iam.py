@@ -142,7 +142,10 @@ EXPECTED.update(
         Function.RESIDENT_LOOKUP: (
             _allow(("dynamodb:GetItem",), [REG, VAULT])
             | _AUDIT
-            | _allow(("dynamodb:Query", "dynamodb:UpdateItem"), [SYNC])
+            | _allow(("dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:GetItem"), [SYNC])
+            | _allow(("s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"), [f"{BUCKET}/outbound/*"])
+            | _allow(("s3:GetObject",), [f"{BUCKET}/inbound/*"])
+            | _allow(("kms:GenerateDataKey", "kms:Decrypt"), [EXCHANGE_KEY])
             | _allow(TABLE_KEY_READ, ["VaultTableKey"])
             | _allow(TABLE_KEY_WRITE, ["AuditKey", "RegisterKey"])
             | _allow(("kms:Decrypt",), ["VaultKey"])

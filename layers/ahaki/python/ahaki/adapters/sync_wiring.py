@@ -17,11 +17,11 @@ import boto3
 
 from ahaki.adapters.jlis_exchange import S3Exchange
 from ahaki.adapters.jlis_fake import FakeJlis
+from ahaki.adapters.lookup_table import DynamoLookups
 from ahaki.adapters.query_log import DynamoQueryLog
 from ahaki.adapters.schema import AUDIT_TABLE, OUTBOX_TABLE, SYNC_TABLE
 from ahaki.adapters.sync_table import DynamoSyncStore
 from ahaki.adapters.wiring import CLIENT_CONFIG, ports
-from ahaki.domain.errors import ResidentRegisterUnavailable
 from ahaki.domain.jlis import RequestRecord, ResultRecord
 from ahaki.domain.values import Qualification
 from ahaki.services.sync_ports import SyncPorts
@@ -58,14 +58,6 @@ class ListQueue:
         self.messages.append(message)
 
 
-class FileRoundTrip:
-    """On demand through the file exchange (AWS has no online 住基ネット interface for us yet):
-    J-LIS answers one-record files too, but not within an API request; refuse cleanly."""
-
-    def look_up(self, request: RequestRecord) -> list[ResultRecord]:
-        raise ResidentRegisterUnavailable("The resident register answers by file only; try the scheduled run.")
-
-
 class RegisterBackedFake(FakeJlis):
     """The fake whose residents are the register's registrants (their values at first ask)."""
 
@@ -91,9 +83,11 @@ def build_sync_ports(
     return SyncPorts(
         store=DynamoSyncStore(dynamodb, env[SYNC_TABLE.env_var], env[OUTBOX_TABLE.env_var]),
         exchange=S3Exchange(s3, env["JLIS_BUCKET"], responder=fake_jlis() if fake else None),
-        jlis=fake_jlis() if fake else FileRoundTrip(),
+        jlis=fake_jlis(),  # read only by the tests and the sandbox, which dial scenarios into it
         queue=queue,
         query_log=DynamoQueryLog(dynamodb, env[AUDIT_TABLE.env_var]),
+        lookups=DynamoLookups(dynamodb, env[SYNC_TABLE.env_var]),
+        answers_at_once=fake,
         chunk_size=int(env.get("SYNC_CHUNK_SIZE", "5000")),
         lookup_limit=int(env.get("LOOKUP_RATE_LIMIT", "30")),
         planner=LambdaPlanner(lam, env.get("SYNC_PLANNER_FUNCTION", "")) if lam is not None else None,

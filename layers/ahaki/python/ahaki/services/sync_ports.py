@@ -10,14 +10,22 @@ from typing import Any, Protocol
 from ahaki.domain.audit import AuditRecord
 from ahaki.domain.jlis import FileKey, RequestRecord, ResultRecord
 from ahaki.domain.outbox import OutboxEvent
-from ahaki.domain.sync_records import Finding, FindingStatus, PlanCheckpoint, SyncRun
+from ahaki.domain.sync_records import Finding, FindingStatus, Lookup, PlanCheckpoint, SyncRun
 from ahaki.domain.values import Qualification
 
 
 class ResidentRegister(Protocol):
-    """J-LIS on demand: one request, its result records (the fake, or a file round trip)."""
+    """J-LIS's population, as the fake keeps it (tests dial scenarios into it)."""
 
     def look_up(self, request: RequestRecord) -> list[ResultRecord]: ...
+
+
+class Lookups(Protocol):
+    """On-demand look-ups, pending until J-LIS's answer file arrives."""
+
+    def save(self, lookup: Lookup) -> None: ...
+    def get(self, tenant_id: str, lookup_id: str) -> Lookup | None: ...
+    def answer(self, lookup: Lookup) -> bool: ...
 
 
 class FileExchange(Protocol):
@@ -88,6 +96,8 @@ class SyncPorts:
     jlis: ResidentRegister
     queue: Queue
     query_log: QueryLog
+    lookups: Lookups
     chunk_size: int = 5000  # one audit record lists a chunk's ids and must stay under 400 KB
     lookup_limit: int = 30  # on-demand look-ups per staff member per hour
     planner: Planner | None = None  # None: the caller plans the run itself (tests, sandbox)
+    answers_at_once: bool = False  # the fake J-LIS: its answer file is there as soon as we ask
