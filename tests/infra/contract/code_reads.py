@@ -5,7 +5,9 @@ parsed; each ``os.environ[X]``, ``os.environ.get(X, …)``, ``os.getenv(X)`` and
 local alias (``env = os.environ``; a parameter typed as the environment) is a read. The name ``X``
 is evaluated in the module's own namespace, so ``os.environ[INBOX_TABLE.env_var]`` reads
 ``INBOX_TABLE_NAME``. A subscript read is *required* (a KeyError without it); ``.get``/``getenv``
-is *defaulted*. The import graph over-approximates what one function reaches, never under.
+is *defaulted*. Of the modules a handler imports, the code that runs at import and every def that
+live code names counts (by name, so a call through an alias or a method is never missed): an
+over-approximation of what one function can run, never an under-approximation.
 """
 
 from __future__ import annotations
@@ -101,14 +103,9 @@ def _evaluate(expression: ast.expr, module: ModuleType, where: str) -> str:
     return str(value)
 
 
-def reads_of_module(name: str) -> list[Read]:
-    path = _module_path(name)
-    assert path is not None, name
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    aliases = _aliases(tree)
-    module = importlib.import_module(name)
+def _reads_in(nodes: list[ast.AST], name: str, aliases: set[str], module: ModuleType) -> list[Read]:
     found: list[Read] = []
-    for node in ast.walk(tree):
+    for node in (n for top in nodes for n in ast.walk(top)):
         where = f"{name}:{getattr(node, 'lineno', 0)}"
         if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and _is_environ(node.value, aliases):
             found.append(Read(_evaluate(node.slice, module, where), True, name, node.lineno))
@@ -121,5 +118,87 @@ def reads_of_module(name: str) -> list[Read]:
     return found
 
 
+def _parsed(name: str) -> tuple[ast.Module, set[str], ModuleType]:
+    path = _module_path(name)
+    assert path is not None, name
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return tree, _aliases(tree), importlib.import_module(name)
+
+
+def reads_of_module(name: str) -> list[Read]:
+    """Every read in the module, wherever it is."""
+    tree, aliases, module = _parsed(name)
+    return _reads_in([tree], name, aliases, module)
+
+
+Def = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def _split(tree: ast.Module) -> tuple[list[ast.AST], list[Def]]:
+    """Code that runs at import (module and class bodies, decorators, defaults), and the defs
+    (top-level functions and methods) that run only when something calls them."""
+    at_import: list[ast.AST] = []
+    defs: list[Def] = []
+    for statement in tree.body:
+        bodies = statement.body if isinstance(statement, ast.ClassDef) else [statement]
+        if isinstance(statement, ast.ClassDef):
+            at_import += [*statement.decorator_list, *statement.bases]
+        for node in bodies:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                defs.append(node)
+                defaults = [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]
+                at_import += [*node.decorator_list, *defaults]
+            else:
+                at_import.append(node)
+    return at_import, defs
+
+
+def _names(nodes: list[ast.AST]) -> set[str]:
+    found: set[str] = set()
+    for node in (n for top in nodes for n in ast.walk(top)):
+        if isinstance(node, ast.Name):
+            found.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            found.add(node.attr)
+    return found
+
+
+# Decorators that only wrap a def: it still runs when code names it. Any other decorator (a
+# validator, a route, a handler wrapper) hands the def to a framework that calls it unnamed.
+_WRAPPERS = frozenset({"cache", "lru_cache", "cached_property", "property", "staticmethod", "classmethod", "wraps"})
+
+
+def _called_by_a_framework(node: Def) -> bool:
+    if node.name.startswith("__") and node.name.endswith("__"):
+        return True  # __init__, __call__, __iter__ …: Python calls them
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+        if name not in _WRAPPERS:
+            return True
+    return False
+
+
 def reads_of_function(function: str) -> list[Read]:
-    return [read for module in reachable_modules(f"functions.{function}.handler") for read in reads_of_module(module)]
+    """Reads in the code a function can run: everything its modules run at import, every def of
+    its handler module (the route table binds them by name), every def a framework calls (dunder
+    methods, validators, decorated callbacks), and every def of ours that live code names (by its
+    name: generous, never missing a call through an alias or a method)."""
+    handler = f"functions.{function}.handler"
+    parsed = {name: _parsed(name) for name in reachable_modules(handler)}
+    live: list[tuple[str, list[ast.AST]]] = []
+    pending: list[tuple[str, Def]] = []
+    for name, (tree, _, _) in parsed.items():
+        at_import, defs = _split(tree)
+        live.append((name, at_import))
+        for node in defs:
+            if name == handler or _called_by_a_framework(node):
+                live.append((name, [node]))
+            else:
+                pending.append((name, node))
+    named = _names([n for _, nodes in live for n in nodes])
+    while woken := [(name, node) for name, node in pending if node.name in named]:
+        pending = [item for item in pending if item not in woken]
+        live += [(name, [node]) for name, node in woken]
+        named |= _names([node for _, node in woken])
+    return [read for name, nodes in live for read in _reads_in(nodes, name, *parsed[name][1:])]

@@ -93,3 +93,12 @@ def test_reads_through_an_alias_and_a_spec_constant_are_found() -> None:
     assert ("INBOX_TABLE", True) in names  # os.environ[INBOX_TABLE.env_var]
     assert ("EMAIL_SOURCE", True) in names  # env = os.environ; env["EMAIL_SOURCE"]
     assert ("FANOUT_PAGE_SIZE", False) in names  # env.get("FANOUT_PAGE_SIZE", "500")
+
+
+def test_only_the_code_a_function_can_run_counts() -> None:
+    notifier = {r.name for r in reads_of_function(Function.NOTIFIER.value)}
+    inbox = {r.name for r in reads_of_function(Function.PORTAL_NOTIFICATIONS.value)}
+    relay = {r.name for r in reads_of_function(Function.OUTBOX_RELAY.value)}
+    assert "EMAIL_SOURCE" in notifier  # notifier_ports(), a cached def the handler names
+    assert "EMAIL_SOURCE" not in inbox  # the same module, a def the inbox never names
+    assert "EVENT_BUS_NAME" in relay and "VAULT_TABLE" not in relay
