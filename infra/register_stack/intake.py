@@ -15,6 +15,7 @@ from constructs import Construct
 from ahaki.adapters.schema import ATTACHMENTS_BUCKET
 from ahaki.http.routes import ROUTES, AuthType
 from infra.register_stack.api import API_STAGE
+from infra.register_stack.async_failures import keep_async_failures
 from infra.register_stack.functions import portal_role_name
 from infra.register_stack.keys import Keys
 from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
@@ -104,6 +105,15 @@ class IntakeWiring(Construct):
                 )
             ],
         )
+        if dead_letters is not None and dead_letters.encryption_master_key is not None and attachment_function.role:
+            keep_async_failures(  # the function's own failures, after Lambda's retries
+                self,
+                "AttachmentAsyncFailures",
+                function=attachment_function,
+                role=attachment_function.role,
+                queue=dead_letters,
+                key=dead_letters.encryption_master_key,
+            )
         self.portal_role = iam.Role(
             self,
             "PortalIntegrationRole",

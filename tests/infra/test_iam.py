@@ -166,6 +166,7 @@ EXPECTED.update(
             | _allow(("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"), [SYNC])
             | _allow(TABLE_KEY_WRITE, ["RegisterKey", "AuditKey"])
             | _SEND
+            | _allow(("sqs:SendMessage",), ["PlannerFailures"])  # its failed asynchronous invocations
         ),
         Function.SYNC_WORKER: (
             _CHANGE
@@ -209,6 +210,8 @@ FANOUT_Q, RELAY_DLQ = "MessagingNoticeFanoutQueueC810B4CD", "MessagingOutboxRela
 SES_IDENTITY = "arn:aws:ses:ap-northeast-1:AWS::AccountId:identity/register.ahaki.example.jp"
 SQS_CONSUME = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes")
 MSG_KEY_SEND = _allow(("kms:Decrypt", "kms:GenerateDataKey"), [MSG_KEY])
+# Its failed asynchronous invocations (after Lambda's retries) go to the alarmed bus DLQ.
+EXPECTED[Function.ATTACHMENT_RECEIVED] |= _allow(("sqs:SendMessage",), ["MessagingEventBusDlq91E58081"]) | MSG_KEY_SEND
 AUDIT_APPEND = _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [AUDIT]) | _allow(
     ("dynamodb:Query",), AUDIT_INDEXES
 )
