@@ -249,7 +249,6 @@ def _ports(
     sync_ports = SyncPorts(
         store=DynamoSyncStore(dynamodb, os.environ["SYNC_TABLE"], settings.outbox_table),
         exchange=S3Exchange(s3, os.environ["JLIS_BUCKET"], responder=fake),
-        jlis=fake,
         queue=ListQueue(),
         query_log=DynamoQueryLog(dynamodb, settings.audit_table),
         lookups=DynamoLookups(dynamodb, os.environ["SYNC_TABLE"]),

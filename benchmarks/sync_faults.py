@@ -380,7 +380,6 @@ def _one_run(aws: EmulatedAws, saved: Seed, faults: Faults, planner_dies_at: int
     sync_ports = SyncPorts(
         store=DynamoSyncStore(dynamodb, os.environ["SYNC_TABLE"], settings.outbox_table),
         exchange=NotifyingExchange(S3Exchange(s3, os.environ["JLIS_BUCKET"], responder=saved.fake), sqs),
-        jlis=saved.fake,
         queue=sqs,
         query_log=DynamoQueryLog(dynamodb, settings.audit_table),
         lookups=DynamoLookups(dynamodb, os.environ["SYNC_TABLE"]),

@@ -83,7 +83,6 @@ def build_sync_ports(
     return SyncPorts(
         store=DynamoSyncStore(dynamodb, env[SYNC_TABLE.env_var], env[OUTBOX_TABLE.env_var]),
         exchange=S3Exchange(s3, env["JLIS_BUCKET"], responder=fake_jlis() if fake else None),
-        jlis=fake_jlis(),  # read only by the tests and the sandbox, which dial scenarios into it
         queue=queue,
         query_log=DynamoQueryLog(dynamodb, env[AUDIT_TABLE.env_var]),
         lookups=DynamoLookups(dynamodb, env[SYNC_TABLE.env_var]),

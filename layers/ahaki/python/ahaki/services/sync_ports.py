@@ -8,16 +8,10 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from ahaki.domain.audit import AuditRecord
-from ahaki.domain.jlis import FileKey, RequestRecord, ResultRecord
+from ahaki.domain.jlis import FileKey
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.sync_records import Finding, FindingStatus, Lookup, PlanCheckpoint, SyncRun
 from ahaki.domain.values import Qualification
-
-
-class ResidentRegister(Protocol):
-    """J-LIS's population, as the fake keeps it (tests dial scenarios into it)."""
-
-    def look_up(self, request: RequestRecord) -> list[ResultRecord]: ...
 
 
 class Lookups(Protocol):
@@ -93,7 +87,6 @@ class SyncStore(Protocol):
 class SyncPorts:
     store: SyncStore
     exchange: FileExchange
-    jlis: ResidentRegister
     queue: Queue
     query_log: QueryLog
     lookups: Lookups
