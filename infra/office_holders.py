@@ -1,8 +1,8 @@
 """The tenants' tables of office holders (items 24/25) from CDK context ``ahaki:officeHolders``.
 
 ``{"<tenant>": [{"office": "minister" | "chair", "name": …, "since": "YYYY-MM-DD", "until": …}]}``,
-validated at synth (a bad table fails ``cdk synth``), set as OFFICE_HOLDERS on the functions that
-register. The sandbox reads the same context from cdk.json (``from_cdk_json``).
+validated at synth (a bad table fails ``cdk synth``), set as OFFICE_HOLDERS on the functions. The
+sandbox reads the same context from cdk.json (``from_cdk_json``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ if TYPE_CHECKING:  # no CDK at run time: the sandbox imports this module too
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 CONTEXT_KEY = "ahaki:officeHolders"
-REGISTERING = (Function.REGISTRY_API, Function.APPLICATION_REVIEW)  # staff registration, approval
 
 
 def office_holders_json(value: Any) -> str:
@@ -45,5 +44,6 @@ def from_cdk_json() -> str:
 
 def configure(node: Node, functions: Functions) -> None:
     value = office_holders_json(node.try_get_context(CONTEXT_KEY))
-    for function in REGISTERING:
+    # Every function: each builds the register's ports, which read it (registration uses it).
+    for function in Function:
         functions[function].add_environment(OFFICE_HOLDERS_ENV, value)

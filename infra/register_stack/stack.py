@@ -63,6 +63,7 @@ class RegisterStack(Stack):
             attachment_function=self.functions[Function.ATTACHMENT_RECEIVED],
             rest_api=self.api.rest_api,
             methods=self.api.methods,
+            dead_letters=self.messaging.bus_dlq,
         )
         self.retention = ApplicationRetention(
             self, "Retention", functions=self.functions, messaging=self.messaging, bucket=self.attachments

@@ -17,6 +17,7 @@ from datetime import datetime
 from ahaki.domain.application import Application, ApplicationKind
 from ahaki.domain.audit import Outcome, append
 from ahaki.domain.errors import InvalidState, NotFound
+from ahaki.domain.event_kinds import DOCUMENTS_OVERDUE
 from ahaki.domain.retention import (
     DeletedApplication,
     DeletionReport,
@@ -30,7 +31,6 @@ from ahaki.services.intake import application_chain, application_event
 from ahaki.services.intake_ports import IntakePorts, RetentionReports
 from ahaki.services.registry import Caller, audit_alone, audit_entry, shard_chain
 
-OVERDUE_KIND = "application.documents_overdue"
 ACTOR = "system:retention"
 
 
@@ -91,7 +91,7 @@ def _remind(rp: RetentionPorts, caller: Caller, application: Application, now: d
             detail={"application_id": application.application_id, "version": updated.version},
         )
         uow.audit(append(ports.audit.head(chain), entry))
-        uow.emit(application_event(ports.new_id(), updated).model_copy(update={"kind": OVERDUE_KIND}))
+        uow.emit(application_event(ports.new_id(), updated).model_copy(update={"kind": DOCUMENTS_OVERDUE}))
         uow.commit()
 
     try:
