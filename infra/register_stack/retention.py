@@ -70,8 +70,10 @@ class ApplicationRetention(Construct):
         reminder = context("ahaki:applicationReminderDays") or defaults.reminder_days
         abandoned = context("ahaki:abandonedApplicationDays") or defaults.abandoned_days
         RetentionPolicy(reminder_days=int(reminder), abandoned_days=int(abandoned))  # refuse a bad value at synth
-        self.function.add_environment(REMINDER_DAYS_ENV, str(reminder))
-        self.function.add_environment(ABANDONED_DAYS_ENV, str(abandoned))
+        # The job applies the policy; the staff routes over its reports build the same ports.
+        for function in (Function.APPLICATION_RETENTION, Function.APPLICATION_REVIEW):
+            functions[function].add_environment(REMINDER_DAYS_ENV, str(reminder))
+            functions[function].add_environment(ABANDONED_DAYS_ENV, str(abandoned))
         cfn = self.function.node.default_child
         assert isinstance(cfn, lambda_.CfnFunction)
         cfn.add_property_override("Timeout", TIMEOUT_SECONDS)

@@ -19,7 +19,8 @@ ABANDONED_DAYS_ENV = "ABANDONED_APPLICATION_DAYS"
 
 
 def policy_from_env() -> RetentionPolicy:
-    env, default = os.environ, RetentionPolicy()
+    env = os.environ
+    default = RetentionPolicy()
     return RetentionPolicy(
         reminder_days=int(env.get(REMINDER_DAYS_ENV, str(default.reminder_days))),
         abandoned_days=int(env.get(ABANDONED_DAYS_ENV, str(default.abandoned_days))),
