@@ -181,7 +181,12 @@ ACCESS: Mapping[Function, FunctionAccess] = {
             TableAccess(
                 OUTBOX_TABLE,
                 actions=(),
-                stream_actions=("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"),
+                stream_actions=(
+                    "dynamodb:DescribeStream",
+                    "dynamodb:GetRecords",
+                    "dynamodb:GetShardIterator",
+                    "dynamodb:ListStreams",  # the stream mapping lists the table's streams
+                ),
             ),
         ),
         messaging=(

@@ -79,7 +79,7 @@ class Api(Construct):
             "AccessLogs",
             retention=self._settings.log_retention,
             encryption_key=keys.logs_key,
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=self._settings.removal_policy,
         )
 
     def _build_rest_api(self) -> apigw.RestApi:
@@ -90,7 +90,8 @@ class Api(Construct):
             description="ahaki register: staff API (Cognito)",
             endpoint_types=[apigw.EndpointType.REGIONAL],
             cloud_watch_role=self._settings.manage_api_gateway_account,
-            cloud_watch_role_removal_policy=RemovalPolicy.RETAIN,
+            # Account-wide: other stages of the account log through it too, so it outlives this one.
+            cloud_watch_role_removal_policy=RemovalPolicy.RETAIN if self._settings.manage_api_gateway_account else None,
             deploy_options=apigw.StageOptions(
                 stage_name=API_STAGE,
                 access_log_destination=apigw.LogGroupLogDestination(self.access_logs),

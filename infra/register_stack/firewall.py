@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import ArnFormat, RemovalPolicy, Stack
+from aws_cdk import ArnFormat, Fn, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_wafv2 as wafv2
@@ -78,10 +78,10 @@ class Firewall(Construct):
         log_group = logs.LogGroup(
             self,
             "WafLogs",
-            log_group_name=f"aws-waf-logs-ahaki-register-{self._settings.stage}",
+            log_group_name=self._unique_log_group_name(),
             retention=self._settings.log_retention,
             encryption_key=keys.logs_key,
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=self._settings.removal_policy,
         )
         wafv2.CfnLoggingConfiguration(
             self,
@@ -102,6 +102,12 @@ class Firewall(Construct):
             ],
         )
         return log_group
+
+    def _unique_log_group_name(self) -> str:
+        """WAF needs a fixed prefix; the suffix is this stack's own id (new on every create), so a
+        log group kept from a rolled-back attempt never blocks the next one."""
+        stack_uuid = Fn.select(2, Fn.split("/", Stack.of(self).stack_id))
+        return Fn.join("-", ["aws-waf-logs-ahaki", self._settings.stage, Fn.select(0, Fn.split("-", stack_uuid))])
 
     @staticmethod
     def _visibility(metric: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:

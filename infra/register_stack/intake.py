@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
@@ -35,7 +35,7 @@ def build_attachments_bucket(scope: Construct, *, settings: Settings, keys: Keys
         enforce_ssl=True,
         versioned=True,
         object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        removal_policy=RemovalPolicy.RETAIN,
+        removal_policy=settings.removal_policy,
         lifecycle_rules=[
             s3.LifecycleRule(
                 id="personal-data-retention",

@@ -3,7 +3,7 @@ and the key that encrypts the queues and the topic. Built from ``ahaki.adapters.
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -32,6 +32,7 @@ class Messaging(Construct):
 
     def __init__(self, scope: Construct, construct_id: str, *, settings: Settings) -> None:
         super().__init__(scope, construct_id)
+        self._settings = settings
         self.key = self._build_key()
         self.bus = events.EventBus(self, EVENT_BUS.logical_id, event_bus_name=f"ahaki-{settings.stage}-events")
         self.queues: dict[str, sqs.Queue] = {}
@@ -45,9 +46,9 @@ class Messaging(Construct):
         self.topic = sns.Topic(
             self, STAFF_TOPIC.logical_id, display_name="ahaki staff alerts", master_key=self.key, enforce_ssl=True
         )
-        self.email_domain = settings.email_domain
+        self.email_domain = settings.sender_domain
         self.email_identity = ses.EmailIdentity(
-            self, EMAIL_IDENTITY_ID, identity=ses.Identity.domain(settings.email_domain)
+            self, EMAIL_IDENTITY_ID, identity=ses.Identity.domain(settings.sender_domain)
         )
         stack = Stack.of(self)
         self.arns: dict[str, str] = {
@@ -55,7 +56,7 @@ class Messaging(Construct):
             EVENT_BUS.logical_id: self.bus.event_bus_arn,
             STAFF_TOPIC.logical_id: self.topic.topic_arn,
             EMAIL_IDENTITY_ID: stack.format_arn(
-                service="ses", resource="identity", resource_name=settings.email_domain
+                service="ses", resource="identity", resource_name=settings.sender_domain
             ),
             **{lid: q.queue_arn for lid, q in self.queues.items()},
             **{f"{lid}Dlq": q.queue_arn for lid, q in self.dlqs.items()},
@@ -64,7 +65,7 @@ class Messaging(Construct):
         self.env: dict[str, str] = {
             EVENT_BUS.env_var: self.bus.event_bus_name,
             STAFF_TOPIC.env_var: self.topic.topic_arn,
-            "EMAIL_SOURCE": f"no-reply@{settings.email_domain}",
+            "EMAIL_SOURCE": f"no-reply@{settings.sender_domain}",
             **{spec.env_var: self.queues[spec.logical_id].queue_url for spec in QUEUES},
             **{spec.dlq_env_var: self.dlqs[spec.logical_id].queue_url for spec in QUEUES},
         }
@@ -76,7 +77,7 @@ class Messaging(Construct):
             description="Encrypts the notification queues and the staff alert topic (ids only)",
             enable_key_rotation=True,
             rotation_period=Duration.days(365),
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=self._settings.removal_policy,
             pending_window=Duration.days(30),
         )
         # EventBridge delivers to the encrypted queues; CloudWatch alarms publish to the topic.

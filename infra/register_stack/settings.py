@@ -141,7 +141,9 @@ class Settings:
             sync_schedule=str(ctx("syncSchedule") or default.sync_schedule),
             sync_chunk_size=int(ctx("syncChunkSize") or default.sync_chunk_size),
             portal_account=str(ctx("portalAccount")) if ctx("portalAccount") else None,
-            signature_trust_anchors_pem=_trust_anchors(ctx("signatureTrustAnchorsPem"), ctx("signatureTrustAnchorsFile")),
+            signature_trust_anchors_pem=_trust_anchors(
+                ctx("signatureTrustAnchorsPem"), ctx("signatureTrustAnchorsFile")
+            ),
             application_retention_days=int(ctx("applicationRetentionDays") or default.application_retention_days),
         )
 

@@ -31,8 +31,8 @@ class RegisterStack(Stack):
             termination_protection=settings.stage == "prod",
         )
         self.settings = settings
-        self.keys = Keys(self, "Keys", stage=settings.stage)
-        self.tables = Tables(self, "Tables", keys=self.keys)
+        self.keys = Keys(self, "Keys", stage=settings.stage, removal_policy=settings.removal_policy)
+        self.tables = Tables(self, "Tables", keys=self.keys, settings=settings)
         self.messaging = Messaging(self, "Messaging", settings=settings)
         self.attachments = build_attachments_bucket(self, settings=settings, keys=self.keys)
         self.functions = Functions(

@@ -19,6 +19,9 @@ from tests.infra.template_tools import Synthesized
 
 SECOND_DEV_STAGE = "dev2"
 PRODUCTION = "prod"
+# Two CA certificates' worth of PEM (about 3.6 KB): only its size and its place matter here.
+_FAKE_CA = "-----BEGIN CERTIFICATE-----\n" + ("A" * 64 + "\n") * 28 + "-----END CERTIFICATE-----\n"
+TRUST_ANCHORS_PEM = _FAKE_CA * 2
 
 
 def _context() -> dict[str, object]:
@@ -40,7 +43,7 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
 @pytest.fixture(scope="session")
 def other_stages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Synthesized]:
     outdir = tmp_path_factory.mktemp("cdk.out.stages")
-    app = App(context=_context(), outdir=str(outdir))
+    app = App(context={**_context(), "ahaki:signatureTrustAnchorsPem": TRUST_ANCHORS_PEM}, outdir=str(outdir))
     stack_ids = {}
     for stage in (SECOND_DEV_STAGE, PRODUCTION):
         settings = Settings.from_context(app.node, stage=stage)

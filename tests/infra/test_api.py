@@ -128,7 +128,7 @@ def test_user_pool_is_admin_only_with_totp_mfa(synthesized: Synthesized) -> None
     assert policy["MinimumLength"] >= 14
     assert all(policy[k] for k in ("RequireLowercase", "RequireUppercase", "RequireNumbers", "RequireSymbols"))
     assert props["UserPoolTier"] == "PLUS"
-    assert pool["DeletionPolicy"] == "Retain"
+    # Retained in production, removed with a dev stage: test_deploy_first.
 
 
 def test_user_pool_groups_are_the_roles(synthesized: Synthesized) -> None:

@@ -33,6 +33,7 @@ REG_INDEXES = [f"{REG}/index/{i.name}" for i in REGISTER_TABLE.indexes]
 AUDIT_INDEXES = [f"{AUDIT}/index/{i.name}" for i in AUDIT_TABLE.indexes]
 APPS = APPLICATIONS_TABLE.logical_id
 APPS_INDEXES = [f"{APPS}/index/{i.name}" for i in APPLICATIONS_TABLE.indexes]
+TRUST_ANCHORS_PARAMETER = "arn:aws:ssm:ap-northeast-1:AWS::AccountId:parameter/FunctionsSignatureTrustAnchorsC433C54D"
 BUCKET_OBJECTS = "AttachmentsBucket/*"  # the only wildcard: object keys are per application
 TABLE_KEY_WRITE = ("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey")
 TABLE_KEY_READ = ("kms:Decrypt", "kms:DescribeKey")
@@ -97,6 +98,8 @@ EXPECTED: dict[Function, set[Grant]] = {
         | _allow(("kms:GenerateMac",), ["BlindIndexKey"])
         | _allow(("s3:PutObject",), [BUCKET_OBJECTS])
         | _allow(("kms:GenerateDataKey",), ["ApplicationsKey"])
+        # The card's signing CAs, read once per cold start (they would not fit the environment).
+        | _allow(("ssm:GetParameter",), [TRUST_ANCHORS_PARAMETER])
     ),
     Function.APPLICATION_REVIEW: (
         _allow(
@@ -203,7 +206,7 @@ VAULT_KEY_USERS = DECRYPTERS | {Function.REGISTRY_API, Function.PORTAL_API}  # P
 MSG_KEY, BUS, TOPIC = "MessagingMessagingKey0003BAC4", "MessagingEventBus410FA98D", "MessagingStaffAlertsTopic9F0DD43F"
 NOTIFIER_Q, NOTIFIER_DLQ = "MessagingNotifierQueue0D79632A", "MessagingNotifierQueueDlqCEFB6F71"
 FANOUT_Q, RELAY_DLQ = "MessagingNoticeFanoutQueueC810B4CD", "MessagingOutboxRelayDlqB56D59EC"
-SES_IDENTITY = "arn:aws:ses:ap-northeast-1:AWS::AccountId:identity/register.ahaki.example.jp"
+SES_IDENTITY = "arn:aws:ses:ap-northeast-1:AWS::AccountId:identity/dev.register.ahaki.example.jp"  # per stage
 SQS_CONSUME = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes")
 MSG_KEY_SEND = _allow(("kms:Decrypt", "kms:GenerateDataKey"), [MSG_KEY])
 AUDIT_APPEND = _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [AUDIT]) | _allow(
@@ -225,7 +228,10 @@ EXPECTED |= {
     ),
     Function.OUTBOX_RELAY: (
         # The stream (Fn::GetAtt OutboxTable.StreamArn) only: never the table's items.
-        _allow(("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"), ["OutboxTable"])
+        _allow(
+            ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"),
+            ["OutboxTable"],
+        )
         | _allow(TABLE_KEY_READ, ["RegisterKey"])
         | _allow(("events:PutEvents",), [BUS])
         | _allow(("sqs:SendMessage",), [RELAY_DLQ])
