@@ -22,12 +22,35 @@ PRODUCTION = "prod"
 # Two CA certificates' worth of PEM (about 3.6 KB): only its size and its place matter here.
 _FAKE_CA = "-----BEGIN CERTIFICATE-----\n" + ("A" * 64 + "\n") * 28 + "-----END CERTIFICATE-----\n"
 TRUST_ANCHORS_PEM = _FAKE_CA * 2
+ALERT_EMAIL = "register-oncall@example.jp"
+JLIS_PRINCIPAL = "arn:aws:iam::111122223333:role/jlis-transfer"
+PORTAL_PRINCIPAL = "arn:aws:iam::444455556666:role/portal-integration"
+STAFF_ORIGINS = ["https://staff.register.example.jp"]
+UPLOAD_ORIGINS = ["https://portal.example.jp"]
+SANDBOX_RECIPIENTS = ["tester@example.jp"]
 
 
 def _context() -> dict[str, object]:
     # Asset staging (copying ~35 MB of layer into the assembly) is skipped: the template and the
     # asset hashes are the same, synthesis is faster.
     return {**cdk_json_context(), "aws:cdk:disable-asset-staging": True}
+
+
+def _other_stages_context() -> dict[str, object]:
+    """What an operator would configure: the account-specific values of a deployment."""
+    context = _context()
+    stages = dict(context["ahaki:stages"])  # type: ignore[call-overload]
+    stages[SECOND_DEV_STAGE] = {"sesSandboxRecipients": SANDBOX_RECIPIENTS}
+    stages[PRODUCTION] = {
+        **stages[PRODUCTION],
+        "alertEmail": ALERT_EMAIL,
+        "jlisPrincipalArn": JLIS_PRINCIPAL,
+        "portalPrincipalArn": PORTAL_PRINCIPAL,
+        "staffOrigins": STAFF_ORIGINS,
+        "uploadOrigins": UPLOAD_ORIGINS,
+        "signatureTrustAnchorsPem": TRUST_ANCHORS_PEM,
+    }
+    return {**context, "ahaki:stages": stages}
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +66,7 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
 @pytest.fixture(scope="session")
 def other_stages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Synthesized]:
     outdir = tmp_path_factory.mktemp("cdk.out.stages")
-    app = App(context={**_context(), "ahaki:signatureTrustAnchorsPem": TRUST_ANCHORS_PEM}, outdir=str(outdir))
+    app = App(context=_other_stages_context(), outdir=str(outdir))
     stack_ids = {}
     for stage in (SECOND_DEV_STAGE, PRODUCTION):
         settings = Settings.from_context(app.node, stage=stage)
