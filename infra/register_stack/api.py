@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from aws_cdk import RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -19,6 +19,8 @@ from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
 from infra.register_stack.settings import Settings
 
 API_STAGE = "v1"
+# What a staff browser sends beyond the simple headers (same list as ahaki.http.resolver's).
+CORS_ALLOW_HEADERS = ("Authorization", "Content-Type", "If-Match", "Idempotency-Key")
 _PATH_PARAMETER = re.compile(r"\{(\w+)\}")
 
 # The access log names the *route template* ($context.resourcePath), never the concrete path,
@@ -72,6 +74,9 @@ class Api(Construct):
         self.methods: dict[tuple[str, str], apigw.Method] = {
             (route.method, route.path): self._build_method(route) for route in ROUTES
         }
+        if settings.staff_origins:
+            for path in dict.fromkeys(route.path for route in ROUTES if route.auth is AuthType.STAFF):
+                self._build_preflight(path)
 
     def _build_access_logs(self, keys: Keys) -> logs.LogGroup:
         return logs.LogGroup(
@@ -149,9 +154,32 @@ class Api(Construct):
             self.rest_api.add_gateway_response(
                 kind,
                 type=response_type,
-                response_headers={"Content-Type": f"'{PROBLEM_JSON}'"},
+                response_headers={"Content-Type": f"'{PROBLEM_JSON}'", **self._cors_headers()},
                 templates={PROBLEM_JSON: json.dumps(body), "application/json": json.dumps(body)},
             )
+
+    def _cors_headers(self) -> dict[str, str]:
+        """A browser can read the gateway's own refusals only with the origin header on them too;
+        a gateway response has one static value: the stage's first (main) staff origin."""
+        origins = self._settings.staff_origins
+        return {"Access-Control-Allow-Origin": f"'{origins[0]}'", "Vary": "'Origin'"} if origins else {}
+
+    def _build_preflight(self, path: str) -> None:
+        """The browser's CORS preflight on a staff route: answered by API Gateway itself (a mock
+        integration), never reaching a function; the functions add the headers to their answers."""
+        method = self.rest_api.root.resource_for_path(path).add_cors_preflight(
+            allow_origins=list(self._settings.staff_origins),
+            allow_headers=list(CORS_ALLOW_HEADERS),
+            allow_methods=sorted({route.method for route in ROUTES if route.path == path} | {"OPTIONS"}),
+            max_age=Duration.hours(1),
+        )
+        acknowledge(
+            method,
+            "A CORS preflight (OPTIONS) carries no credentials by the browser's rules and is answered by a "
+            "mock integration with the allowed origins and headers; it reaches no function and no data.",
+            f"{AWS_SOLUTIONS}-APIG4",
+            f"{AWS_SOLUTIONS}-COG4",
+        )
 
     def _build_authorizer(self, auth: Auth) -> apigw.CognitoUserPoolsAuthorizer:
         return apigw.CognitoUserPoolsAuthorizer(

@@ -48,6 +48,8 @@ INTAKE = (*REGISTER, IDEMPOTENCY_TABLE.env_var, ATTACHMENTS_BUCKET.env_var, "APP
 SYNC = (SYNC_TABLE.env_var, "JLIS_BUCKET", "SYNC_QUEUE_URL", "JLIS_ADAPTER", "SYNC_CHUNK_SIZE", "SYNC_MAX_RECEIVES")
 # ahaki.http.auth: who the portal integration is
 PORTAL_CALLER = ("PORTAL_CALLER_ARNS", "PORTAL_TENANT_ID")
+# ahaki.http.resolver: the browser origins allowed on staff routes (CORS)
+STAFF_BROWSER = ("STAFF_ALLOWED_ORIGINS",)
 
 READS: Mapping[Function, tuple[str, ...]] = {
     Function.REGISTRY_API: REGISTER,
@@ -77,6 +79,7 @@ READS: Mapping[Function, tuple[str, ...]] = {
 
 
 def reads_of(function: Function) -> tuple[str, ...]:
-    """The declaration, plus the portal caller's variables for a function serving a portal route."""
+    """The declaration, plus the caller's variables of the kinds of route the function serves."""
     portal = PORTAL_CALLER if any(route.auth is AuthType.PORTAL for route in routes_of(function)) else ()
-    return tuple(dict.fromkeys((*COMMON, *READS[function], *portal)))
+    staff = STAFF_BROWSER if any(route.auth is AuthType.STAFF for route in routes_of(function)) else ()
+    return tuple(dict.fromkeys((*COMMON, *READS[function], *portal, *staff)))

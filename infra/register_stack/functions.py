@@ -164,6 +164,7 @@ class Functions(Construct):
         values["PORTAL_CALLER_ARNS"] = f"arn:{stack.partition}:sts::{stack.account}:assumed-role/{role}/*"
         values["PORTAL_TENANT_ID"] = "foundation"
         values[TRUST_ANCHORS_PARAMETER] = self.trust_anchors.parameter_name
+        values["STAFF_ALLOWED_ORIGINS"] = ",".join(self._settings.staff_origins)
         return values
 
     def offer(self, values: Mapping[str, str]) -> None:

@@ -36,6 +36,17 @@ def build_attachments_bucket(scope: Construct, *, settings: Settings, keys: Keys
         versioned=True,
         object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
         removal_policy=settings.removal_policy,
+        # Presigned uploads straight from the applicant's browser (the portal's pages).
+        cors=[
+            s3.CorsRule(
+                allowed_methods=[s3.HttpMethods.PUT],
+                allowed_origins=list(settings.upload_origins),
+                allowed_headers=["*"],
+                max_age=3600,
+            )
+        ]
+        if settings.upload_origins
+        else None,
         lifecycle_rules=[
             s3.LifecycleRule(
                 id="personal-data-retention",

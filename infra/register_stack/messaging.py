@@ -3,12 +3,13 @@ and the key that encrypts the queues and the topic. Built from ``ahaki.adapters.
 
 from __future__ import annotations
 
-from aws_cdk import Duration, Stack
+from aws_cdk import ArnFormat, Duration, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
@@ -43,12 +44,15 @@ class Messaging(Construct):
         # records the relay gave up on, and where EventBridge puts events it could not deliver.
         self.relay_dlq = self._dead_letter_queue(RELAY_DLQ_ID)
         self.bus_dlq = self._dead_letter_queue(BUS_DLQ_ID)
-        self.topic = sns.Topic(
-            self, STAFF_TOPIC.logical_id, display_name="ahaki staff alerts", master_key=self.key, enforce_ssl=True
-        )
+        self.topic = self._build_topic()
         self.email_domain = settings.sender_domain
+        # Easy DKIM: SES gives three CNAME records to publish in the stage's domain (README).
         self.email_identity = ses.EmailIdentity(
-            self, EMAIL_IDENTITY_ID, identity=ses.Identity.domain(settings.sender_domain)
+            self,
+            EMAIL_IDENTITY_ID,
+            identity=ses.Identity.domain(settings.sender_domain),
+            dkim_identity=ses.DkimIdentity.easy_dkim(ses.EasyDkimSigningKeyLength.RSA_2048_BIT),
+            dkim_signing=True,
         )
         stack = Stack.of(self)
         self.arns: dict[str, str] = {
@@ -62,6 +66,11 @@ class Messaging(Construct):
             **{f"{lid}Dlq": q.queue_arn for lid, q in self.dlqs.items()},
             RELAY_DLQ_ID: self.relay_dlq.queue_arn,
         }
+        # In the SES sandbox, SendEmail is authorized against each recipient's identity too.
+        self.recipient_arns = [
+            stack.format_arn(service="ses", resource="identity", resource_name=address)
+            for address in settings.ses_sandbox_recipients
+        ]
         self.env: dict[str, str] = {
             EVENT_BUS.env_var: self.bus.event_bus_name,
             STAFF_TOPIC.env_var: self.topic.topic_arn,
@@ -69,6 +78,36 @@ class Messaging(Construct):
             **{spec.env_var: self.queues[spec.logical_id].queue_url for spec in QUEUES},
             **{spec.dlq_env_var: self.dlqs[spec.logical_id].queue_url for spec in QUEUES},
         }
+
+    def _build_topic(self) -> sns.Topic:
+        topic = sns.Topic(
+            self, STAFF_TOPIC.logical_id, display_name="ahaki staff alerts", master_key=self.key, enforce_ssl=True
+        )
+        stack = Stack.of(self)
+        # enforce_ssl alone leaves a single Deny: CloudWatch needs an Allow to publish the alarms,
+        # and only for this account's alarms.
+        topic.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudWatchAlarmsOfThisAccount",
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                actions=["sns:Publish"],
+                resources=[topic.topic_arn],
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                    "ArnLike": {
+                        "aws:SourceArn": stack.format_arn(
+                            service="cloudwatch",
+                            resource="alarm",
+                            resource_name="*",
+                            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                        )
+                    },
+                },
+            )
+        )
+        if self._settings.alert_email:
+            topic.add_subscription(subscriptions.EmailSubscription(self._settings.alert_email))
+        return topic
 
     def _build_key(self) -> kms.Key:
         key = kms.Key(

@@ -25,6 +25,7 @@ from constructs import Construct
 from ahaki.domain.jlis import INBOUND, OUTBOUND
 from ahaki.http.routes import Function
 from infra.register_stack.functions import Functions
+from infra.register_stack.jlis_access import grant_jlis_transfer
 from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
 from infra.register_stack.settings import Settings
 
@@ -71,6 +72,8 @@ class ResidentSync(Construct):
         self.alarm = self._build_alarm()
         self.bucket = self._build_bucket()
         _pin(self.bucket, "JlisExchangeBucket")
+        if settings.jlis_principal_arn:
+            grant_jlis_transfer(self.bucket, self.key, settings.jlis_principal_arn)
         self._wire_functions()
         self.schedule = self._build_schedule()
 

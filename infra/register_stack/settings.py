@@ -62,6 +62,7 @@ class Settings:
     jlis_principal_arn: str | None = None  # J-LIS's transfer principal (reads outbound/, writes inbound/)
     portal_principal_arn: str | None = None  # who may assume the portal integration role
     staff_origins: tuple[str, ...] = ()  # browser origins of the staff web app (CORS)
+    upload_origins: tuple[str, ...] = ()  # browser origins of presigned attachment uploads (bucket CORS)
     ses_sandbox_recipients: tuple[str, ...] = ()  # dev: verified recipient addresses (SES sandbox)
     staff_callback_urls: tuple[str, ...] = ()  # OAuth code flow (hosted UI) only when set
     email_domain: str = ""  # the SES identity notifications are sent from; "": <stage>.<base>
@@ -134,6 +135,7 @@ class Settings:
             jlis_principal_arn=_as_str(ctx("jlisPrincipalArn")),
             portal_principal_arn=_as_str(ctx("portalPrincipalArn")),
             staff_origins=tuple(_as_list(ctx("staffOrigins"))),
+            upload_origins=tuple(_as_list(ctx("uploadOrigins"))),
             ses_sandbox_recipients=tuple(_as_list(ctx("sesSandboxRecipients"))),
             staff_callback_urls=tuple(_as_list(ctx("staffCallbackUrls"))),
             email_domain=str(ctx("emailDomain") or ""),
