@@ -64,11 +64,14 @@ class Api(Construct):
         self._settings = settings
         self.access_logs = self._build_access_logs(keys)
         self.rest_api = self._build_rest_api()
+        self.execution_logs = self._build_execution_logs(keys)
         self.authorizer = self._build_authorizer(auth)
         self.validator = self._build_validator()
         self._build_gateway_problems()
+        # One invoke permission per function (for any method of this stage), not one per method:
+        # the per-method permissions alone were a tenth of the stack's resources.
         self._integrations = {
-            function: apigw.LambdaIntegration(fn, proxy=True, allow_test_invoke=False)
+            function: apigw.LambdaIntegration(fn, proxy=True, allow_test_invoke=False, scope_permission_to_method=False)
             for function, fn in functions.functions.items()
         }
         self.methods: dict[tuple[str, str], apigw.Method] = {
@@ -86,6 +89,20 @@ class Api(Construct):
             encryption_key=keys.logs_key,
             removal_policy=self._settings.removal_policy,
         )
+
+    def _build_execution_logs(self, keys: Keys) -> logs.LogGroup:
+        """API Gateway's own (ERROR level) log group, made here before the stage so that it has a
+        retention and our key; API Gateway would otherwise create it unencrypted, kept for ever."""
+        group = logs.LogGroup(
+            self,
+            "ExecutionLogs",
+            log_group_name=f"API-Gateway-Execution-Logs_{self.rest_api.rest_api_id}/{API_STAGE}",
+            retention=self._settings.log_retention,
+            encryption_key=keys.logs_key,
+            removal_policy=self._settings.removal_policy,
+        )
+        self.rest_api.deployment_stage.node.add_dependency(group)
+        return group
 
     def _build_rest_api(self) -> apigw.RestApi:
         api = apigw.RestApi(

@@ -59,6 +59,14 @@ class Auth(Construct):
             ),
             deletion_protection=self._settings.retains_data,
             removal_policy=self._settings.removal_policy,
+            email=cognito.UserPoolEmail.with_ses(
+                from_email=f"no-reply@{self._settings.sender_domain}",
+                from_name="ahaki register",
+                ses_region=self._settings.region,
+                ses_verified_domain=self._settings.sender_domain,
+            )
+            if self._settings.cognito_mail_through_ses
+            else None,
             user_invitation=cognito.UserInvitationConfig(
                 email_subject="ahaki register: your staff account",
                 email_body=(

@@ -79,6 +79,15 @@ def build_attachments_bucket(scope: Construct, *, settings: Settings, keys: Keys
     return bucket
 
 
+def _portal_principal(settings: Settings) -> iam.IPrincipal:
+    """Whoever may act for any applicant: the configured principal of the portal integration;
+    without one, only a principal of this account tagged for this stage (a dev tester's role)."""
+    if settings.portal_principal_arn:
+        return iam.ArnPrincipal(settings.portal_principal_arn)
+    account = iam.AccountPrincipal(settings.portal_account) if settings.portal_account else iam.AccountRootPrincipal()
+    return account.with_conditions({"StringEquals": {"aws:PrincipalTag/ahaki-portal-integration": settings.stage}})
+
+
 class IntakeWiring(Construct):
     """Upload events to the attachment function; the portal integration's invoke-only role."""
 
@@ -109,9 +118,7 @@ class IntakeWiring(Construct):
             self,
             "PortalIntegrationRole",
             role_name=portal_role_name(settings.stage),
-            assumed_by=iam.AccountPrincipal(settings.portal_account)
-            if settings.portal_account
-            else iam.AccountRootPrincipal(),
+            assumed_by=_portal_principal(settings),
             description="Assumed by the citizens' portal integration: may call /portal/* and nothing else",
             max_session_duration=Duration.hours(1),
         )

@@ -34,8 +34,9 @@ class Messaging(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, settings: Settings) -> None:
         super().__init__(scope, construct_id)
         self._settings = settings
+        self._bus_name = f"ahaki-{settings.stage}-events"
         self.key = self._build_key()
-        self.bus = events.EventBus(self, EVENT_BUS.logical_id, event_bus_name=f"ahaki-{settings.stage}-events")
+        self.bus = events.EventBus(self, EVENT_BUS.logical_id, event_bus_name=self._bus_name)
         self.queues: dict[str, sqs.Queue] = {}
         self.dlqs: dict[str, sqs.Queue] = {}
         for spec in QUEUES:
@@ -119,19 +120,29 @@ class Messaging(Construct):
             removal_policy=self._settings.removal_policy,
             pending_window=Duration.days(30),
         )
-        # EventBridge delivers to the encrypted queues; CloudWatch alarms publish to the topic.
-        key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="AllowEventBridgeAndCloudWatchToUseTheQueuesAndTopic",
-                principals=[
-                    iam.ServicePrincipal("events.amazonaws.com"),
-                    iam.ServicePrincipal("cloudwatch.amazonaws.com"),
-                ],
-                actions=["kms:Decrypt", "kms:GenerateDataKey"],
-                resources=["*"],  # in a key policy, "*" is this key
-                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
+        # EventBridge delivers to the encrypted queues (rules of our bus only); CloudWatch alarms
+        # of this account publish to the topic. The sources are named by pattern: naming the rules
+        # or alarms themselves would make the key depend on what depends on the key.
+        stack = Stack.of(self)
+        sources = {
+            "events": stack.format_arn(service="events", resource="rule", resource_name=f"{self._bus_name}/*"),
+            "cloudwatch": stack.format_arn(
+                service="cloudwatch", resource="alarm", resource_name="*", arn_format=ArnFormat.COLON_RESOURCE_NAME
+            ),
+        }
+        for service, source in sources.items():
+            key.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid=f"Allow{service.capitalize()}OfThisAccount",
+                    principals=[iam.ServicePrincipal(f"{service}.amazonaws.com")],
+                    actions=["kms:Decrypt", "kms:GenerateDataKey"],
+                    resources=["*"],  # in a key policy, "*" is this key
+                    conditions={
+                        "StringEquals": {"aws:SourceAccount": stack.account},
+                        "ArnLike": {"aws:SourceArn": source},
+                    },
+                )
             )
-        )
         return key
 
     def _dead_letter_queue(self, construct_id: str) -> sqs.Queue:

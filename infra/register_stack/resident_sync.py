@@ -63,6 +63,8 @@ class ResidentSync(Construct):
                 principals=[iam.ServicePrincipal("s3.amazonaws.com")],
                 actions=["kms:GenerateDataKey", "kms:Decrypt"],
                 resources=["*"],  # in a key policy, "*" is this key
+                # The account, not the bucket's ARN: as for the queue policy below (a cycle).
+                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
             )
         )
         _pin(self.key, "ExchangeKey")
@@ -240,7 +242,10 @@ class ResidentSync(Construct):
         role = iam.Role(
             self,
             "SchedulerRole",
-            assumed_by=iam.ServicePrincipal("scheduler.amazonaws.com"),
+            assumed_by=iam.ServicePrincipal(
+                "scheduler.amazonaws.com",
+                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
+            ),
             description="EventBridge Scheduler invokes the sync planner, nothing else",
         )
         iam.ManagedPolicy(

@@ -64,6 +64,8 @@ class Settings:
     staff_origins: tuple[str, ...] = ()  # browser origins of the staff web app (CORS)
     upload_origins: tuple[str, ...] = ()  # browser origins of presigned attachment uploads (bucket CORS)
     ses_sandbox_recipients: tuple[str, ...] = ()  # dev: verified recipient addresses (SES sandbox)
+    # Staff invitations through the stage's SES domain; needs the domain verified first (README).
+    cognito_mail_through_ses: bool = False
     staff_callback_urls: tuple[str, ...] = ()  # OAuth code flow (hosted UI) only when set
     email_domain: str = ""  # the SES identity notifications are sent from; "": <stage>.<base>
     email_base_domain: str = "register.ahaki.example.jp"
@@ -137,6 +139,7 @@ class Settings:
             staff_origins=tuple(_as_list(ctx("staffOrigins"))),
             upload_origins=tuple(_as_list(ctx("uploadOrigins"))),
             ses_sandbox_recipients=tuple(_as_list(ctx("sesSandboxRecipients"))),
+            cognito_mail_through_ses=_as_bool(ctx("cognitoMailThroughSes"), default=False),
             staff_callback_urls=tuple(_as_list(ctx("staffCallbackUrls"))),
             email_domain=str(ctx("emailDomain") or ""),
             email_base_domain=str(ctx("emailBaseDomain") or default.email_base_domain),

@@ -5,13 +5,15 @@ from __future__ import annotations
 from aws_cdk import CfnOutput, Stack, Tags
 from constructs import Construct
 
-from ahaki.adapters.schema import ATTACHMENTS_BUCKET
+from ahaki.adapters.schema import ATTACHMENTS_BUCKET, VAULT_KEY
 from ahaki.http.routes import Function
+from infra.register_stack.access import ACCESS, decrypts
 from infra.register_stack.api import Api
 from infra.register_stack.auth import Auth
 from infra.register_stack.firewall import Firewall
 from infra.register_stack.functions import Functions
 from infra.register_stack.intake import IntakeWiring, build_attachments_bucket
+from infra.register_stack.key_guard import deny_decrypt_except
 from infra.register_stack.keys import Keys
 from infra.register_stack.messaging import Messaging
 from infra.register_stack.monitoring import Monitoring
@@ -43,6 +45,10 @@ class RegisterStack(Stack):
             tables=self.tables,
             messaging=self.messaging,
             buckets={ATTACHMENTS_BUCKET.logical_id: self.attachments},
+        )
+        deny_decrypt_except(
+            self.keys[VAULT_KEY.logical_id],
+            [self.functions.roles[f] for f, access in ACCESS.items() if decrypts(access, VAULT_KEY)],
         )
         self.notifications = Notifications(
             self, "Notifications", tables=self.tables, messaging=self.messaging, functions=self.functions

@@ -58,17 +58,15 @@ EXPECTED: dict[Function, set[Grant]] = {
                 "dynamodb:Query",
                 "dynamodb:PutItem",
                 "dynamodb:UpdateItem",
-                "dynamodb:ConditionCheckItem",
             ),
             [REG],
         )
         | _allow(("dynamodb:Query",), REG_INDEXES)
         | _allow(
-            ("dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:ConditionCheckItem"),
+            ("dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:GetItem"),
             [VAULT],
         )
-        | _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [AUDIT])
-        | _allow(("dynamodb:Query",), AUDIT_INDEXES)
+        | _allow(("dynamodb:PutItem", "dynamodb:Query"), [AUDIT])
         | _allow(("dynamodb:PutItem",), [OUTBOX_TABLE.logical_id])
         | _allow(TABLE_KEY_WRITE, ["RegisterKey", "VaultTableKey", "AuditKey"])
         | _allow(("kms:Encrypt",), ["VaultKey"])
@@ -76,8 +74,7 @@ EXPECTED: dict[Function, set[Grant]] = {
     ),
     Function.MY_NUMBER_REVEAL: (
         _allow(("dynamodb:GetItem",), [REG, VAULT])
-        | _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [AUDIT])
-        | _allow(("dynamodb:Query",), AUDIT_INDEXES)
+        | _allow(("dynamodb:PutItem", "dynamodb:Query"), [AUDIT])
         | _allow(TABLE_KEY_READ, ["RegisterKey", "VaultTableKey"])
         | _allow(TABLE_KEY_WRITE, ["AuditKey"])
         | _allow(("kms:Decrypt",), ["VaultKey"])
@@ -87,8 +84,9 @@ EXPECTED: dict[Function, set[Grant]] = {
         _allow(("dynamodb:GetItem", "dynamodb:Query"), [REG])
         | _allow(("dynamodb:Query",), REG_INDEXES)
         | _allow(("dynamodb:PutItem",), [VAULT, OUTBOX_TABLE.logical_id])
-        | _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [AUDIT, APPS])
-        | _allow(("dynamodb:Query",), AUDIT_INDEXES + APPS_INDEXES)
+        | _allow(("dynamodb:PutItem", "dynamodb:Query"), [AUDIT])
+        | _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [APPS])
+        | _allow(("dynamodb:Query",), APPS_INDEXES)
         | _allow(
             ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
             [IDEMPOTENCY_TABLE.logical_id],
@@ -108,20 +106,19 @@ EXPECTED: dict[Function, set[Grant]] = {
                 "dynamodb:Query",
                 "dynamodb:PutItem",
                 "dynamodb:UpdateItem",
-                "dynamodb:ConditionCheckItem",
             ),
             [REG],
         )
         | _allow(("dynamodb:Query",), REG_INDEXES)
         | _allow(("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"), [VAULT])
-        | _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [AUDIT, APPS])
-        | _allow(("dynamodb:Query",), AUDIT_INDEXES + APPS_INDEXES)
+        | _allow(("dynamodb:PutItem", "dynamodb:Query"), [AUDIT])
+        | _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [APPS])
+        | _allow(("dynamodb:Query",), APPS_INDEXES)
         | _allow(("dynamodb:PutItem",), [OUTBOX_TABLE.logical_id])
         | _allow(TABLE_KEY_WRITE, ["RegisterKey", "VaultTableKey", "AuditKey", "ApplicationsKey"])
     ),
     Function.ATTACHMENT_RECEIVED: (
-        _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [AUDIT])
-        | _allow(("dynamodb:Query",), AUDIT_INDEXES)
+        _allow(("dynamodb:PutItem", "dynamodb:Query"), [AUDIT])
         | _allow(("dynamodb:PutItem",), [OUTBOX_TABLE.logical_id])
         | _allow(("dynamodb:GetItem", "dynamodb:PutItem"), [APPS])
         | _allow(TABLE_KEY_WRITE, ["AuditKey", "RegisterKey", "ApplicationsKey"])
@@ -133,12 +130,11 @@ EXPECTED: dict[Function, set[Grant]] = {
 SYNC = SYNC_TABLE.logical_id
 SYNC_INDEXES = [f"{SYNC}/index/{i.name}" for i in SYNC_TABLE.indexes]
 QUEUE, EXCHANGE_KEY, BUCKET = "SyncQueue", "ExchangeKey", "JlisExchangeBucket"
-_AUDIT = _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [AUDIT]) | _allow(
-    ("dynamodb:Query",), AUDIT_INDEXES
+# The resident-register functions count a caller's look-ups on the audit's by_actor index.
+_AUDIT = _allow(("dynamodb:PutItem", "dynamodb:Query"), [AUDIT]) | _allow(("dynamodb:Query",), AUDIT_INDEXES)
+_CHANGE = _allow(("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"), [REG]) | _allow(
+    ("dynamodb:Query",), REG_INDEXES
 )
-_CHANGE = _allow(
-    ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"), [REG]
-) | _allow(("dynamodb:Query",), REG_INDEXES)
 _SEND = _allow(("sqs:SendMessage",), [QUEUE]) | _allow(("kms:GenerateDataKey", "kms:Decrypt"), [EXCHANGE_KEY])
 EXPECTED.update(
     {
@@ -152,7 +148,7 @@ EXPECTED.update(
         ),
         Function.SYNC_API: (
             _CHANGE
-            | _allow(("dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"), [VAULT])
+            | _allow(("dynamodb:GetItem", "dynamodb:DeleteItem"), [VAULT])
             | _AUDIT
             | _allow(("dynamodb:PutItem",), [OUTBOX_TABLE.logical_id])
             | _allow(("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"), [SYNC])
@@ -178,7 +174,6 @@ EXPECTED.update(
                     "dynamodb:Query",
                     "dynamodb:PutItem",
                     "dynamodb:UpdateItem",
-                    "dynamodb:ConditionCheckItem",
                     "dynamodb:DeleteItem",
                 ),
                 [SYNC],
@@ -209,9 +204,7 @@ FANOUT_Q, RELAY_DLQ = "MessagingNoticeFanoutQueueC810B4CD", "MessagingOutboxRela
 SES_IDENTITY = "arn:aws:ses:ap-northeast-1:AWS::AccountId:identity/dev.register.ahaki.example.jp"  # per stage
 SQS_CONSUME = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes")
 MSG_KEY_SEND = _allow(("kms:Decrypt", "kms:GenerateDataKey"), [MSG_KEY])
-AUDIT_APPEND = _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [AUDIT]) | _allow(
-    ("dynamodb:Query",), AUDIT_INDEXES
-)
+AUDIT_APPEND = _allow(("dynamodb:PutItem", "dynamodb:Query"), [AUDIT])
 EXPECTED |= {
     Function.PORTAL_NOTIFICATIONS: (
         _allow(("dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"), ["InboxTable"])
