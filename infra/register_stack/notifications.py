@@ -44,7 +44,7 @@ class _QueueTarget:
         self._queue = queue
         self._dead_letters = dead_letters
 
-    def bind(self, rule: events.IRule, id: str | None = None) -> events.RuleTargetConfig:
+    def bind(self, rule: events.IRuleRef, id: str | None = None) -> events.RuleTargetConfig:
         for queue in (self._queue, self._dead_letters):
             queue.add_to_resource_policy(
                 iam.PolicyStatement(
@@ -52,7 +52,7 @@ class _QueueTarget:
                     principals=[iam.ServicePrincipal("events.amazonaws.com")],
                     actions=["sqs:SendMessage"],
                     resources=[queue.queue_arn],
-                    conditions={"ArnEquals": {"aws:SourceArn": rule.rule_arn}},
+                    conditions={"ArnEquals": {"aws:SourceArn": rule.rule_ref.rule_arn}},
                 )
             )
         return events.RuleTargetConfig(
