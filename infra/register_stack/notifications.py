@@ -13,6 +13,7 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
+from aws_cdk.interfaces.aws_events import IRuleRef
 from constructs import Construct
 
 from ahaki.adapters.messaging import RULES, RuleSpec
@@ -44,7 +45,7 @@ class _QueueTarget:
         self._queue = queue
         self._dead_letters = dead_letters
 
-    def bind(self, rule: events.IRuleRef, id: str | None = None) -> events.RuleTargetConfig:
+    def bind(self, rule: IRuleRef, id: str | None = None) -> events.RuleTargetConfig:
         for queue in (self._queue, self._dead_letters):
             queue.add_to_resource_policy(
                 iam.PolicyStatement(
