@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import CfnOutput, Stack, Tags
+from aws_cdk import CfnOutput, NestedStack, Stack, Tags
 from constructs import Construct
 
 from ahaki.adapters.schema import ATTACHMENTS_BUCKET, VAULT_KEY
@@ -68,8 +68,12 @@ class RegisterStack(Stack):
             methods=self.api.methods,
         )
         self.firewall = Firewall(self, "Firewall", settings=settings, keys=self.keys, api=self.api.rest_api)
+        # Dashboards and alarms in a nested stack of their own: a third of the resources, none stateful.
+        self.monitoring_stack = NestedStack(
+            self, "MonitoringStack", description="ahaki register: dashboards and alarms"
+        )
         self.monitoring = Monitoring(
-            self,
+            self.monitoring_stack,
             "Monitoring",
             stage=settings.stage,
             staff_alerts=self.messaging.topic,

@@ -15,7 +15,7 @@ from infra.register_stack.app_builder import build_app, cdk_json_context
 from infra.register_stack.nag import add_nag_packs
 from infra.register_stack.settings import Settings
 from infra.register_stack.stack import RegisterStack
-from tests.infra.template_tools import Synthesized
+from tests.infra.template_tools import Synthesized, flattened
 
 SECOND_DEV_STAGE = "dev2"
 PRODUCTION = "prod"
@@ -59,7 +59,7 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     app = build_app(_context(), outdir=str(outdir))
     assembly = app.synth()  # raises on any unacknowledged cdk-nag finding
     stack_id = Settings.from_context(app.node).stack_id
-    template = assembly.get_stack_artifact(stack_id).template
+    template = flattened(assembly.get_stack_artifact(stack_id).template, outdir)
     return Synthesized(template=template, assertions=assertions.Template.from_json(template), outdir=outdir)
 
 
@@ -76,6 +76,6 @@ def other_stages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Synthesi
     assembly = app.synth()
     found = {}
     for stage, stack_id in stack_ids.items():
-        template = assembly.get_stack_artifact(stack_id).template
+        template = flattened(assembly.get_stack_artifact(stack_id).template, outdir)
         found[stage] = Synthesized(template=template, assertions=assertions.Template.from_json(template), outdir=outdir)
     return found

@@ -126,3 +126,37 @@ def physical_names(resources: Resources) -> dict[str, str]:
             if name is not None:
                 found[name] = logical_id
     return found
+
+
+def _substitute(value: Any, parameters: dict[str, Any]) -> Any:
+    if isinstance(value, dict):
+        if len(value) == 1 and isinstance(value.get("Ref"), str) and value["Ref"] in parameters:
+            return parameters[value["Ref"]]
+        return {k: _substitute(v, parameters) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_substitute(v, parameters) for v in value]
+    return value
+
+
+def nested_templates(template: dict[str, Any], outdir: Path) -> dict[str, dict[str, Any]]:
+    """``{nested stack resource id: its template}``, found in the assembly by their parameters."""
+    candidates = [json.loads(p.read_text()) for p in outdir.glob("*.nested.template.json")]
+    found = {}
+    for logical_id, resource in template["Resources"].items():
+        if resource["Type"] == "AWS::CloudFormation::Stack":
+            names = set(resource["Properties"].get("Parameters", {}))
+            [nested] = [c for c in candidates if set(c.get("Parameters", {})) == names]
+            found[logical_id] = nested
+    return found
+
+
+def flattened(template: dict[str, Any], outdir: Path) -> dict[str, Any]:
+    """The stack with its nested stacks' resources in it, each parameter replaced by what the
+    parent passes: the tests read one template whichever stack a resource lives in."""
+    resources = dict(template["Resources"])
+    for logical_id, nested in nested_templates(template, outdir).items():
+        parameters = resources[logical_id]["Properties"].get("Parameters", {})
+        for nested_id, resource in nested["Resources"].items():
+            assert nested_id not in resources, nested_id
+            resources[nested_id] = _substitute(resource, parameters)
+    return {**template, "Resources": resources}
