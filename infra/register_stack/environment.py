@@ -42,20 +42,28 @@ REGISTER = (
     str(BLIND_INDEX_KEY.env_var),
     "AUDIT_SHARDS",
 )
-# ahaki.adapters.intake_wiring.IntakeSettings.from_env
-INTAKE = (*REGISTER, IDEMPOTENCY_TABLE.env_var, ATTACHMENTS_BUCKET.env_var, "APPLICATION_RETENTION_DAYS")
+# ahaki.adapters.intake_wiring.IntakeSettings.from_env (only the portal function is granted the
+# trust anchors parameter: the others never check a signature, so never load it)
+INTAKE = (
+    *REGISTER,
+    IDEMPOTENCY_TABLE.env_var,
+    ATTACHMENTS_BUCKET.env_var,
+    "APPLICATION_RETENTION_DAYS",
+    TRUST_ANCHORS_PARAMETER,
+)
 # ahaki.adapters.sync_wiring.build_sync_ports and the worker's redelivery count
 SYNC = (SYNC_TABLE.env_var, "JLIS_BUCKET", "SYNC_QUEUE_URL", "JLIS_ADAPTER", "SYNC_CHUNK_SIZE", "SYNC_MAX_RECEIVES")
 # ahaki.http.auth: who the portal integration is
 PORTAL_CALLER = ("PORTAL_CALLER_ARNS", "PORTAL_TENANT_ID")
-# ahaki.http.resolver: the browser origins allowed on staff routes (CORS)
+# ahaki.http.resolver (every function behind the API): the staff browser origins (CORS)
 STAFF_BROWSER = ("STAFF_ALLOWED_ORIGINS",)
 
 READS: Mapping[Function, tuple[str, ...]] = {
     Function.REGISTRY_API: REGISTER,
     Function.MY_NUMBER_REVEAL: REGISTER,
     Function.PORTAL_NOTIFICATIONS: (*REGISTER, INBOX_TABLE.env_var, CONTACT_TABLE.env_var),
-    Function.STAFF_NOTICES: (*REGISTER, NOTICE_TABLE.env_var),
+    # notification_wiring reads the inbox and contact tables too (module-level builders).
+    Function.STAFF_NOTICES: (*REGISTER, NOTICE_TABLE.env_var, INBOX_TABLE.env_var, CONTACT_TABLE.env_var),
     Function.OUTBOX_RELAY: (EVENT_BUS.env_var,),
     Function.NOTIFIER: (
         *REGISTER,
@@ -67,12 +75,18 @@ READS: Mapping[Function, tuple[str, ...]] = {
         NOTIFIER_QUEUE.dlq_env_var,
         "EMAIL_SOURCE",
     ),
-    Function.NOTICE_FANOUT: (REGISTER_TABLE.env_var, NOTIFIER_QUEUE.env_var, FANOUT_QUEUE.env_var),
+    Function.NOTICE_FANOUT: (
+        *REGISTER,
+        NOTIFIER_QUEUE.env_var,
+        FANOUT_QUEUE.env_var,
+        INBOX_TABLE.env_var,
+        CONTACT_TABLE.env_var,
+    ),
     Function.RESIDENT_LOOKUP: (*REGISTER, *SYNC),
     Function.SYNC_API: (*REGISTER, *SYNC),
     Function.SYNC_PLANNER: (*REGISTER, *SYNC),
     Function.SYNC_WORKER: (*REGISTER, *SYNC),
-    Function.PORTAL_API: (*INTAKE, TRUST_ANCHORS_PARAMETER),
+    Function.PORTAL_API: INTAKE,
     Function.APPLICATION_REVIEW: INTAKE,
     Function.ATTACHMENT_RECEIVED: INTAKE,
 }
@@ -81,5 +95,5 @@ READS: Mapping[Function, tuple[str, ...]] = {
 def reads_of(function: Function) -> tuple[str, ...]:
     """The declaration, plus the caller's variables of the kinds of route the function serves."""
     portal = PORTAL_CALLER if any(route.auth is AuthType.PORTAL for route in routes_of(function)) else ()
-    staff = STAFF_BROWSER if any(route.auth is AuthType.STAFF for route in routes_of(function)) else ()
+    staff = STAFF_BROWSER if routes_of(function) else ()
     return tuple(dict.fromkeys((*COMMON, *READS[function], *portal, *staff)))
