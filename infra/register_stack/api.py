@@ -71,7 +71,7 @@ class Api(Construct):
         # One invoke permission per function (for any method of this stage), not one per method:
         # the per-method permissions alone were a tenth of the stack's resources.
         self._integrations = {
-            function: apigw.LambdaIntegration(fn, proxy=True, allow_test_invoke=False, scope_permission_to_method=False)
+            function: apigw.LambdaIntegration(fn, proxy=True, scope_permission_to_method=False)
             for function, fn in functions.functions.items()
         }
         self.methods: dict[tuple[str, str], apigw.Method] = {
