@@ -96,4 +96,6 @@ def reads_of(function: Function) -> tuple[str, ...]:
     """The declaration, plus the caller's variables of the kinds of route the function serves."""
     portal = PORTAL_CALLER if any(route.auth is AuthType.PORTAL for route in routes_of(function)) else ()
     staff = STAFF_BROWSER if routes_of(function) else ()
+    if function not in READS:
+        raise KeyError(f"no environment declared for function {function.value!r}: add it to READS in {__name__}")
     return tuple(dict.fromkeys((*COMMON, *READS[function], *portal, *staff)))
