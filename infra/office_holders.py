@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from ahaki.adapters.wiring import OFFICE_HOLDERS_ENV
 from ahaki.domain.office_holders import OfficeHolders
-from ahaki.http.routes import Function
 
 if TYPE_CHECKING:  # no CDK at run time: the sandbox imports this module too
     from constructs import Node
@@ -44,6 +43,4 @@ def from_cdk_json() -> str:
 
 def configure(node: Node, functions: Functions) -> None:
     value = office_holders_json(node.try_get_context(CONTEXT_KEY))
-    # Every function: each builds the register's ports, which read it (registration uses it).
-    for function in Function:
-        functions[function].add_environment(OFFICE_HOLDERS_ENV, value)
+    functions.offer({OFFICE_HOLDERS_ENV: value})  # to every function that declares it (environment.py)

@@ -71,9 +71,7 @@ class ApplicationRetention(Construct):
         abandoned = context("ahaki:abandonedApplicationDays") or defaults.abandoned_days
         RetentionPolicy(reminder_days=int(reminder), abandoned_days=int(abandoned))  # refuse a bad value at synth
         # The job applies the policy; the staff routes over its reports build the same ports.
-        for function in (Function.APPLICATION_RETENTION, Function.APPLICATION_REVIEW):
-            functions[function].add_environment(REMINDER_DAYS_ENV, str(reminder))
-            functions[function].add_environment(ABANDONED_DAYS_ENV, str(abandoned))
+        functions.offer({REMINDER_DAYS_ENV: str(reminder), ABANDONED_DAYS_ENV: str(abandoned)})
         cfn = self.function.node.default_child
         assert isinstance(cfn, lambda_.CfnFunction)
         cfn.add_property_override("Timeout", TIMEOUT_SECONDS)
@@ -102,7 +100,10 @@ class ApplicationRetention(Construct):
         role = iam.Role(
             self,
             "SchedulerRole",
-            assumed_by=iam.ServicePrincipal("scheduler.amazonaws.com"),
+            assumed_by=iam.ServicePrincipal(
+                "scheduler.amazonaws.com",
+                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
+            ),
             description="EventBridge Scheduler invokes the retention job and dead-letters failed firings",
         )
         iam.ManagedPolicy(

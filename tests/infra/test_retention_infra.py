@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tests.infra.conftest import PRODUCTION
 from tests.infra.template_tools import Synthesized, ref_id
 
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]
@@ -38,15 +39,20 @@ def test_a_daily_schedule_starts_the_retention_job_with_its_tenants(synthesized:
     assert ref_id(target["DeadLetterConfig"]["Arn"]) == "RetentionDeadLetters"
 
 
-def test_the_job_has_its_periods_a_dead_letter_queue_and_one_run_at_a_time(synthesized: Synthesized) -> None:
+def test_the_job_has_its_periods_and_a_dead_letter_queue(synthesized: Synthesized) -> None:
     _, props = _retention_function(synthesized)
     variables = props["Environment"]["Variables"]  # type: ignore[index]
     assert variables["APPLICATION_REMINDER_DAYS"] == "30" and variables["ABANDONED_APPLICATION_DAYS"] == "60"
     assert ref_id(props["DeadLetterConfig"]["TargetArn"]) == "RetentionDeadLetters"  # type: ignore[index]
-    assert props["ReservedConcurrentExecutions"] == 1 and props["Timeout"] == 900
+    assert props["Timeout"] == 900
     alarms = [
         a["Properties"]
         for a in synthesized.of_type("AWS::CloudWatch::Alarm").values()
         if any(ref_id(d["Value"]) == "RetentionDeadLetters" for d in a["Properties"].get("Dimensions", []))
     ]
     assert len(alarms) == 1 and alarms[0]["Threshold"] == 1
+
+
+def test_production_runs_one_job_at_a_time(other_stages: dict[str, Synthesized]) -> None:
+    _, props = _retention_function(other_stages[PRODUCTION])
+    assert props["ReservedConcurrentExecutions"] == 1
