@@ -35,8 +35,6 @@ BODIES: dict[str, dict[str, Any]] = {
         "origin": {"honseki_prefecture": "13"},
         "exam_passed_in": "2015-03",
         "address": {"municipality_code": "131016", "line": "千代田区一番町4-2-101"},
-        "minister_name": "厚生労働大臣",
-        "chair_name": "公益財団法人東洋療法研修試験財団理事長",
         "my_number": SAMPLE_MY_NUMBER,
     },
     "search_registrants": {"status": "registered", "limit": 20},
@@ -107,12 +105,17 @@ BODIES.update(
 )
 QUERIES: dict[str, dict[str, str]] = {
     "list_sync_findings": {"status": "open", "limit": "20"},
+    "list_retention_reports": {"limit": "10"},
     "resident_query_report": {"actor": "sample-registrar", "since": "2026-11-01", "until": "2026-11-30"},
 }
 _RUN_KEY = f"inbound/foundation/{PLACEHOLDER_ID}/000001.csv"
 # Events of the functions without routes: the schedule's input, an SQS "build" message, and the
 # SQS delivery of the S3 notification of a result file.
 OTHER_EVENTS: dict[str, dict[str, Any]] = {
+    "application_retention/daily_schedule.json": {
+        "tenant_ids": ["foundation"],
+        "scheduled_time": "2026-12-01T03:00:00+09:00",  # the schedule's <aws.scheduler.scheduled-time>
+    },
     "sync_planner/monthly_schedule.json": {
         "tenant_id": "foundation",
         "qualification": "anma_massage_shiatsu",

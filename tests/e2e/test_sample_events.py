@@ -34,6 +34,8 @@ STATUS = {
     # The sample pseudonym is no registrant in a fresh sandbox: 404 from the preferences handler.
     "get_notification_preferences": 404,
     "put_notification_preferences": 404,
+    # No retention run has written a report in a fresh sandbox.
+    "get_retention_report": 404,
 }
 
 

@@ -54,6 +54,9 @@ EXPECTED_ALLOWED: dict[str, set[Role]] = {
     "request_more_information": {Role.REGISTRAR, Role.APPROVER},
     "approve_application": {Role.APPROVER},
     "reject_application": {Role.APPROVER},
+    # The retention job's deletion reports: ids, rules and counts, for those who watch runs.
+    "list_retention_reports": {Role.OPERATOR, Role.REGISTRAR, Role.AUDITOR},
+    "get_retention_report": {Role.OPERATOR, Role.REGISTRAR, Role.AUDITOR},
 }
 
 BODIES: dict[str, Any] = {

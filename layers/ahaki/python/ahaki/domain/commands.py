@@ -7,6 +7,7 @@ from typing import Self
 from pydantic import model_validator
 
 from ahaki.domain.identifiers import MyNumber
+from ahaki.domain.office_holders import PersonInOffice
 from ahaki.domain.registrant import DispositionKind, ErasureReason, Origin, ReissueReason, Status
 from ahaki.domain.values import (
     Address,
@@ -36,8 +37,10 @@ class RegistrationDetails(Frozen):
     origin: Origin
     exam_passed_in: YearMonth
     address: Address
-    minister_name: Text
-    chair_name: Text
+    # Items 24/25: the persons in office on registered_on; left out, taken from the tenant's
+    # table of office holders (domain/office_holders.py).
+    minister_name: PersonInOffice | None = None
+    chair_name: PersonInOffice | None = None
     registered_on: PastDate | None = None  # defaults to today (JST)
 
 
@@ -58,8 +61,8 @@ class Correction(Frozen):
     exam_passed_in: YearMonth | None = None
     address: Address | None = None
     portal_pseudonym_id: Text | None = None
-    minister_name: Text | None = None
-    chair_name: Text | None = None
+    minister_name: PersonInOffice | None = None
+    chair_name: PersonInOffice | None = None
     reason: LongText
 
     @model_validator(mode="after")

@@ -7,11 +7,9 @@ from typing import Self
 from pydantic import Field, model_validator
 
 from ahaki.domain.application import ApplicationKind, ApplicationStatus, StoredForm, SubmittedForm
+from ahaki.domain.office_holders import PersonInOffice
 from ahaki.domain.signature import SignatureEnvelope
 from ahaki.domain.values import Frozen, LongText, Text
-
-DEFAULT_MINISTER = "厚生労働大臣"
-DEFAULT_CHAIR = "公益財団法人東洋療法研修試験財団理事長"
 
 
 class Submission(Frozen):
@@ -57,8 +55,9 @@ class InformationRequest(Frozen):
 
 
 class Approval(Frozen):
-    minister_name: Text = DEFAULT_MINISTER
-    chair_name: Text = DEFAULT_CHAIR
+    # A new registration's items 24/25; left out, the persons in office on the registration date.
+    minister_name: PersonInOffice | None = None
+    chair_name: PersonInOffice | None = None
     note: LongText | None = None
 
 

@@ -32,6 +32,19 @@ class Qualification(StrEnum):
     ACUPUNCTURE = "acupuncture"  # はり師
     MOXIBUSTION = "moxibustion"  # きゆう師
 
+    @property
+    def japanese(self) -> str:
+        """The licence's name as notices and certificates print it (the register is 「<name>名簿」)."""
+        return QUALIFICATION_NAMES[self]
+
+
+# Today's spelling, as the ministry writes it; the statute's old orthography has きゆう and マツサージ.
+QUALIFICATION_NAMES: dict[Qualification, str] = {
+    Qualification.ANMA_MASSAGE_SHIATSU: "あん摩マッサージ指圧師",
+    Qualification.ACUPUNCTURE: "はり師",
+    Qualification.MOXIBUSTION: "きゅう師",
+}
+
 
 class Sex(StrEnum):
     MALE = "male"
