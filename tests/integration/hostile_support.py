@@ -1,0 +1,120 @@
+"""A month of the sync against moto, with the result file in the test's hands before the worker
+reads it: register a few people, learn their resident codes, then build a chunk, let the test
+rewrite J-LIS's answer, and deliver the S3 event to the worker's entry point."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+
+from ahaki.adapters.sync_wiring import ListQueue, sync_ports
+from ahaki.adapters.wiring import ports
+from ahaki.domain.jlis import INBOUND, OUTBOUND, FileKey
+from ahaki.domain.registrant import Status
+from ahaki.domain.sync_records import SyncRun
+from ahaki.domain.values import Qualification
+from ahaki.services import sync
+from functions.sync_worker.handler import handle
+from infra.sandbox.emulated_aws import REGION
+from tests.integration.conftest import Api
+
+ANMA = Qualification.ANMA_MASSAGE_SHIATSU
+TENANT = "foundation"
+
+
+def s3_event(key: str) -> dict[str, Any]:
+    return {"Records": [{"eventName": "ObjectCreated:Put", "s3": {"object": {"key": key}}}]}
+
+
+def register(api: Api, n: int) -> list[tuple[str, str]]:
+    """n registrants: (qualification_pseudonym_id, My Number)."""
+    people = []
+    for _ in range(n):
+        qid = api.register()["qualification_pseudonym_id"]
+        reply = api.call("reveal_my_number", qid, {"purpose": "テスト用の照会"})
+        people.append((qid, str(reply.body["my_number"])))
+    return people
+
+
+def first_run(api: Api) -> None:
+    """Everyone asked by My Number once, so later chunks ask by the resident code."""
+    reply = api.call("start_sync_run", body={}, role="operator", actor="ops-1")
+    queue = sync_ports().queue
+    assert isinstance(queue, ListQueue)
+    for message in list(queue.messages):
+        handle(message)
+        handle(s3_event(FileKey(message["tenant_id"], message["run_id"], message["chunk_no"]).of(INBOUND)))
+    queue.messages.clear()
+    assert reply.status == 202
+
+
+@dataclass
+class Chunk:
+    key: FileKey
+    request: bytes  # our request file
+    answer: bytes  # the fake J-LIS's honest answer
+
+
+def build_chunk(run_id: str | None = None) -> Chunk:
+    """A new run of one chunk over every live registrant: request out, the fake's answer in."""
+    run_id = run_id or f"run-{uuid.uuid4().hex[:12]}"
+    caller = sync.system_caller(TENANT, "test")
+    sync_ports().store.create_run(
+        SyncRun(
+            run_id=run_id, tenant_id=TENANT, qualification=ANMA, started_at=ports().clock(), started_by=caller.actor_id
+        )
+    )
+    key = FileKey(TENANT, run_id, 1)
+    sync.build_chunk(ports(), sync_ports(), key, ANMA, Status.REGISTERED, None, 100)
+    return Chunk(key, read(key.of(OUTBOUND)), read(key.of(INBOUND)))
+
+
+def read(object_key: str) -> bytes:
+    s3 = boto3.client("s3", region_name=REGION)
+    return bytes(s3.get_object(Bucket=os.environ["JLIS_BUCKET"], Key=object_key)["Body"].read())
+
+
+def deliver(chunk: Chunk, data: bytes, object_key: str | None = None) -> None:
+    """J-LIS's file (these bytes) arrives at the chunk's inbound key; the worker gets the event."""
+    s3 = boto3.client("s3", region_name=REGION)
+    target = object_key or chunk.key.of(INBOUND)
+    s3.put_object(Bucket=os.environ["JLIS_BUCKET"], Key=target, Body=data)
+    handle(s3_event(target))
+
+
+def lines_of(data: bytes) -> list[bytes]:
+    return data.split(b"\n")[:-1]
+
+
+def joined(lines: list[bytes]) -> bytes:
+    return b"".join(line + b"\n" for line in lines)
+
+
+def rewrite_row(data: bytes, index: int, change: Callable[[list[str]], list[str]]) -> bytes:
+    """Data row ``index`` (1 = the first after the header) with its fields changed."""
+    lines = lines_of(data)
+    fields = lines[index].decode().split(",")
+    lines[index] = ",".join(change(fields)).encode()
+    return joined(lines)
+
+
+def run_counts(api: Api, run_id: str) -> dict[str, Any]:
+    reply = api.call("get_sync_run", params={"run_id": run_id}, role="operator")
+    assert reply.status == 200, reply.body
+    return dict(reply.body["counts"])
+
+
+def addresses(api: Api) -> dict[str, str]:
+    """Every registrant's address line, by id (the register's snapshots)."""
+    found = {}
+    for item in api.items("RegisterTable"):
+        if item.get("sk", {}).get("S") == "SNAPSHOT":
+            snapshot = json.loads(item["body"]["S"])
+            found[snapshot["qualification_pseudonym_id"]] = snapshot["address"]["line"]
+    return found
