@@ -21,7 +21,6 @@ from tests.integration.hostile_support import (
 )
 
 
-
 def _month(api: Api, n: int = 3) -> list[tuple[str, str]]:
     people = register(api, n)
     first_run(api)

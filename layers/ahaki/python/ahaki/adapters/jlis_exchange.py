@@ -3,7 +3,9 @@
 Request files go to ``outbound/<tenant>/<run>/<chunk>.csv``; J-LIS's result files arrive at
 ``inbound/<tenant>/<run>/<chunk>.csv`` and their S3 event starts processing. Objects are encrypted
 with SSE-KMS (the bucket's default key); plaintext My Numbers exist only in memory and inside the
-encrypted request object. Reading streams line by line, so a file of any size needs little memory.
+encrypted request object. Reading streams the object in 1 MB chunks, split into lines in linear
+time with a bound on each line (``jlis_lines``), so a file of any size and shape needs little
+memory and time in proportion to its size.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
 from ahaki.domain.jlis import INBOUND, OUTBOUND, FileKey
+from ahaki.domain.jlis_lines import TextLines
 
 _PART = 5 * 1024 * 1024  # S3's smallest multipart part
+_READ = 1024 * 1024
 
 
 class Responder(Protocol):
@@ -36,10 +40,13 @@ class S3Exchange:
     def put_result(self, key: FileKey, lines: Iterable[str]) -> None:
         self._put(key.of(INBOUND), lines)
 
-    def lines(self, object_key: str) -> Iterator[str]:
+    def lines(self, object_key: str) -> TextLines:
+        """The object's lines, read lazily (the object is fetched when iteration starts)."""
+        return TextLines(self._chunks(object_key))
+
+    def _chunks(self, object_key: str) -> Iterator[bytes]:
         body = self._s3.get_object(Bucket=self._bucket, Key=object_key)["Body"]
-        for raw in body.iter_lines(chunk_size=64 * 1024):
-            yield raw.decode("utf-8") + "\n"
+        yield from body.iter_chunks(chunk_size=_READ)
 
     def _put(self, object_key: str, lines: Iterable[str]) -> None:
         # Multipart in 5 MB parts, so a chunk's file is never held whole in memory.

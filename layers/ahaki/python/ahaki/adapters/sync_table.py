@@ -17,6 +17,7 @@ from botocore.exceptions import ClientError
 
 from ahaki.domain.errors import InvalidInput, NotFound
 from ahaki.domain.outbox import OutboxEvent
+from ahaki.domain.sync_outcome import Quarantined
 from ahaki.domain.sync_records import COUNTS, Finding, FindingStatus, PlanCheckpoint, RunCounts, SyncRun
 from ahaki.domain.values import Qualification
 from ahaki.services.sync_ports import ChunkState
@@ -169,9 +170,12 @@ class DynamoSyncStore:
             ExpressionAttributeValues={":pk": {"S": run_pk(tenant_id, run_id)}, ":chunk": {"S": chunk_sk(chunk_no)}},
             ConsistentRead=True,
         )["Items"]
-        state = next((str(i["state"]["S"]) for i in found if i["sk"]["S"] == chunk_sk(chunk_no)), None)
+        chunk = next((i for i in found if i["sk"]["S"] == chunk_sk(chunk_no)), None)
         failing = frozenset(i["sk"]["S"].rsplit("#", 1)[1] for i in found if "#FAIL#" in i["sk"]["S"])
-        return ChunkState(state, failing)
+        if chunk is None:
+            return ChunkState(None, failing)
+        digest = chunk.get("digest", {}).get("S")
+        return ChunkState(str(chunk["state"]["S"]), failing, str(digest) if digest else None)
 
     def chunk_requested(self, tenant_id: str, run_id: str, chunk_no: int, requested: int) -> bool:
         """Checkpoint: the request file is out. False if a redelivery got here first."""
@@ -197,21 +201,23 @@ class DynamoSyncStore:
         return self._transact([chunk, run])
 
     def chunk_processed(
-        self, tenant_id: str, run_id: str, chunk_no: int, counts: dict[str, int], problem: str | None
+        self, tenant_id: str, run_id: str, chunk_no: int, counts: dict[str, int], problem: str | None, digest: str
     ) -> bool:
-        """Checkpoint: the result file is done; its counts join the run's exactly once."""
-        names = {"#s": "state", "#p": "problem"}
+        """Checkpoint: the result file is done; its counts join the run's exactly once. The file's
+        SHA-256 stays with the chunk, so a different file at the same key is told apart."""
+        names = {"#s": "state", "#p": "problem", "#d": "digest"}
         chunk = {
             "Update": {
                 "TableName": self._table,
                 "Key": {"pk": {"S": run_pk(tenant_id, run_id)}, "sk": {"S": chunk_sk(chunk_no)}},
-                "UpdateExpression": "SET #s = :done, #p = :problem",
+                "UpdateExpression": "SET #s = :done, #p = :problem, #d = :digest",
                 "ConditionExpression": "#s = :requested",
                 "ExpressionAttributeNames": names,
                 "ExpressionAttributeValues": {
                     ":done": {"S": PROCESSED},
                     ":requested": {"S": REQUESTED},
                     ":problem": {"S": problem or ""},
+                    ":digest": {"S": digest},
                 },
             }
         }
@@ -245,31 +251,52 @@ class DynamoSyncStore:
         ).get("Item")
         return str(found["state"]["S"]) if found else None
 
-    def quarantine(
-        self, tenant_id: str, run_id: str, chunk_no: int, line_no: int, reason: str, record_number: int | None
-    ) -> None:
-        item = {
+    def quarantine_all(self, tenant_id: str, run_id: str, chunk_no: int, entries: list[Quarantined]) -> None:
+        """The chunk's quarantine list, 25 items a call; each entry's key is its kind within the
+        chunk, so a redelivery writes the same items again (idempotent)."""
+        items = [self._quarantine_item(tenant_id, run_id, chunk_no, e) for e in entries]
+        for start in range(0, len(items), 25):
+            requests = {self._table: [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]}
+            while requests:
+                requests = self._client.batch_write_item(RequestItems=requests).get("UnprocessedItems") or {}
+
+    def _quarantine_item(self, tenant_id: str, run_id: str, chunk_no: int, entry: Quarantined) -> dict[str, Any]:
+        item: dict[str, Any] = {
             "pk": {"S": run_pk(tenant_id, run_id)},
-            "sk": {"S": f"QUAR#{chunk_no:06d}#{line_no:09d}"},
-            "reason": {"S": reason},
-            "request_record_number": {"N": str(record_number or 0)},
+            "sk": {"S": f"QUAR#{chunk_no:06d}#{entry.kind}"},
+            "chunk_no": {"N": str(chunk_no)},
+            "line_no": {"N": str(entry.line_no)},
+            "reason": {"S": entry.reason},
+            "request_record_number": {"N": str(entry.request_record_number or 0)},
         }
-        self._client.put_item(TableName=self._table, Item=item)  # same key on a redelivery: idempotent
+        if entry.qualification_pseudonym_id:
+            item["qid"] = {"S": entry.qualification_pseudonym_id}
+        return item
 
     def quarantined(self, tenant_id: str, run_id: str) -> list[dict[str, Any]]:
-        found = self._client.query(
-            TableName=self._table,
-            KeyConditionExpression="pk = :pk AND begins_with(sk, :q)",
-            ExpressionAttributeValues={":pk": {"S": run_pk(tenant_id, run_id)}, ":q": {"S": "QUAR#"}},
-        )
-        return [
-            {
-                "chunk_no": int(i["sk"]["S"].split("#")[1]),
-                "line_no": int(i["sk"]["S"].split("#")[2]),
-                "reason": i["reason"]["S"],
-            }
-            for i in found["Items"]
-        ]
+        """The run's quarantine lists: reasons and registrants' ids (no value of any row)."""
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :q)",
+            "ExpressionAttributeValues": {":pk": {"S": run_pk(tenant_id, run_id)}, ":q": {"S": "QUAR#"}},
+            "ConsistentRead": True,
+        }
+        entries: list[dict[str, Any]] = []
+        while True:
+            page = self._client.query(**kwargs)
+            entries += [
+                {
+                    "chunk_no": int(i["chunk_no"]["N"]),
+                    "line_no": int(i["line_no"]["N"]),
+                    "reason": i["reason"]["S"],
+                    "request_record_number": int(i["request_record_number"]["N"]) or None,
+                    "qualification_pseudonym_id": i.get("qid", {}).get("S"),
+                }
+                for i in page["Items"]
+            ]
+            if "LastEvaluatedKey" not in page:
+                return entries
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     # -- findings ------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 from ahaki.domain.commands import Correction, ErasureRequest
 from ahaki.domain.registrant import Status
 from ahaki.domain.sync import Verdict
-from ahaki.domain.values import Frozen, LongText, NameKana, PastDate, Qualification, Sex, Text
+from ahaki.domain.values import AddressLine, Frozen, LongText, NameKana, PastDate, Qualification, Sex, Text
 
 COUNTS = ("planned", "requested", "received", "unchanged", "applied", "findings", "quarantined", "failed", "unanswered")
 
@@ -135,7 +135,7 @@ class ResidentLookupRequest(Frozen):
     name_kana: NameKana | None = None
     birth_date: PastDate | None = None
     sex: Sex | None = None
-    address_line: LongText | None = None
+    address_line: AddressLine | None = None
     reference_date: PastDate | None = None
 
     @model_validator(mode="after")

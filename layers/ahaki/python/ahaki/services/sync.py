@@ -21,11 +21,12 @@ from ahaki.domain.commands import Correction
 from ahaki.domain.errors import DomainError, InvalidInput, NotFound
 from ahaki.domain.history import Operation
 from ahaki.domain.jlis import INBOUND, OUTBOUND, FileKey, RequestRecord, ResultCode, ResultRecord
-from ahaki.domain.jlis_codec import Rejected, ResultReader, encode_requests, request_rows
+from ahaki.domain.jlis_codec import CodecError, ResultReader, encode_requests, request_rows
 from ahaki.domain.jlis_mapping import address_of, request_for
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.registrant import Status
-from ahaki.domain.sync import ERASURE_CANDIDATES, Decision, Unanswered, Unchanged, Verdict, reconcile
+from ahaki.domain.sync import ERASURE_CANDIDATES, Decision, Verdict
+from ahaki.domain.sync_outcome import Quarantined, assess
 from ahaki.domain.sync_records import (
     Finding,
     PlanCheckpoint,
@@ -161,6 +162,7 @@ class _Delivery:
         self._sync, self._key, self._stage = sync, key, stage
         found = sync.store.chunk_state(key.tenant_id, key.run_id, key.chunk_no)
         self.state = found.state
+        self.digest = found.digest
         self._failing = stage in found.failing
         if final_attempt and not self._failing:
             self._failing = sync.store.chunk_failing(key.tenant_id, key.run_id, key.chunk_no, stage)
@@ -233,33 +235,41 @@ def process_result(ports: Ports, sync: SyncPorts, key: FileKey, final_attempt: b
         # is being retried): fail, so the queue delivers it again; a file for a chunk that never
         # existed ends in the dead-letter queue, with its alarm, instead of being dropped.
         raise ChunkNotRequested("no checkpoint for this chunk yet")
-    counts = _process(ports, sync, key) if delivery.state == "requested" else {}  # else: done before
+    if delivery.state == "requested":
+        counts = _process(ports, sync, key)
+    else:  # processed before: a redelivery, or another file put at the same key
+        counts = {}
+        _check_resent(sync, key, delivery.digest)
     delivery.succeeded()
     return counts
 
 
+def _check_resent(sync: SyncPorts, key: FileKey, processed: str | None) -> None:
+    """A different file at a processed chunk's key is not applied, but recorded for staff."""
+    lines = sync.exchange.lines(key.of(INBOUND))
+    for _ in lines:
+        pass
+    if processed and lines.digest != processed:
+        reason = f"a different result file was re-sent for this processed chunk (sha256 {lines.digest}); not applied"
+        entry = Quarantined(reason, kind=f"resent#{lines.digest[:16]}")
+        sync.store.quarantine_all(key.tenant_id, key.run_id, key.chunk_no, [entry])
+
+
 def _process(ports: Ports, sync: SyncPorts, key: FileKey) -> dict[str, int]:
-    _, requests = request_rows(sync.exchange.lines(key.of(OUTBOUND)))
-    reader = ResultReader(sync.exchange.lines(key.of(INBOUND)))
+    header, requests = request_rows(sync.exchange.lines(key.of(OUTBOUND)))
+    if (header.run_id, header.chunk_no) != (key.run_id, key.chunk_no):
+        raise CodecError("request file: header does not match its key")
+    lines = sync.exchange.lines(key.of(INBOUND))
+    # The whole file is judged before anything of it is applied (``sync_outcome``).
+    outcome = assess(requests, ResultReader(lines), key.run_id, key.chunk_no)
     caller = system_caller(key.tenant_id, f"{key.run_id}/{key.chunk_no}")
-    counts: Counter[str] = Counter()
-    for item in reconcile(requests, reader):
-        if isinstance(item, Rejected):
-            counts.update(received=1, quarantined=1)
-            sync.store.quarantine(
-                key.tenant_id, key.run_id, key.chunk_no, item.line_no, item.reason, item.request_record_number
-            )
-        elif isinstance(item, Unchanged):
-            counts["received"] += 1
-            counts["unchanged"] += 1
-        elif isinstance(item, Unanswered):
-            counts.update(unanswered=1)
-        else:
-            counts.update(received=len(item.results))
-            counts.update({_settle(ports, sync, caller, key.run_id, item): len(item.results)})
-    if reader.problem is not None:
-        sync.store.quarantine(key.tenant_id, key.run_id, key.chunk_no, 0, f"file: {reader.problem}", None)
-    sync.store.chunk_processed(key.tenant_id, key.run_id, key.chunk_no, dict(counts), reader.problem)
+    counts: Counter[str] = Counter(outcome.counts)
+    for decision in outcome.decisions:
+        counts.update({_settle(ports, sync, caller, key.run_id, decision): len(decision.results)})
+    sync.store.quarantine_all(key.tenant_id, key.run_id, key.chunk_no, outcome.entries())
+    sync.store.chunk_processed(
+        key.tenant_id, key.run_id, key.chunk_no, {k: v for k, v in counts.items() if v}, outcome.problem, lines.digest
+    )
     return dict(counts)
 
 
