@@ -1,0 +1,89 @@
+"""Hostile result files through the pure worker path (lines, codec, reconcile, the chunk's
+judgement): generated from an honest answer by mutation; every invariant holds for every file."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ahaki.adapters.jlis_fake import FakeJlis, Scenario, resident_code_for, resident_of
+from ahaki.domain.jlis import RequestRecord
+from ahaki.domain.jlis_codec import encode_requests
+from ahaki.domain.jlis_mapping import request_for
+from tests.hostile_files import HOSTILE_VALUES, REPEAT, Mutation, judge, mutate, mutations
+from tests.unit.test_jlis_codec import _people
+
+_PEOPLE = _people()
+_FAKE = FakeJlis(resident_of(r, n) for r, n in _PEOPLE)
+for (_, _number), _scenario in zip(
+    _PEOPLE[1:],
+    [Scenario.MOVED, Scenario.RENAMED, Scenario.SEVERAL_MATCHES, Scenario.DECEASED, Scenario.NOT_FOUND],
+    strict=True,
+):
+    _FAKE.dial(_number, _scenario)
+
+
+def _requests(by_code: bool) -> list[RequestRecord]:
+    """Half the people asked by resident code (a later month), the rest by My Number (the first)."""
+    return [
+        request_for(
+            r, i, date(2026, 12, 1), my_number=n, resident_code=resident_code_for(n) if by_code and i % 2 else ""
+        )
+        for i, (r, n) in enumerate(_PEOPLE, start=1)
+    ]
+
+
+def _files(by_code: bool) -> tuple[list[str], bytes, bytes]:
+    requests = _requests(by_code)
+    request_lines = list(encode_requests("run-12", 1, "20261201000000", requests))
+    answer = "".join(_FAKE.answer(iter(request_lines))).encode()
+    other = list(encode_requests("run-11", 1, "20261101000000", requests))
+    return request_lines, answer, "".join(_FAKE.answer(iter(other))).encode()
+
+
+_FILES = {True: _files(True), False: _files(False)}
+
+
+def test_the_honest_answer_settles_everyone() -> None:
+    for request_lines, answer, _ in _FILES.values():
+        assert judge(request_lines, answer, "run-12", 1, 1 << 20) == []
+
+
+@settings(max_examples=150 * REPEAT, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.booleans(), mutations(), st.sampled_from([1, 7, 64, 1 << 20]))
+def test_every_mutated_file_keeps_the_invariants(by_code: bool, drawn: tuple[list[Mutation], bool], chunk: int) -> None:
+    request_lines, answer, foreign = _FILES[by_code]
+    ops, retrail = drawn
+    data = mutate(answer, ops, retrail, foreign)
+    assert judge(request_lines, data, "run-12", 1, chunk) == []
+
+
+@settings(max_examples=30 * REPEAT, deadline=None)
+@given(st.integers(0, 10**6))
+def test_truncated_at_any_byte_nothing_settles_from_the_cut_file(cut: int) -> None:
+    request_lines, answer, _ = _FILES[True]
+    data = answer[: cut % len(answer)]
+    assert judge(request_lines, data, "run-12", 1, 1 << 20) == []
+
+
+_IDENTITY_FIELDS = [1, 2, 3, 4, 5, 8, 10, 11, 13, 15, 16, 17]
+
+
+@pytest.mark.parametrize("field", _IDENTITY_FIELDS)
+@settings(max_examples=12 * REPEAT, deadline=None)
+@given(i=st.integers(1, 7), j=st.integers(1, 7), by_code=st.booleans())
+def test_a_field_swapped_between_two_people_never_settles_as_theirs(field: int, i: int, j: int, by_code: bool) -> None:
+    request_lines, answer, foreign = _FILES[by_code]
+    data = mutate(answer, [Mutation("swap_field", i, j, field)], False, foreign)
+    assert judge(request_lines, data, "run-12", 1, 1 << 20) == []
+
+
+@settings(max_examples=40 * REPEAT, deadline=None)
+@given(st.integers(1, 7), st.integers(0, 17), st.sampled_from(HOSTILE_VALUES), st.booleans())
+def test_a_hostile_value_in_any_field_is_refused_or_harmless(row: int, field: int, value: str, by_code: bool) -> None:
+    request_lines, answer, foreign = _FILES[by_code]
+    data = mutate(answer, [Mutation("field", row, field, value=value)], False, foreign)
+    assert judge(request_lines, data, "run-12", 1, 1 << 20) == []
