@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from ahaki.domain.identifiers import validate_local_government_code, validate_my_number, validate_resident_code
 from ahaki.domain.jlis import NAME_SEPARATOR, ResultCode, SexCode, VitalStatus
-from ahaki.domain.values import Name, NameKana, address_line_problem
+from ahaki.domain.values import NOT_IN_FILE, Name, NameKana, address_line_problem
 
 MAX_NUMBER_DIGITS = 9  # request numbers, counts and sequences: far above a chunk, far below int's limit
 MAX_MATCHES = 20  # several matches: more candidates than staff can review, and a finding must stay small
@@ -29,7 +29,6 @@ _SEXES = frozenset(s.value for s in SexCode)
 _CHANGE_ITEMS = frozenset({"NAME", "ADDRESS", "SEX", "BIRTH"})
 _MATCHED = re.compile(r"[A-Z+]{0,64}")
 _DATE = re.compile(r"[0-9]{8}")
-_NOT_IN_FILE = re.compile(r'[,"\x00-\x1f\x7f\ud800-\udfff]')  # a lone surrogate: bytes that were not UTF-8
 
 
 def record_number(text: str) -> int | None:
@@ -71,7 +70,7 @@ def _passes(check: Callable[[str], str], value: str) -> bool:
 
 
 def _name_ok(kanji: str, kana: str) -> bool:
-    if _NOT_IN_FILE.search(kanji) or _NOT_IN_FILE.search(kana):
+    if NOT_IN_FILE.search(kanji) or NOT_IN_FILE.search(kana):
         return False
     family, separator, given = kanji.partition(NAME_SEPARATOR)
     kana_family, kana_separator, kana_given = kana.partition(NAME_SEPARATOR)

@@ -45,9 +45,9 @@ _HALF_WIDTH_KANA = re.compile(r"[\uff61-\uff9f]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # An address line is written into the J-LIS request file as it is: it must fit that format
 # (docs/jlis-file-format.md): no comma or double quote (the file is never quoted), no control
-# character, no lone surrogate (not encodable as UTF-8), at most 200 characters.
+# character or line separator, no lone surrogate (not encodable as UTF-8), at most 200 characters.
 ADDRESS_LINE_MAX = 200
-_NOT_IN_FILE = re.compile(r'[,"\x00-\x1f\x7f\ud800-\udfff]')
+NOT_IN_FILE = re.compile(r'[,"\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]')
 
 
 def _iso_date(value: Any) -> Any:
@@ -86,7 +86,7 @@ def address_line_problem(value: str) -> str | None:
         return "must not be blank"
     if len(value) > ADDRESS_LINE_MAX:
         return f"must be at most {ADDRESS_LINE_MAX} characters"
-    if _NOT_IN_FILE.search(value):
+    if NOT_IN_FILE.search(value):
         return "must not contain a comma, a double quote or control characters"
     return None
 
