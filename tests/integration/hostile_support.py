@@ -13,7 +13,8 @@ from typing import Any
 
 import boto3
 
-from ahaki.adapters.sync_wiring import ListQueue, sync_ports
+from ahaki.adapters.jlis_fake import Scenario
+from ahaki.adapters.sync_wiring import ListQueue, fake_jlis, sync_ports
 from ahaki.adapters.wiring import ports
 from ahaki.domain.jlis import INBOUND, OUTBOUND, FileKey
 from ahaki.domain.registrant import Status
@@ -22,6 +23,8 @@ from ahaki.domain.values import Qualification
 from ahaki.services import sync
 from functions.sync_worker.handler import handle
 from infra.sandbox.emulated_aws import REGION
+from tests.data import remember
+from tests.hostile_files import MOVED_TO, Mutation, file_rows, mutate
 from tests.integration.conftest import Api
 
 ANMA = Qualification.ANMA_MASSAGE_SHIATSU
@@ -118,3 +121,70 @@ def addresses(api: Api) -> dict[str, str]:
             snapshot = json.loads(item["body"]["S"])
             found[snapshot["qualification_pseudonym_id"]] = snapshot["address"]["line"]
     return found
+
+
+@dataclass
+class World:
+    """A register of a few people a month on, with J-LIS's answers varied by scenario."""
+
+    api: Api
+    people: list[tuple[str, str]]
+    foreign: bytes  # another run's honest answer, for rows and headers from elsewhere
+
+
+def world(api: Api) -> World:
+    people = register(api, 4)
+    first_run(api)
+    fake = fake_jlis()
+    fake.dial(people[0][1], Scenario.MOVED)
+    fake.dial(people[1][1], Scenario.RENAMED)
+    fake.dial(people[2][1], Scenario.SEVERAL_MATCHES)
+    for resident in fake._by_number.values():
+        remember({"address": {"line": resident.address}, "name": {"f": resident.name_kanji}})
+    for line in MOVED_TO:
+        remember({"address": {"line": line}})
+    return World(api, people, build_chunk("run-foreign").answer)
+
+
+def check_worker(w: World, ops: list[Mutation], retrail: bool) -> tuple[list[str], int]:
+    """One mutated answer through the worker's entry point: (broken invariants, exceptions escaped)."""
+    chunk = build_chunk()
+    data = mutate(chunk.answer, ops, retrail, w.foreign)
+    before = addresses(w.api)
+    try:
+        deliver(chunk, data)
+    except Exception:
+        return ["no exception escapes the worker"], 1
+    broken: list[str] = []
+
+    def need(ok: bool, name: str) -> None:
+        if not ok:
+            broken.append(name)
+
+    run_id = chunk.key.run_id
+    counts = run_counts(w.api, run_id)
+    need(
+        counts["received"] == counts["unchanged"] + counts["applied"] + counts["findings"] + counts["quarantined"],
+        "counts reconcile",
+    )
+    entries = sync_ports().store.quarantined(TENANT, run_id)  # type: ignore[attr-defined]
+    named = {e["qualification_pseudonym_id"] for e in entries if e["qualification_pseudonym_id"]}
+    refused_whole = any(str(e["reason"]).startswith("file:") for e in entries)
+    after = addresses(w.api)
+    changed = {qid for qid in before if after.get(qid) != before[qid]}
+    with_finding = {qid for qid, _ in w.people if sync_ports().store.get_finding(TENANT, f"{run_id}.{qid}")}
+    need(counts["unanswered"] == len(named), "unanswered counts the named")
+    need(counts["applied"] == len(changed), "applied counts the addresses changed")
+    need(not (named & changed) and not (named & with_finding), "nothing of a named person is settled")
+    need(len(named) + len(with_finding) + len(changed) + counts["unchanged"] == len(w.people), "everyone accounted")
+    if refused_whole:
+        need(not changed and not with_finding, "a refused file changes nothing")
+    rows = file_rows(data)
+    ours = bool(rows) and rows[0][:5] == ["H", "AHAKI-JLIS-RES", "1", run_id, "1"]
+    need(ours or refused_whole, "a file of another run or chunk is refused whole")
+    need((bool(rows) and rows[-1][:1] == ["T"]) or refused_whole, "a file without its trailer is refused whole")
+    asked = {row[4]: row[9] for row in file_rows(chunk.request) if row[:1] == ["D"]}
+    for qid in changed:
+        from_file = [r for r in rows if len(r) == 18 and r[2] == qid and r[15] == after[qid]]
+        need(any(r[10] == asked[qid] for r in from_file), "an applied address is the asked person's, from the file")
+    return broken, 0
