@@ -16,12 +16,15 @@ import csv
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from hypothesis import strategies as st
 
+from ahaki.adapters.jlis_fake import FakeJlis, Scenario, resident_code_for, resident_of
 from ahaki.domain.jlis import RequestRecord, ResultCode, ResultRecord
-from ahaki.domain.jlis_codec import ResultReader, decode_requests, request_rows
+from ahaki.domain.jlis_codec import ResultReader, decode_requests, encode_requests, request_rows
 from ahaki.domain.jlis_lines import TextLines
+from ahaki.domain.jlis_mapping import request_for
 from ahaki.domain.sync import Verdict
 from ahaki.domain.sync_outcome import ChunkOutcome, assess
 from ahaki.domain.values import Address, Name, NameKana
@@ -115,6 +118,29 @@ def _fields(line: bytes) -> list[str]:
 
 def _unfields(fields: list[str]) -> bytes:
     return ",".join(fields).encode("utf-8", "surrogateescape")
+
+
+def honest_files(by_code: bool) -> tuple[list[str], bytes, bytes]:
+    """Run "run-12"'s request file for six people (one moved, renamed, with a twin, deceased and
+    not found), J-LIS's honest answer, and the answer to the same people in another run. Asked
+    by resident code for every other person when ``by_code`` (a later month), else by My Number."""
+    from tests.unit.test_jlis_codec import _people
+
+    people = _people()
+    fake = FakeJlis(resident_of(r, n) for r, n in people)
+    scenarios = [Scenario.MOVED, Scenario.RENAMED, Scenario.SEVERAL_MATCHES, Scenario.DECEASED, Scenario.NOT_FOUND]
+    for (_, number), scenario in zip(people[1:], scenarios, strict=True):
+        fake.dial(number, scenario)
+    requests = [
+        request_for(
+            r, i, date(2026, 12, 1), my_number=n, resident_code=resident_code_for(n) if by_code and i % 2 else ""
+        )
+        for i, (r, n) in enumerate(people, start=1)
+    ]
+    request_lines = list(encode_requests("run-12", 1, "20261201000000", requests))
+    other = list(encode_requests("run-11", 1, "20261101000000", requests))
+    answer = "".join(fake.answer(iter(request_lines))).encode()
+    return request_lines, answer, "".join(fake.answer(iter(other))).encode()
 
 
 def _data_rows(lines: list[bytes]) -> list[int]:

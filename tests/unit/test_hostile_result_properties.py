@@ -3,48 +3,13 @@ judgement): generated from an honest answer by mutation; every invariant holds f
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ahaki.adapters.jlis_fake import FakeJlis, Scenario, resident_code_for, resident_of
-from ahaki.domain.jlis import RequestRecord
-from ahaki.domain.jlis_codec import encode_requests
-from ahaki.domain.jlis_mapping import request_for
-from tests.hostile_files import HOSTILE_VALUES, REPEAT, Mutation, judge, mutate, mutations
-from tests.unit.test_jlis_codec import _people
+from tests.hostile_files import HOSTILE_VALUES, REPEAT, Mutation, honest_files, judge, mutate, mutations
 
-_PEOPLE = _people()
-_FAKE = FakeJlis(resident_of(r, n) for r, n in _PEOPLE)
-for (_, _number), _scenario in zip(
-    _PEOPLE[1:],
-    [Scenario.MOVED, Scenario.RENAMED, Scenario.SEVERAL_MATCHES, Scenario.DECEASED, Scenario.NOT_FOUND],
-    strict=True,
-):
-    _FAKE.dial(_number, _scenario)
-
-
-def _requests(by_code: bool) -> list[RequestRecord]:
-    """Half the people asked by resident code (a later month), the rest by My Number (the first)."""
-    return [
-        request_for(
-            r, i, date(2026, 12, 1), my_number=n, resident_code=resident_code_for(n) if by_code and i % 2 else ""
-        )
-        for i, (r, n) in enumerate(_PEOPLE, start=1)
-    ]
-
-
-def _files(by_code: bool) -> tuple[list[str], bytes, bytes]:
-    requests = _requests(by_code)
-    request_lines = list(encode_requests("run-12", 1, "20261201000000", requests))
-    answer = "".join(_FAKE.answer(iter(request_lines))).encode()
-    other = list(encode_requests("run-11", 1, "20261101000000", requests))
-    return request_lines, answer, "".join(_FAKE.answer(iter(other))).encode()
-
-
-_FILES = {True: _files(True), False: _files(False)}
+_FILES = {True: honest_files(True), False: honest_files(False)}
 
 
 def test_the_honest_answer_settles_everyone() -> None:
