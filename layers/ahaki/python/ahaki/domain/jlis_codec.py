@@ -287,12 +287,14 @@ class ResultReader:
         self.header, self.problem = _header(exact(first), RESULT_KIND)
         line_no = 1
         data_rows = 0
+        after_trailer = False
         try:
             for row in rows:
                 line_no += 1
                 self.line_no = line_no
                 if self.trailer_count is not None:
                     data_rows += 1
+                    after_trailer = True
                     yield Rejected(line_no, "record after trailer")
                     continue
                 if row[0] != "D" and row[0] != OVERLONG:
@@ -316,6 +318,8 @@ class ResultReader:
                 self.problem = "truncated: no trailer"
             elif self.trailer_count != data_rows:
                 self.problem = "trailer count does not reconcile"
+            elif after_trailer:
+                self.problem = "records after the trailer"
 
     def took_echo(self, number: int) -> None:
         """The short path took request ``number``'s one row: later rows are ordered after it."""
