@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import io
 import os
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from botocore.response import StreamingBody
 from hypothesis import HealthCheck, given, settings
@@ -27,7 +29,9 @@ import benchmarks  # noqa: F401 - puts the layer and the repository on sys.path
 from ahaki.adapters.jlis_exchange import S3Exchange
 from ahaki.adapters.sync_wiring import fake_jlis, sync_ports
 from ahaki.adapters.wiring import ports
-from ahaki.domain.jlis_codec import ResultReader
+from ahaki.domain.jlis_codec import ResultReader, request_rows
+from ahaki.domain.sync import reconcile
+from ahaki.domain.sync_outcome import assess
 from infra.sandbox.emulated_aws import emulated_aws
 from tests.hostile_files import Mutation, honest_files, judge, mutate, mutations
 
@@ -148,11 +152,33 @@ def reading_figures(sizes: list[int]) -> Figures:
     return figures
 
 
+def judgement_figures(records: int = 5000, rounds: int = 5) -> Figures:
+    """What judging a chunk whole (``assess``) costs over the streaming comparison alone."""
+    from benchmarks.sync import write_files
+
+    def streaming(req: Path, res: Path) -> object:
+        with req.open(encoding="utf-8") as a, res.open(encoding="utf-8") as b:
+            return sum(1 for _ in reconcile(request_rows(a)[1], ResultReader(b)))
+
+    def judged(req: Path, res: Path) -> object:
+        with req.open(encoding="utf-8") as a, res.open(encoding="utf-8") as b:
+            return assess(request_rows(a)[1], ResultReader(b), "bench", 1)
+
+    with tempfile.TemporaryDirectory() as folder:
+        files = write_files(records, Path(folder))
+        alone = min(_seconds(lambda: streaming(*files)) for _ in range(rounds))
+        whole = min(_seconds(lambda: judged(*files)) for _ in range(rounds))
+    return [
+        (f"judging a {records:,}-row chunk whole: records/s (best of {rounds})", f"{records / whole:,.0f}"),
+        ("judging a chunk whole vs the streaming comparison alone", f"{whole / alone:.2f}x"),
+    ]
+
+
 def run() -> Figures:
     examples = int(os.environ.get("HOSTILE_BENCH_EXAMPLES", "1000"))
     worker = int(os.environ.get("HOSTILE_BENCH_WORKER_EXAMPLES", "40"))
     sizes = [int(s) for s in os.environ.get("HOSTILE_BENCH_MB", "1,10,50").split(",")]
-    return [*pure_figures(examples), *worker_figures(worker), *reading_figures(sizes)]
+    return [*pure_figures(examples), *worker_figures(worker), *reading_figures(sizes), *judgement_figures()]
 
 
 if __name__ == "__main__":

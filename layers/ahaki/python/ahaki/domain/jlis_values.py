@@ -27,7 +27,7 @@ RESULT_CODES = frozenset(c.value for c in ResultCode)
 _VITAL = frozenset(v.value for v in VitalStatus)
 _SEXES = frozenset(s.value for s in SexCode)
 _CHANGE_ITEMS = frozenset({"NAME", "ADDRESS", "SEX", "BIRTH"})
-_MATCHED = re.compile(r"[A-Z+]{0,64}")
+_MATCHED = re.compile(r"[A-Z_+]{0,64}")
 _DATE = re.compile(r"[0-9]{8}")
 
 
