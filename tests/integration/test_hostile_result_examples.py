@@ -4,17 +4,17 @@ refused or quarantined with a reason, nothing of it in the register, every perso
 from __future__ import annotations
 
 from ahaki.adapters.jlis_fake import Scenario
-from ahaki.adapters.sync_wiring import fake_jlis, sync_ports
+from ahaki.adapters.sync_wiring import fake_jlis
 from tests.data import remember
 from tests.integration.conftest import Api
 from tests.integration.hostile_support import (
-    TENANT,
     addresses,
     build_chunk,
     deliver,
     first_run,
     joined,
     lines_of,
+    quarantine,
     register,
     rewrite_row,
     run_counts,
@@ -27,12 +27,8 @@ def _month(api: Api, n: int = 3) -> list[tuple[str, str]]:
     return people
 
 
-def _records(run_id: str) -> list[dict[str, object]]:
-    return sync_ports().store.quarantined(TENANT, run_id)  # type: ignore[attr-defined,no-any-return]
-
-
-def _named(run_id: str) -> set[str]:
-    return {str(r["qualification_pseudonym_id"]) for r in _records(run_id) if r.get("qualification_pseudonym_id")}
+def _named(api: Api, run_id: str) -> set[str]:
+    return {str(r["qualification_pseudonym_id"]) for r in quarantine(api, run_id) if r["qualification_pseudonym_id"]}
 
 
 def _reconciles(api: Api, run_id: str) -> dict[str, object]:
@@ -49,7 +45,7 @@ def test_bytes_that_are_not_utf8_are_quarantined_and_name_the_person(api: Api) -
     deliver(chunk, joined(lines))
     counts = _reconciles(api, chunk.key.run_id)
     assert counts["quarantined"] == 1 and counts["unanswered"] == 1
-    assert _named(chunk.key.run_id) == {people[1][0]}
+    assert _named(api, chunk.key.run_id) == {people[1][0]}
 
 
 def test_a_shift_jis_file_is_refused_whole(api: Api) -> None:
@@ -91,7 +87,7 @@ def test_last_months_file_at_this_months_key_is_refused_whole(api: Api) -> None:
     counts = _reconciles(api, this_month.key.run_id)
     assert counts["applied"] == 0 and counts["unanswered"] == 3
     assert addresses(api) == before
-    assert _named(this_month.key.run_id) == {qid for qid, _ in people}
+    assert _named(api, this_month.key.run_id) == {qid for qid, _ in people}
 
 
 def test_an_answer_with_another_persons_resident_code_is_refused(api: Api) -> None:
@@ -106,7 +102,7 @@ def test_an_answer_with_another_persons_resident_code_is_refused(api: Api) -> No
     before = addresses(api)
     deliver(chunk, moved)
     assert addresses(api) == before
-    assert _named(chunk.key.run_id) == {people[0][0]}
+    assert _named(api, chunk.key.run_id) == {people[0][0]}
 
 
 def test_contradicting_answers_for_one_request_refuse_it(api: Api) -> None:
@@ -123,7 +119,7 @@ def test_contradicting_answers_for_one_request_refuse_it(api: Api) -> None:
     before = addresses(api)
     deliver(chunk, joined(lines))
     assert addresses(api) == before
-    assert _named(chunk.key.run_id) == {people[0][0]}
+    assert _named(api, chunk.key.run_id) == {people[0][0]}
     _reconciles(api, chunk.key.run_id)
 
 
@@ -136,7 +132,7 @@ def test_malformed_values_are_quarantined_not_findings(api: Api) -> None:
     deliver(chunk, data)
     counts = _reconciles(api, chunk.key.run_id)
     assert counts["findings"] == 0 and counts["quarantined"] == 3
-    assert _named(chunk.key.run_id) == {qid for qid, _ in people}
+    assert _named(api, chunk.key.run_id) == {qid for qid, _ in people}
     assert api.call("list_sync_findings", role="viewer").body["items"] == []
 
 
@@ -147,7 +143,7 @@ def test_a_missing_person_is_named(api: Api) -> None:
     deliver(chunk, joined([*lines[:2], *lines[3:-1], b"T,2"]))
     counts = _reconciles(api, chunk.key.run_id)
     assert counts["unanswered"] == 1
-    assert _named(chunk.key.run_id) == {people[1][0]}
+    assert _named(api, chunk.key.run_id) == {people[1][0]}
 
 
 def test_a_different_file_resent_to_a_processed_key_is_recorded_not_applied(api: Api) -> None:
@@ -159,7 +155,7 @@ def test_a_different_file_resent_to_a_processed_key_is_recorded_not_applied(api:
     moved = rewrite_row(chunk.answer, 1, lambda f: [*f[:7], "1", f[8], "ADDRESS", *f[10:15], f[15] + "の9", *f[16:]])
     deliver(chunk, moved)
     assert addresses(api) == before and run_counts(api, chunk.key.run_id) == counts
-    resent = [r for r in _records(chunk.key.run_id) if "re-sent" in str(r["reason"])]
+    resent = [r for r in quarantine(api, chunk.key.run_id) if "re-sent" in str(r["reason"])]
     assert len(resent) == 1
     deliver(chunk, chunk.answer)  # the same file again: a redelivery, nothing new to record
-    assert len([r for r in _records(chunk.key.run_id) if "re-sent" in str(r["reason"])]) == 1
+    assert len([r for r in quarantine(api, chunk.key.run_id) if "re-sent" in str(r["reason"])]) == 1

@@ -18,7 +18,15 @@ from botocore.exceptions import ClientError
 from ahaki.domain.errors import InvalidInput, NotFound
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.sync_outcome import Quarantined
-from ahaki.domain.sync_records import COUNTS, Finding, FindingStatus, PlanCheckpoint, RunCounts, SyncRun
+from ahaki.domain.sync_records import (
+    COUNTS,
+    Finding,
+    FindingStatus,
+    PlanCheckpoint,
+    QuarantineEntry,
+    RunCounts,
+    SyncRun,
+)
 from ahaki.domain.values import Qualification
 from ahaki.services.sync_ports import ChunkState
 
@@ -273,30 +281,32 @@ class DynamoSyncStore:
             item["qid"] = {"S": entry.qualification_pseudonym_id}
         return item
 
-    def quarantined(self, tenant_id: str, run_id: str) -> list[dict[str, Any]]:
-        """The run's quarantine lists: reasons and registrants' ids (no value of any row)."""
+    def quarantined(
+        self, tenant_id: str, run_id: str, limit: int, cursor: str | None
+    ) -> tuple[list[QuarantineEntry], str | None]:
+        """A page of the run's quarantine lists: reasons and registrants' ids (no value of any row)."""
         kwargs: dict[str, Any] = {
             "TableName": self._table,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :q)",
             "ExpressionAttributeValues": {":pk": {"S": run_pk(tenant_id, run_id)}, ":q": {"S": "QUAR#"}},
             "ConsistentRead": True,
+            "Limit": limit,
         }
-        entries: list[dict[str, Any]] = []
-        while True:
-            page = self._client.query(**kwargs)
-            entries += [
-                {
-                    "chunk_no": int(i["chunk_no"]["N"]),
-                    "line_no": int(i["line_no"]["N"]),
-                    "reason": i["reason"]["S"],
-                    "request_record_number": int(i["request_record_number"]["N"]) or None,
-                    "qualification_pseudonym_id": i.get("qid", {}).get("S"),
-                }
-                for i in page["Items"]
-            ]
-            if "LastEvaluatedKey" not in page:
-                return entries
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        if cursor:
+            kwargs["ExclusiveStartKey"] = _decode_key(cursor, run_pk(tenant_id, run_id))
+        page = self._client.query(**kwargs)
+        entries = [
+            QuarantineEntry(
+                chunk_no=int(i["chunk_no"]["N"]),
+                line_no=int(i["line_no"]["N"]),
+                reason=i["reason"]["S"],
+                request_record_number=int(i["request_record_number"]["N"]) or None,
+                qualification_pseudonym_id=i.get("qid", {}).get("S"),
+            )
+            for i in page["Items"]
+        ]
+        last = page.get("LastEvaluatedKey")
+        return entries, _encode_cursor(last) if last else None
 
     # -- findings ------------------------------------------------------------------------------
 
@@ -473,6 +483,17 @@ def _adds(amounts: dict[str, int]) -> dict[str, Any]:
 
 def _encode_cursor(key: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode()
+
+
+def _decode_key(cursor: str, pk: str) -> dict[str, Any]:
+    """A cursor of a page of the run's own items (the key must be in the run's partition)."""
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, binascii.Error):
+        raise InvalidInput("cursor", "is not a cursor this list returned") from None
+    if not isinstance(key, dict) or key.get("pk") != {"S": pk} or set(key) != {"pk", "sk"}:
+        raise InvalidInput("cursor", "is not a cursor this list returned")
+    return key
 
 
 def _decode_cursor(cursor: str, partition: str) -> dict[str, Any]:

@@ -50,6 +50,17 @@ class SyncRun(Frozen):
     counts: RunCounts = RunCounts()
 
 
+class QuarantineEntry(Frozen):
+    """One refused thing of a run, for staff: a file, a row (by line) or a registrant not
+    settled (by id). Reasons name rules, never a value of the file."""
+
+    chunk_no: int
+    line_no: int = 0  # the row's line in the result file; 0 for a file or a registrant
+    reason: str
+    request_record_number: int | None = None
+    qualification_pseudonym_id: str | None = None
+
+
 class PlanCheckpoint(Frozen):
     """Where a run's planner is: the page to read next and the last chunk it planned. Written with
     the chunk's counts in one conditional update (``step`` is the optimistic lock), so a planner

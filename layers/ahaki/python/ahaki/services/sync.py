@@ -30,6 +30,7 @@ from ahaki.domain.sync_outcome import Quarantined, assess
 from ahaki.domain.sync_records import (
     Finding,
     PlanCheckpoint,
+    QuarantineEntry,
     ResidentData,
     SyncRun,
 )
@@ -347,6 +348,14 @@ def _open_finding(ports: Ports, sync: SyncPorts, tenant_id: str, run_id: str, qi
         detail={"finding_id": finding.finding_id, "erasure_candidate": finding.erasure_candidate},
     )
     sync.store.open_finding(finding, event, int(finding.opened_at.timestamp()) + OUTBOX_RETENTION)
+
+
+def quarantine_of(
+    sync: SyncPorts, caller: Caller, run_id: str, limit: int, cursor: str | None
+) -> tuple[list[QuarantineEntry], str | None]:
+    """A run's quarantine list, a page at a time (files, rows and registrants, in chunk order)."""
+    get_run(sync, caller, run_id)
+    return sync.store.quarantined(caller.tenant_id, run_id, limit, cursor)
 
 
 def get_run(sync: SyncPorts, caller: Caller, run_id: str) -> SyncRun:
