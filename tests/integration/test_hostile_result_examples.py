@@ -3,8 +3,11 @@ refused or quarantined with a reason, nothing of it in the register, every perso
 
 from __future__ import annotations
 
+import pytest
+
 from ahaki.adapters.jlis_fake import Scenario
 from ahaki.adapters.sync_wiring import fake_jlis
+from ahaki.services import sync
 from tests.data import remember
 from tests.integration.conftest import Api
 from tests.integration.hostile_support import (
@@ -29,6 +32,11 @@ def _month(api: Api, n: int = 3) -> list[tuple[str, str]]:
 
 def _named(api: Api, run_id: str) -> set[str]:
     return {str(r["qualification_pseudonym_id"]) for r in quarantine(api, run_id) if r["qualification_pseudonym_id"]}
+
+
+def _remember_fake_values() -> None:
+    for resident in fake_jlis()._by_number.values():
+        remember({"address": {"line": resident.address}, "name": {"f": resident.name_kanji}})
 
 
 def _reconciles(api: Api, run_id: str) -> dict[str, object]:
@@ -159,3 +167,33 @@ def test_a_different_file_resent_to_a_processed_key_is_recorded_not_applied(api:
     assert len(resent) == 1
     deliver(chunk, chunk.answer)  # the same file again: a redelivery, nothing new to record
     assert len([r for r in quarantine(api, chunk.key.run_id) if "re-sent" in str(r["reason"])]) == 1
+
+
+class _Died(Exception):
+    """The worker's process ends here."""
+
+
+def test_a_file_replaced_while_its_chunk_is_half_processed_is_refused_whole(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    people = _month(api)
+    fake_jlis().dial(people[0][1], Scenario.RENAMED)
+    _remember_fake_values()
+    chunk = build_chunk()
+
+    def dies(*_: object) -> str:
+        raise _Died
+
+    with monkeypatch.context() as patched:
+        patched.setattr(sync, "_settle", dies)
+        with pytest.raises(_Died):
+            deliver(chunk, chunk.answer)  # claimed the file, settled nothing, died
+    before = addresses(api)
+    moved = rewrite_row(chunk.answer, 2, lambda f: [*f[:7], "1", f[8], "ADDRESS", *f[10:15], f[15] + "の9", *f[16:]])
+    deliver(chunk, moved)  # another file at the key; the redelivery reads it
+    assert addresses(api) == before
+    assert _named(api, chunk.key.run_id) == {qid for qid, _ in people}
+    assert {r["reason"] for r in quarantine(api, chunk.key.run_id) if r["qualification_pseudonym_id"]} == {
+        f"file refused: {sync.REPLACED}"
+    }
+    _reconciles(api, chunk.key.run_id)

@@ -208,6 +208,24 @@ class DynamoSyncStore:
         }
         return self._transact([chunk, run])
 
+    def claim_result(self, tenant_id: str, run_id: str, chunk_no: int, digest: str) -> bool:
+        """Bind the requested chunk to the result file with this SHA-256 before anything of it is
+        applied. False if it is bound to another file (one replaced at its key meanwhile)."""
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key={"pk": {"S": run_pk(tenant_id, run_id)}, "sk": {"S": chunk_sk(chunk_no)}},
+                UpdateExpression="SET #d = :d",
+                ConditionExpression="attribute_not_exists(#d) OR #d = :d",
+                ExpressionAttributeNames={"#d": "digest"},
+                ExpressionAttributeValues={":d": {"S": digest}},
+            )
+        except ClientError as error:
+            if _conditional_failed(error):
+                return False
+            raise
+        return True
+
     def chunk_processed(
         self, tenant_id: str, run_id: str, chunk_no: int, counts: dict[str, int], problem: str | None, digest: str
     ) -> bool:

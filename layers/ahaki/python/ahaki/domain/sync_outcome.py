@@ -50,6 +50,11 @@ class ChunkOutcome:
     rejected: list[Rejected] = field(default_factory=list)  # the first LISTED_ROWS refused rows
     rejected_rows: int = 0
     counts: Counter[str] = field(default_factory=Counter)  # received, unchanged, quarantined, unanswered
+    read: _Read | None = field(default=None, repr=False)
+
+    def refuse(self, problem: str) -> ChunkOutcome:
+        """The same file refused whole after all, for a reason found outside it."""
+        return _judge(self.read or _Read(), problem)
 
     def entries(self) -> list[Quarantined]:
         """The quarantine list: the file's problem, each refused row (the first LISTED_ROWS, then
@@ -76,45 +81,58 @@ def header_problem(reader: ResultReader, run_id: str, chunk_no: int) -> str | No
     return None
 
 
+@dataclass
+class _Read:
+    """One entry per request (never per row): memory is bounded by the chunk."""
+
+    unchanged: dict[int, str] = field(default_factory=dict)  # number -> subject_reference
+    decided: dict[int, Decision] = field(default_factory=dict)
+    unanswered: dict[int, str] = field(default_factory=dict)
+    refused: dict[int, str] = field(default_factory=dict)  # number -> the first reason a row of it was refused
+    rejected: list[Rejected] = field(default_factory=list)
+    rejected_rows: int = 0
+
+
 def assess(requests: Iterator[list[str]], reader: ResultReader, run_id: str, chunk_no: int) -> ChunkOutcome:
     """Read every row; decide which requests are settled and which are refused, and why."""
-    out = ChunkOutcome()
-    unchanged: dict[int, str] = {}
-    decided: dict[int, Decision] = {}
-    unanswered: dict[int, str] = {}
-    refused: dict[int, str] = {}  # request number -> the first reason a row of it was refused
+    read = _Read()
     for item in reconcile(requests, reader):
         if isinstance(item, Unchanged):
-            unchanged[item.request_record_number] = item.subject_reference
+            read.unchanged[item.request_record_number] = item.subject_reference
         elif isinstance(item, Rejected):
-            out.rejected_rows += 1
-            if len(out.rejected) < LISTED_ROWS:
-                out.rejected.append(item)
+            read.rejected_rows += 1
+            if len(read.rejected) < LISTED_ROWS:
+                read.rejected.append(item)
             if item.request_record_number is not None:
-                refused.setdefault(item.request_record_number, item.reason)
+                read.refused.setdefault(item.request_record_number, item.reason)
         elif isinstance(item, Unanswered):
-            unanswered[item.request.request_record_number] = item.request.subject_reference
+            read.unanswered[item.request.request_record_number] = item.request.subject_reference
         else:
-            decided[item.request.request_record_number] = item
-    rows_decided = sum(len(d.results) for d in decided.values())
-    out.counts["received"] = out.rejected_rows + len(unchanged) + rows_decided
-    out.problem = header_problem(reader, run_id, chunk_no)
-    if out.problem is not None:
-        refused = dict.fromkeys([*unchanged, *decided, *unanswered], f"file refused: {out.problem}")
-    quarantined = out.rejected_rows
-    for number, reference in unchanged.items():
+            read.decided[item.request.request_record_number] = item
+    return _judge(read, header_problem(reader, run_id, chunk_no))
+
+
+def _judge(read: _Read, problem: str | None) -> ChunkOutcome:
+    out = ChunkOutcome(problem=problem, rejected=read.rejected, rejected_rows=read.rejected_rows, read=read)
+    rows_decided = sum(len(d.results) for d in read.decided.values())
+    out.counts["received"] = read.rejected_rows + len(read.unchanged) + rows_decided
+    refused = read.refused
+    if problem is not None:
+        refused = dict.fromkeys([*read.unchanged, *read.decided, *read.unanswered], f"file refused: {problem}")
+    quarantined = read.rejected_rows
+    for number, reference in read.unchanged.items():
         if number in refused:
             quarantined += 1
             out.unsettled.append(Unsettled(number, reference, refused[number]))
         else:
             out.counts["unchanged"] += 1
-    for number, decision in decided.items():
+    for number, decision in read.decided.items():
         if number in refused:
             quarantined += len(decision.results)
             out.unsettled.append(Unsettled(number, decision.request.subject_reference, refused[number]))
         else:
             out.decisions.append(decision)
-    for number, reference in unanswered.items():
+    for number, reference in read.unanswered.items():
         out.unsettled.append(Unsettled(number, reference, refused.get(number, NO_ANSWER)))
     out.unsettled.sort(key=lambda u: u.request_record_number)
     out.counts["quarantined"] = quarantined

@@ -47,6 +47,7 @@ BATCH_PURPOSE = "定期照合: scheduled verification of the register against th
 QUERY_ACTIONS = frozenset({"resident_lookup", "jlis_batch_query"})
 OUTBOX_RETENTION = 7 * 24 * 3600
 BUILD, RESULT = "build", "result"  # a chunk's two messages: its request file, its result file
+REPLACED = "the result file was replaced while its chunk was being processed (the earlier one may be partly applied)"
 _RUN_IDS = uuid.UUID("6f1d0c1e-4b1a-5e0e-9a57-2d2f7c1a0b04")
 
 
@@ -263,6 +264,10 @@ def _process(ports: Ports, sync: SyncPorts, key: FileKey) -> dict[str, int]:
     lines = sync.exchange.lines(key.of(INBOUND))
     # The whole file is judged before anything of it is applied (``sync_outcome``).
     outcome = assess(requests, ResultReader(lines), key.run_id, key.chunk_no)
+    # Bound to this file before anything of it is applied: a worker that died midway resumes with
+    # the same file on redelivery, and a file replaced at the key meanwhile is refused whole.
+    if not sync.store.claim_result(key.tenant_id, key.run_id, key.chunk_no, lines.digest):
+        outcome = outcome.refuse(REPLACED)
     caller = system_caller(key.tenant_id, f"{key.run_id}/{key.chunk_no}")
     counts: Counter[str] = Counter(outcome.counts)
     for decision in outcome.decisions:
