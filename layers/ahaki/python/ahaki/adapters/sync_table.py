@@ -15,15 +15,14 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from ahaki.adapters.sync_quarantine import QuarantineItems, encode_cursor
 from ahaki.domain.errors import InvalidInput, NotFound
 from ahaki.domain.outbox import OutboxEvent
-from ahaki.domain.sync_outcome import Quarantined
 from ahaki.domain.sync_records import (
     COUNTS,
     Finding,
     FindingStatus,
     PlanCheckpoint,
-    QuarantineEntry,
     RunCounts,
     SyncRun,
 )
@@ -58,7 +57,7 @@ def _conditional_failed(error: ClientError) -> bool:
     return error.response["Error"]["Code"] in {"ConditionalCheckFailedException", "TransactionCanceledException"}
 
 
-class DynamoSyncStore:
+class DynamoSyncStore(QuarantineItems):
     def __init__(self, client: Any, table: str, outbox_table: str) -> None:
         self._client = client
         self._table = table
@@ -277,55 +276,6 @@ class DynamoSyncStore:
         ).get("Item")
         return str(found["state"]["S"]) if found else None
 
-    def quarantine_all(self, tenant_id: str, run_id: str, chunk_no: int, entries: list[Quarantined]) -> None:
-        """The chunk's quarantine list, 25 items a call; each entry's key is its kind within the
-        chunk, so a redelivery writes the same items again (idempotent)."""
-        items = [self._quarantine_item(tenant_id, run_id, chunk_no, e) for e in entries]
-        for start in range(0, len(items), 25):
-            requests = {self._table: [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]}
-            while requests:
-                requests = self._client.batch_write_item(RequestItems=requests).get("UnprocessedItems") or {}
-
-    def _quarantine_item(self, tenant_id: str, run_id: str, chunk_no: int, entry: Quarantined) -> dict[str, Any]:
-        item: dict[str, Any] = {
-            "pk": {"S": run_pk(tenant_id, run_id)},
-            "sk": {"S": f"QUAR#{chunk_no:06d}#{entry.kind}"},
-            "chunk_no": {"N": str(chunk_no)},
-            "line_no": {"N": str(entry.line_no)},
-            "reason": {"S": entry.reason},
-            "request_record_number": {"N": str(entry.request_record_number or 0)},
-        }
-        if entry.qualification_pseudonym_id:
-            item["qid"] = {"S": entry.qualification_pseudonym_id}
-        return item
-
-    def quarantined(
-        self, tenant_id: str, run_id: str, limit: int, cursor: str | None
-    ) -> tuple[list[QuarantineEntry], str | None]:
-        """A page of the run's quarantine lists: reasons and registrants' ids (no value of any row)."""
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :q)",
-            "ExpressionAttributeValues": {":pk": {"S": run_pk(tenant_id, run_id)}, ":q": {"S": "QUAR#"}},
-            "ConsistentRead": True,
-            "Limit": limit,
-        }
-        if cursor:
-            kwargs["ExclusiveStartKey"] = _decode_key(cursor, run_pk(tenant_id, run_id))
-        page = self._client.query(**kwargs)
-        entries = [
-            QuarantineEntry(
-                chunk_no=int(i["chunk_no"]["N"]),
-                line_no=int(i["line_no"]["N"]),
-                reason=i["reason"]["S"],
-                request_record_number=int(i["request_record_number"]["N"]) or None,
-                qualification_pseudonym_id=i.get("qid", {}).get("S"),
-            )
-            for i in page["Items"]
-        ]
-        last = page.get("LastEvaluatedKey")
-        return entries, _encode_cursor(last) if last else None
-
     # -- findings ------------------------------------------------------------------------------
 
     def open_finding(self, finding: Finding, event: OutboxEvent, expires_at: int) -> bool:
@@ -390,7 +340,7 @@ class DynamoSyncStore:
         found = self._client.query(**kwargs)
         items = [Finding.model_validate_json(i["body"]["S"]) for i in found["Items"]]
         last = found.get("LastEvaluatedKey")
-        return items, _encode_cursor(last) if last else None
+        return items, encode_cursor(last) if last else None
 
     # -- resident codes and rate limits ---------------------------------------------------------
 
@@ -465,6 +415,9 @@ class DynamoSyncStore:
         }
         return self._transact([marker, run])
 
+    def _run_partition(self, tenant_id: str, run_id: str) -> str:
+        return run_pk(tenant_id, run_id)
+
     def _run_key(self, tenant_id: str, run_id: str) -> dict[str, Any]:
         return {"pk": {"S": run_pk(tenant_id, run_id)}, "sk": {"S": RUN}}
 
@@ -497,21 +450,6 @@ def _adds(amounts: dict[str, int]) -> dict[str, Any]:
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": values,
     }
-
-
-def _encode_cursor(key: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode()
-
-
-def _decode_key(cursor: str, pk: str) -> dict[str, Any]:
-    """A cursor of a page of the run's own items (the key must be in the run's partition)."""
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, binascii.Error):
-        raise InvalidInput("cursor", "is not a cursor this list returned") from None
-    if not isinstance(key, dict) or key.get("pk") != {"S": pk} or set(key) != {"pk", "sk"}:
-        raise InvalidInput("cursor", "is not a cursor this list returned")
-    return key
 
 
 def _decode_cursor(cursor: str, partition: str) -> dict[str, Any]:
