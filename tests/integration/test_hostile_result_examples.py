@@ -3,11 +3,15 @@ refused or quarantined with a reason, nothing of it in the register, every perso
 
 from __future__ import annotations
 
+import json
+
+import boto3
 import pytest
 
 from ahaki.adapters.jlis_fake import Scenario
 from ahaki.adapters.sync_wiring import fake_jlis
 from ahaki.services import sync
+from infra.sandbox.emulated_aws import REGION
 from tests.data import remember
 from tests.integration.conftest import Api
 from tests.integration.hostile_support import (
@@ -197,3 +201,21 @@ def test_a_file_replaced_while_its_chunk_is_half_processed_is_refused_whole(
         f"file refused: {sync.REPLACED}"
     }
     _reconciles(api, chunk.key.run_id)
+
+
+def test_a_registrant_the_request_file_cannot_carry_is_named_and_the_rest_asked(api: Api) -> None:
+    people = _month(api)
+    # A record written before the register refused such names: one comma in a stored snapshot.
+    client = boto3.client("dynamodb", region_name=REGION)
+    table = api.resources.table_names["RegisterTable"]
+    for item in api.items("RegisterTable"):
+        body = json.loads(item["body"]["S"]) if item["sk"]["S"] == "SNAPSHOT" else None
+        if body and body["qualification_pseudonym_id"] == people[1][0]:
+            body["name"]["given"] = "花,子"
+            client.put_item(TableName=table, Item={**item, "body": {"S": json.dumps(body, ensure_ascii=False)}})
+    chunk = build_chunk()
+    assert chunk.request.count(b"\nD,") == 2
+    deliver(chunk, chunk.answer)
+    counts = _reconciles(api, chunk.key.run_id)
+    assert (counts["requested"], counts["unchanged"], counts["unanswered"]) == (2, 2, 1)
+    assert _named(api, chunk.key.run_id) == {people[1][0]}

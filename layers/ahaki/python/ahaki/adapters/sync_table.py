@@ -184,8 +184,9 @@ class DynamoSyncStore(QuarantineItems):
         digest = chunk.get("digest", {}).get("S")
         return ChunkState(str(chunk["state"]["S"]), failing, str(digest) if digest else None)
 
-    def chunk_requested(self, tenant_id: str, run_id: str, chunk_no: int, requested: int) -> bool:
-        """Checkpoint: the request file is out. False if a redelivery got here first."""
+    def chunk_requested(self, tenant_id: str, run_id: str, chunk_no: int, requested: int, unasked: int = 0) -> bool:
+        """Checkpoint: the request file is out. False if a redelivery got here first. Registrants
+        the file could not carry (``unasked``) count as unanswered."""
         chunk = {
             "Put": {
                 "TableName": self._table,
@@ -202,7 +203,9 @@ class DynamoSyncStore(QuarantineItems):
             "Update": {
                 "TableName": self._table,
                 "Key": self._run_key(tenant_id, run_id),
-                **_adds({"requested": requested, "chunks_requested": 1}),
+                **_adds(
+                    {"requested": requested, "chunks_requested": 1, **({"unanswered": unasked} if unasked else {})}
+                ),
             }
         }
         return self._transact([chunk, run])

@@ -26,6 +26,7 @@ from ahaki.domain.jlis import (
 )
 from ahaki.domain.jlis_lines import MAX_LINE_BYTES, OVERLONG
 from ahaki.domain.jlis_values import MAX_MATCHES, RESULT_CODES, identity_problem, record_number
+from ahaki.domain.values import NOT_IN_FILE
 
 REQUEST_FIELDS = 18  # "D" + items 26-42
 RESULT_FIELDS = 18  # "D" + items 26, 29, 43-53 and the extensions
@@ -86,9 +87,15 @@ def _csv_line(fields: Iterable[str]) -> str:
 
 
 def _clean(value: str, name: str) -> str:
-    if any(c in value for c in ',"\n\r') or len(value) > _MAX_TEXT:
+    if len(value) > _MAX_TEXT or NOT_IN_FILE.search(value):
         raise CodecError(f"{name} cannot be written to the file")
     return value
+
+
+def unwritable(r: RequestRecord) -> str | None:
+    """The first text field of a request the file cannot carry, or None (the encoder would raise)."""
+    fields = ("subject_reference", "subject_name_kanji", "subject_name_kana", "subject_address")
+    return next((f for f in fields if len(getattr(r, f)) > _MAX_TEXT or NOT_IN_FILE.search(getattr(r, f))), None)
 
 
 def header_line(kind: str, run_id: str, chunk_no: int, created_at: str) -> str:

@@ -21,7 +21,7 @@ from ahaki.domain.commands import Correction
 from ahaki.domain.errors import DomainError, InvalidInput, NotFound
 from ahaki.domain.history import Operation
 from ahaki.domain.jlis import INBOUND, OUTBOUND, FileKey, RequestRecord, ResultCode, ResultRecord
-from ahaki.domain.jlis_codec import CodecError, ResultReader, encode_requests, request_rows
+from ahaki.domain.jlis_codec import CodecError, ResultReader, encode_requests, request_rows, unwritable
 from ahaki.domain.jlis_mapping import address_of, request_for
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.registrant import Status
@@ -203,8 +203,13 @@ def _build(
     cursor: str | None,
 ) -> None:
     page = ports.reader.by_status(key.tenant_id, qualification, status, size, cursor)
-    ids = [r.qualification_pseudonym_id for r in page.items]
-    numbers = [r.registration_number for r in page.items]
+    today = ports.clock().astimezone(JST).date()
+    # A record the file cannot carry (held from before the register refused such values) is not
+    # asked but named for staff; the others are asked as usual.
+    unasked = {r.qualification_pseudonym_id: f for r in page.items if (f := unwritable(request_for(r, 1, today)))}
+    asked = [r for r in page.items if r.qualification_pseudonym_id not in unasked]
+    ids = [r.qualification_pseudonym_id for r in asked]
+    numbers = [r.registration_number for r in asked]
     codes = sync.store.resident_codes(key.tenant_id, qualification, min(numbers, default=0), max(numbers, default=0))
     caller = system_caller(key.tenant_id, f"{key.run_id}/{key.chunk_no}")
     # The query is logged (who, whom, why, when) before anything leaves for J-LIS.
@@ -216,17 +221,21 @@ def _build(
         detail={"purpose": BATCH_PURPOSE, "run_id": key.run_id, "chunk_no": key.chunk_no},
     )
     audit_alone(ports, shard_chain(key.tenant_id, ports.audit_shards), entry)
-    today = ports.clock().astimezone(JST).date()
 
     def records() -> Iterator[RequestRecord]:
-        for number, registrant in enumerate(page.items, start=1):
+        for number, registrant in enumerate(asked, start=1):
             code = codes.get(registrant.qualification_pseudonym_id, "")
             # Asked by resident code once we know it: the vault (and KMS) is opened only the first time.
             my_number = "" if code else (ports.vault.reveal(key.tenant_id, registrant.qualification_pseudonym_id) or "")
             yield request_for(registrant, number, today, my_number=my_number, resident_code=code)
 
     sync.exchange.send(key, encode_requests(key.run_id, key.chunk_no, _stamp(ports.clock()), records()))
-    sync.store.chunk_requested(key.tenant_id, key.run_id, key.chunk_no, len(ids))
+    entries = [
+        Quarantined(f"not asked: {field} cannot be written to the request file", f"unasked#{qid}", 0, None, qid)
+        for qid, field in unasked.items()
+    ]
+    sync.store.quarantine_all(key.tenant_id, key.run_id, key.chunk_no, entries)
+    sync.store.chunk_requested(key.tenant_id, key.run_id, key.chunk_no, len(ids), len(unasked))
 
 
 def process_result(ports: Ports, sync: SyncPorts, key: FileKey, final_attempt: bool = False) -> dict[str, int]:
