@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from tests.hostile_files import MOVED_TO, Mutation, file_rows, mutate
 from tests.integration.conftest import Api
 
 ANMA = Qualification.ANMA_MASSAGE_SHIATSU
+_IDENTIFIER = re.compile(r"(?<![0-9a-f])[0-9]{11,12}(?![0-9a-f])")  # a resident code or My Number
 TENANT = "foundation"
 
 
@@ -182,6 +184,8 @@ def check_worker(w: World, ops: list[Mutation], retrail: bool) -> tuple[list[str
     )
     entries = quarantine(w.api, run_id)
     named = {e["qualification_pseudonym_id"] for e in entries if e["qualification_pseudonym_id"]}
+    # Reasons name rules (in English) and digests, never a value: no name, address or identifier.
+    need(all(str(e["reason"]).isascii() and not _IDENTIFIER.search(str(e["reason"])) for e in entries), "no values")
     refused_whole = any(str(e["reason"]).startswith("file:") for e in entries)
     after = addresses(w.api)
     changed = {qid for qid in before if after.get(qid) != before[qid]}
