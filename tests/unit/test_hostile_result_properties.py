@@ -7,6 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ahaki.domain import sync_outcome
+from ahaki.domain.jlis_codec import ResultReader, request_rows
+from ahaki.domain.jlis_lines import TextLines
 from tests.hostile_files import HOSTILE_VALUES, REPEAT, Mutation, honest_files, judge, mutate, mutations
 
 _FILES = {True: honest_files(True), False: honest_files(False)}
@@ -52,3 +55,17 @@ def test_a_hostile_value_in_any_field_is_refused_or_harmless(row: int, field: in
     request_lines, answer, foreign = _FILES[by_code]
     data = mutate(answer, [Mutation("field", row, field, value=value)], False, foreign)
     assert judge(request_lines, data, "run-12", 1, 1 << 20) == []
+
+
+def test_memory_stays_bounded_a_file_refusing_too_many_requests_is_refused_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sync_outcome, "MAX_REFUSED", 2)
+    request_lines, answer, _ = _FILES[True]
+    lines = answer.decode().split("\n")[:-2]
+    bogus = [f"D,{n},x" for n in range(100, 110)]  # rows of requests never asked
+    data = "\n".join([*lines, *bogus, f"T,{len(lines) - 1 + len(bogus)}", ""]).encode()
+    _, rows = request_rows(iter(request_lines))
+    out = sync_outcome.assess(rows, ResultReader(TextLines([data])), "run-12", 1)
+    assert out.problem == "too many refused rows" and not out.decisions
+    assert judge(request_lines, data, "run-12", 1, 64) == []

@@ -18,6 +18,7 @@ from ahaki.domain.jlis_codec import Rejected, ResultReader
 from ahaki.domain.sync import Decision, Unanswered, Unchanged, reconcile
 
 LISTED_ROWS = 100  # refused rows listed one by one; beyond, one entry counts the rest
+MAX_REFUSED = 100_000  # request numbers remembered as refused (a chunk has 5,000); beyond, the file is refused
 NO_ANSWER = "no answer in the result file"
 
 
@@ -91,6 +92,7 @@ class _Read:
     refused: dict[int, str] = field(default_factory=dict)  # number -> the first reason a row of it was refused
     rejected: list[Rejected] = field(default_factory=list)
     rejected_rows: int = 0
+    overflow: bool = False  # more request numbers refused than remembered: the file is refused whole
 
 
 def assess(requests: Iterator[list[str]], reader: ResultReader, run_id: str, chunk_no: int) -> ChunkOutcome:
@@ -103,13 +105,16 @@ def assess(requests: Iterator[list[str]], reader: ResultReader, run_id: str, chu
             read.rejected_rows += 1
             if len(read.rejected) < LISTED_ROWS:
                 read.rejected.append(item)
-            if item.request_record_number is not None:
+            if item.request_record_number is not None and len(read.refused) < MAX_REFUSED:
                 read.refused.setdefault(item.request_record_number, item.reason)
+            elif item.request_record_number is not None:
+                read.overflow = True  # memory stays bounded whatever the file holds
         elif isinstance(item, Unanswered):
             read.unanswered[item.request.request_record_number] = item.request.subject_reference
         else:
             read.decided[item.request.request_record_number] = item
-    return _judge(read, header_problem(reader, run_id, chunk_no))
+    problem = header_problem(reader, run_id, chunk_no)
+    return _judge(read, "too many refused rows" if problem is None and read.overflow else problem)
 
 
 def _judge(read: _Read, problem: str | None) -> ChunkOutcome:
