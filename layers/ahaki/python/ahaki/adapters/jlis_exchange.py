@@ -3,9 +3,7 @@
 Request files go to ``outbound/<tenant>/<run>/<chunk>.csv``; J-LIS's result files arrive at
 ``inbound/<tenant>/<run>/<chunk>.csv`` and their S3 event starts processing. Objects are encrypted
 with SSE-KMS (the bucket's default key); plaintext My Numbers exist only in memory and inside the
-encrypted request object. Reading streams the object in 1 MB chunks, split into lines in linear
-time with a bound on each line (``jlis_lines``), so a file of any size and shape needs little
-memory and time in proportion to its size.
+encrypted request object. Reading streams line by line, so a file of any size needs little memory.
 """
 
 from __future__ import annotations
@@ -41,7 +39,9 @@ class S3Exchange:
         self._put(key.of(INBOUND), lines)
 
     def lines(self, object_key: str) -> TextLines:
-        """The object's lines, read lazily (the object is fetched when iteration starts)."""
+        """The object's lines, fetched when iteration starts and read in 1 MB chunks split in linear
+        time, each line bounded (``jlis_lines``): any size and shape of file costs time in
+        proportion to its size, and no byte makes it raise."""
         return TextLines(self._chunks(object_key))
 
     def _chunks(self, object_key: str) -> Iterator[bytes]:
