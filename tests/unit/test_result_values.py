@@ -110,3 +110,10 @@ def test_every_address_line_the_register_takes_goes_into_a_request_file_and_back
     encoded = "".join(lines).encode("utf-8")  # never raises: no lone surrogate in a taken line
     _, decoded = decode_requests(TextLines([encoded]))
     assert [r.subject_address for r in decoded] == [line]
+
+
+def test_an_overlong_row_is_refused_and_names_its_request() -> None:
+    line = encode_result(_FOUND).replace(_FOUND.address, "長" * 10_000)
+    data = f"H,AHAKI-JLIS-RES,1,run-1,1,20261201000000\n{line}T,1\n".encode()
+    found = next(iter(ResultReader(TextLines([data[k : k + 100] for k in range(0, len(data), 100)]))))
+    assert found == Rejected(2, "line longer than 8192 bytes", 1)

@@ -315,7 +315,7 @@ class ResultReader:
                     yield Rejected(line_no, self.problem or "malformed header")
                 elif len(row) != RESULT_FIELDS or row[0] != "D":
                     # Short, blank, overlong or cut rows end here: nothing later indexes past them.
-                    yield Rejected(line_no, _shape_problem(row), record_number(row[1]) if len(row) > 1 else None)
+                    yield Rejected(line_no, _shape_problem(row), _number_of(row))
                 else:
                     yield row
         finally:
@@ -343,6 +343,13 @@ class ResultReader:
             return Rejected(line, "duplicate record" if key == self.last else "record out of order", key[0])
         self.last = key
         return found
+
+
+def _number_of(row: list[str]) -> int | None:
+    """The request number a malformed row names, if it names one readably (an overlong line's
+    first bytes follow its marker)."""
+    fields = row[1:] if row and row[0] == OVERLONG else row
+    return record_number(fields[1]) if len(fields) > 1 and fields[0] == "D" else None
 
 
 def _shape_problem(row: list[str]) -> str:
