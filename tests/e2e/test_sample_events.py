@@ -26,6 +26,8 @@ STATUS = {
     "get_sync_run": 404,
     "list_sync_quarantine": 404,
     "start_sync_run": 202,
+    "resident_lookup": 202,  # J-LIS answers later
+    "get_resident_lookup": 404,  # the sample names no look-up
     "submit_application": 201,
     "send_notice": 202,
     # The mark-read sample names a placeholder notification: 404 shows it reached its handler.
