@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from ahaki.domain.jlis import RequestRecord, ResultCode, ResultRecord, VitalStatus
 from ahaki.domain.jlis_codec import Rejected, ResultReader
 from ahaki.domain.sync import Decision, Unanswered, Unchanged, reconcile
 
@@ -70,6 +71,29 @@ class ChunkOutcome:
             number = u.request_record_number
             found.append(Quarantined(u.reason, f"request#{number:09d}", 0, number, u.subject_reference))
         return found
+
+
+def echoed(request: RequestRecord) -> ResultRecord:
+    """The record an ``Unchanged`` row stood for: found, alive, every value as asked."""
+    r = request
+    return ResultRecord(
+        request_record_number=r.request_record_number,
+        subject_reference=r.subject_reference,
+        result_code=ResultCode.FOUND.value,
+        result_record_count=1,
+        result_record_seq=1,
+        matched_items="",
+        changed=False,
+        vital_status=VitalStatus.ALIVE.value,
+        change_status="",
+        resident_code=r.subject_resident_code,
+        name_kanji=r.subject_name_kanji,
+        name_kana=r.subject_name_kana,
+        birth_date=r.subject_birth_date,
+        sex=r.subject_sex,
+        address=r.subject_address,
+        municipality_code=r.subject_municipality_code,
+    )
 
 
 def header_problem(reader: ResultReader, run_id: str, chunk_no: int) -> str | None:

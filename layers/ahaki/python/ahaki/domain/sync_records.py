@@ -169,6 +169,7 @@ class LookupResult(Frozen):
     candidates: list[ResidentData] = Field(default_factory=list)
     my_number_found: list[bool] = Field(default_factory=list)  # four-items look-ups, per candidate
     changed_items: list[str] = Field(default_factory=list)  # against the register, by id look-ups
+    refused: str | None = None  # J-LIS's file was refused (result_code "90"), for this reason
 
 
 LOOKUP_RUN_PREFIX = "lookup-"  # a look-up's exchange files: <direction>/<tenant>/lookup-<id>/000001.csv
