@@ -71,3 +71,13 @@ deploy: synth
 
 clean:
 	rm -rf .venv .tools node_modules cdk.out layers/dependencies/python .sandbox
+
+# Hostile J-LIS result files, deeper than `make test` (HOSTILE_REPEAT times its examples), then
+# their figures. A prerequisite of `fuzz`, which other fuzz targets join the same way.
+.PHONY: fuzz fuzz-files
+HOSTILE_REPEAT ?= 40
+fuzz: fuzz-files
+fuzz-files: setup
+	HOSTILE_REPEAT=$(HOSTILE_REPEAT) .venv/bin/pytest -n 0 tests/unit/test_hostile_result_properties.py \
+		tests/unit/test_result_lines.py tests/unit/test_result_values.py tests/integration/test_hostile_result_properties.py
+	HOSTILE_BENCH_EXAMPLES=20000 HOSTILE_BENCH_WORKER_EXAMPLES=500 HOSTILE_BENCH_MB=1,10,50 $(PY) -m benchmarks.hostile_files

@@ -29,6 +29,12 @@ def sync_figures() -> list[Row]:
     return _figures_of("4 resident sync", sync.run())
 
 
+def hostile_file_figures() -> list[Row]:
+    from benchmarks import hostile_files
+
+    return _figures_of("10 hostile result files", hostile_files.run())
+
+
 def notification_figures() -> list[Row]:
     from benchmarks import notifications
 
@@ -43,6 +49,7 @@ FIGURES: tuple[Callable[[], list[Row]], ...] = (
     concurrent_corrections,
     intake_figures,
     sync_figures,
+    hostile_file_figures,
     notification_figures,
 )
 

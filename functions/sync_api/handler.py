@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from ahaki.adapters.sync_wiring import sync_ports
 from ahaki.adapters.wiring import ports
 from ahaki.domain.audit import AuditRecord
-from ahaki.domain.sync_records import Finding, FindingStatus, ResolveFinding, SyncRun
+from ahaki.domain.sync_records import Finding, FindingStatus, QuarantineEntry, ResolveFinding, SyncRun
 from ahaki.domain.values import Qualification
 from ahaki.http.resolver import caller, lambda_handler_for, serve
 from ahaki.http.routes import Function
@@ -42,6 +42,14 @@ class StartRun(BaseModel):
     qualification: Qualification = Qualification.ANMA_MASSAGE_SHIATSU
     # Given, resume this run's planning from its checkpoint (its planner stopped midway).
     run_id: Annotated[str | None, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")] = None
+
+
+class QuarantineList(BaseModel):
+    """What of a run's result files was refused, and which registrants were not settled, and why."""
+
+    run_id: str
+    entries: list[QuarantineEntry]
+    cursor: str | None = None
 
 
 class QueryReport(BaseModel):
@@ -77,6 +85,15 @@ def start_sync_run(command: StartRun) -> Response[RunView]:
 def get_sync_run(run_id: str) -> RunView:
     run = sync.get_run(sync_ports(), caller(router), run_id)
     return RunView(**run.model_dump(), reconciles=run.counts.reconciles())
+
+
+def list_sync_quarantine(
+    run_id: str,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> QuarantineList:
+    entries, next_cursor = sync.quarantine_of(sync_ports(), caller(router), run_id, limit, cursor)
+    return QuarantineList(run_id=run_id, entries=entries, cursor=next_cursor)
 
 
 def resident_query_report(

@@ -24,6 +24,7 @@ STATUS = {
     "get_sync_finding": 404,
     "resolve_sync_finding": 404,
     "get_sync_run": 404,
+    "list_sync_quarantine": 404,
     "start_sync_run": 202,
     "resident_lookup": 202,  # J-LIS answers later
     "get_resident_lookup": 404,  # the sample names no look-up

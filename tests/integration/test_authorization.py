@@ -39,6 +39,7 @@ EXPECTED_ALLOWED: dict[str, set[Role]] = {
     "resolve_sync_finding": {Role.REGISTRAR},
     "start_sync_run": {Role.OPERATOR},
     "get_sync_run": {Role.OPERATOR, Role.REGISTRAR, Role.AUDITOR},
+    "list_sync_quarantine": {Role.OPERATOR, Role.REGISTRAR, Role.AUDITOR},
     "resident_query_report": {Role.AUDITOR},
     # Issue 3: portal routes admit no staff role (the portal integration only, tested in
     # test_intake_api); readers review, the registrar edits, only the approver decides.

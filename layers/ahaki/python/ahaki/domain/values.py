@@ -56,6 +56,11 @@ _YEAR_MONTH = re.compile(r"(\d{4})-(\d{2})")
 _KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc\u30fb\u3000]+")  # ァ-ヺ, ー, ・, full-width space
 _HALF_WIDTH_KANA = re.compile(r"[\uff61-\uff9f]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# An address line is written into the J-LIS request file as it is: it must fit that format
+# (docs/jlis-file-format.md): no comma or double quote (the file is never quoted), no control
+# character or line separator, no lone surrogate (not encodable as UTF-8), at most 200 characters.
+ADDRESS_LINE_MAX = 200
+NOT_IN_FILE = re.compile(r'[,"\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]')
 
 
 def _iso_date(value: Any) -> Any:
@@ -85,6 +90,24 @@ def _text(value: str) -> str:
         raise ValueError("must not contain control characters")
     if not value.strip():
         raise ValueError("must not be blank")
+    return value
+
+
+def address_line_problem(value: str) -> str | None:
+    """Why an address line may not be held (the register's rule and the file's, one rule), or None."""
+    if not value.strip():
+        return "must not be blank"
+    if len(value) > ADDRESS_LINE_MAX:
+        return f"must be at most {ADDRESS_LINE_MAX} characters"
+    if NOT_IN_FILE.search(value):
+        return "must not contain a comma, a double quote or control characters"
+    return None
+
+
+def _address_line(value: str) -> str:
+    problem = address_line_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
     return value
 
 
@@ -121,6 +144,7 @@ Text = Annotated[str, Field(min_length=1, max_length=50), AfterValidator(_text)]
 LongText = Annotated[str, Field(min_length=1, max_length=400), AfterValidator(_text)]
 PrefectureCode = Annotated[str, BeforeValidator(_prefecture)]
 Nationality = Annotated[str, BeforeValidator(_nationality)]
+AddressLine = Annotated[str, Field(min_length=1, max_length=ADDRESS_LINE_MAX), AfterValidator(_address_line)]
 
 
 class Name(Frozen):
@@ -145,4 +169,4 @@ class Address(Frozen):
     """住所: the municipality (全国地方公共団体コード, check digit verified) and the rest as text."""
 
     municipality_code: LocalGovernmentCode
-    line: LongText
+    line: AddressLine

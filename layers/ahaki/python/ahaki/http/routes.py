@@ -179,6 +179,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/admin/sync-findings/{finding_id}/resolution", Function.SYNC_API, WRITERS, "resolve_sync_finding"),
     Route("POST", "/admin/sync-runs", Function.SYNC_API, frozenset({Role.OPERATOR}), "start_sync_run"),
     Route("GET", "/admin/sync-runs/{run_id}", Function.SYNC_API, RUN_WATCHERS, "get_sync_run"),
+    Route("GET", "/admin/sync-runs/{run_id}/quarantine", Function.SYNC_API, RUN_WATCHERS, "list_sync_quarantine"),
     Route("GET", "/admin/resident-query-report", Function.SYNC_API, frozenset({Role.AUDITOR}), "resident_query_report"),
     *APPLICATION_ROUTES,
 )
