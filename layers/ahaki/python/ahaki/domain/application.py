@@ -26,9 +26,9 @@ from ahaki.domain.values import (
     Name,
     NameKana,
     PastDate,
+    PersonName,
     Qualification,
     Sex,
-    Text,
     YearMonth,
 )
 
@@ -79,7 +79,7 @@ class PaymentState(StrEnum):
 class NewRegistrationDetails(Frozen):
     """What is stored of a new registration: the form without the My Number."""
 
-    kind: Literal[ApplicationKind.NEW_REGISTRATION] = ApplicationKind.NEW_REGISTRATION
+    kind: Literal[ApplicationKind.NEW_REGISTRATION]  # required: the discriminator of every form
     qualification: Qualification = Qualification.ANMA_MASSAGE_SHIATSU
     name: Name
     name_kana: NameKana
@@ -146,7 +146,7 @@ class DeathReportForm(Frozen):
     birth_date: PastDate
     date_of_death: PastDate
     relationship: Relationship
-    reporter_name: Text
+    reporter_name: PersonName
 
     @model_validator(mode="after")
     def _death_after_birth(self) -> Self:

@@ -16,6 +16,7 @@ from ahaki.domain.values import (
     Name,
     NameKana,
     PastDate,
+    PortalPseudonym,
     Qualification,
     Sex,
     Text,
@@ -28,7 +29,7 @@ class RegistrationDetails(Frozen):
     (its number already waits in the vault)."""
 
     qualification: Qualification = Qualification.ANMA_MASSAGE_SHIATSU
-    portal_pseudonym_id: Text | None = None
+    portal_pseudonym_id: PortalPseudonym | None = None
     name: Name
     name_kana: NameKana
     sex: Sex
@@ -57,7 +58,7 @@ class Correction(Frozen):
     birth_date: PastDate | None = None
     exam_passed_in: YearMonth | None = None
     address: Address | None = None
-    portal_pseudonym_id: Text | None = None
+    portal_pseudonym_id: PortalPseudonym | None = None
     minister_name: Text | None = None
     chair_name: Text | None = None
     reason: LongText
