@@ -158,3 +158,21 @@ def test_messages_never_hold_the_submitted_value(api: Api) -> None:
         reply = api.call("register", body=body)
         _assert_problem(reply, 422)
         assert number not in _texts(reply), reply.body
+
+
+def test_the_same_json_reformatted_replays_under_its_idempotency_key(api: Api) -> None:
+    from tests.intake_data import new_registration, pseudonym
+
+    who, key = pseudonym(), {"Idempotency-Key": f"reformat-{uuid.uuid4()}"}
+    body = {"application": new_registration()}
+    compact = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    spaced = json.dumps(dict(reversed(body["application"].items())), ensure_ascii=True, indent=2)
+    first = api.call("submit_application", raw_body=compact, portal=who, headers=key)
+    again = api.call("submit_application", raw_body='{"application": ' + spaced + "}", portal=who, headers=key)
+    assert first.status == again.status == 201, again.body
+    assert first.body == again.body
+    changed = {
+        "application": {**body["application"], "sex": "male" if body["application"]["sex"] == "female" else "female"}
+    }
+    other = api.call("submit_application", body=changed, portal=who, headers=key)
+    assert other.status == 422 and other.body["type"].endswith("idempotency-key-reused")
