@@ -107,7 +107,7 @@ PortalPseudonym = Annotated[
     str, Field(min_length=8, max_length=128), AfterValidator(text.identifier), _pattern(text.IDENTIFIER_PATTERN)
 ]
 PrefectureCode = Annotated[str, BeforeValidator(_prefecture), _pattern(r"^(0[1-9]|[1-3][0-9]|4[0-7])$")]
-Nationality = Annotated[str, BeforeValidator(_nationality)]
+Nationality = Annotated[str, BeforeValidator(_nationality), _pattern(r"^[A-Z]{2}$")]
 
 
 class Name(Frozen):
