@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT / "layers" / "ahaki" / "python") not in sys.path:  # run as `python -m infra.openapi`
     sys.path.append(str(ROOT / "layers" / "ahaki" / "python"))
 
+from ahaki.http.request_gate import ID_PATTERN  # noqa: E402
 from ahaki.http.resolver import make_resolver  # noqa: E402
 from ahaki.http.routes import ROUTES, Function, Route, routes_of  # noqa: E402
 
@@ -162,6 +163,9 @@ def _describe_errors(route: Route, operation: dict[str, Any]) -> None:
     success = SUCCESS_STATUS.get(route.operation_id)
     if success is not None and "200" in responses and success not in responses:
         responses[success] = {**responses.pop("200"), "description": "Created" if success == "201" else "Accepted"}
+    for parameter in operation.get("parameters", []):
+        if parameter["in"] == "path":  # what the request gate lets through; anything else is a 404
+            parameter["schema"] = {**parameter["schema"], "pattern": ID_PATTERN, "maxLength": 128}
     headers = _headers_of(route)
     if headers:
         operation["parameters"] = [*operation.get("parameters", []), *headers]

@@ -176,3 +176,27 @@ def test_the_same_json_reformatted_replays_under_its_idempotency_key(api: Api) -
     }
     other = api.call("submit_application", body=changed, portal=who, headers=key)
     assert other.status == 422 and other.body["type"].endswith("idempotency-key-reused")
+
+
+HOSTILE_IDS = {
+    "3,000 characters": "a" * 3000,
+    "a My Number": "123456789018",  # an id never looks like this; a path must not carry it into the audit trail
+    "bidi override": "abc\u202edef",
+    "NUL": "abc\x00def",
+    "full-width": "ａｂｃ",
+}
+
+
+@pytest.mark.parametrize("value", HOSTILE_IDS.values(), ids=HOSTILE_IDS.keys())
+def test_a_path_id_that_cannot_be_an_id_is_404_and_stored_nowhere(api: Api, value: str) -> None:
+    for route in [r for r in ROUTES if "{" in r.path]:
+        qid_reply = _send_with_id(api, route, value)
+        _assert_problem(qid_reply, 404)
+    assert value not in json.dumps(api.items("AuditTable"), ensure_ascii=False)
+
+
+def _send_with_id(api: Api, route: Route, value: str) -> Reply:
+    body = None if route.method == "GET" else "{}"
+    if route.roles:
+        return api.call(route.operation_id, value, role=sorted(route.roles)[0], raw_body=body)
+    return api.call(route.operation_id, value, portal="pp-hostile-0003", raw_body=body)

@@ -183,3 +183,9 @@ def test_any_json_gives_a_validation_error_that_echoes_nothing(model: type[BaseM
         # Schema words (field names, enum values) may be named back; anything else sent may not.
         echoed = [s for s in _strings(body) if len(s) >= 4 and not _SCHEMA_WORD.fullmatch(s) and s in rendered]
         assert not echoed, (echoed, shown)
+
+
+@pytest.mark.parametrize("number", [0, -1, 10**9, 10**40])
+def test_registration_numbers_are_bounded(number: int) -> None:
+    with pytest.raises(ValidationError):
+        SearchQuery(registration_number=number)

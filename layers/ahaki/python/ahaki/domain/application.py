@@ -20,6 +20,7 @@ from ahaki.domain.errors import InvalidState
 from ahaki.domain.identifiers import MyNumber
 from ahaki.domain.registrant import Origin, ReissueReason
 from ahaki.domain.values import (
+    MAX_REGISTRATION_NUMBER,
     Address,
     Frozen,
     LongText,
@@ -141,7 +142,7 @@ class DeathReportForm(Frozen):
 
     kind: Literal[ApplicationKind.DEATH_REPORT]
     qualification: Qualification = Qualification.ANMA_MASSAGE_SHIATSU
-    registration_number: int = Field(ge=1)
+    registration_number: int = Field(ge=1, le=MAX_REGISTRATION_NUMBER)
     name_kana: NameKana
     birth_date: PastDate
     date_of_death: PastDate

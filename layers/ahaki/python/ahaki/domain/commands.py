@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Self
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from ahaki.domain.identifiers import MyNumber
 from ahaki.domain.registrant import DispositionKind, ErasureReason, Origin, ReissueReason, Status
 from ahaki.domain.values import (
+    MAX_REGISTRATION_NUMBER,
     Address,
     Frozen,
     IsoDate,
@@ -127,7 +128,7 @@ class SearchQuery(Frozen):
     """
 
     qualification: Qualification = Qualification.ANMA_MASSAGE_SHIATSU
-    registration_number: int | None = None
+    registration_number: int | None = Field(default=None, ge=1, le=MAX_REGISTRATION_NUMBER)
     name_kana: NameKana | None = None
     birth_date: PastDate | None = None
     status: Status | None = None

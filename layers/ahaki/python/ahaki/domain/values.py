@@ -16,6 +16,10 @@ from ahaki.domain.identifiers import LocalGovernmentCode
 JST = timezone(timedelta(hours=9), "JST")  # Japan keeps no daylight saving time
 
 
+# Far above any register's size; a bound keeps a hostile number within DynamoDB's 38 digits.
+MAX_REGISTRATION_NUMBER = 999_999_999
+
+
 def today_jst() -> date:
     return datetime.now(JST).date()
 

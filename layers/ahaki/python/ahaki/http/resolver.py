@@ -18,7 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from ahaki.adapters.wiring import ports
 from ahaki.domain.audit import Outcome
 from ahaki.domain.errors import DomainError
-from ahaki.http import problems, request_body
+from ahaki.http import problems, request_gate
 from ahaki.http.auth import granted_role, portal_principal_of, principal_of, route_of
 from ahaki.http.routes import PORTAL_ROLE, AuthType, Function, Route, powertools_path, routes_of
 from ahaki.services.registry import Caller, record_refusal
@@ -87,16 +87,15 @@ def _portal_caller(raw_event: dict[str, Any], request_id: str, action: str) -> C
     return Caller(actor, PORTAL_ROLE, portal.tenant_id, request_id, portal_pseudonym_id=portal.portal_pseudonym_id)
 
 
-def _json_body_first(
+def _gate(
     app: APIGatewayRestResolver, next_middleware: Callable[[APIGatewayRestResolver], Response[Any]]
 ) -> Response[Any]:
-    """A route that takes a body gets JSON it can parse, or the caller a 4xx (request_body.py)."""
+    """Ids that can be ids, and for a route that takes a body, JSON it can parse (request_gate.py)."""
+    refused = request_gate.path_refusal(app.current_event)
     route = app.context.get("_route")
-    if route is not None and route.dependant.body_params:
-        refused = request_body.refusal(app.current_event)
-        if refused is not None:
-            return refused
-    return next_middleware(app)
+    if refused is None and route is not None and route.dependant.body_params:
+        refused = request_gate.body_refusal(app.current_event)
+    return refused if refused is not None else next_middleware(app)
 
 
 def _json(body: Any) -> str:
@@ -115,7 +114,7 @@ def make_resolver(*routers: Router) -> APIGatewayRestResolver:
     validate = app._request_validation_middleware
 
     def authorize_then_validate(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
-        return authorize(app, lambda app: _json_body_first(app, lambda app: validate(app, next_middleware)))
+        return authorize(app, lambda app: _gate(app, lambda app: validate(app, next_middleware)))
 
     app._request_validation_middleware = authorize_then_validate  # type: ignore[assignment]
     for router in routers:

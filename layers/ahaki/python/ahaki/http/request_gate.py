@@ -1,10 +1,12 @@
-"""The request body's gate: JSON only, and only JSON that every later step can handle.
+"""The request's gate: ids that can be ids, and bodies of JSON that every later step can handle.
 
-Runs after authorization and before Powertools parses and validates the body, so what reaches the
-models is a plain tree of bounded depth: no other media type (Powertools would parse a form into
-keys made of the caller's data, and answer any other type with an exception), no nesting that
-exhausts the interpreter's recursion, no numbers Python cannot convert, no NaN or Infinity, no key
-given twice (which of the two counts would be a guess), no lone surrogate (it cannot be stored).
+Runs after authorization and before Powertools parses and validates the request. A path id that
+cannot be one of ours (too long for a DynamoDB key, a My Number, a control character) is a 404
+before any table or audit record sees it. A body is JSON, and a plain tree of bounded depth: no
+other media type (Powertools would parse a form into keys made of the caller's data, and answer
+any other type with an exception), no nesting that exhausts the interpreter's recursion, no
+numbers Python cannot convert, no NaN or Infinity, no key given twice (which of the two counts
+would be a guess), no lone surrogate (it cannot be stored).
 """
 
 from __future__ import annotations
@@ -24,13 +26,26 @@ from ahaki.http import problems
 MAX_DEPTH = 32  # our deepest model is an application form inside a submission: 4 levels
 JSON_MEDIA_TYPE = "application/json"
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Our ids: UUIDs, and ids made of them ("<run>.<id>", "<time>-<event id>"); 128 bytes stay far
+# below DynamoDB's 1,024-byte sort key and 2,048-byte partition key.
+ID_PATTERN = r"^[A-Za-z0-9._:-]{1,128}$"
+_ID = re.compile(ID_PATTERN.strip("^$"))
+TWELVE_DIGITS = re.compile(r"[0-9]{12}")  # a My Number's shape: never an id of ours
 
 
 class MalformedBody(ValueError):
     """The body is not JSON this API accepts; the reason is a rule, never a quoted value."""
 
 
-def refusal(event: BaseProxyEvent) -> Response[Any] | None:
+def path_refusal(event: BaseProxyEvent) -> Response[Any] | None:
+    """404 for a path parameter that no id of ours can be (UUIDs, and ids built of them)."""
+    for value in (event.raw_event.get("pathParameters") or {}).values():
+        if not _ID.fullmatch(value) or TWELVE_DIGITS.fullmatch(value):
+            return problems.problem(HTTPStatus.NOT_FOUND, "not-found", "No such resource.")
+    return None
+
+
+def body_refusal(event: BaseProxyEvent) -> Response[Any] | None:
     """The problem for a body no route accepts, or None when the body may go on to validation."""
     try:
         body = event.decoded_body
