@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Annotated, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, JsonValue, model_validator
 
-from ahaki.domain.application import ApplicationKind, ApplicationStatus, StoredForm, SubmittedForm
+from ahaki.domain.application import ATTACHMENT_RULES, ApplicationKind, ApplicationStatus, StoredForm, SubmittedForm
 from ahaki.domain.signature import SignatureEnvelope
 from ahaki.domain.values import Frozen, LongText, Text
 
@@ -21,9 +21,17 @@ class Submission(Frozen):
     signature: SignatureEnvelope | None = None
 
 
+_ATTACHMENT_TYPES: list[JsonValue] = [*sorted(ATTACHMENT_RULES)]
+_CONTENT_TYPES: list[JsonValue] = [*sorted({t for rule in ATTACHMENT_RULES.values() for t in rule.content_types})]
+
+
+AttachmentType = Annotated[str, Field(json_schema_extra={"enum": _ATTACHMENT_TYPES})]
+
+
 class AttachmentRequest(Frozen):
-    type: str = Field(min_length=1, max_length=40)
-    content_type: str = Field(min_length=1, max_length=100)
+    # The service checks both against the kind's rules; the enums tell a generated client the words.
+    type: str = Field(min_length=1, max_length=40, json_schema_extra={"enum": _ATTACHMENT_TYPES})
+    content_type: str = Field(min_length=1, max_length=100, json_schema_extra={"enum": _CONTENT_TYPES})
     size: int = Field(ge=1)
 
 
@@ -47,7 +55,7 @@ class Edit(Frozen):
 
 class InformationRequest(Frozen):
     reason: LongText
-    attachments: tuple[str, ...] = ("additional",)
+    attachments: tuple[Annotated[str, Field(json_schema_extra={"enum": _ATTACHMENT_TYPES})], ...] = ("additional",)
 
     @model_validator(mode="after")
     def _something_to_send(self) -> Self:
