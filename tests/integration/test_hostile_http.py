@@ -200,3 +200,19 @@ def _send_with_id(api: Api, route: Route, value: str) -> Reply:
     if route.roles:
         return api.call(route.operation_id, value, role=sorted(route.roles)[0], raw_body=body)
     return api.call(route.operation_id, value, portal="pp-hostile-0003", raw_body=body)
+
+
+def test_unknown_attachment_types_are_refused_without_echo(api: Api) -> None:
+    number = my_number()
+    reply = api.call(
+        "request_more_information",
+        str(uuid.uuid4()),
+        {"reason": "追加の書類", "attachments": [f"山田花子{number}"]},
+        role="approver",
+    )
+    _assert_problem(reply, 422)
+    assert number not in _texts(reply) and "山田花子" not in _texts(reply)
+    upload = {"type": f"秘密{number}", "content_type": f"text/{number}", "size": 1}
+    reply = api.call("request_upload", str(uuid.uuid4()), upload, portal="pp-hostile-0004")
+    _assert_problem(reply, 422)
+    assert number not in _texts(reply)

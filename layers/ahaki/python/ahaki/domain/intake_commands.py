@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Self
+from collections.abc import Callable
+from typing import Annotated, Any, Self
 
-from pydantic import Field, JsonValue, model_validator
+from pydantic import AfterValidator, Field, JsonValue, model_validator
 
 from ahaki.domain.application import ATTACHMENT_RULES, ApplicationKind, ApplicationStatus, StoredForm, SubmittedForm
 from ahaki.domain.signature import SignatureEnvelope
@@ -21,17 +22,33 @@ class Submission(Frozen):
     signature: SignatureEnvelope | None = None
 
 
-_ATTACHMENT_TYPES: list[JsonValue] = [*sorted(ATTACHMENT_RULES)]
-_CONTENT_TYPES: list[JsonValue] = [*sorted({t for rule in ATTACHMENT_RULES.values() for t in rule.content_types})]
+def _one_of(allowed: list[str]) -> Callable[[str], str]:
+    """A word of a fixed list; the message names the list, never the value sent."""
+
+    def check(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(f"must be one of {', '.join(allowed)}")
+        return value
+
+    return check
 
 
-AttachmentType = Annotated[str, Field(json_schema_extra={"enum": _ATTACHMENT_TYPES})]
+def _enum(allowed: list[str]) -> Any:
+    """The same list as an enum in the OpenAPI document."""
+    enum: list[JsonValue] = [*allowed]
+    return Field(json_schema_extra={"enum": enum})
+
+
+_TYPES = sorted(ATTACHMENT_RULES)
+_CONTENT_TYPES = sorted({t for rule in ATTACHMENT_RULES.values() for t in rule.content_types})
+AttachmentType = Annotated[str, AfterValidator(_one_of(_TYPES)), _enum(_TYPES)]
+# Checked by the service against the attachment's rule (its message names the allowed types).
+ContentType = Annotated[str, Field(min_length=1, max_length=100), _enum(_CONTENT_TYPES)]
 
 
 class AttachmentRequest(Frozen):
-    # The service checks both against the kind's rules; the enums tell a generated client the words.
-    type: str = Field(min_length=1, max_length=40, json_schema_extra={"enum": _ATTACHMENT_TYPES})
-    content_type: str = Field(min_length=1, max_length=100, json_schema_extra={"enum": _CONTENT_TYPES})
+    type: AttachmentType  # the service checks both again against the application's kind
+    content_type: ContentType
     size: int = Field(ge=1)
 
 
@@ -55,7 +72,7 @@ class Edit(Frozen):
 
 class InformationRequest(Frozen):
     reason: LongText
-    attachments: tuple[Annotated[str, Field(json_schema_extra={"enum": _ATTACHMENT_TYPES})], ...] = ("additional",)
+    attachments: tuple[AttachmentType, ...] = ("additional",)
 
     @model_validator(mode="after")
     def _something_to_send(self) -> Self:
