@@ -57,9 +57,19 @@ class Figures:
 # -- the sandbox behind a WSGI shim ---------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Target:
+    """The sandbox behind the shim, its tokens, the document, and ids that exist in it."""
+
+    app: Callable[..., Iterable[bytes]]
+    tokens: Any
+    document: dict[str, Any]
+    ids: dict[str, str]  # path parameter -> an id that exists, so cases reach past the 404
+
+
 @contextmanager
-def sandbox_app() -> Iterator[tuple[Callable[..., Iterable[bytes]], Any, dict[str, Any]]]:
-    """A WSGI app over a fresh sandbox (emulated AWS of its own, no demo data), its tokens, the document."""
+def sandbox_app() -> Iterator[Target]:
+    """A fresh sandbox (emulated AWS of its own, the demo register, one application)."""
     from ahaki.adapters.sync_wiring import fake_jlis, sync_ports
     from ahaki.adapters.wiring import ports
     from infra.openapi import openapi_document
@@ -74,10 +84,41 @@ def sandbox_app() -> Iterator[tuple[Callable[..., Iterable[bytes]], Any, dict[st
             cached.cache_clear()
         try:
             sandbox = Sandbox(TokenTable.issue(), document)
-            yield _wsgi(sandbox), sandbox.tokens, document
+            yield Target(_wsgi(sandbox), sandbox.tokens, document, _existing_ids(sandbox))
         finally:
             for cached in caches:
                 cached.cache_clear()
+
+
+def _existing_ids(sandbox: Any) -> dict[str, str]:
+    """A registrant of the demo register and an application submitted now, by path parameter."""
+    from stdnum.jp import in_
+
+    from infra.sandbox.seed import seed_demo
+
+    seeded = seed_demo(sandbox)
+    registrant = next(r for r in seeded.registrants if r.tenant_id == "foundation" and r.status == "registered")
+    body11 = f"{uuid.uuid4().int % 10**11:011d}"
+    form = {
+        "kind": "new_registration",
+        "name": {"family": "試験", "given": "花子"},
+        "name_kana": {"family": "シケン", "given": "ハナコ"},
+        "sex": "female",
+        "birth_date": "1990-04-01",
+        "origin": {"honseki_prefecture": "13"},
+        "exam_passed_in": "2015-03",
+        "address": {"municipality_code": "131016", "line": "千代田区一番町4-2-101"},
+        "my_number": body11 + str(in_.calc_check_digit(body11)),
+    }
+    headers = {
+        "Authorization": f"Bearer {sandbox.tokens.token_of('portal')}",
+        "X-Portal-Pseudonym-Id": "pp-fuzz-applicant-1",
+        "Idempotency-Key": f"fuzz-{uuid.uuid4()}",
+        "Content-Type": "application/json",
+    }
+    reply = sandbox.handle("POST", "/portal/applications", headers, json.dumps({"application": form}).encode())
+    application = json.loads(reply.body)["application_id"]
+    return {"qualification_pseudonym_id": registrant.qualification_pseudonym_id, "application_id": application}
 
 
 def _wsgi(sandbox: Any) -> Callable[..., Iterable[bytes]]:
@@ -108,30 +149,29 @@ def credentials(operation: dict[str, Any], tokens: Any) -> dict[str, str]:
 # -- schemathesis over every operation ------------------------------------------------------------
 
 
-def run_schemathesis(examples: int, figures: Figures) -> None:
+def run_schemathesis(target: Target, examples: int, figures: Figures) -> None:
     import schemathesis
     from hypothesis import HealthCheck, given, settings
     from schemathesis import GenerationMode, checks
 
     chosen = [getattr(checks, name) for name in CHECK_NAMES]
-    with sandbox_app() as (app, tokens, document):
-        schema = schemathesis.openapi.from_wsgi("/openapi.json", app)
-        for result in schema.get_all_operations():
-            operation = result.ok()  # type: ignore[union-attr]  # an Err raises here: the document is ours
-            spec = document["paths"][operation.path][operation.method.lower()]
-            auth = credentials(spec, tokens)
-            label = spec["operationId"]
-            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-                test = given(case=operation.as_strategy(generation_mode=mode))(
-                    _case_runner(label, auth, chosen, figures)
-                )
-                settings(
-                    max_examples=examples,
-                    deadline=None,
-                    database=None,
-                    derandomize=True,
-                    suppress_health_check=list(HealthCheck),
-                )(test)()
+    schema = schemathesis.openapi.from_wsgi("/openapi.json", target.app)
+    for result in schema.get_all_operations():
+        operation = result.ok()  # type: ignore[union-attr]  # an Err raises here: the document is ours
+        spec = target.document["paths"][operation.path][operation.method.lower()]
+        runner = _case_runner(spec["operationId"], credentials(spec, target.tokens), chosen, figures)
+        # Ids that exist for the path parameters we have one for, so cases reach past the 404.
+        known = {k: v for k, v in target.ids.items() if "{" + k + "}" in operation.path}
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            strategy = operation.as_strategy(generation_mode=mode, path_parameters=known or None)
+            test = given(case=strategy)(runner)
+            settings(
+                max_examples=examples,
+                deadline=None,
+                database=None,
+                derandomize=True,
+                suppress_health_check=list(HealthCheck),
+            )(test)()
 
 
 def _case_runner(label: str, auth: dict[str, str], chosen: list[Any], figures: Figures) -> Callable[[Any], None]:
@@ -179,31 +219,29 @@ def _echoes(case: Any, answer: str) -> bool:
 # -- the echo probe: a fresh My Number and name in every place a request can carry them -------------
 
 
-def run_echo_probe(figures: Figures) -> None:
+def run_echo_probe(target: Target, figures: Figures) -> None:
     from stdnum.jp import in_
+    from werkzeug.test import Client
 
-    with sandbox_app() as (app, tokens, document):
-        from werkzeug.test import Client
-
-        client = Client(app)
-        for path, methods in document["paths"].items():
-            for method, spec in methods.items():
-                for request in _probes(path, spec, in_):
-                    number, name = request.pop("_number"), request.pop("_name")
-                    headers = {**credentials(spec, tokens), **request.pop("headers", {})}
-                    response = client.open(method=method.upper(), headers=headers, **request)
-                    figures.probes += 1
-                    figures.statuses[response.status_code] += 1
-                    if response.status_code >= 500:
-                        figures.server_errors += 1
-                        figures.add_failure(f"{spec['operationId']} probe: {response.status_code}")
-                    answer = response.get_data(as_text=True) + json.dumps(dict(response.headers), ensure_ascii=False)
-                    if response.status_code >= 400 and (number in answer or name in answer):
-                        figures.echoes += 1
-                        figures.add_failure(f"{spec['operationId']} probe: {response.status_code} echoes")
+    client = Client(target.app)
+    for path, methods in target.document["paths"].items():
+        for method, spec in methods.items():
+            for request in _probes(path, spec, in_, target.ids):
+                number, name = request.pop("_number"), request.pop("_name")
+                headers = {**credentials(spec, target.tokens), **request.pop("headers", {})}
+                response = client.open(method=method.upper(), headers=headers, **request)
+                figures.probes += 1
+                figures.statuses[response.status_code] += 1
+                if response.status_code >= 500:
+                    figures.server_errors += 1
+                    figures.add_failure(f"{spec['operationId']} probe: {response.status_code}")
+                answer = response.get_data(as_text=True) + json.dumps(dict(response.headers), ensure_ascii=False)
+                if response.status_code >= 400 and (number in answer or name in answer):
+                    figures.echoes += 1
+                    figures.add_failure(f"{spec['operationId']} probe: {response.status_code} echoes")
 
 
-def _probes(path: str, spec: dict[str, Any], in_: Any) -> Iterator[dict[str, Any]]:
+def _probes(path: str, spec: dict[str, Any], in_: Any, ids: dict[str, str]) -> Iterator[dict[str, Any]]:
     """Requests that carry a fresh valid My Number and a name: as values, keys, path and query
     parameters, headers, and bodies of the wrong media type."""
     for variant in range(9):
@@ -211,7 +249,8 @@ def _probes(path: str, spec: dict[str, Any], in_: Any) -> Iterator[dict[str, Any
         number = body11 + str(in_.calc_check_digit(body11))
         name = "山田" + "".join(chr(0x4E00 + (uuid.uuid4().int % 0x5000)) for _ in range(2))
         params = {p: number for p in re.findall(r"\{(\w+)\}", path)}
-        url = path.format(**params) if variant == 0 else path.format(**{p: "x" for p in params})
+        # The number as the id once; otherwise ids that exist, so the hostile parts reach the service.
+        url = path.format(**params) if variant == 0 else path.format(**{p: ids.get(p, "x") for p in params})
         query = {p["name"]: number for p in spec.get("parameters", []) if p.get("in") == "query"}
         hostile = {
             "my_number": number + "0",
@@ -222,6 +261,12 @@ def _probes(path: str, spec: dict[str, Any], in_: Any) -> Iterator[dict[str, Any
             "subject": name + "\r\n",
             "status": name,
             "email": f"{name}@{number}",
+            "attachments": [name + number],
+            "type": name + number,
+            "content_type": f"{name}/{number}",
+            "decision": name,
+            "audience": number,
+            "purpose": name + "\u202e" + number,
         }
         raw = json.dumps(hostile, ensure_ascii=False)
         bodies: list[tuple[str, str | None]] = [
@@ -251,8 +296,9 @@ def _probes(path: str, spec: dict[str, Any], in_: Any) -> Iterator[dict[str, Any
 
 def measure(examples: int) -> Figures:
     figures = Figures()
-    run_schemathesis(examples, figures)
-    run_echo_probe(figures)
+    with sandbox_app() as target:
+        run_schemathesis(target, examples, figures)
+        run_echo_probe(target, figures)
     return figures
 
 
