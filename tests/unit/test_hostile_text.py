@@ -189,3 +189,16 @@ def test_any_json_gives_a_validation_error_that_echoes_nothing(model: type[BaseM
 def test_registration_numbers_are_bounded(number: int) -> None:
     with pytest.raises(ValidationError):
         SearchQuery(registration_number=number)
+
+
+@settings(max_examples=30)
+@given(st.integers(min_value=51, max_value=450_000), st.sampled_from(["山", "ア", "a", "𠮷"]))
+def test_huge_values_are_refused_by_length_before_anything_is_stored(size: int, char: str) -> None:
+    with pytest.raises(ValidationError):
+        Name(family=char * size, given="花子")
+    with pytest.raises(ValidationError):
+        NameKana(family="ア" * size, given="ハナコ")
+    with pytest.raises(ValidationError):
+        Correction.model_validate({"sex": "male", "reason": char * (size + 400)})
+    with pytest.raises(ValidationError):
+        NoticeRequest.model_validate({"audience": "all_holders", "subject": char * (size + 100), "body": "x"})
