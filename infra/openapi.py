@@ -117,6 +117,8 @@ def _header(name: str, required: bool, pattern: str, description: str) -> dict[s
 
 
 ETAG_PATTERN = r'^(W/)?"?[0-9]{1,18}"?$'
+PSEUDONYM_PATTERN = r"^[A-Za-z0-9_-]{8,128}$"
+IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9._:-]{8,128}$"  # tests/unit/test_openapi_headers.py pins all three
 
 
 def _problem_response(description: str) -> dict[str, Any]:
@@ -134,7 +136,7 @@ def _headers_of(route: Route) -> list[dict[str, Any]]:
             _header(
                 "X-Portal-Pseudonym-Id",
                 True,
-                r"^[A-Za-z0-9_-]{8,128}$",
+                PSEUDONYM_PATTERN,
                 "The applicant's portal_pseudonym_id, sent by the portal integration.",
             )
         )
@@ -143,7 +145,7 @@ def _headers_of(route: Route) -> list[dict[str, Any]]:
             _header(
                 "Idempotency-Key",
                 True,
-                r"^[A-Za-z0-9._:-]{8,128}$",
+                IDEMPOTENCY_KEY_PATTERN,
                 "One key per submission (e.g. a UUID): a retry with the same key and the same JSON "
                 "(compared in RFC 8785 canonical form) gets the first answer.",
             )
