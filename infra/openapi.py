@@ -98,7 +98,13 @@ PROBLEM_SCHEMA: dict[str, Any] = {
     "additionalProperties": True,
 }
 # What the route table cannot say: a success status other than 200, and the headers a handler reads.
-SUCCESS_STATUS = {"register": "201", "send_notice": "202", "submit_application": "201", "start_sync_run": "202"}
+SUCCESS_STATUS = {
+    "register": "201",
+    "send_notice": "202",
+    "submit_application": "201",
+    "start_sync_run": "202",
+    "resident_lookup": "202",  # the look-up waits for J-LIS's answer file
+}
 IF_MATCH_REQUIRED = frozenset({"correct"})
 IF_MATCH_OPTIONAL = frozenset(
     {"rewrite_certificate", "reissue_certificate", "erase", "dispose", "relicense", "edit_application"}
