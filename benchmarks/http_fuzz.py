@@ -118,7 +118,11 @@ def _existing_ids(sandbox: Any) -> dict[str, str]:
     }
     reply = sandbox.handle("POST", "/portal/applications", headers, json.dumps({"application": form}).encode())
     application = json.loads(reply.body)["application_id"]
-    return {"qualification_pseudonym_id": registrant.qualification_pseudonym_id, "application_id": application}
+    qid = registrant.qualification_pseudonym_id
+    staff = {"Authorization": f"Bearer {sandbox.tokens.token_of('registrar')}", "Content-Type": "application/json"}
+    asked = json.dumps({"qualification_pseudonym_id": qid, "purpose": "本人確認"}).encode()
+    lookup = json.loads(sandbox.handle("POST", "/admin/resident-lookups", staff, asked).body)["lookup_id"]
+    return {"qualification_pseudonym_id": qid, "application_id": application, "lookup_id": lookup}
 
 
 def _wsgi(sandbox: Any) -> Callable[..., Iterable[bytes]]:
