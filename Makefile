@@ -59,6 +59,14 @@ bench: setup
 redrive: setup
 	$(PY) -m infra.redrive $(ARGS)
 
+# Deeper than `make test`: schemathesis and the echo probe over every HTTP operation (figures printed).
+# `fuzz` has no recipe of its own, so other fuzz targets can join it as prerequisites.
+.PHONY: fuzz fuzz-http
+FUZZ_EXAMPLES ?= 100
+fuzz: fuzz-http
+fuzz-http: setup
+	$(PY) -m benchmarks.http_fuzz --examples $(FUZZ_EXAMPLES)
+
 openapi: setup
 	$(PY) -m infra.openapi --write docs/openapi.json
 

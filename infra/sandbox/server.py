@@ -199,6 +199,25 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_HEAD = do_OPTIONS = _serve
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals (TRACE and other unknown methods, a broken request line, a
+        line too long) as problem+json like every other answer, not its HTML page; the detail is
+        the status's own text, never the request line (it may carry a query)."""
+        status = HTTPStatus(code)
+        reply = _problem(status, status.phrase.lower().replace(" ", "-"), status.description + ".")
+        if self.request_version == "HTTP/0.9":  # a broken request line: answer in HTTP/1.1 all the same
+            self.request_version = "HTTP/1.1"
+        self.close_connection = True
+        self.send_response(code)
+        for name, value in reply.headers:
+            self.send_header(name, value)
+        self.send_header("Connection", "close")
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(reply.body)
+        log.info("refused by the HTTP server: %d", code)
+
     def log_message(self, format: str, *args: Any) -> None:
         """Silenced: http.server's own lines quote the request line, query string included."""
 

@@ -21,15 +21,16 @@ from ahaki.domain.errors import InvalidState
 from ahaki.domain.identifiers import MyNumber
 from ahaki.domain.registrant import Origin, ReissueReason
 from ahaki.domain.values import (
+    MAX_REGISTRATION_NUMBER,
     Address,
     Frozen,
     LongText,
     Name,
     NameKana,
     PastDate,
+    PersonName,
     Qualification,
     Sex,
-    Text,
     YearMonth,
 )
 
@@ -78,7 +79,7 @@ class PaymentState(StrEnum):
 class NewRegistrationDetails(Frozen):
     """What is stored of a new registration: the form without the My Number."""
 
-    kind: Literal[ApplicationKind.NEW_REGISTRATION] = ApplicationKind.NEW_REGISTRATION
+    kind: Literal[ApplicationKind.NEW_REGISTRATION]  # required: the discriminator of every form
     qualification: Qualification = Qualification.ANMA_MASSAGE_SHIATSU
     name: Name
     name_kana: NameKana
@@ -140,12 +141,12 @@ class DeathReportForm(Frozen):
 
     kind: Literal[ApplicationKind.DEATH_REPORT]
     qualification: Qualification = Qualification.ANMA_MASSAGE_SHIATSU
-    registration_number: int = Field(ge=1)
+    registration_number: int = Field(ge=1, le=MAX_REGISTRATION_NUMBER)
     name_kana: NameKana
     birth_date: PastDate
     date_of_death: PastDate
     relationship: Relationship
-    reporter_name: Text
+    reporter_name: PersonName
 
     @model_validator(mode="after")
     def _death_after_birth(self) -> Self:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Self
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from ahaki.domain.identifiers import MyNumber
 from ahaki.domain.office_holders import PersonInOffice
 from ahaki.domain.registrant import DispositionKind, ErasureReason, Origin, ReissueReason, Status
 from ahaki.domain.values import (
+    MAX_REGISTRATION_NUMBER,
     Address,
     Frozen,
     IsoDate,
@@ -17,6 +18,7 @@ from ahaki.domain.values import (
     Name,
     NameKana,
     PastDate,
+    PortalPseudonym,
     Qualification,
     Sex,
     Text,
@@ -29,7 +31,7 @@ class RegistrationDetails(Frozen):
     (its number already waits in the vault)."""
 
     qualification: Qualification = Qualification.ANMA_MASSAGE_SHIATSU
-    portal_pseudonym_id: Text | None = None
+    portal_pseudonym_id: PortalPseudonym | None = None
     name: Name
     name_kana: NameKana
     sex: Sex
@@ -60,7 +62,7 @@ class Correction(Frozen):
     birth_date: PastDate | None = None
     exam_passed_in: YearMonth | None = None
     address: Address | None = None
-    portal_pseudonym_id: Text | None = None
+    portal_pseudonym_id: PortalPseudonym | None = None
     minister_name: PersonInOffice | None = None
     chair_name: PersonInOffice | None = None
     reason: LongText
@@ -129,7 +131,7 @@ class SearchQuery(Frozen):
     """
 
     qualification: Qualification = Qualification.ANMA_MASSAGE_SHIATSU
-    registration_number: int | None = None
+    registration_number: int | None = Field(default=None, ge=1, le=MAX_REGISTRATION_NUMBER)
     name_kana: NameKana | None = None
     birth_date: PastDate | None = None
     status: Status | None = None

@@ -337,7 +337,7 @@ def request_more_information(
     require_open(application, "a request for more information")
     unknown = [a for a in request.attachments if a not in ATTACHMENT_RULES]
     if unknown:
-        raise InvalidInput("attachments", f"unknown attachment types: {', '.join(sorted(unknown))}")
+        raise InvalidInput("attachments", "holds an unknown attachment type")  # never the value sent
     required = tuple(dict.fromkeys((*application.required_attachments, *request.attachments)))
     if len(required) > MAX_ATTACHMENTS:
         raise InvalidInput("attachments", f"an application takes at most {MAX_ATTACHMENTS} attachments")
