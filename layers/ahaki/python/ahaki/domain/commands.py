@@ -21,7 +21,6 @@ from ahaki.domain.values import (
     PortalPseudonym,
     Qualification,
     Sex,
-    Text,
     YearMonth,
 )
 
