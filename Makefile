@@ -8,7 +8,7 @@ UV := .tools/bin/uv
 PY := .venv/bin/python
 SANDBOX_PORT ?= 3000
 
-.PHONY: setup run test lint unit integration infra e2e bench synth layers openapi deploy clean redrive
+.PHONY: setup run test lint unit integration infra e2e bench synth layers openapi deploy clean redrive staff-user
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -56,6 +56,10 @@ bench: setup
 # DLQ messages back to their queues (issue 5); safe to run twice. Pass ARGS="--dlq-url … --queue-url …".
 redrive: setup
 	$(PY) -m infra.redrive $(ARGS)
+
+# A staff account with role and tenant in the deployed pool. ARGS="--user-pool-id … --username … --email … --role … --tenant …"
+staff-user: setup
+	$(PY) -m infra.staff_user $(ARGS)
 
 openapi: setup
 	$(PY) -m infra.openapi --write docs/openapi.json
