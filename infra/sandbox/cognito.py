@@ -107,7 +107,7 @@ class CognitoAuthorizer:
         response.raise_for_status()
         self._keys = KeySet.import_key_set(response.json())
 
-    def claims(self, authorization: str | None) -> dict[str, str] | None:
+    def claims(self, authorization: str | None, now: float | None = None) -> dict[str, str] | None:
         """The claims the function receives, or None (API Gateway answers 401)."""
         scheme, _, token = (authorization or "").strip().partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
@@ -123,7 +123,7 @@ class CognitoAuthorizer:
             or payload.get("aud") != self._pool.client_id
             or payload.get("token_use") != "id"
             or not isinstance(exp, int)
-            or exp <= time.time()
+            or exp <= (time.time() if now is None else now)
         ):
             return None
         return authorizer_claims(payload)
