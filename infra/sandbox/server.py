@@ -252,9 +252,13 @@ def running_sandbox(host: str = "127.0.0.1", port: int = 0, *, seed: bool = True
         ports.cache_clear()  # the adapters are built per execution environment: this one is new
         try:
             sandbox = Sandbox(Credentials.issue(), document)
-            summary = seed_demo(sandbox) if seed else None
+            server = _Server((host, port), sandbox)  # bind first: a port in use fails before seeding
+            try:
+                summary = seed_demo(sandbox) if seed else None
+            except BaseException:
+                server.server_close()
+                raise
             workers = start_workers(sandbox.invoke)  # relay + notifier polling (issue 5)
-            server = _Server((host, port), sandbox)
             # Presigned attachment URLs point at this sandbox (see Sandbox.attachment_upload).
             os.environ["ATTACHMENTS_ENDPOINT_URL"] = f"http://{host}:{server.server_address[1]}{S3_PREFIX}"
             thread = threading.Thread(target=server.serve_forever, name="sandbox-http", daemon=True)
