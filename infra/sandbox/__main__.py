@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 from types import FrameType
 
@@ -22,6 +23,7 @@ os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "ahaki-register")
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKENS_FILE = ROOT / ".sandbox" / "tokens.json"
+REFRESH_SECONDS = 30 * 60  # the ID tokens of moto's pool last an hour
 
 
 class _Stop:
@@ -86,8 +88,12 @@ def main(argv: list[str] | None = None) -> int:
                 for line in running.seeded.lines():
                     print(f"  {line}")
             print("Ctrl-C stops the sandbox; its data lives in memory only.", flush=True)
+            refresh_at = time.monotonic() + REFRESH_SECONDS
             while not stop.event.wait(0.5):
-                pass
+                if time.monotonic() >= refresh_at:  # new ID tokens before the old ones expire
+                    running.sandbox.tokens.refresh()
+                    running.sandbox.tokens.write(args.tokens)
+                    refresh_at = time.monotonic() + REFRESH_SECONDS
     except ValueError as error:
         print(f"sandbox: {error}", file=sys.stderr)
         return 2

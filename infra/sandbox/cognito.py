@@ -72,10 +72,10 @@ def create_pool(prefix: str) -> SandboxPool:
     return SandboxPool(pool_id, app_client["ClientId"])
 
 
-def add_user(pool: SandboxPool, username: str, role: Role, tenant: str) -> str:
+def add_user(pool: SandboxPool, username: str, role: Role, tenant: str, password: str | None = None) -> str:
     """Creates the account (as an administrator would), sets its password, signs in; the ID token."""
     client = boto3.client("cognito-idp", region_name=REGION)
-    password = secrets.token_urlsafe(18) + "Aa1!"  # meets the pool's password policy
+    password = password or new_password()
     create_staff_user(
         client,
         pool.user_pool_id,
@@ -87,7 +87,16 @@ def add_user(pool: SandboxPool, username: str, role: Role, tenant: str) -> str:
     )
     # The first sign-in's new password, done by the administrator here: no person is waiting.
     client.admin_set_user_password(UserPoolId=pool.user_pool_id, Username=username, Password=password, Permanent=True)
-    signed_in = client.admin_initiate_auth(
+    return sign_in(pool, username, password)
+
+
+def new_password() -> str:
+    return secrets.token_urlsafe(18) + "Aa1!"  # meets the pool's password policy
+
+
+def sign_in(pool: SandboxPool, username: str, password: str) -> str:
+    """AdminInitiateAuth (ADMIN_USER_PASSWORD_AUTH): a new ID token."""
+    signed_in = boto3.client("cognito-idp", region_name=REGION).admin_initiate_auth(
         UserPoolId=pool.user_pool_id,
         ClientId=pool.client_id,
         AuthFlow=staff_pool.SANDBOX_AUTH_FLOW,

@@ -36,9 +36,10 @@ def authorizer_claims(payload: Mapping[str, Any]) -> dict[str, str]:
     return found
 
 
-def id_token_payload(actor_id: str, groups: list[str], tenant_id: str | None) -> dict[str, Any]:
-    """What a Cognito ID token of the staff pool carries (for events built without a sign-in)."""
-    now = int(time.time())
+def id_token_payload(actor_id: str, groups: list[str], tenant_id: str | None, now: int | None = None) -> dict[str, Any]:
+    """What a Cognito ID token of the staff pool carries (for events built without a sign-in);
+    ``now`` fixes the times and token ids (sample event files)."""
+    now = int(time.time()) if now is None else now
     payload: dict[str, Any] = {
         "sub": actor_id,
         "iss": f"https://cognito-idp.{REGION}.amazonaws.com/{_POOL_ID}",
@@ -47,8 +48,8 @@ def id_token_payload(actor_id: str, groups: list[str], tenant_id: str | None) ->
         "auth_time": now,
         "iat": now,
         "exp": now + 900,
-        "jti": str(uuid.uuid4()),
-        "origin_jti": str(uuid.uuid4()),
+        "jti": str(uuid.uuid5(uuid.NAMESPACE_URL, f"jti:{actor_id}:{now}")),
+        "origin_jti": str(uuid.uuid5(uuid.NAMESPACE_URL, f"origin:{actor_id}:{now}")),
         "cognito:username": actor_id,
         "email": f"{actor_id}@example.jp",
         "email_verified": True,
@@ -60,10 +61,12 @@ def id_token_payload(actor_id: str, groups: list[str], tenant_id: str | None) ->
     return payload
 
 
-def claims(actor_id: str, groups: list[str], tenant_id: str | None = "foundation") -> dict[str, str]:
+def claims(
+    actor_id: str, groups: list[str], tenant_id: str | None = "foundation", *, now: int | None = None
+) -> dict[str, str]:
     """The authorizer claims of a staff member, through the same conversion the sandbox applies
     to the ID tokens its Cognito pool issues."""
-    return authorizer_claims(id_token_payload(actor_id, groups, tenant_id))
+    return authorizer_claims(id_token_payload(actor_id, groups, tenant_id, now))
 
 
 def iam_identity(user_arn: str, access_key: str, source_ip: str = "127.0.0.1") -> dict[str, Any]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ahaki.http.routes import ALL_ROLES, Role
-from infra.sandbox.cognito import CognitoAuthorizer, SandboxPool, add_user, create_pool
+from infra.sandbox.cognito import CognitoAuthorizer, SandboxPool, add_user, create_pool, new_password, sign_in
 from infra.sandbox.emulated_aws import PORTAL_CALLER_ARN
 from infra.sandbox.sigv4 import SigningKey, SigV4Verifier
 
@@ -47,8 +47,15 @@ def staff_accounts() -> list[StaffAccount]:
 class Credentials:
     """The staff ID tokens and the portal key pair, and how the sandbox checks them."""
 
-    def __init__(self, pool: SandboxPool, tokens: Mapping[str, str], portal_key: SigningKey) -> None:
+    def __init__(
+        self,
+        pool: SandboxPool,
+        passwords: Mapping[StaffAccount, str],
+        tokens: Mapping[str, str],
+        portal_key: SigningKey,
+    ) -> None:
         self.pool = pool
+        self._passwords = dict(passwords)
         self._tokens = dict(tokens)
         self.portal_key = portal_key
         self.authorizer = CognitoAuthorizer(pool)
@@ -58,8 +65,13 @@ class Credentials:
     def issue(cls, prefix: str = "sandbox") -> Credentials:
         """Creates the pool and its accounts in the active (moto) backend and signs each in."""
         pool = create_pool(prefix)
-        tokens = {a.key: add_user(pool, a.username, a.role, a.tenant_id) for a in staff_accounts()}
-        return cls(pool, tokens, SigningKey.new())
+        passwords = {account: new_password() for account in staff_accounts()}
+        tokens = {a.key: add_user(pool, a.username, a.role, a.tenant_id, passwords[a]) for a in passwords}
+        return cls(pool, passwords, tokens, SigningKey.new())
+
+    def refresh(self) -> None:
+        """Signs every account in again: ID tokens expire (one hour in moto, as the pool sets in AWS)."""
+        self._tokens = {a.key: sign_in(self.pool, a.username, password) for a, password in self._passwords.items()}
 
     def by_key(self) -> dict[str, str]:
         """What .sandbox/tokens.json holds: {"registrar": id token, ..., "portal_access_key_id": ...}."""

@@ -156,3 +156,14 @@ def test_a_token_for_another_app_client_is_refused(sandbox: RunningSandbox) -> N
     )
     assert _payload(token)["aud"] == other
     assert credentials.staff_claims(f"Bearer {token}") is None
+
+
+def test_signing_in_again_gives_new_tokens_the_authorizer_accepts(api: Api, sandbox: RunningSandbox) -> None:
+    credentials = sandbox.sandbox.tokens
+    before = sandbox.token("viewer")
+    credentials.refresh()
+    after = sandbox.token("viewer")
+    assert after != before
+    assert credentials.staff_claims(f"Bearer {after}") is not None
+    reply = api.call("POST", "/admin/registrants/search", who="viewer", json={"status": "registered", "limit": 1})
+    assert reply.status_code == 200
