@@ -58,7 +58,7 @@ def create_staff_user(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make staff-user", description="Create a staff account in the user pool.")
-    parser.add_argument("--user-pool-id", required=True, help="the stack's StaffUserPool id (stack output)")
+    parser.add_argument("--user-pool-id", required=True, help="the stack's UserPoolId output")
     parser.add_argument("--username", required=True)
     parser.add_argument("--email", required=True, help="where Cognito sends the temporary password")
     parser.add_argument("--role", required=True, choices=[r.value for r in Role])
