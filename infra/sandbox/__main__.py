@@ -68,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
         "--port", type=int, default=default_port, help="TCP port (0: any free one); $SANDBOX_PORT or 3000"
     )
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind; default 127.0.0.1")
-    parser.add_argument("--tokens", type=Path, default=TOKENS_FILE, help="where to write the bearer tokens")
+    parser.add_argument(
+        "--tokens", type=Path, default=TOKENS_FILE, help="where to write the ID tokens and the portal key pair"
+    )
     parser.add_argument("--no-seed", action="store_true", help="start with an empty register")
     args = parser.parse_args(argv)
     stop = _Stop()  # before the slow imports: a signal during start-up stops it cleanly too
