@@ -10,7 +10,7 @@ SANDBOX_PORT ?= 3000
 # The stage to synthesize and deploy; its settings are cdk.json's ahaki:stages.<STAGE> (README, "Deploying").
 STAGE ?= dev
 
-.PHONY: setup run test lint unit integration infra e2e bench synth layers openapi deploy clean redrive
+.PHONY: setup run test lint unit integration infra e2e bench synth layers openapi deploy clean redrive staff-user
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -66,6 +66,10 @@ FUZZ_EXAMPLES ?= 100
 fuzz: fuzz-http
 fuzz-http: setup
 	$(PY) -m benchmarks.http_fuzz --examples $(FUZZ_EXAMPLES)
+
+# A staff account with role and tenant in the deployed pool. ARGS="--user-pool-id … --username … --email … --role … --tenant …"
+staff-user: setup
+	$(PY) -m infra.staff_user $(ARGS)
 
 openapi: setup
 	$(PY) -m infra.openapi --write docs/openapi.json

@@ -170,6 +170,9 @@ OTHER_EVENTS: dict[str, dict[str, Any]] = {
 }
 
 
+SAMPLE_SIGN_IN = 1_796_284_800  # 2026-12-03 08:00 UTC: fixed, so the files are deterministic
+
+
 def sample_event(route: Route) -> dict[str, Any]:
     """The event API Gateway would send for ``route``, for the least privileged role it allows."""
     # The least privileged staff role the route allows (portal routes allow none: they are IAM-signed).
@@ -180,7 +183,7 @@ def sample_event(route: Route) -> dict[str, Any]:
         route,
         params,
         BODIES.get(route.operation_id),
-        claims=None if portal else claims(f"sample-{role.value}", [role.value]),
+        claims=None if portal else claims(f"sample-{role.value}", [role.value], now=SAMPLE_SIGN_IN),
         headers={
             **HEADERS.get(route.operation_id, {}),
             **({"X-Portal-Pseudonym-Id": SAMPLE_PORTAL_PSEUDONYM} if portal else {}),
