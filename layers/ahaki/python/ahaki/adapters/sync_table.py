@@ -16,8 +16,9 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ahaki.domain.errors import InvalidInput, NotFound
+from ahaki.domain.notation.catalogue import NotationSettings
 from ahaki.domain.outbox import OutboxEvent
-from ahaki.domain.sync_records import COUNTS, Finding, FindingStatus, PlanCheckpoint, RunCounts, SyncRun
+from ahaki.domain.sync_records import COUNTS, FOLDED, Finding, FindingStatus, PlanCheckpoint, RunCounts, SyncRun
 from ahaki.domain.values import Qualification
 from ahaki.services.sync_ports import ChunkState
 
@@ -76,7 +77,10 @@ class DynamoSyncStore:
         if found is None:
             return None
         run = SyncRun.model_validate_json(found["body"]["S"])
-        counts = RunCounts(**{name: int(found[name]["N"]) for name in COUNTS})
+        counts = RunCounts(
+            **{name: int(found.get(name, {"N": "0"})["N"]) for name in COUNTS},  # runs older than a count
+            folded={k.removeprefix(FOLDED): int(v["N"]) for k, v in found.items() if k.startswith(FOLDED)},
+        )
         return run.model_copy(
             update={
                 "counts": counts,
@@ -297,6 +301,18 @@ class DynamoSyncStore:
         }
         return self._transact([put, emit])
 
+    def note(self, finding: Finding) -> bool:
+        """A record for staff that is not a finding: no outbox event, so no notice. False if kept already."""
+        try:
+            self._client.put_item(
+                TableName=self._table, Item=self._finding_item(finding), ConditionExpression="attribute_not_exists(pk)"
+            )
+        except ClientError as error:
+            if _conditional_failed(error):
+                return False
+            raise
+        return True
+
     def get_finding(self, tenant_id: str, finding_id: str) -> Finding | None:
         found = self._client.get_item(
             TableName=self._table,
@@ -336,6 +352,35 @@ class DynamoSyncStore:
         items = [Finding.model_validate_json(i["body"]["S"]) for i in found["Items"]]
         last = found.get("LastEvaluatedKey")
         return items, _encode_cursor(last) if last else None
+
+    # -- the tenant's notation rules -------------------------------------------------------------
+
+    def notation_settings(self, tenant_id: str) -> NotationSettings:
+        found = self._client.get_item(TableName=self._table, Key=_settings_key(tenant_id), ConsistentRead=True).get(
+            "Item"
+        )
+        return NotationSettings.model_validate_json(found["body"]["S"]) if found else NotationSettings()
+
+    def save_notation_settings(self, tenant_id: str, settings: NotationSettings) -> bool:
+        """Put ``settings`` (version n) over version n - 1; False if another change came first."""
+        condition = "attribute_not_exists(pk)" if settings.version == 1 else "#v = :before"
+        values = {} if settings.version == 1 else {":before": {"N": str(settings.version - 1)}}
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item={
+                    **_settings_key(tenant_id),
+                    "v": {"N": str(settings.version)},
+                    "body": {"S": settings.model_dump_json()},
+                },
+                ConditionExpression=condition,
+                **({"ExpressionAttributeNames": {"#v": "v"}, "ExpressionAttributeValues": values} if values else {}),
+            )
+        except ClientError as error:
+            if _conditional_failed(error):
+                return False
+            raise
+        return True
 
     # -- resident codes and rate limits ---------------------------------------------------------
 
@@ -432,6 +477,10 @@ class DynamoSyncStore:
                 return False
             raise
         return True
+
+
+def _settings_key(tenant_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"T#{tenant_id}#SETTINGS"}, "sk": {"S": "NOTATION"}}
 
 
 def _adds(amounts: dict[str, int]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ import boto3
 
 from ahaki.adapters.jlis_exchange import S3Exchange
 from ahaki.adapters.jlis_fake import FakeJlis
+from ahaki.adapters.jlis_notation import NotationRates
 from ahaki.adapters.query_log import DynamoQueryLog
 from ahaki.adapters.schema import AUDIT_TABLE, OUTBOX_TABLE, SYNC_TABLE
 from ahaki.adapters.sync_table import DynamoSyncStore
@@ -67,7 +68,8 @@ class RegisterBackedFake(FakeJlis):
 
 @cache
 def fake_jlis() -> RegisterBackedFake:
-    return RegisterBackedFake()
+    # JLIS_FAKE_NOTATION (e.g. "0.3"): the fake answers in the resident register's writing.
+    return RegisterBackedFake(notation=NotationRates.parse(os.environ.get("JLIS_FAKE_NOTATION", "")))
 
 
 def build_sync_ports(dynamodb: Any, s3: Any, sqs: Any | None, env: dict[str, str] | os._Environ[str]) -> SyncPorts:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from ahaki.domain.commands import Correction
+from ahaki.domain.commands import AddressUpdate
 from ahaki.domain.errors import DomainError, InvalidInput, NotFound
 from ahaki.domain.history import Operation
 from ahaki.domain.jlis import INBOUND, OUTBOUND, FileKey, RequestRecord, ResultCode, ResultRecord
@@ -25,8 +25,19 @@ from ahaki.domain.jlis_codec import Rejected, ResultReader, encode_requests, req
 from ahaki.domain.jlis_mapping import address_of, request_for
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.registrant import Status
-from ahaki.domain.sync import ERASURE_CANDIDATES, Decision, Unanswered, Unchanged, Verdict, reconcile
+from ahaki.domain.sync import (
+    ERASURE_CANDIDATES,
+    Comparison,
+    Decision,
+    Item,
+    Unanswered,
+    Unchanged,
+    Verdict,
+    classify,
+    reconcile,
+)
 from ahaki.domain.sync_records import (
+    FOLDED,
     Finding,
     PlanCheckpoint,
     ResidentData,
@@ -36,6 +47,7 @@ from ahaki.domain.values import JST, Qualification
 from ahaki.services import registry
 from ahaki.services.ports import Ports
 from ahaki.services.registry import Caller, audit_alone, audit_entry, shard_chain
+from ahaki.services.sync_notes import note
 from ahaki.services.sync_ports import SyncPorts
 
 SYSTEM_ACTOR = "system:resident-sync"
@@ -242,6 +254,7 @@ def _process(ports: Ports, sync: SyncPorts, key: FileKey) -> dict[str, int]:
     _, requests = request_rows(sync.exchange.lines(key.of(OUTBOUND)))
     reader = ResultReader(sync.exchange.lines(key.of(INBOUND)))
     caller = system_caller(key.tenant_id, f"{key.run_id}/{key.chunk_no}")
+    off = sync.store.notation_settings(key.tenant_id).off  # the tenant's notation rules turned off
     counts: Counter[str] = Counter()
     for item in reconcile(requests, reader):
         if isinstance(item, Rejected):
@@ -256,15 +269,18 @@ def _process(ports: Ports, sync: SyncPorts, key: FileKey) -> dict[str, int]:
             counts.update(unanswered=1)
         else:
             counts.update(received=len(item.results))
-            counts.update({_settle(ports, sync, caller, key.run_id, item): len(item.results)})
+            counts.update(_settle(ports, sync, caller, key.run_id, item, off))
     if reader.problem is not None:
         sync.store.quarantine(key.tenant_id, key.run_id, key.chunk_no, 0, f"file: {reader.problem}", None)
     sync.store.chunk_processed(key.tenant_id, key.run_id, key.chunk_no, dict(counts), reader.problem)
     return dict(counts)
 
 
-def _settle(ports: Ports, sync: SyncPorts, caller: Caller, run_id: str, decision: Decision) -> str:
-    """unchanged | applied | findings, for one request and its result records."""
+def _settle(
+    ports: Ports, sync: SyncPorts, caller: Caller, run_id: str, decision: Decision, off: frozenset[str]
+) -> Counter[str]:
+    """unchanged | notation | applied | findings, for one request and its result records, and the
+    notation rules that folded its differences (``fold:<rule>``)."""
     request, first = decision.request, decision.results[0]
     qid = request.subject_reference
     if not request.subject_resident_code and first.result_code == ResultCode.FOUND:
@@ -274,19 +290,45 @@ def _settle(ports: Ports, sync: SyncPorts, caller: Caller, run_id: str, decision
             sync.store.link_resident(
                 caller.tenant_id, registrant.qualification, registrant.registration_number, qid, first.resident_code
             )
-    if decision.verdict is Verdict.UNCHANGED:
+    found = classify(request, decision.results, off)  # with the tenant's rules
+    counts = Counter({_outcome(ports, sync, caller, run_id, decision, found): len(decision.results)})
+    counts.update(FOLDED + rule for rule in found.folded)
+    return counts
+
+
+_BY_THE_SYSTEM = frozenset({Verdict.ADDRESS_CHANGED, Verdict.NOTATION, Verdict.KANA_DIFFERS})
+
+
+def _outcome(ports: Ports, sync: SyncPorts, caller: Caller, run_id: str, decision: Decision, found: Comparison) -> str:
+    qid, first = decision.request.subject_reference, decision.results[0]
+    if found.verdict is Verdict.UNCHANGED:
         return "unchanged"
-    if decision.verdict is Verdict.ADDRESS_CHANGED:
+    if found.verdict in _BY_THE_SYSTEM:
         try:
-            _apply_address(ports, sync, caller, run_id, qid, first)
-            return "applied"
+            if found.address is Item.CHANGED:
+                _apply_address(ports, sync, caller, run_id, qid, first, Operation.CHANGE_ADDRESS)
+            elif found.address is Item.NOTATION:
+                _apply_address(ports, sync, caller, run_id, qid, first, Operation.ADOPT_NOTATION)
+            if found.name is Item.NOTATION or found.kana is not Item.SAME:
+                note(ports, sync, caller.tenant_id, run_id, qid, decision, found)
+            return "applied" if found.verdict is Verdict.ADDRESS_CHANGED else "notation"
         except (DomainError, ValueError):
             pass  # erased or changed meanwhile: staff decide (a finding)
-    _open_finding(ports, sync, caller.tenant_id, run_id, qid, decision)
+    _open_finding(ports, sync, caller.tenant_id, run_id, qid, decision, found.verdict)
     return "findings"
 
 
-def _apply_address(ports: Ports, sync: SyncPorts, caller: Caller, run_id: str, qid: str, result: ResultRecord) -> None:
+_REASONS = {
+    Operation.CHANGE_ADDRESS: "住民基本台帳ネットワークシステム照会による住所の異動 (run {run_id})",
+    Operation.ADOPT_NOTATION: "住民基本台帳の表記に合わせた住所の表記 (run {run_id})",
+}
+
+
+def _apply_address(
+    ports: Ports, sync: SyncPorts, caller: Caller, run_id: str, qid: str, result: ResultRecord, operation: Operation
+) -> None:
+    """A move (announced to the holder) or the same address in the resident register's notation
+    (a history event of its own kind, no notice); neither is a 名簿訂正."""
     if sync.store.marked(caller.tenant_id, run_id, qid) == "applied":
         return  # a redelivery: done before
     sync.store.mark(caller.tenant_id, run_id, qid, "applying")
@@ -295,10 +337,8 @@ def _apply_address(ports: Ports, sync: SyncPorts, caller: Caller, run_id: str, q
     if current is None:
         raise NotFound("no such registrant")
     if current.address != new:  # else applied by an earlier attempt that died before its marker
-        correction = Correction(
-            address=new, reason=f"住民基本台帳ネットワークシステム照会による住所の異動 (run {run_id})"
-        )
-        registry.change(ports, caller, qid, Operation.CORRECT, correction, None)
+        update = AddressUpdate(address=new, reason=_REASONS[operation].format(run_id=run_id))
+        registry.change(ports, caller, qid, operation, update, None)
     sync.store.mark(caller.tenant_id, run_id, qid, "applied")
 
 
@@ -316,15 +356,17 @@ def candidate_of(r: ResultRecord) -> ResidentData:
     )
 
 
-def _open_finding(ports: Ports, sync: SyncPorts, tenant_id: str, run_id: str, qid: str, decision: Decision) -> None:
+def _open_finding(
+    ports: Ports, sync: SyncPorts, tenant_id: str, run_id: str, qid: str, decision: Decision, verdict: Verdict
+) -> None:
     found = [r for r in decision.results if r.result_code != ResultCode.NOT_FOUND and r.result_code != ResultCode.ERROR]
     finding = Finding(
         finding_id=f"{run_id}.{qid}",  # one per registrant per run: a redelivery opens nothing new
         tenant_id=tenant_id,
         qualification_pseudonym_id=qid,
         run_id=run_id,
-        kind=decision.verdict,
-        erasure_candidate=decision.verdict in ERASURE_CANDIDATES,
+        kind=verdict,
+        erasure_candidate=verdict in ERASURE_CANDIDATES,
         opened_at=ports.clock(),
         candidates=tuple(candidate_of(r) for r in found),
     )
