@@ -301,17 +301,10 @@ class DynamoSyncStore:
         }
         return self._transact([put, emit])
 
-    def note(self, finding: Finding) -> bool:
-        """A record for staff that is not a finding: no outbox event, so no notice. False if kept already."""
-        try:
-            self._client.put_item(
-                TableName=self._table, Item=self._finding_item(finding), ConditionExpression="attribute_not_exists(pk)"
-            )
-        except ClientError as error:
-            if _conditional_failed(error):
-                return False
-            raise
-        return True
+    def note(self, finding: Finding) -> None:
+        """A record for staff that is not a finding: no outbox event, so no notice. One per
+        registrant, the latest run's (put again each month until staff align the register)."""
+        self._client.put_item(TableName=self._table, Item=self._finding_item(finding))
 
     def get_finding(self, tenant_id: str, finding_id: str) -> Finding | None:
         found = self._client.get_item(

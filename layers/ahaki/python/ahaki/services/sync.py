@@ -290,7 +290,7 @@ def _settle(
             sync.store.link_resident(
                 caller.tenant_id, registrant.qualification, registrant.registration_number, qid, first.resident_code
             )
-    found = classify(request, decision.results, off)  # with the tenant's rules
+    found = classify(request, decision.results, off, explain=True)  # with the tenant's rules
     counts = Counter({_outcome(ports, sync, caller, run_id, decision, found): len(decision.results)})
     counts.update(FOLDED + rule for rule in found.folded)
     return counts

@@ -32,7 +32,7 @@ def note(
     kind = Verdict.KANA_DIFFERS if found.kana is Item.CHANGED else Verdict.NOTATION
     sync.store.note(
         Finding(
-            finding_id=f"{run_id}.{qid}",
+            finding_id=f"noted.{qid}",  # one per registrant: the latest run's values
             tenant_id=tenant_id,
             qualification_pseudonym_id=qid,
             run_id=run_id,

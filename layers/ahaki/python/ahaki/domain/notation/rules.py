@@ -1,10 +1,9 @@
 """Named folding rules and the equivalence they define: two values are the same when every
 enabled rule, applied in order, folds them to the same string.
 
-Each rule has a name (what staff see in a run's counts and may turn off per tenant). ``same``
-stops at the first rule after which the two agree and reports the rules that changed either
-value on the way: that is "why" a difference was folded as notation. ``same(a, b)`` is exactly
-``fold(a) == fold(b)``, so the relation is reflexive, symmetric and transitive.
+Each rule has a name (what staff see in a run's counts and may turn off per tenant). ``same(a,
+b)`` is exactly ``fold(a) == fold(b)``, so the relation is reflexive, symmetric and transitive;
+``why`` names the rules a difference was folded by (the counts by rule of a run).
 """
 
 from __future__ import annotations
@@ -42,19 +41,50 @@ def fold(value: str, rules: Rules, off: frozenset[str] = frozenset()) -> str:
     return value
 
 
-def same(a: str, b: str, rules: Rules, off: frozenset[str] = frozenset()) -> tuple[bool, tuple[str, ...]]:
-    """Whether ``a`` and ``b`` are equal under the enabled rules, and the rules that folded them
-    (empty when they were identical to begin with)."""
+def same(a: str, b: str, rules: Rules, off: frozenset[str] = frozenset()) -> bool:
+    """Whether ``a`` and ``b`` are equal under the enabled rules: ``fold(a) == fold(b)``,
+    stopping at the first rule after which they agree."""
     if a == b:
-        return True, ()
+        return True
+    for rule in rules:
+        if rule.name not in off:
+            a, b = rule.apply(a), rule.apply(b)
+            if a == b:
+                return True
+    return False
+
+
+def _common(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _differing(a: str, b: str) -> tuple[str, str]:
+    """The parts of ``a`` and ``b`` between their common prefix and common suffix."""
+    start = _common(a, b)
+    a, b = a[start:], b[start:]
+    end = _common(a[::-1], b[::-1])
+    return a[: len(a) - end], b[: len(b) - end]
+
+
+def why(a: str, b: str, rules: Rules, off: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """The rules that folded ``a`` and ``b`` into one (empty if identical or different): each
+    enabled rule, in order until they agree, that changed the part where they differed. A rule
+    that changed both alike elsewhere (NFKC on the separator of two names) is not why."""
+    if a == b:
+        return ()
     used: list[str] = []
     for rule in rules:
         if rule.name in off:
             continue
         a2, b2 = rule.apply(a), rule.apply(b)
-        if a2 != a or b2 != b:
+        if _differing(a2, b2) != _differing(a, b):
             used.append(rule.name)
-            a, b = a2, b2
-            if a == b:
-                return True, tuple(used)
-    return False, ()
+        a, b = a2, b2
+        if a == b:
+            return tuple(used)
+    return ()
