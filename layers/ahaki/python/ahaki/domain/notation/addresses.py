@@ -22,16 +22,17 @@ _PREFECTURES = re.compile(
     "大分県|宮崎県|鹿児島県|沖縄県)+"
 )
 _SPACES = re.compile(r"\s+")
+_WHITESPACE = frozenset(c for c in map(chr, range(0x3001)) if c.isspace())  # every one \s matches
 _KANJI_DIGITS = "〇一二三四五六七八九"
 _UNITS = {"十": 10, "百": 100, "千": 1000}
+_UNIT_SET = frozenset(_UNITS)
+_DIGITS = str.maketrans(_KANJI_DIGITS, "0123456789")
 # A run of kanji numerals where a number is meant: before 丁目/番地/番/号 or a dash, or after one
 # of them or a digit. 番町 and 番丁 are place names (一番町), not a number. Digits are ASCII
 # digits only (re.ASCII): a Unicode \d would take ０ even with the width rule turned off.
-_MARKER_AFTER = r"(?=丁目|番地|番(?![町丁])|号|-|$)"
-_MARKER_BEFORE = r"(?:(?<=目)|(?<=地)|(?<=番)|(?<=号)|(?<=-)|(?<=\d))"
-_KANJI_NUMBER = re.compile(
-    f"(?:{_MARKER_BEFORE}[〇一二三四五六七八九十百千]+|[〇一二三四五六七八九十百千]+{_MARKER_AFTER})", re.ASCII
-)
+_KANJI_RUN = re.compile("[〇一二三四五六七八九十百千]+")
+_NUMBER_BEFORE = frozenset("目地番号-0123456789")
+_NUMBER_AFTER = re.compile("丁目|番地|番(?![町丁])|号|-|$")
 _DASHES = re.compile(r"(?<=\d)(?:[‐‑‒–—―−ー─━﹣]|の)(?=\d)", re.ASCII)
 _MARKERS = re.compile(r"(\d+)(?:丁目|番地の?|番(?![町丁])|号)", re.ASCII)
 _HYPHEN_RUNS = re.compile(r"-{2,}")
@@ -43,8 +44,8 @@ _NUMBERS = re.compile(r"[0-9A-Za-z]+")
 
 def kanji_number(text: str) -> str:
     """一〇一 -> 101, 二十三 -> 23, 百五 -> 105 (positional when a unit is present)."""
-    if not any(ch in _UNITS for ch in text):
-        return "".join(str(_KANJI_DIGITS.index(ch)) for ch in text)
+    if _UNIT_SET.isdisjoint(text):
+        return text.translate(_DIGITS)
     total, current = 0, 0
     for ch in text:
         if ch in _UNITS:
@@ -74,7 +75,14 @@ def place_kana_folded(value: str) -> str:
 
 
 def kanji_numerals(value: str) -> str:
-    return _KANJI_NUMBER.sub(lambda m: kanji_number(m.group()), value)
+    parts: list[str] = []
+    last = 0
+    for run in _KANJI_RUN.finditer(value):
+        start, end = run.span()
+        if (start and value[start - 1] in _NUMBER_BEFORE) or _NUMBER_AFTER.match(value, end):
+            parts += (value[last:start], kanji_number(run.group()))
+            last = end
+    return "".join((*parts, value[last:])) if parts else value
 
 
 def dashes(value: str) -> str:
@@ -82,7 +90,12 @@ def dashes(value: str) -> str:
 
 
 def block_markers(value: str) -> str:
-    return _HYPHEN_RUNS.sub("-", _MARKERS.sub(r"\1-", value)).rstrip("-")
+    value = _MARKERS.sub(_hyphen_after, value)
+    return (_HYPHEN_RUNS.sub("-", value) if "--" in value else value).rstrip("-")
+
+
+def _hyphen_after(found: re.Match[str]) -> str:
+    return found.group(1) + "-"
 
 
 def building_numbers(value: str) -> str:
@@ -95,13 +108,27 @@ def building_numbers(value: str) -> str:
 
 
 ADDRESS_RULES: Rules = (
-    rule("address.width", nfkc, "full-width/half-width digits, letters and kana (Unicode NFKC)"),
-    rule("address.spaces", without_spaces, "spaces ignored"),
-    rule("address.prefecture", without_prefecture, "a leading prefecture name ignored (the code decides)"),
-    rule("address.oaza", without_oaza, "大字 ignored"),
-    rule("address.place_kana", place_kana_folded, "ケ/ヶ/が and ノ/の in place names (霞ヶ関 = 霞が関)"),
-    rule("address.kanji_numerals", kanji_numerals, "kanji numerals where a number is meant (四丁目 = 4丁目)"),
-    rule("address.dashes", dashes, "dash notations and の between numbers as a hyphen"),
-    rule("address.block_markers", block_markers, "丁目/番地/番/号 as hyphens (4丁目2番地101 = 4-2-101)"),
-    rule("address.building", building_numbers, "the building part reduced to its numbers"),
+    rule("address.width", nfkc, "full-width/half-width digits, letters and kana (Unicode NFKC)", composes=False),
+    rule("address.spaces", without_spaces, "spaces ignored", _WHITESPACE),
+    rule("address.prefecture", without_prefecture, "a leading prefecture name ignored (the code decides)", "道都府県"),
+    rule("address.oaza", without_oaza, "大字 ignored", "大"),
+    rule(
+        "address.place_kana", place_kana_folded, "ケ/ヶ/が and ノ/の in place names (霞ヶ関 = 霞が関)", "ヶケヵがガノ"
+    ),
+    rule(
+        "address.kanji_numerals",
+        kanji_numerals,
+        "kanji numerals where a number is meant (四丁目 = 4丁目)",
+        "〇一二三四五六七八九十百千",
+        composes=False,
+    ),
+    rule(
+        "address.dashes",
+        dashes,
+        "dash notations and の between numbers as a hyphen",
+        "‐‑‒–—―−ー─━﹣の",
+        composes=False,
+    ),
+    rule("address.block_markers", block_markers, "丁目/番地/番/号 as hyphens (4丁目2番地101 = 4-2-101)", "丁番号-"),
+    rule("address.building", building_numbers, "the building part reduced to its numbers", "0123456789"),
 )

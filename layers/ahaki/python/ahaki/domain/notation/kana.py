@@ -27,6 +27,10 @@ def hiragana_as_katakana(value: str) -> str:
     return str(jaconv.hira2kata(value))
 
 
+# The characters jaconv changes (it maps one character at a time, hiragana only).
+_HIRAGANA = frozenset(c for c in map(chr, range(0x3000, 0x3100)) if hiragana_as_katakana(c) != c)
+
+
 def small_as_large(value: str) -> str:
     return value.translate(_SMALL)
 
@@ -42,8 +46,8 @@ def long_vowel_spelled(value: str) -> str:
 
 
 KANA_RULES: Rules = (
-    rule("kana.width", nfkc, "full-width/half-width kana (Unicode NFKC)"),
-    rule("kana.hiragana", hiragana_as_katakana, "hiragana read as katakana"),
-    rule("kana.small", small_as_large, "small kana read as large (ャ = ヤ)"),
-    rule("kana.long_vowel", long_vowel_spelled, "ー spelled as the vowel it lengthens (ユーコ = ユウコ)"),
+    rule("kana.width", nfkc, "full-width/half-width kana (Unicode NFKC)", composes=False),
+    rule("kana.hiragana", hiragana_as_katakana, "hiragana read as katakana", _HIRAGANA),
+    rule("kana.small", small_as_large, "small kana read as large (ャ = ヤ)", "ァィゥェォッャュョヮヵヶ"),
+    rule("kana.long_vowel", long_vowel_spelled, "ー spelled as the vowel it lengthens (ユーコ = ユウコ)", "ー"),
 )

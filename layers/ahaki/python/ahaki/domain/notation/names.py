@@ -45,7 +45,18 @@ def variants_folded(value: str) -> str:
 
 
 NAME_RULES: Rules = (
-    rule("name.nfkc", nfkc, "Unicode NFKC: full-width/half-width forms and compatibility ideographs"),
-    rule("name.ivs", without_selectors, "ideographic variation selectors (IVS/SVS) dropped"),
-    rule("name.variants", variants_folded, f"variant characters folded (table {VARIANTS_VERSION})"),
+    rule("name.nfkc", nfkc, "Unicode NFKC: full-width/half-width forms and compatibility ideographs", composes=False),
+    rule(
+        "name.ivs",
+        without_selectors,
+        "ideographic variation selectors (IVS/SVS) dropped",
+        frozenset(map(chr, [*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])),
+    ),
+    rule(
+        "name.variants",
+        variants_folded,
+        f"variant characters folded (table {VARIANTS_VERSION})",
+        frozenset(map(chr, VARIANTS)),
+        composes=False,
+    ),
 )

@@ -8,6 +8,7 @@ b)`` is exactly ``fold(a) == fold(b)``, so the relation is reflexive, symmetric 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,37 +19,70 @@ class Rule:
     name: str
     apply: Callable[[str], str]
     why: str  # one line for staff and the docs
+    # Characters without which the rule leaves a value as it is (None: it may change any value),
+    # as a character class. Only a shortcut: a value holding none of them skips the rule's call
+    # (tests check the claim). A regex, not a set: a set test makes a string of every character.
+    trigger: re.Pattern[str] | None = None
+
+    def skips(self, a: str, b: str) -> bool:
+        return self.trigger is not None and self.trigger.search(a) is None and self.trigger.search(b) is None
 
 
 Rules = tuple[Rule, ...]
 
 
-def rule(name: str, apply: Callable[[str], str], why: str) -> Rule:
-    """A rule whose output is composed (NFC): removing or replacing a character must not leave a
-    base and a combining mark that a second fold would compose (ッ + ゙ made large is ヅ)."""
+def rule(
+    name: str,
+    apply: Callable[[str], str],
+    why: str,
+    trigger: str | frozenset[str] | None = None,
+    *,
+    composes: bool = True,
+) -> Rule:
+    """A rule whose changed output is composed (NFC): removing or replacing a character must not
+    leave a base and a combining mark that a second fold would compose (ッ + ゙ made large is ヅ).
+    ``composes=False`` for rules whose output is composed already (NFKC) or that only put
+    ideographs, digits or hyphens in place of other characters (nothing composes with those)."""
 
     def composed(value: str) -> str:
-        return unicodedata.normalize("NFC", apply(value))
+        out = apply(value)
+        return out if out == value else unicodedata.normalize("NFC", out)
 
-    return Rule(name, composed, why)
+    found = None if trigger is None else re.compile("[" + "".join(map(re.escape, sorted(trigger))) + "]")
+    return Rule(name, composed if composes else apply, why, found)
 
 
 def fold(value: str, rules: Rules, off: frozenset[str] = frozenset()) -> str:
     """The canonical form of ``value`` for comparison only; never stored."""
     for rule in rules:
-        if rule.name not in off:
+        if rule.name not in off and not rule.skips(value, ""):
             value = rule.apply(value)
     return value
 
 
+Step = tuple[Callable[[str], str], re.Pattern[str] | None]
+_ENABLED: dict[tuple[int, frozenset[str]], tuple[Rules, tuple[Step, ...]]] = {}
+
+
+def enabled(rules: Rules, off: frozenset[str]) -> tuple[Step, ...]:
+    """The enabled rules' functions and triggers, kept per rule set and ``off`` (by identity: a
+    tuple of rules hashes every rule's fields each time, which the hot path cannot afford)."""
+    key = (id(rules), off)
+    found = _ENABLED.get(key)
+    if found is None or found[0] is not rules:
+        found = (rules, tuple((r.apply, r.trigger) for r in rules if r.name not in off))
+        _ENABLED[key] = found
+    return found[1]
+
+
 def same(a: str, b: str, rules: Rules, off: frozenset[str] = frozenset()) -> bool:
     """Whether ``a`` and ``b`` are equal under the enabled rules: ``fold(a) == fold(b)``,
-    stopping at the first rule after which they agree."""
+    stopping at the first rule after which they agree. (The sync's hot path: kept lean.)"""
     if a == b:
         return True
-    for rule in rules:
-        if rule.name not in off:
-            a, b = rule.apply(a), rule.apply(b)
+    for apply, trigger in enabled(rules, off):
+        if trigger is None or trigger.search(a) is not None or trigger.search(b) is not None:
+            a, b = apply(a), apply(b)
             if a == b:
                 return True
     return False
@@ -79,7 +113,7 @@ def why(a: str, b: str, rules: Rules, off: frozenset[str] = frozenset()) -> tupl
         return ()
     used: list[str] = []
     for rule in rules:
-        if rule.name in off:
+        if rule.name in off or rule.skips(a, b):
             continue
         a2, b2 = rule.apply(a), rule.apply(b)
         if _differing(a2, b2) != _differing(a, b):
