@@ -33,8 +33,11 @@ _DIGITS = str.maketrans(_KANJI_DIGITS, "0123456789")
 _KANJI_RUN = re.compile("[〇一二三四五六七八九十百千]+")
 _NUMBER_BEFORE = frozenset("目地番号-0123456789")
 _NUMBER_AFTER = re.compile("丁目|番地|番(?![町丁])|号|-|$")
+_A_NUMBER = re.compile(
+    "(?<=[目地番号0-9-])[〇一二三四五六七八九十百千]|[〇一二三四五六七八九十百千](?=丁目|番地|番(?![町丁])|号|-|$)"
+)
 _DASHES = re.compile(r"(?<=\d)(?:[‐‑‒–—―−ー─━﹣]|の)(?=\d)", re.ASCII)
-_MARKERS = re.compile(r"(\d+)(?:丁目|番地の?|番(?![町丁])|号)", re.ASCII)
+_MARKERS = re.compile(r"(?<=[0-9])(?:丁目|番地の?|番(?![町丁])|号)")
 _HYPHEN_RUNS = re.compile(r"-{2,}")
 _GA = re.compile(r"(?<=\D)[ヶケヵがガ](?=\D)", re.ASCII)
 _NO = re.compile(r"(?<=\D)ノ(?=\D)", re.ASCII)
@@ -75,6 +78,8 @@ def place_kana_folded(value: str) -> str:
 
 
 def kanji_numerals(value: str) -> str:
+    if _A_NUMBER.search(value) is None:  # the common case, decided in C: no kanji numeral means a number
+        return value
     parts: list[str] = []
     last = 0
     for run in _KANJI_RUN.finditer(value):
@@ -90,12 +95,10 @@ def dashes(value: str) -> str:
 
 
 def block_markers(value: str) -> str:
-    value = _MARKERS.sub(_hyphen_after, value)
-    return (_HYPHEN_RUNS.sub("-", value) if "--" in value else value).rstrip("-")
-
-
-def _hyphen_after(found: re.Match[str]) -> str:
-    return found.group(1) + "-"
+    marked = _MARKERS.sub("-", value)
+    if marked == value:  # no marker: hyphens as they were (dash notations are another rule's)
+        return value
+    return (_HYPHEN_RUNS.sub("-", marked) if "--" in marked else marked).rstrip("-")
 
 
 def building_numbers(value: str) -> str:
@@ -129,6 +132,6 @@ ADDRESS_RULES: Rules = (
         "‐‑‒–—―−ー─━﹣の",
         composes=False,
     ),
-    rule("address.block_markers", block_markers, "丁目/番地/番/号 as hyphens (4丁目2番地101 = 4-2-101)", "丁番号-"),
+    rule("address.block_markers", block_markers, "丁目/番地/番/号 as hyphens (4丁目2番地101 = 4-2-101)", "丁番号"),
     rule("address.building", building_numbers, "the building part reduced to its numbers", "0123456789"),
 )

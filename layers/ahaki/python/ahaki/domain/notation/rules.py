@@ -54,9 +54,9 @@ def rule(
 
 def fold(value: str, rules: Rules, off: frozenset[str] = frozenset()) -> str:
     """The canonical form of ``value`` for comparison only; never stored."""
-    for rule in rules:
-        if rule.name not in off and not rule.skips(value, ""):
-            value = rule.apply(value)
+    for apply, trigger in enabled(rules, off):
+        if trigger is None or trigger.search(value) is not None:
+            value = apply(value)
     return value
 
 
@@ -81,10 +81,15 @@ def same(a: str, b: str, rules: Rules, off: frozenset[str] = frozenset()) -> boo
     if a == b:
         return True
     for apply, trigger in enabled(rules, off):
-        if trigger is None or trigger.search(a) is not None or trigger.search(b) is not None:
+        if trigger is None:
             a, b = apply(a), apply(b)
-            if a == b:
-                return True
+        else:  # each side only if it holds a trigger: the rule leaves the other as it is
+            if trigger.search(a) is not None:
+                a = apply(a)
+            if trigger.search(b) is not None:
+                b = apply(b)
+        if a == b:
+            return True
     return False
 
 
