@@ -4,6 +4,7 @@ value; a real difference never folds away. Property tests (hypothesis) for the r
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -227,3 +228,25 @@ def test_a_real_move_is_never_folded_away(town: str, block: list[int], other: li
     assert same(written(block), town + "-".join(map(str, block)), ADDRESS_RULES)
     if block != other:
         assert not same(written(block), town + "-".join(map(str, other)), ADDRESS_RULES)
+
+
+def test_the_lean_compare_agrees_with_classify_row_by_row() -> None:
+    import random
+
+    from ahaki.domain.sync import classify, compare
+    from benchmarks.sync_notation import _pair, _truth
+
+    rng = random.Random(5)
+    kinds = set()
+    for n in range(1, 3000):
+        request, result = _pair(n, _truth(n, rng), rng)
+        for variant in (
+            result,
+            replace(result, name_kana="タナバ\u3000ハナコ"),
+            replace(result, sex="1"),
+            replace(result, vital_status="2"),
+            replace(result, municipality_code="131032"),
+        ):
+            assert compare(request, (variant,)) == classify(request, (variant,)).verdict
+            kinds.add(compare(request, (variant,)))
+    assert len(kinds) >= 7

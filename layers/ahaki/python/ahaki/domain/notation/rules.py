@@ -35,7 +35,7 @@ def rule(
     name: str,
     apply: Callable[[str], str],
     why: str,
-    trigger: str | frozenset[str] | None = None,
+    trigger: str | frozenset[str] | re.Pattern[str] | None = None,
     *,
     composes: bool = True,
 ) -> Rule:
@@ -48,7 +48,10 @@ def rule(
         out = apply(value)
         return out if out == value else unicodedata.normalize("NFC", out)
 
-    found = None if trigger is None else re.compile("[" + "".join(map(re.escape, sorted(trigger))) + "]")
+    if trigger is None or isinstance(trigger, re.Pattern):
+        found = trigger  # a pattern: where the rule may apply, exactly (fewer calls than a character class)
+    else:
+        found = re.compile("[" + "".join(map(re.escape, sorted(trigger))) + "]")
     return Rule(name, composed if composes else apply, why, found)
 
 
