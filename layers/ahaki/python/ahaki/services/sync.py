@@ -47,7 +47,7 @@ from ahaki.domain.values import JST, Qualification
 from ahaki.services import registry
 from ahaki.services.ports import Ports
 from ahaki.services.registry import Caller, audit_alone, audit_entry, shard_chain
-from ahaki.services.sync_notes import note
+from ahaki.services.sync_notes import note, resident_data
 from ahaki.services.sync_ports import SyncPorts
 
 SYSTEM_ACTOR = "system:resident-sync"
@@ -313,7 +313,10 @@ def _outcome(ports: Ports, sync: SyncPorts, caller: Caller, run_id: str, decisio
                 note(ports, sync, caller.tenant_id, run_id, qid, decision, found)
             return "applied" if found.verdict is Verdict.ADDRESS_CHANGED else "notation"
         except (DomainError, ValueError):
-            pass  # erased or changed meanwhile: staff decide (a finding)
+            if found.verdict is not Verdict.ADDRESS_CHANGED:  # notation: recorded, never a finding or a notice
+                note(ports, sync, caller.tenant_id, run_id, qid, decision, found)
+                return "notation"
+            # a move on a record erased or changed meanwhile: staff decide (a finding)
     _open_finding(ports, sync, caller.tenant_id, run_id, qid, decision, found.verdict)
     return "findings"
 
@@ -343,17 +346,7 @@ def _apply_address(
 
 
 def candidate_of(r: ResultRecord) -> ResidentData:
-    return ResidentData(
-        resident_code=r.resident_code,
-        name_kanji=r.name_kanji,
-        name_kana=r.name_kana,
-        birth_date=r.birth_date,
-        sex=r.sex,
-        address=r.address,
-        municipality_code=r.municipality_code,
-        vital_status=r.vital_status,
-        change_status=r.change_status,
-    )
+    return resident_data(r)
 
 
 def _open_finding(
