@@ -9,6 +9,7 @@ a notation is adopted or recorded without a notice (the templates say which kind
 python -m benchmarks.sync_notation
 SYNC_NOTATION_RECORDS=20000 ...   # a smaller register (default 100,000)
 SYNC_BENCH_ROUNDS=5 ...           # rounds of the timed comparison, taken in turn (the fastest counts)
+SYNC_NOTATION_WORKER_N=500 ...    # registrants of the run through the real worker on moto (default 2,000)
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import benchmarks  # noqa: F401 - puts the layer and the repository on sys.path
@@ -27,6 +29,7 @@ from ahaki.domain import sync as sync_domain
 from ahaki.domain.jlis import RequestRecord, ResultCode, ResultRecord, VitalStatus
 from ahaki.domain.jlis_codec import ResultReader, encode_requests, encode_results, request_rows
 from ahaki.domain.sync import FINDING_VERDICTS, Decision, Verdict, reconcile
+from ahaki.domain.sync_records import FindingStatus
 from ahaki.domain.templates import template_of
 from benchmarks.sync import _best_of
 
@@ -191,6 +194,64 @@ def _share(part: int, whole: int) -> str:
     return f"{part:,} of {whole:,} ({100 * part / whole:.1f} %)" if whole else "0 of 0"
 
 
+def worker_figures(registrants: int) -> Figures:
+    """The same mix through the real worker against moto (smaller): what it wrote and announced."""
+    import boto3
+
+    from ahaki.domain.values import Qualification
+    from ahaki.services import sync
+    from benchmarks.sync import _drain, _ports, _seed
+    from infra.sandbox.emulated_aws import REGION, emulated_aws
+
+    rng = random.Random(20261203)
+    truth: dict[str, str] = {}
+    with emulated_aws("bench-notation") as aws:
+        fake = _seed(boto3.client("dynamodb", region_name=REGION), aws.table_names, registrants)
+        for n, resident in enumerate(list(fake._by_number.values()), start=1):
+            kind = _truth(n, rng)
+            truth[f"bench-{n:07d}"] = kind
+            if kind == NOTATION:  # 太郎12 as 太郎１２; 一番町7 as 一番町7番地
+                wide = resident.name_kanji.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+                changed = {"address": f"{resident.address}番地"} if n % 2 else {"name_kanji": wide}
+            elif kind == MOVE:
+                changed = {"address": f"港区芝公園{n}", "municipality_code": "131032"}
+            elif kind == RENAME:
+                changed = {"name_kanji": "小野寺\u3000太郎", "name_kana": "オノデラ\u3000タロウ"}
+            else:
+                continue
+            fake.add(replace(resident, **changed))
+        ports, sync_ports, dynamodb = _ports(fake, None, chunk=registrants)
+        caller = sync.system_caller("foundation", "bench")
+        run = sync.start_run(ports, sync_ports, caller, Qualification.ANMA_MASSAGE_SHIATSU)
+        _drain(ports, sync_ports)
+        found = sync_ports.store.get_run("foundation", run.run_id)
+        outbox = dynamodb.scan(TableName=aws.table_names["OutboxTable"])["Items"]
+        findings, _ = sync_ports.store.findings("foundation", FindingStatus.OPEN, 1000, None)
+    assert found is not None
+    kinds = Counter(i["kind"]["S"] for i in outbox if not i["kind"]["S"].endswith("register"))
+    notices = sum(v for k, v in kinds.items() if k.startswith("sync.finding") or template_of(k).to_holder)
+    raised = Counter(truth[f.qualification_pseudonym_id] for f in findings)
+    total = Counter(truth.values())
+    c = found.counts
+    return [
+        (
+            "notation (worker, moto): registrants / moves / renames / notation-only",
+            f"{registrants:,} / {total[MOVE]:,} / {total[RENAME]:,} / {total[NOTATION]:,}",
+        ),
+        (
+            "notation (worker, moto): counts unchanged / notation / applied / findings",
+            f"{c.unchanged:,} / {c.notation:,} / {c.applied:,} / {c.findings:,} (reconciles: {c.reconciles()})",
+        ),
+        ("notation (worker, moto): findings for notation-only (target 0)", f"{raised[NOTATION]:,}"),
+        ("notation (worker, moto): outbox events by kind", ", ".join(f"{k}={v:,}" for k, v in sorted(kinds.items()))),
+        (
+            "notation (worker, moto): notices (holder) / real moves + renames",
+            f"{notices:,} / {total[MOVE] + total[RENAME]:,}",
+        ),
+        ("notation (worker, moto): folded by rule", ", ".join(f"{k}={v:,}" for k, v in sorted(c.folded.items()))),
+    ]
+
+
 def run() -> Figures:
     records = int(os.environ.get("SYNC_NOTATION_RECORDS", "100000"))
     rounds = int(os.environ.get("SYNC_BENCH_ROUNDS", "5"))
@@ -235,6 +296,7 @@ def run() -> Figures:
             "notation: verdicts of notation-only rows",
             ", ".join(f"{k.value}={v:,}" for k, v in sorted(tally[NOTATION].items())),
         ),
+        *worker_figures(int(os.environ.get("SYNC_NOTATION_WORKER_N", "2000"))),
     ]
 
 
