@@ -14,10 +14,13 @@ from ahaki.adapters.sync_wiring import ListQueue, fake_jlis, sync_ports
 from ahaki.domain.jlis import FileKey
 from ahaki.domain.templates import template_of
 from functions.sync_worker.handler import handle
+from infra.sandbox.workers import Workers
 from tests.data import remember
 from tests.integration.conftest import Api
+from tests.integration.notifications_support import dlq_messages, workers
 from tests.integration.test_resident_sync import _my_number_of, _run, _s3_event
 
+__all__ = ["workers"]
 LINE = "千代田区一番町4-2-101"
 
 
@@ -162,3 +165,26 @@ def test_notation_on_a_record_erased_meanwhile_is_recorded_not_raised(api: Api) 
     assert not any(k.startswith("sync.finding") for k in _outbox_kinds(api))
     noted = api.call("list_sync_findings", role="viewer", query={"status": "noted"}).body["items"]
     assert [n["qualification_pseudonym_id"] for n in noted] == [qid]
+
+
+def test_through_the_notifier_a_notation_reaches_no_holder_and_a_move_is_announced(api: Api, workers: Workers) -> None:
+    def inbox(pseudonym: str) -> list[str]:
+        return [i["kind"] for i in api.call("list_notifications", portal=pseudonym).body["items"]]
+
+    written = api.register(
+        portal_pseudonym_id="pp-notation-0001",
+        name={"family": "高橋", "given": "優子"},
+        address={"municipality_code": "131016", "line": LINE},
+    )
+    mover = api.register(portal_pseudonym_id="pp-notation-0002", address={"municipality_code": "131016", "line": LINE})
+    mover_number = _my_number_of(api, mover["qualification_pseudonym_id"])
+    _my_number_of(api, written["qualification_pseudonym_id"])
+    _run(api)
+    _in_resident_notation()
+    fake_jlis().dial(mover_number, Scenario.MOVED, address=("131032", "港区芝公園4-2-8"))
+    remember({"address": {"line": "港区芝公園4-2-8"}})
+    _run(api)
+    workers.pump()
+    assert inbox("pp-notation-0001") == ["registrant.register"]  # adopted and recorded: nothing sent
+    assert inbox("pp-notation-0002") == ["registrant.change_address", "registrant.register"]
+    assert dlq_messages() == []
