@@ -24,6 +24,7 @@ from stdnum.jp import in_
 from ahaki.adapters import register_table as rt
 from ahaki.adapters.jlis_exchange import S3Exchange
 from ahaki.adapters.jlis_fake import FakeJlis, Resident, resident_code_for
+from ahaki.adapters.lookup_table import DynamoLookups
 from ahaki.adapters.query_log import DynamoQueryLog
 from ahaki.adapters.settings import Settings
 from ahaki.adapters.sync_table import DynamoSyncStore
@@ -248,9 +249,9 @@ def _ports(
     sync_ports = SyncPorts(
         store=DynamoSyncStore(dynamodb, os.environ["SYNC_TABLE"], settings.outbox_table),
         exchange=S3Exchange(s3, os.environ["JLIS_BUCKET"], responder=fake),
-        jlis=fake,
         queue=ListQueue(),
         query_log=DynamoQueryLog(dynamodb, settings.audit_table),
+        lookups=DynamoLookups(dynamodb, os.environ["SYNC_TABLE"]),
         chunk_size=chunk,
     )
     return ports, sync_ports, dynamodb

@@ -49,6 +49,7 @@ from ahaki.adapters import register_table as rt
 from ahaki.adapters import vault as v
 from ahaki.adapters.jlis_exchange import S3Exchange
 from ahaki.adapters.jlis_fake import FakeJlis, Scenario, resident_code_for, resident_of
+from ahaki.adapters.lookup_table import DynamoLookups
 from ahaki.adapters.query_log import DynamoQueryLog
 from ahaki.adapters.schema import TABLES
 from ahaki.adapters.settings import Settings
@@ -379,9 +380,9 @@ def _one_run(aws: EmulatedAws, saved: Seed, faults: Faults, planner_dies_at: int
     sync_ports = SyncPorts(
         store=DynamoSyncStore(dynamodb, os.environ["SYNC_TABLE"], settings.outbox_table),
         exchange=NotifyingExchange(S3Exchange(s3, os.environ["JLIS_BUCKET"], responder=saved.fake), sqs),
-        jlis=saved.fake,
         queue=sqs,
         query_log=DynamoQueryLog(dynamodb, settings.audit_table),
+        lookups=DynamoLookups(dynamodb, os.environ["SYNC_TABLE"]),
     )
     caller = sync.system_caller(TENANT, "bench-faults")
     run_id = ports.new_id()

@@ -3,8 +3,8 @@
 A register typed by hand and a J-LIS answer written the resident register's way (the fake's
 rewriter: variant characters, 丁目/番地 forms, kanji numerals), with 1 % real moves, 0.2 % real
 name changes and 30 % notation-only differences. What each verdict leads to is the sync's own
-rule (``services.sync``): a finding tells the holder a check is under way, a move is announced,
-a notation is adopted or recorded without a notice (the templates say which kinds reach holders).
+rule (``services.sync``) and the templates say which kinds reach holders (a name change's finding
+does; a move is announced; a notation is adopted or recorded without a notice).
 
 python -m benchmarks.sync_notation
 SYNC_NOTATION_RECORDS=20000 ...   # a smaller register (default 100,000)
@@ -26,6 +26,7 @@ from pathlib import Path
 import benchmarks  # noqa: F401 - puts the layer and the repository on sys.path
 from ahaki.adapters.jlis_notation import block_form, variant_form
 from ahaki.domain import sync as sync_domain
+from ahaki.domain.event_kinds import finding_kind
 from ahaki.domain.jlis import RequestRecord, ResultCode, ResultRecord, VitalStatus
 from ahaki.domain.jlis_codec import ResultReader, encode_requests, encode_results, request_rows
 from ahaki.domain.sync import FINDING_VERDICTS, Decision, Verdict, reconcile
@@ -182,7 +183,7 @@ def _alternating(rounds: int, request_path: Path, result_path: Path) -> tuple[fl
 def _notifies(verdict: Verdict) -> bool:
     """Whether the sync's handling of a verdict sends the holder anything (services.sync)."""
     if verdict in FINDING_VERDICTS:
-        return True  # sync.finding_opened.*: the holder is told a check is under way
+        return template_of(finding_kind(verdict)).to_holder  # a name change: the holder is told
     if verdict is Verdict.ADDRESS_CHANGED:
         return template_of("registrant.change_address").to_holder
     if verdict is Verdict.NOTATION:  # an address adopted; a name's form recorded (no event at all)
@@ -229,7 +230,7 @@ def worker_figures(registrants: int) -> Figures:
         findings, _ = sync_ports.store.findings("foundation", FindingStatus.OPEN, 1000, None)
     assert found is not None
     kinds = Counter(i["kind"]["S"] for i in outbox if not i["kind"]["S"].endswith("register"))
-    notices = sum(v for k, v in kinds.items() if k.startswith("sync.finding") or template_of(k).to_holder)
+    notices = sum(v for k, v in kinds.items() if template_of(k).to_holder)
     raised = Counter(truth[f.qualification_pseudonym_id] for f in findings)
     total = Counter(truth.values())
     c = found.counts

@@ -1,12 +1,16 @@
-"""On-demand 住基ネット look-up: registrar only, purpose required, rate limited, audited first."""
+"""On-demand 住基ネット look-ups: registrar only, purpose required, rate limited, audited first.
+J-LIS answers later: the request answers 202 with the look-up, whose answer is read with GET."""
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from ahaki.adapters.sync_wiring import sync_ports
 from ahaki.adapters.wiring import ports
-from ahaki.domain.sync_records import LookupResult, ResidentLookupRequest
+from ahaki.domain.sync_records import Lookup, ResidentLookupRequest
 from ahaki.http.resolver import caller, lambda_handler_for, serve
 from ahaki.http.routes import Function
 from ahaki.services import resident_lookup as lookups
@@ -14,8 +18,13 @@ from ahaki.services import resident_lookup as lookups
 router = Router()
 
 
-def resident_lookup(request: ResidentLookupRequest) -> LookupResult:
-    return lookups.look_up(ports(), sync_ports(), caller(router), request)
+def resident_lookup(request: ResidentLookupRequest) -> Response[Lookup]:
+    lookup = lookups.request_lookup(ports(), sync_ports(), caller(router), request)
+    return Response(int(HTTPStatus.ACCEPTED), "application/json", lookup)
+
+
+def get_resident_lookup(lookup_id: str) -> Lookup:
+    return lookups.get_lookup(ports(), sync_ports(), caller(router), lookup_id)
 
 
 app = serve(Function.RESIDENT_LOOKUP, router, globals())

@@ -78,7 +78,7 @@ def resolve_sync_finding(finding_id: str, command: ResolveFinding) -> ResolvedFi
 
 
 def start_sync_run(command: StartRun) -> Response[RunView]:
-    run = sync.start_run(ports(), sync_ports(), caller(router), command.qualification, command.run_id)
+    run = sync.request_run(ports(), sync_ports(), caller(router), command.qualification, command.run_id)
     return Response(int(HTTPStatus.ACCEPTED), "application/json", RunView(**run.model_dump(), reconciles=True))
 
 

@@ -18,8 +18,9 @@ from ahaki.adapters.sync_wiring import sync_ports
 from ahaki.adapters.wiring import ports
 from ahaki.domain.jlis import FileKey
 from ahaki.domain.registrant import Status
+from ahaki.domain.sync_records import LOOKUP_RUN_PREFIX
 from ahaki.domain.values import Qualification
-from ahaki.services import sync
+from ahaki.services import resident_lookup, sync
 
 logger = Logger()
 processor = BatchProcessor(event_type=EventType.SQS)
@@ -37,6 +38,10 @@ def handle(body: dict[str, Any], final_attempt: bool = False) -> None:
         found = FileKey.parse(unquote_plus(record["s3"]["object"]["key"]))
         if found is None or not record["s3"]["object"]["key"].startswith("inbound/"):
             logger.warning("ignored an object outside inbound/", extra={"event": record.get("eventName")})
+            continue
+        if found.run_id.startswith(LOOKUP_RUN_PREFIX):  # J-LIS's answer to an on-demand look-up
+            resident_lookup.receive_answer(ports(), sync_ports(), found)
+            logger.info("look-up answered", extra={"lookup": found.run_id})
             continue
         counts = sync.process_result(ports(), sync_ports(), found, final_attempt)
         logger.info("result file processed", extra={"run_id": found.run_id, "chunk_no": found.chunk_no, **counts})

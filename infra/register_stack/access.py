@@ -225,7 +225,10 @@ ACCESS: Mapping[Function, FunctionAccess] = {
             TableAccess(REGISTER_TABLE, actions=("dynamodb:GetItem",)),
             TableAccess(VAULT_TABLE, actions=("dynamodb:GetItem",)),
             _AUDIT_APPEND,
-            TableAccess(SYNC_TABLE, actions=("dynamodb:Query", "dynamodb:UpdateItem")),
+            # the look-up itself (put, read back), the rate counter (update), resident codes (query)
+            TableAccess(
+                SYNC_TABLE, actions=("dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:GetItem")
+            ),
         ),
         keys=(KeyUse(VAULT_KEY, ("kms:Decrypt",)),),
     ),

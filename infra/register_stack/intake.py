@@ -9,11 +9,13 @@ from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from ahaki.adapters.schema import ATTACHMENTS_BUCKET
 from ahaki.http.routes import ROUTES, AuthType
 from infra.register_stack.api import API_STAGE
+from infra.register_stack.async_failures import keep_async_failures
 from infra.register_stack.functions import portal_role_name
 from infra.register_stack.keys import Keys
 from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
@@ -81,6 +83,7 @@ class IntakeWiring(Construct):
         attachment_function: lambda_.IFunction,
         rest_api: apigw.RestApi,
         methods: dict[tuple[str, str], apigw.Method],
+        dead_letters: sqs.IQueue | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.upload_rule = events.Rule(
@@ -92,8 +95,25 @@ class IntakeWiring(Construct):
                 detail_type=["Object Created"],
                 detail={"bucket": {"name": [bucket.bucket_name]}},
             ),
-            targets=[targets.LambdaFunction(attachment_function, retry_attempts=8, max_event_age=Duration.hours(6))],
+            # Events EventBridge cannot hand to the function land in the (alarmed) dead-letter queue.
+            targets=[
+                targets.LambdaFunction(
+                    attachment_function,
+                    retry_attempts=8,
+                    max_event_age=Duration.hours(6),
+                    dead_letter_queue=dead_letters,
+                )
+            ],
         )
+        if dead_letters is not None and dead_letters.encryption_master_key is not None and attachment_function.role:
+            keep_async_failures(  # the function's own failures, after Lambda's retries
+                self,
+                "AttachmentAsyncFailures",
+                function=attachment_function,
+                role=attachment_function.role,
+                queue=dead_letters,
+                key=dead_letters.encryption_master_key,
+            )
         self.portal_role = iam.Role(
             self,
             "PortalIntegrationRole",

@@ -24,6 +24,7 @@ from constructs import Construct
 
 from ahaki.domain.jlis import INBOUND, OUTBOUND
 from ahaki.http.routes import Function
+from infra.register_stack.async_failures import keep_async_failures
 from infra.register_stack.functions import Functions
 from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
 from infra.register_stack.settings import Settings
@@ -73,6 +74,7 @@ class ResidentSync(Construct):
         _pin(self.bucket, "JlisExchangeBucket")
         self._wire_functions()
         self.schedule = self._build_schedule()
+        self.planner_failures = self._build_planner_failures()
 
     def _build_queues(self) -> tuple[sqs.Queue, sqs.Queue]:
         dead = sqs.Queue(
@@ -107,6 +109,46 @@ class ResidentSync(Construct):
         )
         alarm.add_alarm_action(cloudwatch_actions.SnsAction(self._staff_alerts))  # the staff alerts topic
         return alarm
+
+    def _build_planner_failures(self) -> sqs.Queue:
+        """The planner is invoked asynchronously (the schedule, the staff API's hand-over): an
+        invocation that fails Lambda's retries lands here, alarmed, with its run in the payload;
+        the operator resumes the run with POST /admin/sync-runs {"run_id": …}."""
+        queue = sqs.Queue(
+            self,
+            "PlannerFailures",
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=self.key,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        _pin(queue, "PlannerFailures")
+        acknowledge(
+            queue,
+            "This queue is itself where the planner's failed invocations are kept for the operator "
+            "(its alarm pages the staff topic); it needs no dead-letter queue of its own.",
+            f"{AWS_SOLUTIONS}-SQS3",
+        )
+        alarm = cloudwatch.Alarm(
+            self,
+            "PlannerFailuresAlarm",
+            alarm_description="A sync run's planning failed: resume it with POST /admin/sync-runs {run_id}",
+            metric=queue.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
+            threshold=1,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        alarm.add_alarm_action(cloudwatch_actions.SnsAction(self._staff_alerts))
+        keep_async_failures(
+            self,
+            "PlannerAsyncFailures",
+            function=self._functions[Function.SYNC_PLANNER],
+            role=self._functions.roles[Function.SYNC_PLANNER],
+            queue=queue,
+            key=self.key,
+        )
+        return queue
 
     def _build_bucket(self) -> s3.Bucket:
         bucket = s3.Bucket(
@@ -194,8 +236,24 @@ class ResidentSync(Construct):
         )
         send = ["sqs:SendMessage"]
         queue_key = ["kms:GenerateDataKey", "kms:Decrypt"]
-        self._policy(Function.SYNC_API, "Send", [(send, [self.queue.queue_arn]), (queue_key, [self.key.key_arn])])
+        # POST /admin/sync-runs opens the run and hands its planning to the planner (asynchronous invoke).
+        planner = self._functions[Function.SYNC_PLANNER]
+        self._functions[Function.SYNC_API].add_environment("SYNC_PLANNER_FUNCTION", planner.function_name)
+        self._policy(Function.SYNC_API, "Send", [(["lambda:InvokeFunction"], [planner.function_arn])])
         self._policy(Function.SYNC_PLANNER, "Send", [(send, [self.queue.queue_arn]), (queue_key, [self.key.key_arn])])
+        # An on-demand look-up is a one-record request file in outbound/ (J-LIS answers into inbound/).
+        self._policy(
+            Function.RESIDENT_LOOKUP,
+            "Inquiry",
+            [
+                (
+                    ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"],
+                    [self.bucket.arn_for_objects(f"{OUTBOUND}/*")],
+                ),
+                (["s3:GetObject"], [self.bucket.arn_for_objects(f"{INBOUND}/*")]),
+                (queue_key, [self.key.key_arn]),
+            ],
+        )
         receive = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
         self._policy(
             Function.SYNC_WORKER,

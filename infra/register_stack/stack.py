@@ -60,6 +60,7 @@ class RegisterStack(Stack):
             attachment_function=self.functions[Function.ATTACHMENT_RECEIVED],
             rest_api=self.api.rest_api,
             methods=self.api.methods,
+            dead_letters=self.messaging.bus_dlq,
         )
         self.firewall = Firewall(self, "Firewall", settings=settings, keys=self.keys, api=self.api.rest_api)
         self.monitoring = Monitoring(

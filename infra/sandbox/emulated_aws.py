@@ -7,6 +7,7 @@ conditions and transactions would; our code stays concurrent.
 
 from __future__ import annotations
 
+import inspect
 import os
 import threading
 from collections.abc import Iterator
@@ -17,6 +18,8 @@ from typing import Any
 import boto3
 from moto import mock_aws
 from moto.core.botocore_stubber import BotocoreStubber
+from moto.dynamodb.models import DynamoDBBackend
+from moto.s3.models import S3Backend
 
 from ahaki.adapters.schema import BUCKETS, KEYS, TABLES, create_table_kwargs
 from infra.sandbox.emulated_messaging import create_messaging
@@ -28,6 +31,9 @@ PORTAL_CALLER_PATTERN = "arn:aws:sts::000000000000:assumed-role/ahaki-portal-int
 JLIS_BUCKET = "ahaki-jlis-exchange"
 _SERIAL = threading.RLock()
 _patched = False
+_transactions_patched = False
+_encryption_patched = False
+EXCHANGE_KEY = "ExchangeKey"  # the J-LIS exchange bucket's default key, as in the stack
 
 
 def serialize_moto() -> None:
@@ -43,6 +49,66 @@ def serialize_moto() -> None:
 
     BotocoreStubber.__call__ = serialized  # type: ignore[method-assign]
     _patched = True
+
+
+def faithful_transactions() -> None:
+    """A cancelled TransactWriteItems leaves no stream record, and the stream keeps serving (idempotent).
+
+    moto 5.2.5 rolls a cancelled transaction back by putting deep copies of the tables taken
+    before it in place. The writes it made before the cancelling check already went into the old
+    table's stream shard, and the readers' shard iterators hold that old shard: they read the
+    records of a transaction that never happened, then never see another record (the new writes
+    go to the copy's shard). AWS writes nothing for a cancelled transaction. So: the shard the
+    readers hold stays the table's shard, cut back to where it was before the transaction.
+    """
+    global _transactions_patched
+    if _transactions_patched:
+        return
+    original = DynamoDBBackend.transact_write_items
+
+    def faithful(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+        shards: dict[str, tuple[Any, int]] = {}
+        for item in transact_items:
+            name = next(iter(item.values())).get("TableName")
+            table = self.tables.get(name) if isinstance(name, str) else None
+            if table is not None and table.stream_shard is not None and name not in shards:
+                shards[name] = (table.stream_shard, len(table.stream_shard.items))
+        try:
+            original(self, transact_items)
+        except Exception:
+            for name, (shard, length) in shards.items():
+                del shard.items[length:]
+                table = self.tables.get(name)
+                if table is not None and table.stream_shard is not shard:
+                    table.stream_shard, shard.table = shard, table
+            raise
+
+    DynamoDBBackend.transact_write_items = faithful  # type: ignore[method-assign]
+    _transactions_patched = True
+
+
+def faithful_object_encryption() -> None:
+    """``ServerSideEncryption="aws:kms"`` without a key id means the AWS-managed key (idempotent).
+
+    In AWS the request's own setting wins over the bucket's default key: SSE-KMS with the
+    account's ``aws/s3`` key. moto 5.2.5 fills in the bucket default's key instead, so an object
+    meant for the exchange key looked right in every test while AWS would use another key.
+    """
+    global _encryption_patched
+    if _encryption_patched:
+        return
+    original = S3Backend.put_object
+    signature = inspect.signature(original)
+
+    def put_object(self: S3Backend, *args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(self, *args, **kwargs)
+        if bound.arguments.get("encryption") == "aws:kms" and not bound.arguments.get("kms_key_id"):
+            region = self.get_bucket(bound.arguments["bucket_name"]).region_name
+            bound.arguments["kms_key_id"] = f"arn:aws:kms:{region}:{self.account_id}:alias/aws/s3"
+        return original(*bound.args, **bound.kwargs)
+
+    S3Backend.put_object = put_object  # type: ignore[method-assign]
+    _encryption_patched = True
 
 
 @dataclass(frozen=True)
@@ -91,6 +157,15 @@ def create_resources(prefix: str = "ahaki") -> EmulatedAws:
     boto3.client("s3", region_name=REGION).create_bucket(
         Bucket=exchange, CreateBucketConfiguration={"LocationConstraint": REGION}
     )
+    # The stack's bucket default: SSE-KMS with the exchange key (infra/register_stack/resident_sync.py).
+    key_ids[EXCHANGE_KEY] = kms.create_key(Description="J-LIS exchange files")["KeyMetadata"]["KeyId"]
+    default = {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_ids[EXCHANGE_KEY]}
+    boto3.client("s3", region_name=REGION).put_bucket_encryption(
+        Bucket=exchange,
+        ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": default, "BucketKeyEnabled": True}]
+        },
+    )
     env.update({"JLIS_BUCKET": exchange, "JLIS_ADAPTER": "fake", "JLIS_FAKE_TENANT": "foundation"})
     s3 = boto3.client("s3", region_name=REGION)
     for bucket in BUCKETS:
@@ -120,6 +195,8 @@ def reset_tables(resources: EmulatedAws) -> None:
 def emulated_aws(prefix: str = "ahaki") -> Iterator[EmulatedAws]:
     """moto running, resources created, environment set; all undone on exit."""
     serialize_moto()
+    faithful_transactions()
+    faithful_object_encryption()
     saved = dict(os.environ)
     os.environ.update(fake_credentials())
     try:

@@ -25,6 +25,8 @@ STATUS = {
     "resolve_sync_finding": 404,
     "get_sync_run": 404,
     "start_sync_run": 202,
+    "resident_lookup": 202,  # J-LIS answers later
+    "get_resident_lookup": 404,  # the sample names no look-up
     "submit_application": 201,
     "send_notice": 202,
     # The mark-read sample names a placeholder notification: 404 shows it reached its handler.

@@ -33,6 +33,7 @@ EXPECTED_ALLOWED: dict[str, set[Role]] = {
     "put_notification_preferences": set(),
     # Issue 4 (docs/decisions.md)
     "resident_lookup": {Role.REGISTRAR},
+    "get_resident_lookup": {Role.REGISTRAR},
     "list_sync_findings": {Role.REGISTRAR, Role.APPROVER, Role.VIEWER},
     "get_sync_finding": {Role.REGISTRAR, Role.APPROVER, Role.VIEWER},
     "resolve_sync_finding": {Role.REGISTRAR},

@@ -2,8 +2,10 @@
 
 Request files go to ``outbound/<tenant>/<run>/<chunk>.csv``; J-LIS's result files arrive at
 ``inbound/<tenant>/<run>/<chunk>.csv`` and their S3 event starts processing. Objects are encrypted
-with SSE-KMS (the bucket's default key); plaintext My Numbers exist only in memory and inside the
-encrypted request object. Reading streams line by line, so a file of any size needs little memory.
+with SSE-KMS under the bucket's default key, the exchange key: the requests name no encryption,
+because ``ServerSideEncryption="aws:kms"`` without a key id would override that default with
+S3's AWS-managed key. Plaintext My Numbers exist only in memory and inside the encrypted request
+object. Reading streams line by line, so a file of any size needs little memory.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ class S3Exchange:
 
     def _put(self, object_key: str, lines: Iterable[str]) -> None:
         # Multipart in 5 MB parts, so a chunk's file is never held whole in memory.
-        upload = self._s3.create_multipart_upload(Bucket=self._bucket, Key=object_key, ServerSideEncryption="aws:kms")
+        upload = self._s3.create_multipart_upload(Bucket=self._bucket, Key=object_key)  # the bucket's key
         parts: list[dict[str, Any]] = []
         buffer: list[bytes] = []
         size = 0

@@ -125,12 +125,18 @@ class FakeJlis:
             matches = [found] if found is not None else []
             if found is not None and number in self._twins:
                 matches.append(replace(found, resident_code=resident_code_for(number + "twin"), my_number=""))
-        else:
+        else:  # the four basic items 氏名・住所・性別・生年月日; kana narrows only when given
+            wanted = (
+                request.subject_name_kanji,
+                request.subject_address,
+                request.subject_sex,
+                request.subject_birth_date,
+            )
             matches = [
                 r
                 for r in self._by_number.values()
-                if (r.name_kana, r.birth_date, r.sex)
-                == (request.subject_name_kana, request.subject_birth_date, request.subject_sex)
+                if (r.name_kanji, r.address, r.sex, r.birth_date) == wanted
+                and (not request.subject_name_kana or r.name_kana == request.subject_name_kana)
             ]
         if not request.include_removed:
             matches = [m for m in matches if m.vital_status == VitalStatus.ALIVE.value]
@@ -164,7 +170,7 @@ class FakeJlis:
                 result_code=code.value,
                 result_record_count=len(matches),
                 result_record_seq=seq,
-                matched_items="NAME+BIRTH+SEX" if by_items else "MYNUMBER",
+                matched_items="NAME+ADDRESS+SEX+BIRTH" if by_items else "MYNUMBER",
                 changed=bool(m.change_status),
                 vital_status=m.vital_status,
                 change_status=m.change_status,

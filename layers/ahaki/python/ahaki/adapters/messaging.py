@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ahaki.domain.event_kinds import NOTICE_REQUESTED
+
 OUTBOX_SOURCE = "ahaki.outbox"  # EventBridge source of every relayed outbox event
 
 
@@ -52,7 +54,7 @@ RULES: tuple[RuleSpec, ...] = (
     RuleSpec(
         "OutboxToNotifier",
         NOTIFIER_QUEUE,
-        {"source": [OUTBOX_SOURCE], "detail-type": [{"anything-but": ["notice.requested"]}]},
+        {"source": [OUTBOX_SOURCE], "detail-type": [{"anything-but": [NOTICE_REQUESTED]}]},
     ),
-    RuleSpec("OutboxToNoticeFanout", FANOUT_QUEUE, {"source": [OUTBOX_SOURCE], "detail-type": ["notice.requested"]}),
+    RuleSpec("OutboxToNoticeFanout", FANOUT_QUEUE, {"source": [OUTBOX_SOURCE], "detail-type": [NOTICE_REQUESTED]}),
 )

@@ -18,12 +18,13 @@ import boto3
 from ahaki.adapters.jlis_exchange import S3Exchange
 from ahaki.adapters.jlis_fake import FakeJlis
 from ahaki.adapters.jlis_notation import NotationRates
+from ahaki.adapters.lookup_table import DynamoLookups
 from ahaki.adapters.query_log import DynamoQueryLog
 from ahaki.adapters.schema import AUDIT_TABLE, OUTBOX_TABLE, SYNC_TABLE
 from ahaki.adapters.sync_table import DynamoSyncStore
 from ahaki.adapters.wiring import CLIENT_CONFIG, ports
-from ahaki.domain.errors import ResidentRegisterUnavailable
 from ahaki.domain.jlis import RequestRecord, ResultRecord
+from ahaki.domain.values import Qualification
 from ahaki.services.sync_ports import SyncPorts
 
 
@@ -36,6 +37,18 @@ class SqsQueue:
         self._sqs.send_message(QueueUrl=self._url, MessageBody=json.dumps(message))
 
 
+class LambdaPlanner:
+    """The planner function, invoked asynchronously (Lambda retries it; it resumes from its checkpoint)."""
+
+    def __init__(self, client: Any, function_name: str) -> None:
+        self._client = client
+        self._function_name = function_name
+
+    def plan(self, tenant_id: str, qualification: Qualification, run_id: str) -> None:
+        payload = {"tenant_id": tenant_id, "qualification": qualification.value, "run_id": run_id}
+        self._client.invoke(FunctionName=self._function_name, InvocationType="Event", Payload=json.dumps(payload))
+
+
 class ListQueue:
     """Tests and the sandbox: messages kept in order, handled by whoever drains them."""
 
@@ -44,14 +57,6 @@ class ListQueue:
 
     def send(self, message: dict[str, Any]) -> None:
         self.messages.append(message)
-
-
-class FileRoundTrip:
-    """On demand through the file exchange (AWS has no online 住基ネット interface for us yet):
-    J-LIS answers one-record files too, but not within an API request; refuse cleanly."""
-
-    def look_up(self, request: RequestRecord) -> list[ResultRecord]:
-        raise ResidentRegisterUnavailable("The resident register answers by file only; try the scheduled run.")
 
 
 class RegisterBackedFake(FakeJlis):
@@ -72,17 +77,21 @@ def fake_jlis() -> RegisterBackedFake:
     return RegisterBackedFake(notation=NotationRates.parse(os.environ.get("JLIS_FAKE_NOTATION", "")))
 
 
-def build_sync_ports(dynamodb: Any, s3: Any, sqs: Any | None, env: dict[str, str] | os._Environ[str]) -> SyncPorts:
+def build_sync_ports(
+    dynamodb: Any, s3: Any, sqs: Any | None, env: dict[str, str] | os._Environ[str], lam: Any | None = None
+) -> SyncPorts:
     fake = env.get("JLIS_ADAPTER", "s3") == "fake"
     queue: Any = SqsQueue(sqs, env["SYNC_QUEUE_URL"]) if sqs is not None and env.get("SYNC_QUEUE_URL") else ListQueue()
     return SyncPorts(
         store=DynamoSyncStore(dynamodb, env[SYNC_TABLE.env_var], env[OUTBOX_TABLE.env_var]),
         exchange=S3Exchange(s3, env["JLIS_BUCKET"], responder=fake_jlis() if fake else None),
-        jlis=fake_jlis() if fake else FileRoundTrip(),
         queue=queue,
         query_log=DynamoQueryLog(dynamodb, env[AUDIT_TABLE.env_var]),
+        lookups=DynamoLookups(dynamodb, env[SYNC_TABLE.env_var]),
+        answers_at_once=fake,
         chunk_size=int(env.get("SYNC_CHUNK_SIZE", "5000")),
         lookup_limit=int(env.get("LOOKUP_RATE_LIMIT", "30")),
+        planner=LambdaPlanner(lam, env.get("SYNC_PLANNER_FUNCTION", "")) if lam is not None else None,
     )
 
 
@@ -91,7 +100,9 @@ def sync_ports() -> SyncPorts:
     client = boto3.client("dynamodb", config=CLIENT_CONFIG)
     s3 = boto3.client("s3", config=CLIENT_CONFIG)
     sqs = boto3.client("sqs", config=CLIENT_CONFIG) if os.environ.get("SYNC_QUEUE_URL") else None
-    return build_sync_ports(client, s3, sqs, os.environ)
+    # Only the staff API hands runs to the planner; elsewhere (and in the sandbox) nothing is set.
+    lam = boto3.client("lambda", config=CLIENT_CONFIG) if os.environ.get("SYNC_PLANNER_FUNCTION") else None
+    return build_sync_ports(client, s3, sqs, os.environ, lam)
 
 
 def now_ms() -> int:

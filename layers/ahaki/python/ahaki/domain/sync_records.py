@@ -145,33 +145,60 @@ class ResolveFinding(Frozen):
 
 
 class ResidentLookupRequest(Frozen):
-    """On-demand 住基ネット look-up: a registrant by id (asked by My Number from the vault), or a
-    person by the four basic items (e.g. an applicant under intake review). Purpose required."""
+    """On-demand 住基ネット look-up: a registrant by id (asked by resident code or My Number), or a
+    person by the four basic items 氏名・住所・性別・生年月日 (e.g. an applicant under intake
+    review; kana helps J-LIS narrow the match but is not one of the four). Purpose required."""
 
     purpose: LongText
     qualification: Qualification = Qualification.ANMA_MASSAGE_SHIATSU
     qualification_pseudonym_id: Text | None = None
     application_id: Text | None = None  # whom a four-items look-up is for (intake), for the log
     name_kanji: Text | None = None  # "family　given"
-    name_kana: NameKana | None = None
-    birth_date: PastDate | None = None
-    sex: Sex | None = None
     address_line: LongText | None = None
+    sex: Sex | None = None
+    birth_date: PastDate | None = None
+    name_kana: NameKana | None = None  # optional, with the four items only
     reference_date: PastDate | None = None
 
     @model_validator(mode="after")
     def _one_way(self) -> Self:
-        items = (self.name_kanji, self.name_kana, self.birth_date, self.sex)
+        items = (self.name_kanji, self.address_line, self.sex, self.birth_date)
         by_items = all(v is not None for v in items)
         if (self.qualification_pseudonym_id is not None) == by_items:
-            raise ValueError("give qualification_pseudonym_id, or name_kanji, name_kana, birth_date and sex")
-        if not by_items and any(v is not None for v in items):
+            raise ValueError("give qualification_pseudonym_id, or name_kanji, address_line, sex and birth_date")
+        if not by_items and any(v is not None for v in (*items, self.name_kana)):
             raise ValueError("the four basic items go together, without qualification_pseudonym_id")
         return self
 
 
 class LookupResult(Frozen):
+    """J-LIS's answer. My Numbers J-LIS gives in answer to a four-items look-up are not kept here
+    (the vault is the only place for them): ``my_number_found`` says whether it gave one."""
+
     result_code: str
     candidates: list[ResidentData] = Field(default_factory=list)
-    my_numbers: list[str] = Field(default_factory=list)  # four-items look-ups only, per candidate
+    my_number_found: list[bool] = Field(default_factory=list)  # four-items look-ups, per candidate
     changed_items: list[str] = Field(default_factory=list)  # against the register, by id look-ups
+
+
+LOOKUP_RUN_PREFIX = "lookup-"  # a look-up's exchange files: <direction>/<tenant>/lookup-<id>/000001.csv
+
+
+class Lookup(Frozen):
+    """One on-demand inquiry to J-LIS: sent as a one-record request file, answered later."""
+
+    lookup_id: str
+    tenant_id: str
+    requested_by: str
+    requested_at: datetime
+    by: Literal["register", "basic_items"]
+    qualification_pseudonym_id: str | None = None
+    application_id: str | None = None
+    status: Literal["pending", "answered"] = "pending"
+    answered_at: datetime | None = None
+    answer: LookupResult | None = None
+    expires_at: int  # epoch seconds (DynamoDB TTL): the answer holds personal data
+
+    @property
+    def run_id(self) -> str:
+        return f"{LOOKUP_RUN_PREFIX}{self.lookup_id}"

@@ -13,7 +13,9 @@ import html
 from dataclasses import dataclass
 from string import Template
 
+from ahaki.domain.event_kinds import finding_kind
 from ahaki.domain.notifications import NoTemplate, Rendered, RenderFailed
+from ahaki.domain.sync import FINDING_VERDICTS, Verdict
 
 FOOTER = "このメッセージは送信専用です。ご不明な点は公益財団法人東洋療法研修試験財団までお問い合わせください。"
 
@@ -101,12 +103,24 @@ TEMPLATES: dict[str, MessageTemplate] = {
         "$date、申請（申請番号 $reference）は承認されませんでした。",
         "理由は別途送付する通知書でご確認ください。",
     ),
-    "sync.finding_created": _t(
+    # Sync findings (kinds from event_kinds.finding_kind): the holder hears of a change that is
+    # theirs to report (名簿訂正 within 30 days); the other findings are the staff's to check first.
+    finding_kind(Verdict.NAME_CHANGED): _t(
+        "【あん摩マッサージ指圧師名簿】氏名の変更についてのお知らせ",
+        "$date、住民基本台帳との照合で、名簿の氏名と異なる氏名が確認されました。",
+        "氏名が変わった場合は、30日以内に名簿訂正の申請をしてください。担当者から改めてご連絡します。",
+        to_staff=True,
+    ),
+    finding_kind(Verdict.DETAILS_CHANGED): _t(
         "【あん摩マッサージ指圧師名簿】登録事項の確認のお願い",
         "$date、住民基本台帳との照合で、登録事項について確認が必要な点が見つかりました。",
         "担当者から改めてご連絡します。",
         to_staff=True,
     ),
+    **{
+        finding_kind(verdict): _t("住民基本台帳照合の確認事項", "$reference", to_holder=False, to_staff=True)
+        for verdict in sorted(FINDING_VERDICTS - {Verdict.NAME_CHANGED, Verdict.DETAILS_CHANGED})
+    },
     "notice.staff": _t(
         "【あん摩マッサージ指圧師名簿】$notice_subject",
         "$notice_body",

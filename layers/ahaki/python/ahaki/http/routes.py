@@ -166,6 +166,7 @@ ROUTES: tuple[Route, ...] = (
     ),
     # Issue 4: resident-register sync (roles in docs/decisions.md, "Issue 4").
     Route("POST", "/admin/resident-lookups", Function.RESIDENT_LOOKUP, WRITERS, "resident_lookup"),
+    Route("GET", "/admin/resident-lookups/{lookup_id}", Function.RESIDENT_LOOKUP, WRITERS, "get_resident_lookup"),
     Route("GET", "/admin/sync-findings", Function.SYNC_API, READERS, "list_sync_findings"),
     Route("GET", "/admin/sync-findings/{finding_id}", Function.SYNC_API, READERS, "get_sync_finding"),
     Route("POST", "/admin/sync-findings/{finding_id}/resolution", Function.SYNC_API, WRITERS, "resolve_sync_finding"),

@@ -51,6 +51,7 @@ from ahaki.domain.commands import (
     RegistrationDetails,
 )
 from ahaki.domain.errors import InvalidInput, InvalidState, NotFound, SeparationOfDuties
+from ahaki.domain.event_kinds import application_kind
 from ahaki.domain.history import Operation
 from ahaki.domain.intake_commands import (
     Approval,
@@ -515,7 +516,7 @@ def application_event(event_id: str, application: Application) -> OutboxEvent:
     return OutboxEvent(
         event_id=event_id,
         tenant_id=application.tenant_id,
-        kind=f"application.{application.status.value}",
+        kind=application_kind(application.status),
         occurred_at=application.updated_at,
         subject_id=application.application_id,
         portal_pseudonym_id=application.portal_pseudonym_id,

@@ -10,6 +10,7 @@ from typing import Protocol
 
 from ahaki.domain.audit import AuditRecord, Outcome, append
 from ahaki.domain.errors import NotFound
+from ahaki.domain.event_kinds import NOTICE_REQUESTED, STAFF_NOTICE
 from ahaki.domain.notifications import FanoutPage, Notice, NoticeRequest
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.registrant import Status
@@ -17,8 +18,6 @@ from ahaki.services.notification_ports import FanoutPorts, HolderDirectory
 from ahaki.services.ports import Ports
 from ahaki.services.registry import Caller, audit_entry, record_refusal, registrant_chain, retrying, shard_chain
 
-NOTICE_REQUESTED = "notice.requested"  # routed to the fan-out queue
-STAFF_NOTICE = "notice.staff"  # one per holder, to the notifier
 # The current holders of a qualification: registered, and suspended (still licensed).
 FANOUT_STATUSES: tuple[Status, ...] = (Status.REGISTERED, Status.SUSPENDED)
 _NAMESPACE = uuid.UUID("5b1d2c1e-2f5c-4f0e-9a57-6e6f74696365")

@@ -19,6 +19,7 @@ from ahaki.domain import lifecycle
 from ahaki.domain.audit import AuditEntry, ChainHead, Outcome, append
 from ahaki.domain.commands import Registration, RegistrationDetails, SearchQuery
 from ahaki.domain.errors import Busy, DomainError, DuplicateMyNumber, NotFound, VersionConflict
+from ahaki.domain.event_kinds import registrant_kind
 from ahaki.domain.history import Actor, HistoryEvent, Operation, make_event
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.registrant import ErasureReason, Registrant
@@ -358,7 +359,7 @@ def registrant_event(registrant: Registrant, event: HistoryEvent) -> OutboxEvent
     return OutboxEvent(
         event_id=event.event_id,
         tenant_id=registrant.tenant_id,
-        kind=f"registrant.{event.operation.value}",
+        kind=registrant_kind(event.operation),
         occurred_at=event.occurred_at,
         subject_id=registrant.qualification_pseudonym_id,
         portal_pseudonym_id=registrant.portal_pseudonym_id,

@@ -1,5 +1,11 @@
 """On-demand 住基ネット look-ups (purpose required, audited before the query, rate limited per
-staff member) and the per-actor report of every query (the seed's periodic check)."""
+staff member) and the per-actor report of every query (the seed's periodic check).
+
+J-LIS answers an inquiry later, not within the request (the seed's 本人確認情報照会要求 to the
+national server): a look-up is a one-record request file through the same exchange as the
+monthly sync; its result file's S3 event brings the answer to the sync worker, which keeps it on
+the look-up; staff read it with GET /admin/resident-lookups/{lookup_id}.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +13,23 @@ from datetime import date, datetime, timedelta
 
 from ahaki.domain.audit import AuditRecord, Outcome
 from ahaki.domain.errors import InvalidInput, NotFound, RateLimited
-from ahaki.domain.jlis import RequestRecord, ResultCode, ResultRecord
+from ahaki.domain.jlis import INBOUND, OUTBOUND, FileKey, RequestRecord, ResultCode, ResultRecord
+from ahaki.domain.jlis_codec import ResultReader, decode_requests, encode_requests
 from ahaki.domain.jlis_mapping import jlis_date, request_for, sex_code
 from ahaki.domain.registrant import Registrant
-from ahaki.domain.sync_records import LookupResult, ResidentLookupRequest
+from ahaki.domain.sync_records import LOOKUP_RUN_PREFIX, Lookup, LookupResult, ResidentLookupRequest
 from ahaki.domain.values import JST
 from ahaki.services.ports import Ports
 from ahaki.services.registry import Caller, audit_alone, audit_entry, record_refusal, registrant_chain, shard_chain
 from ahaki.services.sync import QUERY_ACTIONS, candidate_of
 from ahaki.services.sync_ports import SyncPorts
 
+LOOKUP_RETENTION_DAYS = 30  # the answer (names, addresses) is for the review at hand, then it goes
 
-def look_up(ports: Ports, sync: SyncPorts, caller: Caller, request: ResidentLookupRequest) -> LookupResult:
-    """One 住基ネット query: rate limited per staff member, logged with its purpose first."""
+
+def request_lookup(ports: Ports, sync: SyncPorts, caller: Caller, request: ResidentLookupRequest) -> Lookup:
+    """One 住基ネット inquiry: rate limited per staff member, logged with its purpose first, sent to
+    J-LIS as a one-record request file through the exchange. J-LIS answers later, by file."""
     now = ports.clock()
     window = now.astimezone(JST).strftime("%Y%m%d%H")
     expires = int((now + timedelta(days=2)).timestamp())
@@ -39,9 +49,24 @@ def look_up(ports: Ports, sync: SyncPorts, caller: Caller, request: ResidentLook
         if request.qualification_pseudonym_id
         else shard_chain(caller.tenant_id, ports.audit_shards)
     )
-    by = "register" if registrant else "basic_items"
-    detail = {"purpose": request.purpose, "by": by, "application_id": request.application_id}
-    audit_alone(ports, chain, audit_entry(ports, caller, "resident_lookup", subject=subject, detail=detail))
+    lookup = Lookup(
+        lookup_id=ports.new_id(),
+        tenant_id=caller.tenant_id,
+        requested_by=caller.actor_id,
+        requested_at=now,
+        by="register" if registrant else "basic_items",
+        qualification_pseudonym_id=request.qualification_pseudonym_id,
+        application_id=request.application_id,
+        expires_at=int((now + timedelta(days=LOOKUP_RETENTION_DAYS)).timestamp()),
+    )
+    detail = {"purpose": request.purpose, "by": lookup.by, "application_id": request.application_id}
+    audit_alone(
+        ports,
+        chain,
+        audit_entry(
+            ports, caller, "resident_lookup", subject=subject, detail={**detail, "lookup_id": lookup.lookup_id}
+        ),
+    )
     if registrant is not None:
         qid = registrant.qualification_pseudonym_id
         rn = registrant.registration_number
@@ -50,26 +75,64 @@ def look_up(ports: Ports, sync: SyncPorts, caller: Caller, request: ResidentLook
         query = request_for(registrant, 1, reference_date, my_number=my_number, resident_code=code)
     else:
         query = _four_items(request, reference_date)
-    results = sync.jlis.look_up(query)
+    sync.lookups.save(lookup)
+    key = FileKey(caller.tenant_id, lookup.run_id, 1)
+    sync.exchange.send(key, encode_requests(lookup.run_id, 1, now.astimezone(JST).strftime("%Y%m%d%H%M%S"), [query]))
+    if sync.answers_at_once:  # the fake J-LIS answered into inbound/ already; in AWS its S3 event does this
+        receive_answer(ports, sync, key)
+        return sync.lookups.get(caller.tenant_id, lookup.lookup_id) or lookup
+    return lookup
+
+
+def receive_answer(ports: Ports, sync: SyncPorts, key: FileKey) -> Lookup | None:
+    """J-LIS's result file for a look-up: the answer is kept on the look-up (once)."""
+    lookup = sync.lookups.get(key.tenant_id, key.run_id.removeprefix(LOOKUP_RUN_PREFIX))
+    if lookup is None or lookup.status == "answered":
+        return lookup  # an unknown look-up's file is left alone; a redelivery changes nothing
+    _, requests = decode_requests(sync.exchange.lines(key.of(OUTBOUND)))
+    [query] = list(requests)
+    results = [r for r in ResultReader(sync.exchange.lines(key.of(INBOUND))) if isinstance(r, ResultRecord)]
     found = [r for r in results if r.result_code in (ResultCode.FOUND, ResultCode.SEVERAL_MATCHES)]
-    return LookupResult(
+    by_register = lookup.by == "register"
+    answer = LookupResult(
         result_code=results[0].result_code if results else ResultCode.ERROR.value,
         candidates=[candidate_of(r) for r in found],
-        my_numbers=[r.my_number for r in found if r.my_number] if registrant is None else [],
-        changed_items=_changed_items(query, found[0]) if registrant is not None and len(found) == 1 else [],
+        my_number_found=[] if by_register else [bool(r.my_number) for r in found],
+        changed_items=_changed_items(query, found[0]) if by_register and len(found) == 1 else [],
     )
+    answered = lookup.model_copy(update={"status": "answered", "answered_at": ports.clock(), "answer": answer})
+    sync.lookups.answer(answered)
+    return answered
+
+
+def get_lookup(ports: Ports, sync: SyncPorts, caller: Caller, lookup_id: str) -> Lookup:
+    """A look-up, pending or answered; reading an answer (personal data) is audited."""
+    lookup = sync.lookups.get(caller.tenant_id, lookup_id)
+    if lookup is None:
+        record_refusal(ports, caller, "read_resident_lookup", Outcome.NOT_FOUND, None)
+        raise NotFound("no such look-up")
+    chain = (
+        registrant_chain(caller.tenant_id, lookup.qualification_pseudonym_id)
+        if lookup.qualification_pseudonym_id
+        else shard_chain(caller.tenant_id, ports.audit_shards)
+    )
+    detail = {"lookup_id": lookup_id, "status": lookup.status}
+    entry = audit_entry(ports, caller, "read_resident_lookup", subject=lookup.qualification_pseudonym_id, detail=detail)
+    audit_alone(ports, chain, entry)
+    return lookup
 
 
 def _four_items(request: ResidentLookupRequest, reference_date: date) -> RequestRecord:
-    assert request.name_kana is not None and request.birth_date is not None and request.sex is not None
+    assert request.name_kanji is not None and request.birth_date is not None and request.sex is not None
+    kana = request.name_kana
     return RequestRecord(
         request_record_number=1,
         subject_reference=(request.application_id or "on-demand").replace(".", "-")[:64],
         reference_date=jlis_date(reference_date),
         include_removed=False,
         subject_resident_code="",
-        subject_name_kanji=request.name_kanji or "",
-        subject_name_kana=f"{request.name_kana.family}\u3000{request.name_kana.given}",
+        subject_name_kanji=request.name_kanji,
+        subject_name_kana=f"{kana.family}\u3000{kana.given}" if kana is not None else "",
         subject_birth_date=jlis_date(request.birth_date),
         subject_sex=sex_code(request.sex),
         subject_address=request.address_line or "",

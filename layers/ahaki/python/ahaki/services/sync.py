@@ -19,6 +19,7 @@ from typing import Any
 
 from ahaki.domain.commands import AddressUpdate
 from ahaki.domain.errors import DomainError, InvalidInput, NotFound
+from ahaki.domain.event_kinds import finding_kind
 from ahaki.domain.history import Operation
 from ahaki.domain.jlis import INBOUND, OUTBOUND, FileKey, RequestRecord, ResultCode, ResultRecord
 from ahaki.domain.jlis_codec import Rejected, ResultReader, encode_requests, request_rows
@@ -80,6 +81,20 @@ def scheduled_run_id(tenant_id: str, qualification: Qualification, scheduled_tim
     return str(uuid.uuid5(_RUN_IDS, f"{tenant_id}/{qualification.value}/{scheduled_time}"))
 
 
+def request_run(
+    ports: Ports, sync: SyncPorts, caller: Caller, qualification: Qualification, run_id: str | None = None
+) -> SyncRun:
+    """Staff start (or resume) a run: it is opened and audited here, and planned by the planner.
+
+    Planning a million registrants takes minutes, longer than an API request may: the request
+    answers 202 with the run, whose progress (``planning_done``) staff then follow."""
+    if sync.planner is None:
+        return start_run(ports, sync, caller, qualification, run_id)
+    found = _open_run(ports, sync, caller, qualification, run_id)
+    sync.planner.plan(caller.tenant_id, qualification, found.run_id)
+    return found
+
+
 def start_run(
     ports: Ports, sync: SyncPorts, caller: Caller, qualification: Qualification, run_id: str | None = None
 ) -> SyncRun:
@@ -88,6 +103,20 @@ def start_run(
     Given the id of a run whose planner died, resume from its checkpoint: the chunks planned
     before are not planned again, and at most the last one (planned, not known to be sent) is
     sent a second time, which the worker's chunk checkpoint absorbs."""
+    found = _open_run(ports, sync, caller, qualification, run_id)
+    plan = sync.store.plan_checkpoint(caller.tenant_id, found.run_id) or PlanCheckpoint(status=LIVE[0])
+    if plan.last is not None and plan.sent < plan.chunk_no:
+        _send_planned(sync, caller.tenant_id, found.run_id, plan.last, record=True)  # died before it was recorded
+        plan = plan.model_copy(update={"sent": plan.chunk_no})
+    while not plan.done:
+        plan = _plan_next(ports, sync, found, plan)
+    return sync.store.get_run(caller.tenant_id, found.run_id) or found
+
+
+def _open_run(
+    ports: Ports, sync: SyncPorts, caller: Caller, qualification: Qualification, run_id: str | None
+) -> SyncRun:
+    """The run, created (or found, to resume it) and audited."""
     run = SyncRun(
         run_id=run_id or ports.new_id(),
         tenant_id=caller.tenant_id,
@@ -105,13 +134,7 @@ def start_run(
     found = sync.store.get_run(caller.tenant_id, run.run_id)
     if found is None or found.qualification is not qualification:
         raise InvalidInput("run_id", "names a run of another qualification")
-    plan = sync.store.plan_checkpoint(caller.tenant_id, run.run_id) or PlanCheckpoint(status=LIVE[0])
-    if plan.last is not None and plan.sent < plan.chunk_no:
-        _send_planned(sync, caller.tenant_id, run.run_id, plan.last, record=True)  # died before it was recorded
-        plan = plan.model_copy(update={"sent": plan.chunk_no})
-    while not plan.done:
-        plan = _plan_next(ports, sync, found, plan)
-    return sync.store.get_run(caller.tenant_id, run.run_id) or found
+    return found
 
 
 class PlannerRace(Exception):
@@ -366,7 +389,7 @@ def _open_finding(
     event = OutboxEvent(
         event_id=f"sync-finding-{finding.finding_id}",
         tenant_id=tenant_id,
-        kind=f"sync.finding_opened.{finding.kind.value}",  # a name change: notify the holder (issue 5)
+        kind=finding_kind(finding.kind),
         occurred_at=finding.opened_at,
         subject_id=qid,
         detail={"finding_id": finding.finding_id, "erasure_candidate": finding.erasure_candidate},

@@ -8,17 +8,19 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from ahaki.domain.audit import AuditRecord
-from ahaki.domain.jlis import FileKey, RequestRecord, ResultRecord
+from ahaki.domain.jlis import FileKey
 from ahaki.domain.notation.catalogue import NotationSettings
 from ahaki.domain.outbox import OutboxEvent
-from ahaki.domain.sync_records import Finding, FindingStatus, PlanCheckpoint, SyncRun
+from ahaki.domain.sync_records import Finding, FindingStatus, Lookup, PlanCheckpoint, SyncRun
 from ahaki.domain.values import Qualification
 
 
-class ResidentRegister(Protocol):
-    """J-LIS on demand: one request, its result records (the fake, or a file round trip)."""
+class Lookups(Protocol):
+    """On-demand look-ups, pending until J-LIS's answer file arrives."""
 
-    def look_up(self, request: RequestRecord) -> list[ResultRecord]: ...
+    def save(self, lookup: Lookup) -> None: ...
+    def get(self, tenant_id: str, lookup_id: str) -> Lookup | None: ...
+    def answer(self, lookup: Lookup) -> bool: ...
 
 
 class FileExchange(Protocol):
@@ -29,6 +31,13 @@ class FileExchange(Protocol):
 
 class Queue(Protocol):
     def send(self, message: dict[str, Any]) -> None: ...
+
+
+class Planner(Protocol):
+    """Plans a run outside the staff request that opened it (in AWS: the planner function, invoked
+    asynchronously; it resumes the run from its checkpoint)."""
+
+    def plan(self, tenant_id: str, qualification: Qualification, run_id: str) -> None: ...
 
 
 class QueryLog(Protocol):
@@ -82,8 +91,10 @@ class SyncStore(Protocol):
 class SyncPorts:
     store: SyncStore
     exchange: FileExchange
-    jlis: ResidentRegister
     queue: Queue
     query_log: QueryLog
+    lookups: Lookups
     chunk_size: int = 5000  # one audit record lists a chunk's ids and must stay under 400 KB
     lookup_limit: int = 30  # on-demand look-ups per staff member per hour
+    planner: Planner | None = None  # None: the caller plans the run itself (tests, sandbox)
+    answers_at_once: bool = False  # the fake J-LIS: its answer file is there as soon as we ask

@@ -1,0 +1,204 @@
+"""What a function's code reads from its environment, found in the code itself.
+
+Starting at ``functions/<name>/handler.py``, every module of ours it imports (transitively) is
+parsed; each ``os.environ[X]``, ``os.environ.get(X, …)``, ``os.getenv(X)`` and the same through a
+local alias (``env = os.environ``; a parameter typed as the environment) is a read. The name ``X``
+is evaluated in the module's own namespace, so ``os.environ[INBOX_TABLE.env_var]`` reads
+``INBOX_TABLE_NAME``. A subscript read is *required* (a KeyError without it); ``.get``/``getenv``
+is *defaulted*. Of the modules a handler imports, the code that runs at import and every def that
+live code names counts (by name, so a call through an alias or a method is never missed): an
+over-approximation of what one function can run, never an under-approximation.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[3]
+OUR_PACKAGES = ("ahaki", "functions")
+
+
+@dataclass(frozen=True)
+class Read:
+    name: str
+    required: bool
+    module: str
+    line: int
+
+
+class Unresolved(Exception):
+    """A read whose variable name is not a constant of its module: name it in the module."""
+
+
+def _module_path(name: str) -> Path | None:
+    try:
+        spec = importlib.util.find_spec(name)
+    except ModuleNotFoundError:  # ``from package.module import name``: a name, not a module
+        return None
+    if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
+        return None
+    return Path(spec.origin)
+
+
+def _imports(module: str, tree: ast.AST) -> set[str]:
+    found: set[str] = set()
+    package = module.rpartition(".")[0]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                base = ".".join(parts[: len(parts) - node.level + 1] + ([base] if base else []))
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)  # a submodule imported by name
+    return {name for name in found if name.split(".")[0] in OUR_PACKAGES}
+
+
+def reachable_modules(handler_module: str) -> list[str]:
+    """Our modules a handler imports, directly or through others (the handler first)."""
+    seen: list[str] = []
+    todo = [handler_module]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        path = _module_path(name)
+        if path is None:
+            continue
+        seen.append(name)
+        todo.extend(sorted(_imports(name, ast.parse(path.read_text(encoding="utf-8")))))
+    return seen
+
+
+def _is_environ(node: ast.AST, aliases: set[str]) -> bool:
+    if isinstance(node, ast.Attribute) and node.attr == "environ" and isinstance(node.value, ast.Name):
+        return node.value.id == "os"
+    return isinstance(node, ast.Name) and node.id in aliases
+
+
+def _aliases(tree: ast.AST) -> set[str]:
+    """Local names bound to the environment: ``env = os.environ`` or a parameter ``env`` typed as one."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and _is_environ(node.value, set()):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        if isinstance(node, ast.arg) and node.annotation is not None and "_Environ" in ast.unparse(node.annotation):
+            names.add(node.arg)
+    return names
+
+
+def _evaluate(expression: ast.expr, module: ModuleType, where: str) -> str:
+    try:
+        value: Any = eval(compile(ast.Expression(expression), where, "eval"), vars(module))
+    except Exception as error:
+        raise Unresolved(f"{where}: {ast.unparse(expression)} is not a module constant ({error})") from None
+    return str(value)
+
+
+def _reads_in(nodes: list[ast.AST], name: str, aliases: set[str], module: ModuleType) -> list[Read]:
+    found: list[Read] = []
+    for node in (n for top in nodes for n in ast.walk(top)):
+        where = f"{name}:{getattr(node, 'lineno', 0)}"
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and _is_environ(node.value, aliases):
+            found.append(Read(_evaluate(node.slice, module, where), True, name, node.lineno))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
+            getter = node.func.attr == "get" and _is_environ(node.func.value, aliases)
+            getenv = node.func.attr == "getenv" and ast.unparse(node.func.value) == "os"
+            setdefault = node.func.attr == "setdefault" and _is_environ(node.func.value, aliases)
+            if getter or getenv or setdefault:
+                found.append(Read(_evaluate(node.args[0], module, where), False, name, node.lineno))
+    return found
+
+
+def _parsed(name: str) -> tuple[ast.Module, set[str], ModuleType]:
+    path = _module_path(name)
+    assert path is not None, name
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return tree, _aliases(tree), importlib.import_module(name)
+
+
+def reads_of_module(name: str) -> list[Read]:
+    """Every read in the module, wherever it is."""
+    tree, aliases, module = _parsed(name)
+    return _reads_in([tree], name, aliases, module)
+
+
+Def = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def _split(tree: ast.Module) -> tuple[list[ast.AST], list[Def]]:
+    """Code that runs at import (module and class bodies, decorators, defaults), and the defs
+    (top-level functions and methods) that run only when something calls them."""
+    at_import: list[ast.AST] = []
+    defs: list[Def] = []
+    for statement in tree.body:
+        bodies = statement.body if isinstance(statement, ast.ClassDef) else [statement]
+        if isinstance(statement, ast.ClassDef):
+            at_import += [*statement.decorator_list, *statement.bases]
+        for node in bodies:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                defs.append(node)
+                defaults = [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]
+                at_import += [*node.decorator_list, *defaults]
+            else:
+                at_import.append(node)
+    return at_import, defs
+
+
+def _names(nodes: list[ast.AST]) -> set[str]:
+    found: set[str] = set()
+    for node in (n for top in nodes for n in ast.walk(top)):
+        if isinstance(node, ast.Name):
+            found.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            found.add(node.attr)
+    return found
+
+
+# Decorators that only wrap a def: it still runs when code names it. Any other decorator (a
+# validator, a route, a handler wrapper) hands the def to a framework that calls it unnamed.
+_WRAPPERS = frozenset({"cache", "lru_cache", "cached_property", "property", "staticmethod", "classmethod", "wraps"})
+
+
+def _called_by_a_framework(node: Def) -> bool:
+    if node.name.startswith("__") and node.name.endswith("__"):
+        return True  # __init__, __call__, __iter__ …: Python calls them
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+        if name not in _WRAPPERS:
+            return True
+    return False
+
+
+def reads_of_function(function: str) -> list[Read]:
+    """Reads in the code a function can run: everything its modules run at import, every def of
+    its handler module (the route table binds them by name), every def a framework calls (dunder
+    methods, validators, decorated callbacks), and every def of ours that live code names (by its
+    name: generous, never missing a call through an alias or a method)."""
+    handler = f"functions.{function}.handler"
+    parsed = {name: _parsed(name) for name in reachable_modules(handler)}
+    live: list[tuple[str, list[ast.AST]]] = []
+    pending: list[tuple[str, Def]] = []
+    for name, (tree, _, _) in parsed.items():
+        at_import, defs = _split(tree)
+        live.append((name, at_import))
+        for node in defs:
+            if name == handler or _called_by_a_framework(node):
+                live.append((name, [node]))
+            else:
+                pending.append((name, node))
+    named = _names([n for _, nodes in live for n in nodes])
+    while woken := [(name, node) for name, node in pending if node.name in named]:
+        pending = [item for item in pending if item not in woken]
+        live += [(name, [node]) for name, node in woken]
+        named |= _names([node for _, node in woken])
+    return [read for name, nodes in live for read in _reads_in(nodes, name, *parsed[name][1:])]
