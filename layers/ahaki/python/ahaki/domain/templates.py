@@ -79,6 +79,7 @@ TEMPLATES: dict[str, MessageTemplate] = {
         "$date、住民基本台帳ネットワークシステムへの照会により、登録されている住所を変更後の住所に更新しました。",
         "住所の変更について届出の必要はありません。内容はマイナポータルでご確認ください。",
     ),
+    # Declared silent (event_kinds.SILENT): no channel at all.
     "registrant.adopt_notation": MessageTemplate("", "", to_holder=False, to_staff=False, must_reach=False),
     "application.received": _t(
         "【あん摩マッサージ指圧師名簿】申請を受け付けました",
