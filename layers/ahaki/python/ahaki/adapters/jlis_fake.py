@@ -155,8 +155,10 @@ class FakeJlis:
                 yield line.replace(",", ",,", 1) if number in self._malformed else line
         yield trailer_line(count)
 
-    def _written(self, resident: Resident) -> Resident:
-        return _written_as_resident_register(self, resident)
+    def _written(self, m: Resident) -> Resident:
+        """The resident as the resident register writes them (``jlis_notation``, at its rates)."""
+        name, address = in_resident_notation(m.resident_code, m.name_kanji, m.address, self.notation)
+        return m if (name, address) == (m.name_kanji, m.address) else replace(m, name_kanji=name, address=address)
 
     def _records(self, request: RequestRecord, matches: list[Resident]) -> list[ResultRecord]:
         by_items = not (request.subject_my_number or request.subject_resident_code)
@@ -185,11 +187,6 @@ class FakeJlis:
             )
             for seq, m in enumerate(map(self._written, matches), start=1)
         ]
-
-
-def _written_as_resident_register(fake: FakeJlis, m: Resident) -> Resident:
-    name, address = in_resident_notation(m.resident_code, m.name_kanji, m.address, fake.notation)
-    return m if (name, address) == (m.name_kanji, m.address) else replace(m, name_kanji=name, address=address)
 
 
 def _empty(request: RequestRecord, code: ResultCode) -> ResultRecord:
