@@ -15,8 +15,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from ahaki.adapters.notation_items import NotationItems
 from ahaki.domain.errors import InvalidInput, NotFound
-from ahaki.domain.notation.catalogue import NotationSettings
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.sync_records import COUNTS, FOLDED, Finding, FindingStatus, PlanCheckpoint, RunCounts, SyncRun
 from ahaki.domain.values import Qualification
@@ -50,7 +50,7 @@ def _conditional_failed(error: ClientError) -> bool:
     return error.response["Error"]["Code"] in {"ConditionalCheckFailedException", "TransactionCanceledException"}
 
 
-class DynamoSyncStore:
+class DynamoSyncStore(NotationItems):
     def __init__(self, client: Any, table: str, outbox_table: str) -> None:
         self._client = client
         self._table = table
@@ -301,11 +301,6 @@ class DynamoSyncStore:
         }
         return self._transact([put, emit])
 
-    def note(self, finding: Finding) -> None:
-        """A record for staff that is not a finding: no outbox event, so no notice. One per
-        registrant, the latest run's (put again each month until staff align the register)."""
-        self._client.put_item(TableName=self._table, Item=self._finding_item(finding))
-
     def get_finding(self, tenant_id: str, finding_id: str) -> Finding | None:
         found = self._client.get_item(
             TableName=self._table,
@@ -345,35 +340,6 @@ class DynamoSyncStore:
         items = [Finding.model_validate_json(i["body"]["S"]) for i in found["Items"]]
         last = found.get("LastEvaluatedKey")
         return items, _encode_cursor(last) if last else None
-
-    # -- the tenant's notation rules -------------------------------------------------------------
-
-    def notation_settings(self, tenant_id: str) -> NotationSettings:
-        found = self._client.get_item(TableName=self._table, Key=_settings_key(tenant_id), ConsistentRead=True).get(
-            "Item"
-        )
-        return NotationSettings.model_validate_json(found["body"]["S"]) if found else NotationSettings()
-
-    def save_notation_settings(self, tenant_id: str, settings: NotationSettings) -> bool:
-        """Put ``settings`` (version n) over version n - 1; False if another change came first."""
-        condition = "attribute_not_exists(pk)" if settings.version == 1 else "#v = :before"
-        values = {} if settings.version == 1 else {":before": {"N": str(settings.version - 1)}}
-        try:
-            self._client.put_item(
-                TableName=self._table,
-                Item={
-                    **_settings_key(tenant_id),
-                    "v": {"N": str(settings.version)},
-                    "body": {"S": settings.model_dump_json()},
-                },
-                ConditionExpression=condition,
-                **({"ExpressionAttributeNames": {"#v": "v"}, "ExpressionAttributeValues": values} if values else {}),
-            )
-        except ClientError as error:
-            if _conditional_failed(error):
-                return False
-            raise
-        return True
 
     # -- resident codes and rate limits ---------------------------------------------------------
 
@@ -470,10 +436,6 @@ class DynamoSyncStore:
                 return False
             raise
         return True
-
-
-def _settings_key(tenant_id: str) -> dict[str, Any]:
-    return {"pk": {"S": f"T#{tenant_id}#SETTINGS"}, "sk": {"S": "NOTATION"}}
 
 
 def _adds(amounts: dict[str, int]) -> dict[str, Any]:

@@ -17,13 +17,12 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from ahaki.domain.commands import AddressUpdate
 from ahaki.domain.errors import DomainError, InvalidInput, NotFound
 from ahaki.domain.event_kinds import finding_kind
 from ahaki.domain.history import Operation
 from ahaki.domain.jlis import INBOUND, OUTBOUND, FileKey, RequestRecord, ResultCode, ResultRecord
 from ahaki.domain.jlis_codec import Rejected, ResultReader, encode_requests, request_rows
-from ahaki.domain.jlis_mapping import address_of, request_for
+from ahaki.domain.jlis_mapping import request_for
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.registrant import Status
 from ahaki.domain.sync import (
@@ -45,10 +44,9 @@ from ahaki.domain.sync_records import (
     SyncRun,
 )
 from ahaki.domain.values import JST, Qualification
-from ahaki.services import registry
 from ahaki.services.ports import Ports
 from ahaki.services.registry import Caller, audit_alone, audit_entry, shard_chain
-from ahaki.services.sync_notes import note, resident_data
+from ahaki.services.sync_effects import apply_address, note, resident_data
 from ahaki.services.sync_ports import SyncPorts
 
 SYSTEM_ACTOR = "system:resident-sync"
@@ -329,9 +327,9 @@ def _outcome(ports: Ports, sync: SyncPorts, caller: Caller, run_id: str, decisio
     if found.verdict in _BY_THE_SYSTEM:
         try:
             if found.address is Item.CHANGED:
-                _apply_address(ports, sync, caller, run_id, qid, first, Operation.CHANGE_ADDRESS)
+                apply_address(ports, sync, caller, run_id, qid, first, Operation.CHANGE_ADDRESS)
             elif found.address is Item.NOTATION:
-                _apply_address(ports, sync, caller, run_id, qid, first, Operation.ADOPT_NOTATION)
+                apply_address(ports, sync, caller, run_id, qid, first, Operation.ADOPT_NOTATION)
             if found.name is Item.NOTATION or found.kana is not Item.SAME:
                 note(ports, sync, caller.tenant_id, run_id, qid, decision, found)
             return "applied" if found.verdict is Verdict.ADDRESS_CHANGED else "notation"
@@ -342,30 +340,6 @@ def _outcome(ports: Ports, sync: SyncPorts, caller: Caller, run_id: str, decisio
             # a move on a record erased or changed meanwhile: staff decide (a finding)
     _open_finding(ports, sync, caller.tenant_id, run_id, qid, decision, found.verdict)
     return "findings"
-
-
-_REASONS = {
-    Operation.CHANGE_ADDRESS: "住民基本台帳ネットワークシステム照会による住所の異動 (run {run_id})",
-    Operation.ADOPT_NOTATION: "住民基本台帳の表記に合わせた住所の表記 (run {run_id})",
-}
-
-
-def _apply_address(
-    ports: Ports, sync: SyncPorts, caller: Caller, run_id: str, qid: str, result: ResultRecord, operation: Operation
-) -> None:
-    """A move (announced to the holder) or the same address in the resident register's notation
-    (a history event of its own kind, no notice); neither is a 名簿訂正."""
-    if sync.store.marked(caller.tenant_id, run_id, qid) == "applied":
-        return  # a redelivery: done before
-    sync.store.mark(caller.tenant_id, run_id, qid, "applying")
-    new = address_of(result)
-    current = ports.reader.get(caller.tenant_id, qid)
-    if current is None:
-        raise NotFound("no such registrant")
-    if current.address != new:  # else applied by an earlier attempt that died before its marker
-        update = AddressUpdate(address=new, reason=_REASONS[operation].format(run_id=run_id))
-        registry.change(ports, caller, qid, operation, update, None)
-    sync.store.mark(caller.tenant_id, run_id, qid, "applied")
 
 
 def candidate_of(r: ResultRecord) -> ResidentData:
