@@ -7,6 +7,8 @@ export PYTHONDONTWRITEBYTECODE := 1
 UV := .tools/bin/uv
 PY := .venv/bin/python
 SANDBOX_PORT ?= 3000
+# The stage to synthesize and deploy; its settings are cdk.json's ahaki:stages.<STAGE> (README, "Deploying").
+STAGE ?= dev
 
 .PHONY: setup run test lint unit integration infra e2e bench synth layers openapi deploy clean redrive
 
@@ -61,10 +63,11 @@ openapi: setup
 	$(PY) -m infra.openapi --write docs/openapi.json
 
 synth: setup layers node_modules/.installed
-	npx cdk synth --quiet
+	npx cdk synth --quiet -c stage=$(STAGE)
+	$(PY) -m infra.stack_sizes cdk.out
 
 deploy: synth
-	npx cdk deploy --all --require-approval broadening
+	npx cdk deploy --all --require-approval broadening -c stage=$(STAGE)
 
 clean:
 	rm -rf .venv .tools node_modules cdk.out layers/dependencies/python .sandbox

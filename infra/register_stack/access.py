@@ -78,7 +78,7 @@ class FunctionAccess:
     buckets: tuple[BucketAccess, ...] = ()
 
 
-READ_ACTIONS = frozenset({"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"})
+READ_ACTIONS = frozenset({"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"})
 
 # What DynamoDB needs from the caller's identity to use a table's customer-managed key; only
 # through DynamoDB (kms:ViaService), so a function can never decrypt with a table key directly.
@@ -94,10 +94,11 @@ AUDIT_DENIED = (
     "dynamodb:PartiQLDelete",
 )
 
-_AUDIT_APPEND = TableAccess(
-    AUDIT_TABLE,
-    actions=("dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query"),
-    index_actions=("dynamodb:Query",),
+# Records are put on a free position of their chain and read by chain (Query): never one by one.
+_AUDIT_APPEND = TableAccess(AUDIT_TABLE, actions=("dynamodb:PutItem", "dynamodb:Query"))
+# The resident-register functions also count a caller's recent look-ups (adapters/query_log.py).
+_AUDIT_APPEND_AND_COUNT = TableAccess(
+    AUDIT_TABLE, actions=("dynamodb:PutItem", "dynamodb:Query"), index_actions=("dynamodb:Query",)
 )
 
 # Issue 5: the notification functions. Queues and the topic are encrypted with MessagingKey
@@ -112,7 +113,7 @@ _REGISTER_READ = TableAccess(
 # A register change through registry.change: snapshot, history, reads of the current record.
 _REGISTER_CHANGE = TableAccess(
     REGISTER_TABLE,
-    actions=("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"),
+    actions=("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"),
     index_actions=("dynamodb:Query",),
 )
 
@@ -125,7 +126,6 @@ _REGISTER_REGISTRATION = TableAccess(
         "dynamodb:Query",
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",
-        "dynamodb:ConditionCheckItem",
     ),
     index_actions=("dynamodb:Query",),
 )
@@ -140,7 +140,6 @@ ACCESS: Mapping[Function, FunctionAccess] = {
                     "dynamodb:GetItem",
                     "dynamodb:PutItem",
                     "dynamodb:DeleteItem",
-                    "dynamodb:ConditionCheckItem",
                 ),
             ),
             _AUDIT_APPEND,
@@ -181,7 +180,12 @@ ACCESS: Mapping[Function, FunctionAccess] = {
             TableAccess(
                 OUTBOX_TABLE,
                 actions=(),
-                stream_actions=("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"),
+                stream_actions=(
+                    "dynamodb:DescribeStream",
+                    "dynamodb:GetRecords",
+                    "dynamodb:GetShardIterator",
+                    "dynamodb:ListStreams",  # the stream mapping lists the table's streams
+                ),
             ),
         ),
         messaging=(
@@ -224,7 +228,7 @@ ACCESS: Mapping[Function, FunctionAccess] = {
         tables=(
             TableAccess(REGISTER_TABLE, actions=("dynamodb:GetItem",)),
             TableAccess(VAULT_TABLE, actions=("dynamodb:GetItem",)),
-            _AUDIT_APPEND,
+            _AUDIT_APPEND_AND_COUNT,
             # the look-up itself (put, read back), the rate counter (update), resident codes (query)
             TableAccess(
                 SYNC_TABLE, actions=("dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:GetItem")
@@ -235,10 +239,8 @@ ACCESS: Mapping[Function, FunctionAccess] = {
     Function.SYNC_API: FunctionAccess(
         tables=(
             _REGISTER_CHANGE,
-            TableAccess(
-                VAULT_TABLE, actions=("dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem")
-            ),
-            _AUDIT_APPEND,
+            TableAccess(VAULT_TABLE, actions=("dynamodb:GetItem", "dynamodb:DeleteItem")),
+            _AUDIT_APPEND_AND_COUNT,
             TableAccess(OUTBOX_TABLE, actions=("dynamodb:PutItem",)),
             TableAccess(
                 SYNC_TABLE,
@@ -250,7 +252,7 @@ ACCESS: Mapping[Function, FunctionAccess] = {
     Function.SYNC_PLANNER: FunctionAccess(
         tables=(
             TableAccess(REGISTER_TABLE, actions=("dynamodb:Query",), index_actions=("dynamodb:Query",)),
-            _AUDIT_APPEND,
+            _AUDIT_APPEND_AND_COUNT,
             # Runs and the planner's checkpoint (read back when a planner resumes a run).
             TableAccess(SYNC_TABLE, actions=("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")),
         ),
@@ -259,7 +261,7 @@ ACCESS: Mapping[Function, FunctionAccess] = {
         tables=(
             _REGISTER_CHANGE,
             TableAccess(VAULT_TABLE, actions=("dynamodb:GetItem",)),
-            _AUDIT_APPEND,
+            _AUDIT_APPEND_AND_COUNT,
             TableAccess(OUTBOX_TABLE, actions=("dynamodb:PutItem",)),
             TableAccess(
                 SYNC_TABLE,
@@ -268,7 +270,6 @@ ACCESS: Mapping[Function, FunctionAccess] = {
                     "dynamodb:Query",
                     "dynamodb:PutItem",
                     "dynamodb:UpdateItem",
-                    "dynamodb:ConditionCheckItem",
                     "dynamodb:DeleteItem",  # a chunk's failure marker, once its message succeeds
                 ),
             ),
@@ -322,6 +323,10 @@ ACCESS: Mapping[Function, FunctionAccess] = {
         buckets=(BucketAccess(ATTACHMENTS_BUCKET, ("s3:GetObject", "s3:DeleteObject")),),
     ),
 }
+
+
+def decrypts(access: FunctionAccess, key: KeySpec) -> bool:
+    return any(use.key == key and "kms:Decrypt" in use.actions for use in access.keys)
 
 
 def access_of(function: Function) -> FunctionAccess:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from aws_cdk import RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -19,6 +19,8 @@ from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
 from infra.register_stack.settings import Settings
 
 API_STAGE = "v1"
+# What a staff browser sends beyond the simple headers (same list as ahaki.http.resolver's).
+CORS_ALLOW_HEADERS = ("Authorization", "Content-Type", "If-Match", "Idempotency-Key")
 _PATH_PARAMETER = re.compile(r"\{(\w+)\}")
 
 # The access log names the *route template* ($context.resourcePath), never the concrete path,
@@ -62,16 +64,22 @@ class Api(Construct):
         self._settings = settings
         self.access_logs = self._build_access_logs(keys)
         self.rest_api = self._build_rest_api()
+        self.execution_logs = self._build_execution_logs(keys)
         self.authorizer = self._build_authorizer(auth)
         self.validator = self._build_validator()
         self._build_gateway_problems()
+        # One invoke permission per function (for any method of this stage), not one per method:
+        # the per-method permissions alone were a tenth of the stack's resources.
         self._integrations = {
-            function: apigw.LambdaIntegration(fn, proxy=True, allow_test_invoke=False)
+            function: apigw.LambdaIntegration(fn, proxy=True, scope_permission_to_method=False)
             for function, fn in functions.functions.items()
         }
         self.methods: dict[tuple[str, str], apigw.Method] = {
             (route.method, route.path): self._build_method(route) for route in ROUTES
         }
+        if settings.staff_origins:
+            for path in dict.fromkeys(route.path for route in ROUTES if route.auth is AuthType.STAFF):
+                self._build_preflight(path)
 
     def _build_access_logs(self, keys: Keys) -> logs.LogGroup:
         return logs.LogGroup(
@@ -79,8 +87,22 @@ class Api(Construct):
             "AccessLogs",
             retention=self._settings.log_retention,
             encryption_key=keys.logs_key,
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=self._settings.removal_policy,
         )
+
+    def _build_execution_logs(self, keys: Keys) -> logs.LogGroup:
+        """API Gateway's own (ERROR level) log group, made here before the stage so that it has a
+        retention and our key; API Gateway would otherwise create it unencrypted, kept for ever."""
+        group = logs.LogGroup(
+            self,
+            "ExecutionLogs",
+            log_group_name=f"API-Gateway-Execution-Logs_{self.rest_api.rest_api_id}/{API_STAGE}",
+            retention=self._settings.log_retention,
+            encryption_key=keys.logs_key,
+            removal_policy=self._settings.removal_policy,
+        )
+        self.rest_api.deployment_stage.node.add_dependency(group)
+        return group
 
     def _build_rest_api(self) -> apigw.RestApi:
         api = apigw.RestApi(
@@ -90,7 +112,8 @@ class Api(Construct):
             description="ahaki register: staff API (Cognito)",
             endpoint_types=[apigw.EndpointType.REGIONAL],
             cloud_watch_role=self._settings.manage_api_gateway_account,
-            cloud_watch_role_removal_policy=RemovalPolicy.RETAIN,
+            # Account-wide: other stages of the account log through it too, so it outlives this one.
+            cloud_watch_role_removal_policy=RemovalPolicy.RETAIN if self._settings.manage_api_gateway_account else None,
             deploy_options=apigw.StageOptions(
                 stage_name=API_STAGE,
                 access_log_destination=apigw.LogGroupLogDestination(self.access_logs),
@@ -148,9 +171,32 @@ class Api(Construct):
             self.rest_api.add_gateway_response(
                 kind,
                 type=response_type,
-                response_headers={"Content-Type": f"'{PROBLEM_JSON}'"},
+                response_headers={"Content-Type": f"'{PROBLEM_JSON}'", **self._cors_headers()},
                 templates={PROBLEM_JSON: json.dumps(body), "application/json": json.dumps(body)},
             )
+
+    def _cors_headers(self) -> dict[str, str]:
+        """A browser can read the gateway's own refusals only with the origin header on them too;
+        a gateway response has one static value: the stage's first (main) staff origin."""
+        origins = self._settings.staff_origins
+        return {"Access-Control-Allow-Origin": f"'{origins[0]}'", "Vary": "'Origin'"} if origins else {}
+
+    def _build_preflight(self, path: str) -> None:
+        """The browser's CORS preflight on a staff route: answered by API Gateway itself (a mock
+        integration), never reaching a function; the functions add the headers to their answers."""
+        method = self.rest_api.root.resource_for_path(path).add_cors_preflight(
+            allow_origins=list(self._settings.staff_origins),
+            allow_headers=list(CORS_ALLOW_HEADERS),
+            allow_methods=sorted({route.method for route in ROUTES if route.path == path} | {"OPTIONS"}),
+            max_age=Duration.hours(1),
+        )
+        acknowledge(
+            method,
+            "A CORS preflight (OPTIONS) carries no credentials by the browser's rules and is answered by a "
+            "mock integration with the allowed origins and headers; it reaches no function and no data.",
+            f"{AWS_SOLUTIONS}-APIG4",
+            f"{AWS_SOLUTIONS}-COG4",
+        )
 
     def _build_authorizer(self, auth: Auth) -> apigw.CognitoUserPoolsAuthorizer:
         return apigw.CognitoUserPoolsAuthorizer(

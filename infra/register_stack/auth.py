@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration
 from aws_cdk import aws_cognito as cognito
 from constructs import Construct
 
@@ -57,8 +57,16 @@ class Auth(Construct):
             device_tracking=cognito.DeviceTracking(
                 challenge_required_on_new_device=True, device_only_remembered_on_user_prompt=True
             ),
-            deletion_protection=True,
-            removal_policy=RemovalPolicy.RETAIN,
+            deletion_protection=self._settings.retains_data,
+            removal_policy=self._settings.removal_policy,
+            email=cognito.UserPoolEmail.with_ses(
+                from_email=f"no-reply@{self._settings.sender_domain}",
+                from_name="ahaki register",
+                ses_region=self._settings.region,
+                ses_verified_domain=self._settings.sender_domain,
+            )
+            if self._settings.cognito_mail_through_ses
+            else None,
             user_invitation=cognito.UserInvitationConfig(
                 email_subject="ahaki register: your staff account",
                 email_body=(

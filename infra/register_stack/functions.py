@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+import jsii
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
-from constructs import Construct
+from aws_cdk import aws_ssm as ssm
+from constructs import Construct, IValidation
 
 from ahaki.adapters.schema import AUDIT_TABLE, BUCKETS, KEYS, TABLES
-from ahaki.http.routes import WORKERS, AuthType, Function, routes_of
+from ahaki.http.routes import WORKERS, Function
 from infra.register_stack.access import (
     AUDIT_DENIED,
     TABLE_KEY_READ,
@@ -23,6 +25,7 @@ from infra.register_stack.access import (
     TableAccess,
     access_of,
 )
+from infra.register_stack.environment import TRUST_ANCHORS_PARAMETER, reads_of
 from infra.register_stack.keys import Keys
 from infra.register_stack.messaging import Messaging
 from infra.register_stack.messaging_access import WORKER_DLQ_REASON, WORKER_TIMEOUTS, messaging_statements
@@ -35,6 +38,7 @@ RUNTIME = lambda_.Runtime.PYTHON_3_14  # keep in step with PYTHON_VERSION in inf
 ARCHITECTURE = lambda_.Architecture.ARM_64
 HANDLER = "handler.lambda_handler"
 AUDIT_SHARDS = 16
+NO_TRUST_ANCHORS = "none configured"  # SSM refuses an empty value; the loader reads it as no anchors
 _ASSET_EXCLUDES = ["**/__pycache__", "**/*.pyc", "**/.pytest_cache", "**/.mypy_cache"]
 
 
@@ -48,6 +52,17 @@ _DLQ_REASONS = {
     Function.SYNC_PLANNER: "Started by EventBridge Scheduler, which retries the start; a run that never "
     "started shows as a missing run and an operator starts it with POST /admin/sync-runs.",
 }
+
+
+@jsii.implements(IValidation)
+class _EnvironmentCheck:
+    """Fails synthesis when a function reads a variable no construct of the stack provides."""
+
+    def __init__(self, check: Callable[[], list[str]]) -> None:
+        self._check = check
+
+    def validate(self) -> list[str]:
+        return self._check()
 
 
 def portal_role_name(stage: str) -> str:
@@ -81,13 +96,15 @@ class Functions(Construct):
         self._messaging = messaging
         self._buckets = dict(buckets or {})
         self._layers = self._build_layers()
-        self._environment = self._build_environment()
+        self.trust_anchors = self._build_trust_anchors()
+        self._values = self._build_values()
         self.roles: dict[Function, iam.Role] = {}
         self.log_groups: dict[Function, logs.LogGroup] = {}
         self.functions: dict[Function, lambda_.Function] = {
             function: self._build_function(function) for function in Function
         }
         self.audit_guard = self._build_audit_guard(list(self.roles.values()))
+        self.node.add_validation(_EnvironmentCheck(self._check_environment))
 
     def __getitem__(self, function: Function) -> lambda_.Function:
         return self.functions[function]
@@ -113,35 +130,58 @@ class Functions(Construct):
         )
         return [dependencies, domain]
 
-    def _build_environment(self) -> Mapping[str, str]:
-        env: dict[str, str] = {
+    def _build_trust_anchors(self) -> ssm.StringParameter:
+        """The card's signing CAs, read by the portal function once per cold start: a PEM bundle
+        of two CAs would not fit Lambda's 4 KB environment. Its name is generated per stack."""
+        pem = self._settings.signature_trust_anchors_pem.strip()
+        return ssm.StringParameter(
+            self,
+            "SignatureTrustAnchors",
+            description="PEM bundle of the My Number card's signing CA certificates (public)",
+            string_value=pem or NO_TRUST_ANCHORS,
+            tier=ssm.ParameterTier.ADVANCED if len(pem) > 4096 else ssm.ParameterTier.STANDARD,
+        )
+
+    def _build_values(self) -> dict[str, str]:
+        """Every value a function may be given; ``environment.READS`` picks each function's."""
+        values: dict[str, str] = {
             "POWERTOOLS_LOG_LEVEL": "INFO",
             "POWERTOOLS_METRICS_NAMESPACE": "Ahaki",
             "AUDIT_SHARDS": str(AUDIT_SHARDS),
         }
         for spec in TABLES:
-            env[spec.env_var] = self._tables[spec.logical_id].table_name
+            values[spec.env_var] = self._tables[spec.logical_id].table_name
         for key_spec in KEYS:
             if key_spec.env_var:
-                env[key_spec.env_var] = self._keys[key_spec.logical_id].key_arn
-        env.update(self._messaging.env)
+                values[key_spec.env_var] = self._keys[key_spec.logical_id].key_arn
+        values.update(self._messaging.env)
         for bucket_spec in BUCKETS:
             if bucket_spec.logical_id in self._buckets:
-                env[bucket_spec.env_var] = self._buckets[bucket_spec.logical_id].bucket_name
-        env["APPLICATION_RETENTION_DAYS"] = str(self._settings.application_retention_days)
-        return env
-
-    def _portal_environment(self, function: Function) -> dict[str, str]:
-        """Portal functions learn which IAM role is the portal integration, and its trust anchors."""
-        if not any(route.auth is AuthType.PORTAL for route in routes_of(function)):
-            return {}
+                values[bucket_spec.env_var] = self._buckets[bucket_spec.logical_id].bucket_name
+        values["APPLICATION_RETENTION_DAYS"] = str(self._settings.application_retention_days)
         stack = Stack.of(self)
         role = portal_role_name(self._settings.stage)
-        return {
-            "PORTAL_CALLER_ARNS": f"arn:{stack.partition}:sts::{stack.account}:assumed-role/{role}/*",
-            "PORTAL_TENANT_ID": "foundation",
-            "SIGNATURE_TRUST_ANCHORS_PEM": self._settings.signature_trust_anchors_pem,
-        }
+        values["PORTAL_CALLER_ARNS"] = f"arn:{stack.partition}:sts::{stack.account}:assumed-role/{role}/*"
+        values["PORTAL_TENANT_ID"] = "foundation"
+        values[TRUST_ANCHORS_PARAMETER] = self.trust_anchors.parameter_name
+        values["STAFF_ALLOWED_ORIGINS"] = ",".join(self._settings.staff_origins)
+        return values
+
+    def offer(self, values: Mapping[str, str]) -> None:
+        """Values built after the functions (the sync's bucket and queue): set where declared."""
+        self._values.update(values)
+        for function, fn in self.functions.items():
+            for name in reads_of(function):
+                if name in values:
+                    fn.add_environment(name, values[name])
+
+    def _check_environment(self) -> list[str]:
+        return [
+            f"{function.value} reads {name}, which nothing in the stack provides"
+            for function in self.functions
+            for name in reads_of(function)
+            if name not in self._values
+        ]
 
     # -- one function ----------------------------------------------------------------------------
 
@@ -152,7 +192,7 @@ class Functions(Construct):
             f"{name}Logs",
             retention=self._settings.log_retention,
             encryption_key=self._keys.logs_key,
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=self._settings.removal_policy,
         )
         role = iam.Role(
             self,
@@ -165,7 +205,7 @@ class Functions(Construct):
             f"{name}Policy",
             description=f"What the {function.value} function may do, and nothing else",
             roles=[role],
-            statements=self._build_statements(access_of(function), log_group),
+            statements=self._build_statements(access_of(function), log_group) + self._parameter_statements(function),
         )
         fn = lambda_.Function(
             self,
@@ -180,14 +220,18 @@ class Functions(Construct):
             log_group=log_group,
             memory_size=1024,
             timeout=Duration.seconds(WORKER_TIMEOUTS.get(function, 10)),  # API Gateway gives up at 29 s
-            reserved_concurrent_executions=self._settings.reserved_concurrency[function],
-            environment={
-                **self._environment,
-                **self._portal_environment(function),
-                "POWERTOOLS_SERVICE_NAME": function.value,
-            },
+            reserved_concurrent_executions=self._settings.reserved_concurrency.get(function),
+            environment={name: self._values[name] for name in reads_of(function) if name in self._values}
+            | {"POWERTOOLS_SERVICE_NAME": function.value},
         )
         fn.node.add_dependency(policy)  # the role can act before the first invocation
+        if function not in self._settings.reserved_concurrency:
+            acknowledge(
+                fn,
+                "A dev stage reserves no concurrency so that it deploys into an account with Lambda's "
+                "default low quota; production reserves per function (settings.PRODUCTION_RESERVED_CONCURRENCY).",
+                f"{NIST}-LambdaConcurrency",
+            )
         acknowledge(
             fn,
             _DLQ_REASONS.get(function, WORKER_DLQ_REASON if function in WORKERS else _API_DLQ_REASON),
@@ -230,6 +274,17 @@ class Functions(Construct):
                 )
             )
         return statements
+
+    def _parameter_statements(self, function: Function) -> list[iam.PolicyStatement]:
+        if function is not Function.PORTAL_API:  # the one function that checks signatures
+            return []
+        return [
+            iam.PolicyStatement(
+                sid="ReadTrustAnchors",
+                actions=["ssm:GetParameter"],
+                resources=[self.trust_anchors.parameter_arn],
+            )
+        ]
 
     def _table_statements(self, access: TableAccess) -> list[iam.PolicyStatement]:
         table = self._tables[access.table.logical_id]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
@@ -37,7 +37,18 @@ def build_attachments_bucket(scope: Construct, *, settings: Settings, keys: Keys
         enforce_ssl=True,
         versioned=True,
         object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        removal_policy=RemovalPolicy.RETAIN,
+        removal_policy=settings.removal_policy,
+        # Presigned uploads straight from the applicant's browser (the portal's pages).
+        cors=[
+            s3.CorsRule(
+                allowed_methods=[s3.HttpMethods.PUT],
+                allowed_origins=list(settings.upload_origins),
+                allowed_headers=["*"],
+                max_age=3600,
+            )
+        ]
+        if settings.upload_origins
+        else None,
         lifecycle_rules=[
             s3.LifecycleRule(
                 id="personal-data-retention",
@@ -68,6 +79,15 @@ def build_attachments_bucket(scope: Construct, *, settings: Settings, keys: Keys
         f"{NIST}-S3BucketReplicationEnabled",
     )
     return bucket
+
+
+def _portal_principal(settings: Settings) -> iam.IPrincipal:
+    """Whoever may act for any applicant: the configured principal of the portal integration;
+    without one, only a principal of this account tagged for this stage (a dev tester's role)."""
+    if settings.portal_principal_arn:
+        return iam.ArnPrincipal(settings.portal_principal_arn)
+    account = iam.AccountPrincipal(settings.portal_account) if settings.portal_account else iam.AccountRootPrincipal()
+    return account.with_conditions({"StringEquals": {"aws:PrincipalTag/ahaki-portal-integration": settings.stage}})
 
 
 class IntakeWiring(Construct):
@@ -118,9 +138,7 @@ class IntakeWiring(Construct):
             self,
             "PortalIntegrationRole",
             role_name=portal_role_name(settings.stage),
-            assumed_by=iam.AccountPrincipal(settings.portal_account)
-            if settings.portal_account
-            else iam.AccountRootPrincipal(),
+            assumed_by=_portal_principal(settings),
             description="Assumed by the citizens' portal integration: may call /portal/* and nothing else",
             max_session_duration=Duration.hours(1),
         )

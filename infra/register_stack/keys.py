@@ -22,9 +22,10 @@ class Keys(Construct):
     except the logs key, which CloudWatch Logs must be allowed to use for our log groups.
     """
 
-    def __init__(self, scope: Construct, construct_id: str, *, stage: str) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, stage: str, removal_policy: RemovalPolicy) -> None:
         super().__init__(scope, construct_id)
         self._stage = stage
+        self._removal_policy = removal_policy
         self.keys: dict[str, kms.Key] = {spec.logical_id: self._build_key(spec) for spec in KEYS}
         self.logs_key = self._build_logs_key()
 
@@ -41,7 +42,7 @@ class Keys(Construct):
                 key_spec=kms.KeySpec.HMAC_256,
                 key_usage=kms.KeyUsage.GENERATE_VERIFY_MAC,
                 enable_key_rotation=False,
-                removal_policy=RemovalPolicy.RETAIN,
+                removal_policy=self._removal_policy,
                 pending_window=Duration.days(30),
             )
             acknowledge(
@@ -60,7 +61,7 @@ class Keys(Construct):
                 alias=self._alias(spec.logical_id),
                 enable_key_rotation=True,
                 rotation_period=Duration.days(365),
-                removal_policy=RemovalPolicy.RETAIN,
+                removal_policy=self._removal_policy,
                 pending_window=Duration.days(30),
             )
         self._pin_logical_id(key, spec.logical_id)
@@ -74,7 +75,7 @@ class Keys(Construct):
             alias=self._alias(LOGS_KEY_ID),
             enable_key_rotation=True,
             rotation_period=Duration.days(365),
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=self._removal_policy,
             pending_window=Duration.days(30),
         )
         stack = Stack.of(self)

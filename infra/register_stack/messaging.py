@@ -3,12 +3,13 @@ and the key that encrypts the queues and the topic. Built from ``ahaki.adapters.
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import ArnFormat, Duration, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
@@ -32,8 +33,10 @@ class Messaging(Construct):
 
     def __init__(self, scope: Construct, construct_id: str, *, settings: Settings) -> None:
         super().__init__(scope, construct_id)
+        self._settings = settings
+        self._bus_name = f"ahaki-{settings.stage}-events"
         self.key = self._build_key()
-        self.bus = events.EventBus(self, EVENT_BUS.logical_id, event_bus_name=f"ahaki-{settings.stage}-events")
+        self.bus = events.EventBus(self, EVENT_BUS.logical_id, event_bus_name=self._bus_name)
         self.queues: dict[str, sqs.Queue] = {}
         self.dlqs: dict[str, sqs.Queue] = {}
         for spec in QUEUES:
@@ -42,12 +45,15 @@ class Messaging(Construct):
         # records the relay gave up on, and where EventBridge puts events it could not deliver.
         self.relay_dlq = self._dead_letter_queue(RELAY_DLQ_ID)
         self.bus_dlq = self._dead_letter_queue(BUS_DLQ_ID)
-        self.topic = sns.Topic(
-            self, STAFF_TOPIC.logical_id, display_name="ahaki staff alerts", master_key=self.key, enforce_ssl=True
-        )
-        self.email_domain = settings.email_domain
+        self.topic = self._build_topic()
+        self.email_domain = settings.sender_domain
+        # Easy DKIM: SES gives three CNAME records to publish in the stage's domain (README).
         self.email_identity = ses.EmailIdentity(
-            self, EMAIL_IDENTITY_ID, identity=ses.Identity.domain(settings.email_domain)
+            self,
+            EMAIL_IDENTITY_ID,
+            identity=ses.Identity.domain(settings.sender_domain),
+            dkim_identity=ses.DkimIdentity.easy_dkim(ses.EasyDkimSigningKeyLength.RSA_2048_BIT),
+            dkim_signing=True,
         )
         stack = Stack.of(self)
         self.arns: dict[str, str] = {
@@ -55,19 +61,54 @@ class Messaging(Construct):
             EVENT_BUS.logical_id: self.bus.event_bus_arn,
             STAFF_TOPIC.logical_id: self.topic.topic_arn,
             EMAIL_IDENTITY_ID: stack.format_arn(
-                service="ses", resource="identity", resource_name=settings.email_domain
+                service="ses", resource="identity", resource_name=settings.sender_domain
             ),
             **{lid: q.queue_arn for lid, q in self.queues.items()},
             **{f"{lid}Dlq": q.queue_arn for lid, q in self.dlqs.items()},
             RELAY_DLQ_ID: self.relay_dlq.queue_arn,
         }
+        # In the SES sandbox, SendEmail is authorized against each recipient's identity too.
+        self.recipient_arns = [
+            stack.format_arn(service="ses", resource="identity", resource_name=address)
+            for address in settings.ses_sandbox_recipients
+        ]
         self.env: dict[str, str] = {
             EVENT_BUS.env_var: self.bus.event_bus_name,
             STAFF_TOPIC.env_var: self.topic.topic_arn,
-            "EMAIL_SOURCE": f"no-reply@{settings.email_domain}",
+            "EMAIL_SOURCE": f"no-reply@{settings.sender_domain}",
             **{spec.env_var: self.queues[spec.logical_id].queue_url for spec in QUEUES},
             **{spec.dlq_env_var: self.dlqs[spec.logical_id].queue_url for spec in QUEUES},
         }
+
+    def _build_topic(self) -> sns.Topic:
+        topic = sns.Topic(
+            self, STAFF_TOPIC.logical_id, display_name="ahaki staff alerts", master_key=self.key, enforce_ssl=True
+        )
+        stack = Stack.of(self)
+        # enforce_ssl alone leaves a single Deny: CloudWatch needs an Allow to publish the alarms,
+        # and only for this account's alarms.
+        topic.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudWatchAlarmsOfThisAccount",
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                actions=["sns:Publish"],
+                resources=[topic.topic_arn],
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                    "ArnLike": {
+                        "aws:SourceArn": stack.format_arn(
+                            service="cloudwatch",
+                            resource="alarm",
+                            resource_name="*",
+                            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                        )
+                    },
+                },
+            )
+        )
+        if self._settings.alert_email:
+            topic.add_subscription(subscriptions.EmailSubscription(self._settings.alert_email))
+        return topic
 
     def _build_key(self) -> kms.Key:
         key = kms.Key(
@@ -76,22 +117,32 @@ class Messaging(Construct):
             description="Encrypts the notification queues and the staff alert topic (ids only)",
             enable_key_rotation=True,
             rotation_period=Duration.days(365),
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=self._settings.removal_policy,
             pending_window=Duration.days(30),
         )
-        # EventBridge delivers to the encrypted queues; CloudWatch alarms publish to the topic.
-        key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="AllowEventBridgeAndCloudWatchToUseTheQueuesAndTopic",
-                principals=[
-                    iam.ServicePrincipal("events.amazonaws.com"),
-                    iam.ServicePrincipal("cloudwatch.amazonaws.com"),
-                ],
-                actions=["kms:Decrypt", "kms:GenerateDataKey"],
-                resources=["*"],  # in a key policy, "*" is this key
-                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
+        # EventBridge delivers to the encrypted queues (rules of our bus only); CloudWatch alarms
+        # of this account publish to the topic. The sources are named by pattern: naming the rules
+        # or alarms themselves would make the key depend on what depends on the key.
+        stack = Stack.of(self)
+        sources = {
+            "events": stack.format_arn(service="events", resource="rule", resource_name=f"{self._bus_name}/*"),
+            "cloudwatch": stack.format_arn(
+                service="cloudwatch", resource="alarm", resource_name="*", arn_format=ArnFormat.COLON_RESOURCE_NAME
+            ),
+        }
+        for service, source in sources.items():
+            key.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid=f"Allow{service.capitalize()}OfThisAccount",
+                    principals=[iam.ServicePrincipal(f"{service}.amazonaws.com")],
+                    actions=["kms:Decrypt", "kms:GenerateDataKey"],
+                    resources=["*"],  # in a key policy, "*" is this key
+                    conditions={
+                        "StringEquals": {"aws:SourceAccount": stack.account},
+                        "ArnLike": {"aws:SourceArn": source},
+                    },
+                )
             )
-        )
         return key
 
     def _dead_letter_queue(self, construct_id: str) -> sqs.Queue:

@@ -7,7 +7,7 @@ from aws_cdk import aws_iam as iam
 
 from ahaki.http.routes import Function
 from infra.register_stack.access import MessagingUse
-from infra.register_stack.messaging import MESSAGING_KEY_ID, Messaging
+from infra.register_stack.messaging import EMAIL_IDENTITY_ID, MESSAGING_KEY_ID, Messaging
 
 # Timeouts of the stream/queue consumers; each queue's visibility timeout is at least 6x these.
 WORKER_TIMEOUTS: dict[Function, int] = {
@@ -33,11 +33,12 @@ def messaging_statements(messaging: Messaging, uses: tuple[MessagingUse, ...]) -
             conditions = {
                 "StringEquals": {"kms:ViaService": [f"sqs.{region}.amazonaws.com", f"sns.{region}.amazonaws.com"]}
             }
+        recipients = messaging.recipient_arns if use.resource == EMAIL_IDENTITY_ID else []
         statements.append(
             iam.PolicyStatement(
                 sid=f"Use{use.resource}",
                 actions=list(use.actions),
-                resources=[messaging.arns[use.resource]],
+                resources=[messaging.arns[use.resource], *recipients],
                 conditions=conditions,
             )
         )

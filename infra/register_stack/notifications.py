@@ -10,9 +10,10 @@ from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
+from aws_cdk.interfaces.aws_events import IRuleRef
 from constructs import Construct
 
 from ahaki.adapters.messaging import RULES, RuleSpec
@@ -32,6 +33,36 @@ class _OnFailure:
 
     def bind(self, target: Any, target_handler: Any) -> lambda_.DlqDestinationConfig:
         return lambda_.DlqDestinationConfig(destination=self._queue.queue_arn)
+
+
+@jsii.implements(events.IRuleTarget)
+class _QueueTarget:
+    """A rule's queue (and dead-letter queue), each allowing exactly this rule to send. CDK's own
+    target grants an encrypted queue's key to EventBridge without a source: the messaging key's
+    policy allows our bus's rules already (messaging.py)."""
+
+    def __init__(self, queue: sqs.IQueue, dead_letters: sqs.IQueue) -> None:
+        self._queue = queue
+        self._dead_letters = dead_letters
+
+    def bind(self, rule: IRuleRef, id: str | None = None) -> events.RuleTargetConfig:
+        for queue in (self._queue, self._dead_letters):
+            queue.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid=f"From{rule.node.id}",
+                    principals=[iam.ServicePrincipal("events.amazonaws.com")],
+                    actions=["sqs:SendMessage"],
+                    resources=[queue.queue_arn],
+                    conditions={"ArnEquals": {"aws:SourceArn": rule.rule_ref.rule_arn}},
+                )
+            )
+        return events.RuleTargetConfig(
+            arn=self._queue.queue_arn,
+            dead_letter_config=events.CfnRule.DeadLetterConfigProperty(arn=self._dead_letters.queue_arn),
+            retry_policy=events.CfnRule.RetryPolicyProperty(
+                maximum_retry_attempts=185, maximum_event_age_in_seconds=int(Duration.hours(24).to_seconds())
+            ),
+        )
 
 
 def event_pattern(rule: RuleSpec) -> events.EventPattern:
@@ -74,14 +105,7 @@ class Notifications(Construct):
                 rule.logical_id,
                 event_bus=messaging.bus,
                 event_pattern=event_pattern(rule),
-                targets=[
-                    targets.SqsQueue(
-                        messaging.queues[rule.queue.logical_id],
-                        dead_letter_queue=messaging.bus_dlq,
-                        retry_attempts=185,
-                        max_event_age=Duration.hours(24),
-                    )
-                ],
+                targets=[_QueueTarget(messaging.queues[rule.queue.logical_id], messaging.bus_dlq)],
             )
         dead_letter_queues = {
             **{f"{lid}Dlq": q for lid, q in messaging.dlqs.items()},

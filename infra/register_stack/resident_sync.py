@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_iam as iam
@@ -26,6 +26,7 @@ from ahaki.domain.jlis import INBOUND, OUTBOUND
 from ahaki.http.routes import Function
 from infra.register_stack.async_failures import keep_async_failures
 from infra.register_stack.functions import Functions
+from infra.register_stack.jlis_access import grant_jlis_transfer
 from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
 from infra.register_stack.settings import Settings
 
@@ -54,7 +55,7 @@ class ResidentSync(Construct):
             alias=f"alias/ahaki/{settings.stage}/ExchangeKey",
             enable_key_rotation=True,
             rotation_period=Duration.days(365),
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=settings.removal_policy,
             pending_window=Duration.days(30),
         )
         self.key.add_to_resource_policy(
@@ -63,6 +64,8 @@ class ResidentSync(Construct):
                 principals=[iam.ServicePrincipal("s3.amazonaws.com")],
                 actions=["kms:GenerateDataKey", "kms:Decrypt"],
                 resources=["*"],  # in a key policy, "*" is this key
+                # The account, not the bucket's ARN: as for the queue policy below (a cycle).
+                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
             )
         )
         _pin(self.key, "ExchangeKey")
@@ -72,6 +75,8 @@ class ResidentSync(Construct):
         self.alarm = self._build_alarm()
         self.bucket = self._build_bucket()
         _pin(self.bucket, "JlisExchangeBucket")
+        if settings.jlis_principal_arn:
+            grant_jlis_transfer(self.bucket, self.key, settings.jlis_principal_arn)
         self._wire_functions()
         self.schedule = self._build_schedule()
         self.planner_failures = self._build_planner_failures()
@@ -161,7 +166,7 @@ class ResidentSync(Construct):
             versioned=True,
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=self._settings.removal_policy,
             lifecycle_rules=[
                 # A request file holds My Numbers: kept only until the run is checked (one cycle).
                 s3.LifecycleRule(expiration=Duration.days(40), noncurrent_version_expiration=Duration.days(1)),
@@ -218,21 +223,13 @@ class ResidentSync(Construct):
             "SYNC_CHUNK_SIZE": str(self._settings.sync_chunk_size),
             "SYNC_MAX_RECEIVES": str(MAX_RECEIVES),
         }
-        for function in (Function.RESIDENT_LOOKUP, Function.SYNC_API, Function.SYNC_PLANNER, Function.SYNC_WORKER):
-            for name, value in env.items():
-                self._functions[function].add_environment(name, value)
+        self._functions.offer(env)
         worker = self._functions[Function.SYNC_WORKER]
         cfn = worker.node.default_child
         assert isinstance(cfn, lambda_.CfnFunction)
         cfn.add_property_override("Timeout", WORKER_TIMEOUT_SECONDS)
         self._functions[Function.SYNC_PLANNER].node.default_child.add_property_override(  # type: ignore[union-attr]
             "Timeout", 900
-        )
-        worker.add_event_source_mapping(
-            "SyncQueueMapping",
-            event_source_arn=self.queue.queue_arn,
-            batch_size=1,  # a message is a whole chunk: its own retry and its own DLQ entry
-            report_batch_item_failures=True,
         )
         send = ["sqs:SendMessage"]
         queue_key = ["kms:GenerateDataKey", "kms:Decrypt"]
@@ -255,7 +252,7 @@ class ResidentSync(Construct):
             ],
         )
         receive = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
-        self._policy(
+        exchange = self._policy(
             Function.SYNC_WORKER,
             "Exchange",
             [
@@ -268,8 +265,19 @@ class ResidentSync(Construct):
                 (queue_key, [self.key.key_arn]),
             ],
         )
+        mapping = worker.add_event_source_mapping(
+            "SyncQueueMapping",
+            event_source_arn=self.queue.queue_arn,
+            batch_size=1,  # a message is a whole chunk: its own retry and its own DLQ entry
+            report_batch_item_failures=True,
+            # Throttled receives would count towards the fifth receive and dead-letter good chunks:
+            # Lambda never polls for more concurrent chunks than the worker may run.
+            max_concurrency=sync_worker_concurrency(self._settings),
+        )
+        # Lambda refuses a mapping whose role cannot yet receive from (and decrypt) the queue.
+        mapping.node.add_dependency(exchange, self._functions.audit_guard)
 
-    def _policy(self, function: Function, name: str, grants: list[tuple[list[str], list[str]]]) -> None:
+    def _policy(self, function: Function, name: str, grants: list[tuple[list[str], list[str]]]) -> iam.ManagedPolicy:
         bucket_arn = "<JlisExchangeBucket.Arn>"  # as cdk-nag names the pinned bucket's ARN
         policy = iam.ManagedPolicy(
             self,
@@ -285,13 +293,17 @@ class ResidentSync(Construct):
             "bucket, and the KMS actions are S3 SSE-KMS data-key use on the exchange key only.",
             *(f"{AWS_SOLUTIONS}-IAM5[Resource::{bucket_arn}/{prefix}/*]" for prefix in (OUTBOUND, INBOUND)),
         )
+        return policy
 
     def _build_schedule(self) -> scheduler.CfnSchedule:
         planner = self._functions[Function.SYNC_PLANNER]
         role = iam.Role(
             self,
             "SchedulerRole",
-            assumed_by=iam.ServicePrincipal("scheduler.amazonaws.com"),
+            assumed_by=iam.ServicePrincipal(
+                "scheduler.amazonaws.com",
+                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
+            ),
             description="EventBridge Scheduler invokes the sync planner, nothing else",
         )
         iam.ManagedPolicy(
@@ -321,6 +333,11 @@ class ResidentSync(Construct):
                 retry_policy=scheduler.CfnSchedule.RetryPolicyProperty(maximum_retry_attempts=3),
             ),
         )
+
+
+def sync_worker_concurrency(settings: Settings) -> int:
+    """The queue mapping's maximum concurrency: the worker's reservation, or Lambda's minimum (2)."""
+    return max(2, settings.reserved_concurrency.get(Function.SYNC_WORKER, 2))
 
 
 def _pin(construct: Construct, logical_id: str) -> None:

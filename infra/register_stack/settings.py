@@ -1,7 +1,9 @@
 """Deployment settings, read from CDK context only (cdk.json or ``-c key=value``).
 
 Nothing is looked up in an AWS account at synth time and nothing comes from the environment,
-so ``cdk synth`` is offline and gives the same template on every machine.
+so ``cdk synth`` is offline and gives the same template on every machine. The stage comes from
+``-c stage=…`` (or ``ahaki:stage``); ``ahaki:stages.<stage>`` in cdk.json overrides the
+top-level ``ahaki:*`` values for that stage, so one file describes every stage.
 """
 
 from __future__ import annotations
@@ -11,14 +13,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from aws_cdk import Environment
+from aws_cdk import Environment, RemovalPolicy
 from aws_cdk import aws_logs as logs
 from constructs import Node
 
 from ahaki.http.routes import Function
+from infra.register_stack.paths import REPO_ROOT
 
 DEFAULT_REGION = "ap-northeast-1"
-DEFAULT_RESERVED_CONCURRENCY: Mapping[Function, int] = {
+# What a production account reserves (cdk.json's ``ahaki:stages.prod``); the sum (200) needs a
+# Lambda concurrency quota of at least 300, since AWS keeps 100 unreserved. Dev stages reserve
+# nothing, so they fit an account with the default low quota (README, "Deploying").
+PRODUCTION_RESERVED_CONCURRENCY: Mapping[Function, int] = {
     Function.REGISTRY_API: 50,
     # Reveals are rare, audited, one at a time per registrar: a low cap also limits how fast a
     # stolen session could bulk-reveal My Numbers.
@@ -48,10 +54,21 @@ class Settings:
     log_retention_name: str = "THIRTEEN_MONTHS"  # the annual security review sees a whole year
     api_throttle_rate: int = 50  # requests per second, whole stage
     api_throttle_burst: int = 100
-    reserved_concurrency: Mapping[Function, int] = field(default_factory=lambda: dict(DEFAULT_RESERVED_CONCURRENCY))
-    manage_api_gateway_account: bool = True  # the account-wide API Gateway CloudWatch role
+    reserved_concurrency: Mapping[Function, int] = field(default_factory=dict)  # none: fits any account
+    # The account-wide API Gateway CloudWatch role: set by exactly one stage per account.
+    manage_api_gateway_account: bool = False
+    retain_data: bool | None = None  # None: only production keeps its data when the stack goes
+    alert_email: str | None = None  # subscribed to the staff alerts topic
+    jlis_principal_arn: str | None = None  # J-LIS's transfer principal (reads outbound/, writes inbound/)
+    portal_principal_arn: str | None = None  # who may assume the portal integration role
+    staff_origins: tuple[str, ...] = ()  # browser origins of the staff web app (CORS)
+    upload_origins: tuple[str, ...] = ()  # browser origins of presigned attachment uploads (bucket CORS)
+    ses_sandbox_recipients: tuple[str, ...] = ()  # dev: verified recipient addresses (SES sandbox)
+    # Staff invitations through the stage's SES domain; needs the domain verified first (README).
+    cognito_mail_through_ses: bool = False
     staff_callback_urls: tuple[str, ...] = ()  # OAuth code flow (hosted UI) only when set
-    email_domain: str = "register.ahaki.example.jp"  # the SES identity notifications are sent from
+    email_domain: str = ""  # the SES identity notifications are sent from; "": <stage>.<base>
+    email_base_domain: str = "register.ahaki.example.jp"
     # Issue 4: when the scheduled verification starts (EventBridge Scheduler, Asia/Tokyo).
     sync_schedule: str = "cron(0 2 1 * ? *)"  # 02:00 JST on the 1st of every month
     sync_chunk_size: int = 5000
@@ -60,6 +77,20 @@ class Settings:
     portal_account: str | None = None
     signature_trust_anchors_pem: str = ""
     application_retention_days: int = 90
+
+    @property
+    def retains_data(self) -> bool:
+        return self.stage == "prod" if self.retain_data is None else self.retain_data
+
+    @property
+    def removal_policy(self) -> RemovalPolicy:
+        """Production retains stateful resources; dev stages destroy them (a rolled-back first
+        deploy or a deleted dev stage leaves nothing behind that blocks the next create)."""
+        return RemovalPolicy.RETAIN if self.retains_data else RemovalPolicy.DESTROY
+
+    @property
+    def sender_domain(self) -> str:
+        return self.email_domain or f"{self.stage}.{self.email_base_domain}"
 
     @property
     def stack_id(self) -> str:
@@ -77,31 +108,60 @@ class Settings:
         return Environment(account=self.account, region=self.region)
 
     @classmethod
-    def from_context(cls, node: Node) -> Settings:
+    def from_context(cls, node: Node, stage: str | None = None) -> Settings:
+        """The settings of ``stage`` (default: the context's stage)."""
+        stage = stage or str(node.try_get_context("stage") or node.try_get_context("ahaki:stage") or cls.stage)
+        per_stage = _as_mapping(_as_mapping(node.try_get_context("ahaki:stages")).get(stage))
+
         def ctx(key: str) -> Any:
-            return node.try_get_context(f"ahaki:{key}")
+            return per_stage[key] if key in per_stage else node.try_get_context(f"ahaki:{key}")
 
         default = cls()
-        concurrency = dict(default.reserved_concurrency)
-        for name, value in _as_mapping(ctx("reservedConcurrency")).items():
-            concurrency[Function(name)] = int(value)
+        raw_concurrency = ctx("reservedConcurrency")
+        concurrency = (
+            dict(PRODUCTION_RESERVED_CONCURRENCY)
+            if raw_concurrency == "production"
+            else {Function(name): int(value) for name, value in _as_mapping(raw_concurrency).items()}
+        )
         return cls(
-            stage=str(ctx("stage") or default.stage),
+            stage=stage,
             account=str(ctx("account")) if ctx("account") else None,
             region=str(ctx("region") or default.region),
             log_retention_name=str(ctx("logRetention") or default.log_retention_name),
             api_throttle_rate=int(ctx("apiThrottleRate") or default.api_throttle_rate),
             api_throttle_burst=int(ctx("apiThrottleBurst") or default.api_throttle_burst),
             reserved_concurrency=concurrency,
-            manage_api_gateway_account=_as_bool(ctx("manageApiGatewayAccount"), default=True),
+            manage_api_gateway_account=_as_bool(ctx("manageApiGatewayAccount"), default=False),
+            retain_data=_as_bool(ctx("retainData"), default=False) if ctx("retainData") is not None else None,
+            alert_email=_as_str(ctx("alertEmail")),
+            jlis_principal_arn=_as_str(ctx("jlisPrincipalArn")),
+            portal_principal_arn=_as_str(ctx("portalPrincipalArn")),
+            staff_origins=tuple(_as_list(ctx("staffOrigins"))),
+            upload_origins=tuple(_as_list(ctx("uploadOrigins"))),
+            ses_sandbox_recipients=tuple(_as_list(ctx("sesSandboxRecipients"))),
+            cognito_mail_through_ses=_as_bool(ctx("cognitoMailThroughSes"), default=False),
             staff_callback_urls=tuple(_as_list(ctx("staffCallbackUrls"))),
-            email_domain=str(ctx("emailDomain") or default.email_domain),
+            email_domain=str(ctx("emailDomain") or ""),
+            email_base_domain=str(ctx("emailBaseDomain") or default.email_base_domain),
             sync_schedule=str(ctx("syncSchedule") or default.sync_schedule),
             sync_chunk_size=int(ctx("syncChunkSize") or default.sync_chunk_size),
             portal_account=str(ctx("portalAccount")) if ctx("portalAccount") else None,
-            signature_trust_anchors_pem=str(ctx("signatureTrustAnchorsPem") or ""),
+            signature_trust_anchors_pem=_trust_anchors(
+                ctx("signatureTrustAnchorsPem"), ctx("signatureTrustAnchorsFile")
+            ),
             application_retention_days=int(ctx("applicationRetentionDays") or default.application_retention_days),
         )
+
+
+def _as_str(value: Any) -> str | None:
+    return str(value).strip() or None if value is not None else None
+
+
+def _trust_anchors(pem: Any, path: Any) -> str:
+    """The PEM bundle, inline or from a file (relative to the repository root)."""
+    if path:
+        return (REPO_ROOT / str(path)).read_text(encoding="ascii")
+    return str(pem or "")
 
 
 def _as_mapping(value: Any) -> Mapping[str, Any]:

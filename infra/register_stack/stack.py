@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from aws_cdk import CfnOutput, Stack, Tags
+from aws_cdk import CfnOutput, NestedStack, Stack, Tags
 from constructs import Construct
 
-from ahaki.adapters.schema import ATTACHMENTS_BUCKET
+from ahaki.adapters.schema import ATTACHMENTS_BUCKET, VAULT_KEY
 from ahaki.http.routes import Function
+from infra.register_stack.access import ACCESS, decrypts
 from infra.register_stack.api import Api
 from infra.register_stack.auth import Auth
 from infra.register_stack.firewall import Firewall
 from infra.register_stack.functions import Functions
 from infra.register_stack.intake import IntakeWiring, build_attachments_bucket
+from infra.register_stack.key_guard import deny_decrypt_except
 from infra.register_stack.keys import Keys
 from infra.register_stack.messaging import Messaging
 from infra.register_stack.monitoring import Monitoring
@@ -31,8 +33,8 @@ class RegisterStack(Stack):
             termination_protection=settings.stage == "prod",
         )
         self.settings = settings
-        self.keys = Keys(self, "Keys", stage=settings.stage)
-        self.tables = Tables(self, "Tables", keys=self.keys)
+        self.keys = Keys(self, "Keys", stage=settings.stage, removal_policy=settings.removal_policy)
+        self.tables = Tables(self, "Tables", keys=self.keys, settings=settings)
         self.messaging = Messaging(self, "Messaging", settings=settings)
         self.attachments = build_attachments_bucket(self, settings=settings, keys=self.keys)
         self.functions = Functions(
@@ -43,6 +45,10 @@ class RegisterStack(Stack):
             tables=self.tables,
             messaging=self.messaging,
             buckets={ATTACHMENTS_BUCKET.logical_id: self.attachments},
+        )
+        deny_decrypt_except(
+            self.keys[VAULT_KEY.logical_id],
+            [self.functions.roles[f] for f, access in ACCESS.items() if decrypts(access, VAULT_KEY)],
         )
         self.notifications = Notifications(
             self, "Notifications", tables=self.tables, messaging=self.messaging, functions=self.functions
@@ -63,8 +69,12 @@ class RegisterStack(Stack):
             dead_letters=self.messaging.bus_dlq,
         )
         self.firewall = Firewall(self, "Firewall", settings=settings, keys=self.keys, api=self.api.rest_api)
+        # Dashboards and alarms in a nested stack of their own: a third of the resources, none stateful.
+        self.monitoring_stack = NestedStack(
+            self, "MonitoringStack", description="ahaki register: dashboards and alarms"
+        )
         self.monitoring = Monitoring(
-            self,
+            self.monitoring_stack,
             "Monitoring",
             stage=settings.stage,
             staff_alerts=self.messaging.topic,

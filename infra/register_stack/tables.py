@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
 
 from ahaki.adapters.schema import TABLES, Index, TableSpec, attribute_type
 from infra.register_stack.keys import Keys
 from infra.register_stack.nag import NIST, acknowledge
+from infra.register_stack.settings import Settings
 
 _PROJECTIONS = {
     "ALL": dynamodb.ProjectionType.ALL,
@@ -19,9 +19,10 @@ _PROJECTIONS = {
 class Tables(Construct):
     """``tables[spec.logical_id]``; each table's CloudFormation logical id is the spec's."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, keys: Keys) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, keys: Keys, settings: Settings) -> None:
         super().__init__(scope, construct_id)
         self._keys = keys
+        self._settings = settings
         self.specs: dict[str, TableSpec] = {spec.logical_id: spec for spec in TABLES}
         self.tables: dict[str, dynamodb.Table] = {spec.logical_id: self._build_table(spec) for spec in TABLES}
 
@@ -40,8 +41,8 @@ class Tables(Construct):
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
                 point_in_time_recovery_enabled=True, recovery_period_in_days=35
             ),
-            deletion_protection=True,
-            removal_policy=RemovalPolicy.RETAIN,
+            deletion_protection=self._settings.retains_data,
+            removal_policy=self._settings.removal_policy,
             stream=dynamodb.StreamViewType.NEW_IMAGE if spec.stream else None,
             time_to_live_attribute=spec.ttl_attribute,
         )

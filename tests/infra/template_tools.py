@@ -47,3 +47,116 @@ def ref_id(value: Any) -> str:
 
 def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
+
+
+def references(value: Any) -> set[str]:
+    """Every logical id a piece of template names with Ref or Fn::GetAtt (pseudo parameters aside)."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        if isinstance(value.get("Ref"), str) and not value["Ref"].startswith("AWS::"):
+            found.add(value["Ref"])
+        if "Fn::GetAtt" in value:
+            found.add(str(value["Fn::GetAtt"][0]))
+        for inner in value.values():
+            found |= references(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            found |= references(inner)
+    return found
+
+
+def created_before(resources: Resources, logical_id: str) -> set[str]:
+    """What CloudFormation must have created before ``logical_id``: DependsOn and references, transitively."""
+    seen: set[str] = set()
+    todo = [logical_id]
+    while todo:
+        resource = resources.get(todo.pop(), {})
+        direct = set(as_list(resource.get("DependsOn", []))) | references(resource.get("Properties", {}))
+        for found in direct - seen:
+            seen.add(found)
+            todo.append(found)
+    return seen
+
+
+# Properties that give a resource its physical name, where the name must be unique in the
+# account and region (names scoped to a parent, like a user pool's group names, are left out).
+NAME_PROPERTIES = frozenset(
+    {
+        "AlarmName",
+        "AliasName",
+        "BucketName",
+        "DashboardName",
+        "Domain",
+        "EmailIdentity",
+        "FunctionName",
+        "LogGroupName",
+        "Name",
+        "QueueName",
+        "RoleName",
+        "TableName",
+        "TopicName",
+        "UserPoolName",
+    }
+)
+_SCOPED_NAMES = frozenset({"AWS::Cognito::UserPoolGroup", "AWS::ApiGateway::RestApi", "AWS::ApiGateway::Authorizer"})
+_PSEUDO = {"AWS::AccountId": "<account>", "AWS::Region": "<region>", "AWS::Partition": "<partition>"}
+
+
+def literal(value: Any) -> str | None:
+    """A name fixed by the template itself (literals and account/region only), else None."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and value.get("Ref") in _PSEUDO:
+        return _PSEUDO[value["Ref"]]
+    if isinstance(value, dict) and "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        resolved = [literal(part) for part in parts]
+        return None if None in resolved else str(separator).join(str(part) for part in resolved)
+    return None
+
+
+def physical_names(resources: Resources) -> dict[str, str]:
+    """``{fixed name: logical id}`` of every resource whose template fixes its physical name."""
+    found = {}
+    for logical_id, resource in resources.items():
+        if resource["Type"] in _SCOPED_NAMES:
+            continue
+        for key, value in resource.get("Properties", {}).items():
+            name = literal(value) if key in NAME_PROPERTIES else None
+            if name is not None:
+                found[name] = logical_id
+    return found
+
+
+def _substitute(value: Any, parameters: dict[str, Any]) -> Any:
+    if isinstance(value, dict):
+        if len(value) == 1 and isinstance(value.get("Ref"), str) and value["Ref"] in parameters:
+            return parameters[value["Ref"]]
+        return {k: _substitute(v, parameters) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_substitute(v, parameters) for v in value]
+    return value
+
+
+def nested_templates(template: dict[str, Any], outdir: Path) -> dict[str, dict[str, Any]]:
+    """``{nested stack resource id: its template}``, found in the assembly by their parameters."""
+    candidates = [json.loads(p.read_text()) for p in outdir.glob("*.nested.template.json")]
+    found = {}
+    for logical_id, resource in template["Resources"].items():
+        if resource["Type"] == "AWS::CloudFormation::Stack":
+            names = set(resource["Properties"].get("Parameters", {}))
+            [nested] = [c for c in candidates if set(c.get("Parameters", {})) == names]
+            found[logical_id] = nested
+    return found
+
+
+def flattened(template: dict[str, Any], outdir: Path) -> dict[str, Any]:
+    """The stack with its nested stacks' resources in it, each parameter replaced by what the
+    parent passes: the tests read one template whichever stack a resource lives in."""
+    resources = dict(template["Resources"])
+    for logical_id, nested in nested_templates(template, outdir).items():
+        parameters = resources[logical_id]["Properties"].get("Parameters", {})
+        for nested_id, resource in nested["Resources"].items():
+            assert nested_id not in resources, nested_id
+            resources[nested_id] = _substitute(resource, parameters)
+    return {**template, "Resources": resources}

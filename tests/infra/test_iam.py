@@ -33,6 +33,7 @@ REG_INDEXES = [f"{REG}/index/{i.name}" for i in REGISTER_TABLE.indexes]
 AUDIT_INDEXES = [f"{AUDIT}/index/{i.name}" for i in AUDIT_TABLE.indexes]
 APPS = APPLICATIONS_TABLE.logical_id
 APPS_INDEXES = [f"{APPS}/index/{i.name}" for i in APPLICATIONS_TABLE.indexes]
+TRUST_ANCHORS_PARAMETER = "arn:aws:ssm:ap-northeast-1:AWS::AccountId:parameter/FunctionsSignatureTrustAnchorsC433C54D"
 BUCKET_OBJECTS = "AttachmentsBucket/*"  # the only wildcard: object keys are per application
 TABLE_KEY_WRITE = ("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey")
 TABLE_KEY_READ = ("kms:Decrypt", "kms:DescribeKey")
@@ -57,17 +58,15 @@ EXPECTED: dict[Function, set[Grant]] = {
                 "dynamodb:Query",
                 "dynamodb:PutItem",
                 "dynamodb:UpdateItem",
-                "dynamodb:ConditionCheckItem",
             ),
             [REG],
         )
         | _allow(("dynamodb:Query",), REG_INDEXES)
         | _allow(
-            ("dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:ConditionCheckItem"),
+            ("dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:GetItem"),
             [VAULT],
         )
-        | _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [AUDIT])
-        | _allow(("dynamodb:Query",), AUDIT_INDEXES)
+        | _allow(("dynamodb:PutItem", "dynamodb:Query"), [AUDIT])
         | _allow(("dynamodb:PutItem",), [OUTBOX_TABLE.logical_id])
         | _allow(TABLE_KEY_WRITE, ["RegisterKey", "VaultTableKey", "AuditKey"])
         | _allow(("kms:Encrypt",), ["VaultKey"])
@@ -75,8 +74,7 @@ EXPECTED: dict[Function, set[Grant]] = {
     ),
     Function.MY_NUMBER_REVEAL: (
         _allow(("dynamodb:GetItem",), [REG, VAULT])
-        | _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [AUDIT])
-        | _allow(("dynamodb:Query",), AUDIT_INDEXES)
+        | _allow(("dynamodb:PutItem", "dynamodb:Query"), [AUDIT])
         | _allow(TABLE_KEY_READ, ["RegisterKey", "VaultTableKey"])
         | _allow(TABLE_KEY_WRITE, ["AuditKey"])
         | _allow(("kms:Decrypt",), ["VaultKey"])
@@ -86,8 +84,9 @@ EXPECTED: dict[Function, set[Grant]] = {
         _allow(("dynamodb:GetItem", "dynamodb:Query"), [REG])
         | _allow(("dynamodb:Query",), REG_INDEXES)
         | _allow(("dynamodb:PutItem",), [VAULT, OUTBOX_TABLE.logical_id])
-        | _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [AUDIT, APPS])
-        | _allow(("dynamodb:Query",), AUDIT_INDEXES + APPS_INDEXES)
+        | _allow(("dynamodb:PutItem", "dynamodb:Query"), [AUDIT])
+        | _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [APPS])
+        | _allow(("dynamodb:Query",), APPS_INDEXES)
         | _allow(
             ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
             [IDEMPOTENCY_TABLE.logical_id],
@@ -97,6 +96,8 @@ EXPECTED: dict[Function, set[Grant]] = {
         | _allow(("kms:GenerateMac",), ["BlindIndexKey"])
         | _allow(("s3:PutObject",), [BUCKET_OBJECTS])
         | _allow(("kms:GenerateDataKey",), ["ApplicationsKey"])
+        # The card's signing CAs, read once per cold start (they would not fit the environment).
+        | _allow(("ssm:GetParameter",), [TRUST_ANCHORS_PARAMETER])
     ),
     Function.APPLICATION_REVIEW: (
         _allow(
@@ -105,20 +106,19 @@ EXPECTED: dict[Function, set[Grant]] = {
                 "dynamodb:Query",
                 "dynamodb:PutItem",
                 "dynamodb:UpdateItem",
-                "dynamodb:ConditionCheckItem",
             ),
             [REG],
         )
         | _allow(("dynamodb:Query",), REG_INDEXES)
         | _allow(("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"), [VAULT])
-        | _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [AUDIT, APPS])
-        | _allow(("dynamodb:Query",), AUDIT_INDEXES + APPS_INDEXES)
+        | _allow(("dynamodb:PutItem", "dynamodb:Query"), [AUDIT])
+        | _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [APPS])
+        | _allow(("dynamodb:Query",), APPS_INDEXES)
         | _allow(("dynamodb:PutItem",), [OUTBOX_TABLE.logical_id])
         | _allow(TABLE_KEY_WRITE, ["RegisterKey", "VaultTableKey", "AuditKey", "ApplicationsKey"])
     ),
     Function.ATTACHMENT_RECEIVED: (
-        _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [AUDIT])
-        | _allow(("dynamodb:Query",), AUDIT_INDEXES)
+        _allow(("dynamodb:PutItem", "dynamodb:Query"), [AUDIT])
         | _allow(("dynamodb:PutItem",), [OUTBOX_TABLE.logical_id])
         | _allow(("dynamodb:GetItem", "dynamodb:PutItem"), [APPS])
         | _allow(TABLE_KEY_WRITE, ["AuditKey", "RegisterKey", "ApplicationsKey"])
@@ -130,12 +130,11 @@ EXPECTED: dict[Function, set[Grant]] = {
 SYNC = SYNC_TABLE.logical_id
 SYNC_INDEXES = [f"{SYNC}/index/{i.name}" for i in SYNC_TABLE.indexes]
 QUEUE, EXCHANGE_KEY, BUCKET = "SyncQueue", "ExchangeKey", "JlisExchangeBucket"
-_AUDIT = _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [AUDIT]) | _allow(
-    ("dynamodb:Query",), AUDIT_INDEXES
+# The resident-register functions count a caller's look-ups on the audit's by_actor index.
+_AUDIT = _allow(("dynamodb:PutItem", "dynamodb:Query"), [AUDIT]) | _allow(("dynamodb:Query",), AUDIT_INDEXES)
+_CHANGE = _allow(("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"), [REG]) | _allow(
+    ("dynamodb:Query",), REG_INDEXES
 )
-_CHANGE = _allow(
-    ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"), [REG]
-) | _allow(("dynamodb:Query",), REG_INDEXES)
 _SEND = _allow(("sqs:SendMessage",), [QUEUE]) | _allow(("kms:GenerateDataKey", "kms:Decrypt"), [EXCHANGE_KEY])
 EXPECTED.update(
     {
@@ -152,7 +151,7 @@ EXPECTED.update(
         ),
         Function.SYNC_API: (
             _CHANGE
-            | _allow(("dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"), [VAULT])
+            | _allow(("dynamodb:GetItem", "dynamodb:DeleteItem"), [VAULT])
             | _AUDIT
             | _allow(("dynamodb:PutItem",), [OUTBOX_TABLE.logical_id])
             | _allow(("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"), [SYNC])
@@ -179,7 +178,6 @@ EXPECTED.update(
                     "dynamodb:Query",
                     "dynamodb:PutItem",
                     "dynamodb:UpdateItem",
-                    "dynamodb:ConditionCheckItem",
                     "dynamodb:DeleteItem",
                 ),
                 [SYNC],
@@ -207,14 +205,12 @@ VAULT_KEY_USERS = DECRYPTERS | {Function.REGISTRY_API, Function.PORTAL_API}  # P
 MSG_KEY, BUS, TOPIC = "MessagingMessagingKey0003BAC4", "MessagingEventBus410FA98D", "MessagingStaffAlertsTopic9F0DD43F"
 NOTIFIER_Q, NOTIFIER_DLQ = "MessagingNotifierQueue0D79632A", "MessagingNotifierQueueDlqCEFB6F71"
 FANOUT_Q, RELAY_DLQ = "MessagingNoticeFanoutQueueC810B4CD", "MessagingOutboxRelayDlqB56D59EC"
-SES_IDENTITY = "arn:aws:ses:ap-northeast-1:AWS::AccountId:identity/register.ahaki.example.jp"
+SES_IDENTITY = "arn:aws:ses:ap-northeast-1:AWS::AccountId:identity/dev.register.ahaki.example.jp"  # per stage
 SQS_CONSUME = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes")
 MSG_KEY_SEND = _allow(("kms:Decrypt", "kms:GenerateDataKey"), [MSG_KEY])
 # Its failed asynchronous invocations (after Lambda's retries) go to the alarmed bus DLQ.
 EXPECTED[Function.ATTACHMENT_RECEIVED] |= _allow(("sqs:SendMessage",), ["MessagingEventBusDlq91E58081"]) | MSG_KEY_SEND
-AUDIT_APPEND = _allow(("dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"), [AUDIT]) | _allow(
-    ("dynamodb:Query",), AUDIT_INDEXES
-)
+AUDIT_APPEND = _allow(("dynamodb:PutItem", "dynamodb:Query"), [AUDIT])
 EXPECTED |= {
     Function.PORTAL_NOTIFICATIONS: (
         _allow(("dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"), ["InboxTable"])
@@ -231,7 +227,10 @@ EXPECTED |= {
     ),
     Function.OUTBOX_RELAY: (
         # The stream (Fn::GetAtt OutboxTable.StreamArn) only: never the table's items.
-        _allow(("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"), ["OutboxTable"])
+        _allow(
+            ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"),
+            ["OutboxTable"],
+        )
         | _allow(TABLE_KEY_READ, ["RegisterKey"])
         | _allow(("events:PutEvents",), [BUS])
         | _allow(("sqs:SendMessage",), [RELAY_DLQ])

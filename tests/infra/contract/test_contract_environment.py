@@ -32,6 +32,8 @@ DEFAULT_IS_RIGHT_IN_AWS: dict[str, str] = {
     "LOOKUP_RATE_LIMIT": "30 look-ups per staff member per hour (docs/decisions.md)",
     "AUDIT_SHARDS": "16, the same number the stack sets wherever it sets it",
     "POWERTOOLS_SERVICE_NAME": "set on every function (the test finds functions by it)",
+    "SIGNATURE_TRUST_ANCHORS_PEM": "tests and the sandbox only: in AWS the portal reads the bundle from the SSM "
+    "parameter SIGNATURE_TRUST_ANCHORS_PARAMETER names (two CAs would not fit the environment)",
 }
 PORTAL_SETTINGS = frozenset({"PORTAL_CALLER_ARNS", "PORTAL_TENANT_ID", "SIGNATURE_TRUST_ANCHORS_PEM"})
 # Variables naming a resource: an empty default means "this function does not use it".

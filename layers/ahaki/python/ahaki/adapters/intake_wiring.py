@@ -20,6 +20,8 @@ from ahaki.domain.signature import load_trust_anchors
 from ahaki.services.intake_ports import IntakePorts
 
 TRUST_ANCHORS_ENV = "SIGNATURE_TRUST_ANCHORS_PEM"  # the card's signing CA certificates (PEM bundle)
+# In AWS: the SSM parameter holding that bundle (two CAs would not fit Lambda's 4 KB environment).
+TRUST_ANCHORS_PARAMETER_ENV = "SIGNATURE_TRUST_ANCHORS_PARAMETER"
 RETENTION_ENV = "APPLICATION_RETENTION_DAYS"
 # The sandbox points presigned URLs at itself; in AWS this is unset (the regional S3 endpoint).
 ATTACHMENTS_ENDPOINT_ENV = "ATTACHMENTS_ENDPOINT_URL"
@@ -31,6 +33,7 @@ class IntakeSettings:
     idempotency_table: str
     bucket: str
     trust_anchors_pem: str
+    trust_anchors_parameter: str
     retention_days: int
     attachments_endpoint: str | None
 
@@ -42,22 +45,31 @@ class IntakeSettings:
             idempotency_table=env.get(IDEMPOTENCY_TABLE.env_var, ""),
             bucket=env.get(ATTACHMENTS_BUCKET.env_var, ""),
             trust_anchors_pem=env.get(TRUST_ANCHORS_ENV, ""),
+            trust_anchors_parameter=env.get(TRUST_ANCHORS_PARAMETER_ENV, ""),
             retention_days=int(env.get(RETENTION_ENV, "90")),
             attachments_endpoint=env.get(ATTACHMENTS_ENDPOINT_ENV) or None,
         )
 
 
 def build_intake_ports(
-    settings: IntakeSettings, dynamodb: Any, kms: Any, s3: Any, presigner: Any = None
+    settings: IntakeSettings, dynamodb: Any, kms: Any, s3: Any, presigner: Any = None, ssm: Any = None
 ) -> IntakePorts:
-    anchors = load_trust_anchors(settings.trust_anchors_pem)
+    @cache
+    def anchors() -> list[Any]:
+        """Loaded at the first signature check, then kept for the execution environment."""
+        pem = settings.trust_anchors_pem
+        if not pem and settings.trust_anchors_parameter and ssm is not None:
+            pem = ssm.get_parameter(Name=settings.trust_anchors_parameter)["Parameter"]["Value"]
+        # The stack stores a placeholder when no CA is configured (SSM refuses an empty value).
+        return load_trust_anchors(pem if "-----BEGIN" in pem else "")
+
     register = settings.register
     return IntakePorts(
         register=build_ports(register, dynamodb, kms),
         applications=DynamoApplications(dynamodb, register.applications_table),
         vault=KmsVault(kms, dynamodb, register.vault_table, register.vault_key_id, register.blind_index_key_id),
         attachments=S3Attachments(s3, settings.bucket, presigner),
-        trust_anchors=lambda: anchors,
+        trust_anchors=anchors,
         retention_days=settings.retention_days,
     )
 
@@ -69,7 +81,8 @@ def _intake_ports(settings: IntakeSettings) -> IntakePorts:
     presigner = boto3.client("s3", config=s3_config, endpoint_url=settings.attachments_endpoint)
     dynamodb = boto3.client("dynamodb", config=CLIENT_CONFIG)
     kms = boto3.client("kms", config=CLIENT_CONFIG)
-    return build_intake_ports(settings, dynamodb, kms, s3, presigner)
+    ssm = boto3.client("ssm", config=CLIENT_CONFIG) if settings.trust_anchors_parameter else None
+    return build_intake_ports(settings, dynamodb, kms, s3, presigner, ssm)
 
 
 def intake_ports() -> IntakePorts:

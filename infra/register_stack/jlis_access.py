@@ -1,0 +1,43 @@
+"""What J-LIS's transfer principal may do: read our request files, write its result files.
+
+The principal (an IAM role of the transfer service, configured per stage) gets exactly the
+exchange bucket's two prefixes and, through S3 only, the exchange key's data-key use.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+
+from ahaki.domain.jlis import INBOUND, OUTBOUND
+
+
+def grant_jlis_transfer(bucket: s3.Bucket, key: kms.Key, principal_arn: str) -> None:
+    principal = iam.ArnPrincipal(principal_arn)
+    bucket.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="JlisReadsRequestFiles",
+            principals=[principal],
+            actions=["s3:GetObject"],
+            resources=[bucket.arn_for_objects(f"{OUTBOUND}/*")],
+        )
+    )
+    bucket.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="JlisWritesResultFiles",
+            principals=[principal],
+            actions=["s3:PutObject"],
+            resources=[bucket.arn_for_objects(f"{INBOUND}/*")],
+        )
+    )
+    key.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="JlisUsesTheExchangeKeyThroughS3",
+            principals=[principal],
+            actions=["kms:Decrypt", "kms:GenerateDataKey"],
+            resources=["*"],  # in a key policy, "*" is this key
+            conditions={"StringEquals": {"kms:ViaService": f"s3.{Stack.of(bucket).region}.amazonaws.com"}},
+        )
+    )
