@@ -10,7 +10,7 @@ SANDBOX_PORT ?= 3000
 # The stage to synthesize and deploy; its settings are cdk.json's ahaki:stages.<STAGE> (README, "Deploying").
 STAGE ?= dev
 
-.PHONY: setup run test lint unit integration infra e2e bench synth layers openapi deploy clean redrive
+.PHONY: setup run test lint unit integration infra e2e bench synth layers openapi deploy clean redrive staff-user
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -59,6 +59,18 @@ bench: setup
 redrive: setup
 	$(PY) -m infra.redrive $(ARGS)
 
+# Deeper than `make test`: schemathesis and the echo probe over every HTTP operation (figures printed).
+# `fuzz` has no recipe of its own, so other fuzz targets can join it as prerequisites.
+.PHONY: fuzz fuzz-http
+FUZZ_EXAMPLES ?= 100
+fuzz: fuzz-http
+fuzz-http: setup
+	$(PY) -m benchmarks.http_fuzz --examples $(FUZZ_EXAMPLES)
+
+# A staff account with role and tenant in the deployed pool. ARGS="--user-pool-id … --username … --email … --role … --tenant …"
+staff-user: setup
+	$(PY) -m infra.staff_user $(ARGS)
+
 openapi: setup
 	$(PY) -m infra.openapi --write docs/openapi.json
 
@@ -71,3 +83,13 @@ deploy: synth
 
 clean:
 	rm -rf .venv .tools node_modules cdk.out layers/dependencies/python .sandbox
+
+# Hostile J-LIS result files, deeper than `make test` (HOSTILE_REPEAT times its examples), then
+# their figures. A prerequisite of `fuzz`, which other fuzz targets join the same way.
+.PHONY: fuzz fuzz-files
+HOSTILE_REPEAT ?= 40
+fuzz: fuzz-files
+fuzz-files: setup
+	HOSTILE_REPEAT=$(HOSTILE_REPEAT) .venv/bin/pytest -n 0 tests/unit/test_hostile_result_properties.py \
+		tests/unit/test_result_lines.py tests/unit/test_result_values.py tests/integration/test_hostile_result_properties.py
+	HOSTILE_BENCH_EXAMPLES=20000 HOSTILE_BENCH_WORKER_EXAMPLES=500 HOSTILE_BENCH_MB=1,10,50 $(PY) -m benchmarks.hostile_files

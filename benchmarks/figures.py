@@ -35,6 +35,12 @@ def notation_figures() -> list[Row]:
     return _figures_of("13 sync notation", sync_notation.run())
 
 
+def hostile_file_figures() -> list[Row]:
+    from benchmarks import hostile_files
+
+    return _figures_of("10 hostile result files", hostile_files.run())
+
+
 def notification_figures() -> list[Row]:
     from benchmarks import notifications
 
@@ -50,6 +56,7 @@ FIGURES: tuple[Callable[[], list[Row]], ...] = (
     intake_figures,
     sync_figures,
     notation_figures,
+    hostile_file_figures,
     notification_figures,
 )
 

@@ -35,8 +35,8 @@ def _template() -> Registrant:
             "origin": {"honseki_prefecture": "13"},
             "exam_passed_in": "2020-03",
             "address": {"municipality_code": "131016", "line": "千代田区1"},
-            "minister_name": "厚生労働大臣",
-            "chair_name": "理事長",
+            "minister_name": "見本 太郎",
+            "chair_name": "見本 花子",
         }
     )
 

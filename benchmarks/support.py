@@ -34,8 +34,8 @@ def registration_body(n: int) -> dict[str, Any]:
         "origin": {"honseki_prefecture": "13"},
         "exam_passed_in": "2015-03",
         "address": {"municipality_code": "131016", "line": f"千代田区霞が関1-2-{n + 1}"},
-        "minister_name": "厚生労働大臣",
-        "chair_name": "理事長",
+        "minister_name": "見本 太郎",
+        "chair_name": "見本 花子",
         "my_number": my_number(n),
     }
 

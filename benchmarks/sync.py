@@ -189,8 +189,8 @@ def _registrant(n: int) -> Registrant:
             "origin": {"honseki_prefecture": "13"},
             "exam_passed_in": "2009-03",
             "address": {"municipality_code": "131016", "line": f"千代田区一番町{n}"},
-            "minister_name": "厚生労働大臣",
-            "chair_name": "理事長",
+            "minister_name": "見本 太郎",
+            "chair_name": "見本 花子",
         }
     )
 

@@ -56,6 +56,7 @@ from ahaki.adapters.settings import Settings
 from ahaki.adapters.sync_table import DynamoSyncStore, resident_codes_pk
 from ahaki.adapters.wiring import CLIENT_CONFIG, build_ports
 from ahaki.domain.jlis import INBOUND, FileKey
+from ahaki.domain.jlis_lines import TextLines
 from ahaki.domain.registrant import Status
 from ahaki.domain.values import Qualification
 from ahaki.services import sync
@@ -300,7 +301,7 @@ class NotifyingExchange:
         self._inner.send(key, lines)  # the fake J-LIS answers into inbound/ at once
         self._sqs.send({"Records": [{"eventName": "ObjectCreated:Put", "s3": {"object": {"key": key.of(INBOUND)}}}]})
 
-    def lines(self, object_key: str) -> Iterator[str]:
+    def lines(self, object_key: str) -> TextLines:
         return self._inner.lines(object_key)
 
 

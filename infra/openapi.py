@@ -21,8 +21,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT / "layers" / "ahaki" / "python") not in sys.path:  # run as `python -m infra.openapi`
     sys.path.append(str(ROOT / "layers" / "ahaki" / "python"))
 
+from ahaki.http.request_gate import ID_PATTERN  # noqa: E402
 from ahaki.http.resolver import make_resolver  # noqa: E402
-from ahaki.http.routes import ROUTES, WRITERS, Function, Route, routes_of  # noqa: E402
+from ahaki.http.routes import ROUTES, Function, Route, routes_of  # noqa: E402
 
 TITLE = "Register of anma-massage-shiatsu practitioners: staff API"
 SECURITY_SCHEME = "cognitoBearer"
@@ -96,8 +97,34 @@ PROBLEM_SCHEMA: dict[str, Any] = {
     "required": ["type", "title", "status", "detail"],
     "additionalProperties": True,
 }
-# What the route table cannot say: a success status other than 200.
-SUCCESS_STATUS = {"register": "201", "send_notice": "202", "submit_application": "201"}
+# What the route table cannot say: a success status other than 200, and the headers a handler reads.
+SUCCESS_STATUS = {
+    "register": "201",
+    "send_notice": "202",
+    "submit_application": "201",
+    "start_sync_run": "202",
+    "resident_lookup": "202",  # the look-up waits for J-LIS's answer file
+}
+IF_MATCH_REQUIRED = frozenset({"correct"})
+IF_MATCH_OPTIONAL = frozenset(
+    {"rewrite_certificate", "reissue_certificate", "erase", "dispose", "relicense", "edit_application"}
+)
+IDEMPOTENT = frozenset({"submit_application"})
+
+
+def _header(name: str, required: bool, pattern: str, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "header",
+        "required": required,
+        "schema": {"type": "string", "pattern": pattern},
+        "description": description,
+    }
+
+
+ETAG_PATTERN = r'^(W/)?"?[0-9]{1,18}"?$'
+PSEUDONYM_PATTERN = r"^[A-Za-z0-9_-]{8,128}$"
+IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9._:-]{8,128}$"  # tests/unit/test_openapi_headers.py pins all three
 
 
 def _problem_response(description: str) -> dict[str, Any]:
@@ -107,25 +134,70 @@ def _problem_response(description: str) -> dict[str, Any]:
     }
 
 
+def _headers_of(route: Route) -> list[dict[str, Any]]:
+    """The request headers a handler reads, with the rule it applies (a mismatch is a 400)."""
+    found = []
+    if route.auth.value == "portal":
+        found.append(
+            _header(
+                "X-Portal-Pseudonym-Id",
+                True,
+                PSEUDONYM_PATTERN,
+                "The applicant's portal_pseudonym_id, sent by the portal integration.",
+            )
+        )
+    if route.operation_id in IDEMPOTENT:
+        found.append(
+            _header(
+                "Idempotency-Key",
+                True,
+                IDEMPOTENCY_KEY_PATTERN,
+                "One key per submission (e.g. a UUID): a retry with the same key and the same JSON "
+                "(compared in RFC 8785 canonical form) gets the first answer.",
+            )
+        )
+    if route.operation_id in IF_MATCH_REQUIRED | IF_MATCH_OPTIONAL:
+        required = route.operation_id in IF_MATCH_REQUIRED
+        found.append(_header("If-Match", required, ETAG_PATTERN, "The ETag of the version this change is based on."))
+    return found
+
+
 def _describe_errors(route: Route, operation: dict[str, Any]) -> None:
-    """The error responses the API really gives (problem+json), in place of Powertools' defaults."""
+    """The responses the API really gives (problem+json), in place of Powertools' defaults.
+
+    Statuses the gateway itself may answer on any route (401, 403, 429, 5xx) are declared on every
+    operation, so a client generated from this document expects every answer it can get."""
     responses: dict[str, Any] = operation["responses"]
     success = SUCCESS_STATUS.get(route.operation_id)
     if success is not None and "200" in responses and success not in responses:
         responses[success] = {**responses.pop("200"), "description": "Created" if success == "201" else "Accepted"}
+    for parameter in operation.get("parameters", []):
+        if parameter["in"] == "path":  # what the request gate lets through; anything else is a 404
+            parameter["schema"] = {**parameter["schema"], "pattern": ID_PATTERN, "maxLength": 128}
+    headers = _headers_of(route)
+    if headers:
+        operation["parameters"] = [*operation.get("parameters", []), *headers]
+    has_body = "requestBody" in operation
     errors = {
-        "401": "No or unknown bearer token (answered by the authorizer).",
+        "401": "No or unknown credentials (answered by the authorizer).",
         "403": "The caller's role may not call this operation, or the token carries no tenant.",
-        "422": "A field breaks a rule; the problem lists each field.",
+        "404": "No such resource in the caller's organisation (or no registrant for the portal caller).",
+        "422": "A field breaks a rule; the problem lists each field by name, never its value.",
+        "429": "Too many requests (the gateway's throttling, or a per-person rate limit).",
         "500": "Unexpected error; logged by type only.",
+        "503": "Busy or a dependency is unavailable; retry after Retry-After.",
     }
-    if "requestBody" in operation:
-        errors["400"] = "The body is not valid JSON."
-    if "{" in route.path:
-        errors["404"] = "No such registrant in the caller's organisation."
-    if route.method != "GET" and route.roles == WRITERS and route.operation_id != "reveal_my_number":
-        errors["409"] = "Stale If-Match, a state that does not allow the operation, or a My Number already held."
-    if route.operation_id == "correct":
+    if has_body or headers:
+        errors["400"] = (
+            "The body is not JSON this API accepts (malformed, too deep, duplicate keys), or a header breaks its rule."
+        )
+    if has_body:
+        errors["415"] = "The body is not application/json (UTF-8)."
+    if route.method != "GET":
+        errors["409"] = (
+            "Stale If-Match, a state that forbids the operation, a My Number already held, or a key in progress."
+        )
+    if route.operation_id in IF_MATCH_REQUIRED:
         errors["428"] = "If-Match is required."
     for status, description in errors.items():
         responses[status] = _problem_response(description)

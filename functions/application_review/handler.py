@@ -1,15 +1,22 @@
-"""Staff review of online applications: queue, read, match (突合), edit, ask, approve, reject."""
+"""Staff review of online applications: queue, read, match (突合), edit, ask, approve, reject; and
+the retention job's deletion reports."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from pydantic import BaseModel
 
 from ahaki.adapters.intake_wiring import intake_ports
+from ahaki.adapters.retention_wiring import retention_ports
 from ahaki.domain.intake_commands import Approval, Edit, InformationRequest, QueueQuery, Rejection
+from ahaki.domain.retention import DeletionReport
 from ahaki.http.application_views import MatchView, QueueView, StaffApplicationView, match_view, staff_view
 from ahaki.http.resolver import caller, if_match, lambda_handler_for, serve
 from ahaki.http.routes import Function
-from ahaki.services import intake
+from ahaki.services import application_retention, intake
 
 router = Router()
 
@@ -41,6 +48,27 @@ def approve_application(application_id: str, approval: Approval) -> StaffApplica
 
 def reject_application(application_id: str, rejection: Rejection) -> StaffApplicationView:
     return staff_view(intake.reject(intake_ports(), caller(router), application_id, rejection))
+
+
+class ReportView(DeletionReport):
+    totals: dict[str, int]  # how many, per rule (what counts() says)
+
+
+class ReportList(BaseModel):
+    items: list[ReportView]
+
+
+def _report_view(report: DeletionReport) -> ReportView:
+    return ReportView(**report.model_dump(), totals=report.counts())
+
+
+def list_retention_reports(limit: Annotated[int, Query(ge=1, le=100)] = 30) -> ReportList:
+    found = application_retention.recent_reports(retention_ports(), caller(router), limit)
+    return ReportList(items=[_report_view(r) for r in found])
+
+
+def get_retention_report(report_id: str) -> ReportView:
+    return _report_view(application_retention.get_report(retention_ports(), caller(router), report_id))
 
 
 app = serve(Function.APPLICATION_REVIEW, router, globals())

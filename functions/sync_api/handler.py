@@ -22,7 +22,7 @@ from ahaki.domain.notation.catalogue import (
     RuleView,
     rules_view,
 )
-from ahaki.domain.sync_records import Finding, FindingStatus, ResolveFinding, SyncRun
+from ahaki.domain.sync_records import Finding, FindingStatus, QuarantineEntry, ResolveFinding, SyncRun
 from ahaki.domain.values import Qualification
 from ahaki.http.resolver import caller, lambda_handler_for, serve
 from ahaki.http.routes import Function
@@ -50,6 +50,14 @@ class StartRun(BaseModel):
     qualification: Qualification = Qualification.ANMA_MASSAGE_SHIATSU
     # Given, resume this run's planning from its checkpoint (its planner stopped midway).
     run_id: Annotated[str | None, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")] = None
+
+
+class QuarantineList(BaseModel):
+    """What of a run's result files was refused, and which registrants were not settled, and why."""
+
+    run_id: str
+    entries: list[QuarantineEntry]
+    cursor: str | None = None
 
 
 class QueryReport(BaseModel):
@@ -102,6 +110,15 @@ def get_notation_settings() -> NotationSettingsView:
 
 def put_notation_settings(command: ChangeNotationSettings) -> NotationSettingsView:
     return _settings_view(notation_settings.change_settings(ports(), sync_ports(), caller(router), command))
+
+
+def list_sync_quarantine(
+    run_id: str,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> QuarantineList:
+    entries, next_cursor = sync.quarantine_of(sync_ports(), caller(router), run_id, limit, cursor)
+    return QuarantineList(run_id=run_id, entries=entries, cursor=next_cursor)
 
 
 def resident_query_report(

@@ -322,6 +322,21 @@ ACCESS: Mapping[Function, FunctionAccess] = {
         ),
         buckets=(BucketAccess(ATTACHMENTS_BUCKET, ("s3:GetObject", "s3:DeleteObject")),),
     ),
+    # The daily retention job (services/application_retention.py): finds the applications due,
+    # sends the overdue notice, deletes an application with its pending My Number; the bucket's
+    # ListBucketVersions and the dead-letter queue are granted in infra/register_stack/retention.py.
+    Function.APPLICATION_RETENTION: FunctionAccess(
+        tables=(
+            TableAccess(
+                APPLICATIONS_TABLE,
+                actions=("dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"),
+            ),
+            TableAccess(VAULT_TABLE, actions=("dynamodb:GetItem", "dynamodb:DeleteItem")),
+            TableAccess(AUDIT_TABLE, actions=("dynamodb:PutItem", "dynamodb:Query")),  # chain head, append
+            TableAccess(OUTBOX_TABLE, actions=("dynamodb:PutItem",)),
+        ),
+        buckets=(BucketAccess(ATTACHMENTS_BUCKET, ("s3:DeleteObjectVersion",)),),
+    ),
 }
 
 

@@ -1,4 +1,5 @@
-"""Staff sign-in: a Cognito user pool with one group per ``routes.Role`` and a public app client."""
+"""Staff sign-in: a Cognito user pool with one group per ``routes.Role`` and a public app client,
+built from ``infra.staff_pool`` (the definition the sandbox's pool in moto is built from too)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,11 @@ from aws_cdk import Duration
 from aws_cdk import aws_cognito as cognito
 from constructs import Construct
 
-from ahaki.http.routes import Role
+from infra import staff_pool
 from infra.register_stack.settings import Settings
 
-_ROLE_DESCRIPTIONS = {
-    Role.REGISTRAR: "Registers and changes records; may reveal a My Number (audited)",
-    Role.APPROVER: "Reads records and decides applications (separation of duties)",
-    Role.AUDITOR: "Reads the audit trail only; no personal data",
-    Role.OPERATOR: "Runs jobs and watches the system; no personal data",
-    Role.VIEWER: "Reads records",
-}
+# The CDK switch for each explicit auth flow of the definition (refresh is always allowed).
+_FLOW_SWITCHES = {"ALLOW_USER_SRP_AUTH": "user_srp", "ALLOW_ADMIN_USER_PASSWORD_AUTH": "admin_user_password"}
 
 
 class Auth(Construct):
@@ -25,7 +21,7 @@ class Auth(Construct):
         super().__init__(scope, construct_id)
         self._settings = settings
         self.user_pool = self._build_user_pool()
-        self.groups = {role: self._build_group(role, precedence) for precedence, role in enumerate(Role)}
+        self.groups = {group.role: self._build_group(group) for group in staff_pool.GROUPS}
         self.staff_client = self._build_staff_client()
         self.domain = self._build_domain() if settings.staff_callback_urls else None
 
@@ -40,6 +36,12 @@ class Auth(Construct):
             standard_attributes=cognito.StandardAttributes(
                 email=cognito.StandardAttribute(required=True, mutable=True)
             ),
+            custom_attributes={
+                attribute.name: cognito.StringAttribute(
+                    min_len=attribute.min_length, max_len=attribute.max_length, mutable=attribute.mutable
+                )
+                for attribute in staff_pool.CUSTOM_ATTRIBUTES
+            },
             mfa=cognito.Mfa.REQUIRED,
             mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False, email=False),
             password_policy=cognito.PasswordPolicy(
@@ -76,14 +78,14 @@ class Auth(Construct):
             ),
         )
 
-    def _build_group(self, role: Role, precedence: int) -> cognito.UserPoolGroup:
+    def _build_group(self, group: staff_pool.Group) -> cognito.UserPoolGroup:
         return cognito.UserPoolGroup(
             self,
-            f"{role.value.capitalize()}Group",
+            f"{group.role.value.capitalize()}Group",
             user_pool=self.user_pool,
-            group_name=role.value,
-            description=_ROLE_DESCRIPTIONS.get(role, role.value),
-            precedence=precedence,
+            group_name=group.role.value,
+            description=group.description,
+            precedence=group.precedence,
         )
 
     def _build_domain(self) -> cognito.UserPoolDomain:
@@ -109,13 +111,28 @@ class Auth(Construct):
         return self.user_pool.add_client(
             "StaffClient",
             generate_secret=False,  # a browser / desktop client cannot keep a secret
-            auth_flows=cognito.AuthFlow(user_srp=True),
+            auth_flows=cognito.AuthFlow(
+                **{_FLOW_SWITCHES[f]: True for f in staff_pool.AUTH_FLOWS if f in _FLOW_SWITCHES}
+            ),
+            read_attributes=_client_attributes(staff_pool.READ_ATTRIBUTES),
+            write_attributes=_client_attributes(staff_pool.WRITE_ATTRIBUTES),
             disable_o_auth=o_auth is None,
             o_auth=o_auth,
             prevent_user_existence_errors=True,
             enable_token_revocation=True,
-            access_token_validity=Duration.minutes(15),
-            id_token_validity=Duration.minutes(15),
-            refresh_token_validity=Duration.hours(10),  # one working day; sign in again tomorrow
+            access_token_validity=Duration.minutes(staff_pool.ACCESS_TOKEN_MINUTES),
+            id_token_validity=Duration.minutes(staff_pool.ID_TOKEN_MINUTES),
+            refresh_token_validity=Duration.hours(staff_pool.REFRESH_TOKEN_HOURS),
             auth_session_validity=Duration.minutes(5),
         )
+
+
+def _client_attributes(names: tuple[str, ...]) -> cognito.ClientAttributes:
+    """The app client's attribute list from the definition's claim names."""
+    custom = [n.removeprefix(staff_pool.CUSTOM_PREFIX) for n in names if n.startswith(staff_pool.CUSTOM_PREFIX)]
+    standard = [n for n in names if not n.startswith(staff_pool.CUSTOM_PREFIX)]
+    return (
+        cognito.ClientAttributes()
+        .with_standard_attributes(**{n: True for n in standard})
+        .with_custom_attributes(*custom)
+    )

@@ -41,6 +41,7 @@ REGISTER = (
     str(VAULT_KEY.env_var),
     str(BLIND_INDEX_KEY.env_var),
     "AUDIT_SHARDS",
+    "OFFICE_HOLDERS",  # ahaki.adapters.wiring: the tenants' office holders (items 24/25, infra/office_holders.py)
 )
 # ahaki.adapters.intake_wiring.IntakeSettings.from_env (only the portal function is granted the
 # trust anchors parameter: the others never check a signature, so never load it)
@@ -51,6 +52,8 @@ INTAKE = (
     "APPLICATION_RETENTION_DAYS",
     TRUST_ANCHORS_PARAMETER,
 )
+# ahaki.adapters.retention_wiring.policy_from_env (infra/register_stack/retention.py offers them)
+RETENTION_POLICY = ("APPLICATION_REMINDER_DAYS", "ABANDONED_APPLICATION_DAYS")
 # ahaki.adapters.sync_wiring.build_sync_ports and the worker's redelivery count
 SYNC = (SYNC_TABLE.env_var, "JLIS_BUCKET", "SYNC_QUEUE_URL", "JLIS_ADAPTER", "SYNC_CHUNK_SIZE", "SYNC_MAX_RECEIVES")
 # ahaki.http.auth: who the portal integration is
@@ -87,8 +90,9 @@ READS: Mapping[Function, tuple[str, ...]] = {
     Function.SYNC_PLANNER: (*REGISTER, *SYNC),
     Function.SYNC_WORKER: (*REGISTER, *SYNC),
     Function.PORTAL_API: INTAKE,
-    Function.APPLICATION_REVIEW: INTAKE,
+    Function.APPLICATION_REVIEW: (*INTAKE, *RETENTION_POLICY),  # its routes over the deletion reports
     Function.ATTACHMENT_RECEIVED: INTAKE,
+    Function.APPLICATION_RETENTION: (*INTAKE, *RETENTION_POLICY),
 }
 
 

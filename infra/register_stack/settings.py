@@ -43,6 +43,7 @@ PRODUCTION_RESERVED_CONCURRENCY: Mapping[Function, int] = {
     Function.PORTAL_API: 50,  # the portal's submissions; its own IAM throttling sits in front
     Function.APPLICATION_REVIEW: 10,  # fewer than 10 staff
     Function.ATTACHMENT_RECEIVED: 10,
+    Function.APPLICATION_RETENTION: 1,  # one run at a time: a retry never races its first attempt
 }
 
 

@@ -7,6 +7,7 @@ from constructs import Construct
 
 from ahaki.adapters.schema import ATTACHMENTS_BUCKET, VAULT_KEY
 from ahaki.http.routes import Function
+from infra import office_holders
 from infra.register_stack.access import ACCESS, decrypts
 from infra.register_stack.api import Api
 from infra.register_stack.auth import Auth
@@ -19,6 +20,7 @@ from infra.register_stack.messaging import Messaging
 from infra.register_stack.monitoring import Monitoring
 from infra.register_stack.notifications import Notifications
 from infra.register_stack.resident_sync import ResidentSync
+from infra.register_stack.retention import ApplicationRetention
 from infra.register_stack.settings import Settings
 from infra.register_stack.tables import Tables
 
@@ -46,6 +48,7 @@ class RegisterStack(Stack):
             messaging=self.messaging,
             buckets={ATTACHMENTS_BUCKET.logical_id: self.attachments},
         )
+        office_holders.configure(self.node, self.functions)
         deny_decrypt_except(
             self.keys[VAULT_KEY.logical_id],
             [self.functions.roles[f] for f, access in ACCESS.items() if decrypts(access, VAULT_KEY)],
@@ -67,6 +70,9 @@ class RegisterStack(Stack):
             rest_api=self.api.rest_api,
             methods=self.api.methods,
             dead_letters=self.messaging.bus_dlq,
+        )
+        self.retention = ApplicationRetention(
+            self, "Retention", functions=self.functions, messaging=self.messaging, bucket=self.attachments
         )
         self.firewall = Firewall(self, "Firewall", settings=settings, keys=self.keys, api=self.api.rest_api)
         # Dashboards and alarms in a nested stack of their own: a third of the resources, none stateful.

@@ -22,6 +22,8 @@ from moto.dynamodb.models import DynamoDBBackend
 from moto.s3.models import S3Backend
 
 from ahaki.adapters.schema import BUCKETS, KEYS, TABLES, create_table_kwargs
+from ahaki.adapters.wiring import OFFICE_HOLDERS_ENV
+from infra import office_holders
 from infra.sandbox.emulated_messaging import create_messaging
 
 REGION = "ap-northeast-1"
@@ -177,6 +179,7 @@ def create_resources(prefix: str = "ahaki") -> EmulatedAws:
     env.update(create_messaging(prefix))  # bus, queues, staff topic, SES identity (issue 5)
     env["PORTAL_CALLER_ARNS"] = PORTAL_CALLER_PATTERN
     env["PORTAL_TENANT_ID"] = "foundation"
+    env[OFFICE_HOLDERS_ENV] = office_holders.from_cdk_json()  # the table the stack deploys
     env["POWERTOOLS_SERVICE_NAME"] = "ahaki-register"
     return EmulatedAws(env=env, table_names=names, key_ids=key_ids)
 

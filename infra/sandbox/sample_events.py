@@ -35,8 +35,6 @@ BODIES: dict[str, dict[str, Any]] = {
         "origin": {"honseki_prefecture": "13"},
         "exam_passed_in": "2015-03",
         "address": {"municipality_code": "131016", "line": "千代田区一番町4-2-101"},
-        "minister_name": "厚生労働大臣",
-        "chair_name": "公益財団法人東洋療法研修試験財団理事長",
         "my_number": SAMPLE_MY_NUMBER,
     },
     "search_registrants": {"status": "registered", "limit": 20},
@@ -112,12 +110,17 @@ BODIES.update(
 )
 QUERIES: dict[str, dict[str, str]] = {
     "list_sync_findings": {"status": "open", "limit": "20"},
+    "list_retention_reports": {"limit": "10"},
     "resident_query_report": {"actor": "sample-registrar", "since": "2026-11-01", "until": "2026-11-30"},
 }
 _RUN_KEY = f"inbound/foundation/{PLACEHOLDER_ID}/000001.csv"
 # Events of the functions without routes: the schedule's input, an SQS "build" message, and the
 # SQS delivery of the S3 notification of a result file.
 OTHER_EVENTS: dict[str, dict[str, Any]] = {
+    "application_retention/daily_schedule.json": {
+        "tenant_ids": ["foundation"],
+        "scheduled_time": "2026-12-01T03:00:00+09:00",  # the schedule's <aws.scheduler.scheduled-time>
+    },
     "sync_planner/monthly_schedule.json": {
         "tenant_id": "foundation",
         "qualification": "anma_massage_shiatsu",
@@ -172,6 +175,9 @@ OTHER_EVENTS: dict[str, dict[str, Any]] = {
 }
 
 
+SAMPLE_SIGN_IN = 1_796_284_800  # 2026-12-03 08:00 UTC: fixed, so the files are deterministic
+
+
 def sample_event(route: Route) -> dict[str, Any]:
     """The event API Gateway would send for ``route``, for the least privileged role it allows."""
     # The least privileged staff role the route allows (portal routes allow none: they are IAM-signed).
@@ -182,7 +188,7 @@ def sample_event(route: Route) -> dict[str, Any]:
         route,
         params,
         BODIES.get(route.operation_id),
-        claims=None if portal else claims(f"sample-{role.value}", [role.value]),
+        claims=None if portal else claims(f"sample-{role.value}", [role.value], now=SAMPLE_SIGN_IN),
         headers={
             **HEADERS.get(route.operation_id, {}),
             **({"X-Portal-Pseudonym-Id": SAMPLE_PORTAL_PSEUDONYM} if portal else {}),

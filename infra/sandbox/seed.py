@@ -96,8 +96,6 @@ def registration_body(person: Person, my_number: str) -> dict[str, Any]:
         "exam_passed_in": person.exam_passed_in,
         "registered_on": person.registered_on,
         "address": {"municipality_code": person.municipality_code, "line": person.address_line},
-        "minister_name": "厚生労働大臣",
-        "chair_name": "公益財団法人東洋療法研修試験財団理事長",
         "my_number": my_number,
     }
 

@@ -1,5 +1,6 @@
-"""The sandbox HTTP API: API Gateway's part (routing, bearer auth, proxy events) in front of the
-real handlers, with AWS emulated by moto in the same process.
+"""The sandbox HTTP API: API Gateway's part (routing, the Cognito authorizer for staff routes, IAM
+SigV4 for portal routes, proxy events) in front of the real handlers, with AWS emulated by moto in
+the same process.
 
 Each function runs one event at a time, as one Lambda execution environment does (a Powertools
 resolver keeps per-request state and is not thread-safe); the two functions run in parallel.
@@ -31,12 +32,12 @@ import boto3
 from ahaki.adapters.sync_wiring import fake_jlis
 from ahaki.adapters.wiring import ports
 from ahaki.http.problems import PROBLEM_JSON, TYPE_BASE
-from ahaki.http.routes import ROUTES, Function, find_route
+from ahaki.http.routes import ROUTES, AuthType, Function, find_route
 from infra.openapi import openapi_document
 from infra.sandbox.emulated_aws import REGION, emulated_aws
 from infra.sandbox.events import FakeLambdaContext, api_event
 from infra.sandbox.seed import SeedSummary, seed_demo
-from infra.sandbox.tokens import TokenTable
+from infra.sandbox.tokens import Credentials
 from infra.sandbox.workers import start_workers
 
 log = logging.getLogger("infra.sandbox")
@@ -83,7 +84,7 @@ def _from_result(result: dict[str, Any], route: str) -> Reply:
 class Sandbox:
     """Dispatches requests to the real handlers; usable without a socket (seeding, tests)."""
 
-    tokens: TokenTable
+    tokens: Credentials
     openapi: dict[str, Any]
     _locks: dict[Function, threading.Lock] = field(default_factory=lambda: {f: threading.Lock() for f in Function})
     _modules: dict[Function, ModuleType] = field(default_factory=dict)
@@ -135,16 +136,24 @@ class Sandbox:
                 return _problem(HTTPStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "No such method here.", allow)
             return _problem(HTTPStatus.NOT_FOUND, "no-such-route", "There is no such route.")
         route, params = found
-        identity = self.tokens.identity(_header(headers, "Authorization"))
-        if identity is None:  # what the Cognito authorizer answers before any function runs
-            challenge = [("WWW-Authenticate", 'Bearer realm="ahaki-sandbox"')]
-            detail = "Send Authorization: Bearer <token>."
-            return _problem(HTTPStatus.UNAUTHORIZED, "unauthenticated", detail, challenge, route.path)
+        claims, identity = None, None
+        if route.auth is AuthType.PORTAL:
+            url = f"http://{_header(headers, 'Host') or 'localhost'}{target}"
+            identity = self.tokens.portal_identity(method, url, headers, body)
+            if identity is None:  # AWS_IAM: a missing or wrong signature is a 403 before any function
+                detail = "Sign the request with AWS Signature Version 4 (service execute-api)."
+                return _problem(HTTPStatus.FORBIDDEN, "unauthenticated", detail, route=route.path)
+        else:
+            claims = self.tokens.staff_claims(_header(headers, "Authorization"))
+            if claims is None:  # what the Cognito authorizer answers before any function runs
+                challenge = [("WWW-Authenticate", 'Bearer realm="ahaki-sandbox"')]
+                detail = "Send Authorization: Bearer <ID token>."
+                return _problem(HTTPStatus.UNAUTHORIZED, "unauthenticated", detail, challenge, route.path)
         event = api_event(
             route,
             params,
-            claims=identity.claims,
-            caller_arn=identity.caller_arn,
+            claims=claims,
+            identity=identity,
             headers={_canonical(k): v for k, v in headers.items()},
             query=dict(parse_qsl(split.query)) or None,
             raw_body=body.decode("utf-8", errors="replace") if body else None,
@@ -202,6 +211,25 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_HEAD = do_OPTIONS = _serve
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals (TRACE and other unknown methods, a broken request line, a
+        line too long) as problem+json like every other answer, not its HTML page; the detail is
+        the status's own text, never the request line (it may carry a query)."""
+        status = HTTPStatus(code)
+        reply = _problem(status, status.phrase.lower().replace(" ", "-"), status.description + ".")
+        if self.request_version == "HTTP/0.9":  # a broken request line: answer in HTTP/1.1 all the same
+            self.request_version = "HTTP/1.1"
+        self.close_connection = True
+        self.send_response(code)
+        for name, value in reply.headers:
+            self.send_header(name, value)
+        self.send_header("Connection", "close")
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(reply.body)
+        log.info("refused by the HTTP server: %d", code)
+
     def log_message(self, format: str, *args: Any) -> None:
         """Silenced: http.server's own lines quote the request line, query string included."""
 
@@ -249,10 +277,14 @@ def running_sandbox(host: str = "127.0.0.1", port: int = 0, *, seed: bool = True
         fake_jlis.cache_clear()
         ports.cache_clear()  # the adapters are built per execution environment: this one is new
         try:
-            sandbox = Sandbox(TokenTable.issue(), document)
-            summary = seed_demo(sandbox) if seed else None
+            sandbox = Sandbox(Credentials.issue(), document)
+            server = _Server((host, port), sandbox)  # bind first: a port in use fails before seeding
+            try:
+                summary = seed_demo(sandbox) if seed else None
+            except BaseException:
+                server.server_close()
+                raise
             workers = start_workers(sandbox.invoke)  # relay + notifier polling (issue 5)
-            server = _Server((host, port), sandbox)
             # Presigned attachment URLs point at this sandbox (see Sandbox.attachment_upload).
             os.environ["ATTACHMENTS_ENDPOINT_URL"] = f"http://{host}:{server.server_address[1]}{S3_PREFIX}"
             thread = threading.Thread(target=server.serve_forever, name="sandbox-http", daemon=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -9,6 +10,9 @@ import pytest
 import requests
 
 from infra.sandbox.server import RunningSandbox, running_sandbox
+from infra.sandbox.sigv4 import sign
+
+PORTAL = "portal"  # ``who`` for a request signed (SigV4) with the portal integration's key pair
 
 
 @pytest.fixture(scope="package")
@@ -18,7 +22,8 @@ def sandbox() -> Iterator[RunningSandbox]:
 
 
 class Api:
-    """requests against the sandbox, signed in as one of its token keys ("registrar", "viewer", ...)."""
+    """requests against the sandbox, signed in as one of its token keys ("registrar", "viewer", ...)
+    or, with ``who="portal"``, signed with SigV4 as the portal integration."""
 
     def __init__(self, running: RunningSandbox) -> None:
         self.running = running
@@ -26,9 +31,15 @@ class Api:
 
     def call(self, method: str, path: str, who: str | None = "registrar", **kwargs: Any) -> requests.Response:
         headers = dict(kwargs.pop("headers", {}))
-        if who is not None:
+        url = self.running.url + path
+        if who == PORTAL:
+            if "json" in kwargs:
+                kwargs["data"] = json.dumps(kwargs.pop("json"), ensure_ascii=False).encode()
+                headers.setdefault("Content-Type", "application/json")
+            headers = sign(self.running.sandbox.tokens.portal_key, method, url, headers, kwargs.get("data"))
+        elif who is not None:
             headers["Authorization"] = f"Bearer {self.running.token(who)}"
-        return self.http.request(method, self.running.url + path, headers=headers, timeout=30, **kwargs)
+        return self.http.request(method, url, headers=headers, timeout=30, **kwargs)
 
 
 @pytest.fixture

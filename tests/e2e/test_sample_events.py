@@ -24,6 +24,7 @@ STATUS = {
     "get_sync_finding": 404,
     "resolve_sync_finding": 404,
     "get_sync_run": 404,
+    "list_sync_quarantine": 404,
     "start_sync_run": 202,
     "resident_lookup": 202,  # J-LIS answers later
     "get_resident_lookup": 404,  # the sample names no look-up
@@ -34,6 +35,8 @@ STATUS = {
     # The sample pseudonym is no registrant in a fresh sandbox: 404 from the preferences handler.
     "get_notification_preferences": 404,
     "put_notification_preferences": 404,
+    # No retention run has written a report in a fresh sandbox.
+    "get_retention_report": 404,
 }
 
 

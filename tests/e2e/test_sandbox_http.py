@@ -16,7 +16,7 @@ from ahaki.http.routes import ROUTES
 from infra.openapi import openapi_document
 from infra.sandbox.seed import PEOPLE, random_my_number, registration_body
 from infra.sandbox.server import RunningSandbox, require_loopback
-from infra.sandbox.tokens import MHLW, OTHER_TENANT_REGISTRAR, TokenTable
+from infra.sandbox.tokens import MHLW, OTHER_TENANT_REGISTRAR, PORTAL_ACCESS_KEY, PORTAL_SECRET_KEY, Credentials
 from tests.e2e.conftest import Api
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("sandbox")]
@@ -205,16 +205,18 @@ def test_sandbox_listens_on_loopback_only() -> None:
             require_loopback(host)
 
 
-def test_tokens_file_is_private_and_complete(tmp_path: Path) -> None:
-    tokens = TokenTable.issue()
+def test_tokens_file_is_private_and_complete(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    credentials = sandbox.sandbox.tokens
     path = tmp_path / ".sandbox" / "tokens.json"
-    tokens.write(path)
+    credentials.write(path)
     assert path.stat().st_mode & 0o777 == 0o600
     written = json.loads(path.read_text())
-    assert set(written) == {"registrar", "approver", "auditor", "operator", "viewer", OTHER_TENANT_REGISTRAR, "portal"}
+    staff = {"registrar", "approver", "auditor", "operator", "viewer", OTHER_TENANT_REGISTRAR}
+    assert set(written) == staff | {PORTAL_ACCESS_KEY, PORTAL_SECRET_KEY}
     assert len(set(written.values())) == len(written)
-    assert TokenTable.issue().by_key() != written  # new on every start
-    identity = tokens.identity(f"Bearer {written[OTHER_TENANT_REGISTRAR]}")
-    assert identity is not None
-    assert identity.claims is not None
-    assert identity.claims["custom:tenant_id"] == MHLW
+    assert Credentials.issue(prefix="again").by_key().keys() == written.keys()
+    assert Credentials.issue(prefix="again2").by_key()["registrar"] != written["registrar"]  # new on every start
+    claims = credentials.staff_claims(f"Bearer {written[OTHER_TENANT_REGISTRAR]}")
+    assert claims is not None
+    assert claims["custom:tenant_id"] == MHLW
+    assert claims["cognito:groups"] == "registrar"

@@ -52,13 +52,15 @@ def _trust(synthesized: Synthesized, role_id: str) -> list[dict[str, Any]]:
 
 
 def test_the_scheduler_may_assume_its_role_for_this_account_only(synthesized: Synthesized) -> None:
-    [(role_id, _)] = [
-        (k, r)
+    roles = [
+        k
         for k, r in synthesized.of_type("AWS::IAM::Role").items()
         if "scheduler.amazonaws.com" in json.dumps(r["Properties"]["AssumeRolePolicyDocument"])
     ]
-    [trust] = _trust(synthesized, role_id)
-    assert trust["Condition"]["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
+    assert len(roles) == 2  # the sync planner's and the retention job's schedules
+    for role_id in roles:
+        [trust] = _trust(synthesized, role_id)
+        assert trust["Condition"]["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
 
 
 def _portal_role(synthesized: Synthesized) -> str:

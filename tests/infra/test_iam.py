@@ -136,6 +136,17 @@ _CHANGE = _allow(("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"), [RE
     ("dynamodb:Query",), REG_INDEXES
 )
 _SEND = _allow(("sqs:SendMessage",), [QUEUE]) | _allow(("kms:GenerateDataKey", "kms:Decrypt"), [EXCHANGE_KEY])
+# The daily retention job; its attachment versions and dead-letter queue (infra/register_stack/retention.py).
+EXPECTED[Function.APPLICATION_RETENTION] = (
+    _allow(("dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"), [APPS])
+    | _allow(("dynamodb:GetItem", "dynamodb:DeleteItem"), [VAULT])
+    | _allow(("dynamodb:PutItem", "dynamodb:Query"), [AUDIT])
+    | _allow(("dynamodb:PutItem",), [OUTBOX_TABLE.logical_id])
+    | _allow(TABLE_KEY_WRITE, ["VaultTableKey", "AuditKey", "RegisterKey", "ApplicationsKey"])
+    | _allow(("s3:DeleteObjectVersion",), [BUCKET_OBJECTS])
+    | {("Allow", "s3:ListBucketVersions", "AttachmentsBucket"), ("Allow", "sqs:SendMessage", "RetentionDeadLetters")}
+    | _allow(("kms:GenerateDataKey", "kms:Decrypt"), ["MessagingMessagingKey0003BAC4"])
+)
 EXPECTED.update(
     {
         Function.RESIDENT_LOOKUP: (

@@ -39,6 +39,7 @@ EXPECTED_ALLOWED: dict[str, set[Role]] = {
     "resolve_sync_finding": {Role.REGISTRAR},
     "start_sync_run": {Role.OPERATOR},
     "get_sync_run": {Role.OPERATOR, Role.REGISTRAR, Role.AUDITOR},
+    "list_sync_quarantine": {Role.OPERATOR, Role.REGISTRAR, Role.AUDITOR},
     "resident_query_report": {Role.AUDITOR},
     "get_notation_settings": set(Role),  # rule names and counts only: no personal data
     "put_notation_settings": {Role.REGISTRAR},
@@ -56,6 +57,9 @@ EXPECTED_ALLOWED: dict[str, set[Role]] = {
     "request_more_information": {Role.REGISTRAR, Role.APPROVER},
     "approve_application": {Role.APPROVER},
     "reject_application": {Role.APPROVER},
+    # The retention job's deletion reports: ids, rules and counts, for those who watch runs.
+    "list_retention_reports": {Role.OPERATOR, Role.REGISTRAR, Role.AUDITOR},
+    "get_retention_report": {Role.OPERATOR, Role.REGISTRAR, Role.AUDITOR},
 }
 
 BODIES: dict[str, Any] = {

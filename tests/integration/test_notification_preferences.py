@@ -51,7 +51,7 @@ def test_the_notifier_uses_the_preference_set_through_the_portal(api: Api, worke
         ({"email": "not-an-address", "email_opt_in": True}, "email"),
         ({"email": "a@" + "b" * 260 + ".jp", "email_opt_in": True}, "email"),
         ({"email_opt_in": "sometimes"}, "email_opt_in"),
-        ({"email": ADDRESS, "email_opt_in": True, "phone": "0312345678"}, "phone"),
+        ({"email": ADDRESS, "email_opt_in": True, "phone": "0312345678"}, "body"),  # an unknown key is never echoed
     ],
 )
 def test_bad_input_is_a_problem_naming_the_field_without_the_value(

@@ -155,3 +155,13 @@ def _event(kind: str, event_id: str, subject: str = "nobody") -> dict[str, Any]:
         "portal_pseudonym_id": PSEUDONYM,
         "detail": {},
     }
+
+
+def test_the_message_names_the_register_of_the_holders_qualification(api: Api, workers: Workers) -> None:
+    pseudonym = "pp-acupuncture-0001"
+    api.register(portal_pseudonym_id=pseudonym, qualification="acupuncture")
+    workers.pump()
+    [item] = _inbox(api, pseudonym)
+    assert item["subject"].startswith("【はり師名簿】")
+    assert "はり師名簿に登録されました" in item["text"]
+    assert "あん摩マッサージ指圧師" not in item["text"] + item["subject"]

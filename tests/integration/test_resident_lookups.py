@@ -90,3 +90,27 @@ def test_a_look_up_of_another_tenant_is_not_found(api: Api) -> None:
     ]
     other = api.call("get_resident_lookup", params={"lookup_id": lookup_id}, tenant="other-org")
     assert other.status == 404
+
+
+@pytest.mark.parametrize(
+    ("hostile", "reason"),
+    [
+        (lambda text: text.replace("lookup-", "lookup-x", 1), "header does not match the object key (run or chunk)"),
+        (lambda text: text[: len(text) // 2], "truncated: no trailer"),
+        (lambda text: text.replace("\nD,1,", "\nD,1,other-", 1), "subject_reference does not match the request"),
+    ],
+)
+def test_a_hostile_answer_file_is_refused_with_its_reason(
+    api: Api, monkeypatch: pytest.MonkeyPatch, hostile: Any, reason: str
+) -> None:
+    qid = api.register()["qualification_pseudonym_id"]
+    exchange = _as_in_aws(monkeypatch)
+    lookup_id = api.call("resident_lookup", body={"qualification_pseudonym_id": qid, "purpose": "本人確認"}).body[
+        "lookup_id"
+    ]
+    key = FileKey("foundation", f"lookup-{lookup_id}", 1)
+    honest = "".join(fake_jlis().answer(exchange.lines(key.of("outbound"))))
+    exchange.put_result(key, [hostile(honest)])
+    handle({"Records": [{"eventName": "ObjectCreated:Put", "s3": {"object": {"key": key.of("inbound")}}}]})
+    answer = api.call("get_resident_lookup", params={"lookup_id": lookup_id}).body["answer"]
+    assert (answer["result_code"], answer["candidates"], answer["refused"]) == ("90", [], reason)

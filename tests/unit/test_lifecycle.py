@@ -101,6 +101,31 @@ def test_resulting_states() -> None:
     assert back.status is Status.REGISTERED and back.erasure is None and len(back.relicensures) == 1
 
 
+def test_suspension_with_a_future_start_takes_effect_on_its_first_day() -> None:
+    later = DispositionRequest(
+        kind="practice_suspension", period_from=date(2026, 12, 10), period_to=date(2027, 1, 9), reason="処分"
+    )
+    suspended = lifecycle.dispose(new(), later, TODAY)
+    assert suspended.effective_status(TODAY) is Status.REGISTERED
+    assert suspended.effective_status(date(2026, 12, 9)) is Status.REGISTERED
+    assert suspended.effective_status(date(2026, 12, 10)) is Status.SUSPENDED
+    assert suspended.effective_status(date(2027, 1, 9)) is Status.SUSPENDED
+    assert suspended.effective_status(date(2027, 1, 10)) is Status.REGISTERED
+
+
+def test_a_second_suspension_keeps_the_first_one_in_force() -> None:
+    first = DispositionRequest(
+        kind="practice_suspension", period_from=date(2026, 12, 10), period_to=date(2027, 1, 9), reason="処分"
+    )
+    second = DispositionRequest(
+        kind="title_use_suspension", period_from=date(2027, 3, 1), period_to=date(2027, 3, 31), reason="処分"
+    )
+    twice = lifecycle.dispose(lifecycle.dispose(new(), first, TODAY), second, TODAY)
+    assert twice.effective_status(date(2026, 12, 20)) is Status.SUSPENDED
+    assert twice.effective_status(date(2027, 2, 1)) is Status.REGISTERED
+    assert twice.effective_status(date(2027, 3, 1)) is Status.SUSPENDED
+
+
 def test_expired_suspension_counts_as_registered() -> None:
     suspended = OPS["suspend"](new())
     assert suspended.effective_status(date(2027, 5, 31)) is Status.SUSPENDED

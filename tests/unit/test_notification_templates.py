@@ -9,6 +9,7 @@ import pytest
 from ahaki.domain.history import Operation
 from ahaki.domain.notifications import NoTemplate, RenderFailed
 from ahaki.domain.templates import TEMPLATES, render, template_of
+from ahaki.domain.values import Qualification
 from ahaki.domain.wareki import wareki, wareki_and_iso
 
 
@@ -29,9 +30,33 @@ def test_every_register_operation_and_application_outcome_has_a_template() -> No
 
 
 def test_render_escapes_values_in_html_and_fails_on_a_missing_value() -> None:
-    values = {"holder": "<b>佐藤</b> 様", "date": "令和8年3月16日（2026-03-16）", "reference": "a-1"}
+    values = {
+        "holder": "<b>佐藤</b> 様",
+        "date": "令和8年3月16日（2026-03-16）",
+        "reference": "a-1",
+        "qualification": "はり師",
+    }
     message = render(template_of("registrant.correct"), values)
     assert message.text.startswith("<b>佐藤</b> 様")
     assert "&lt;b&gt;佐藤&lt;/b&gt;" in message.html and "<b>佐藤" not in message.html
     with pytest.raises(RenderFailed):
         render(template_of("notice.staff"), values)  # no notice text
+
+
+@pytest.mark.parametrize("qualification", list(Qualification))
+def test_every_template_names_the_register_of_the_qualification(qualification: Qualification) -> None:
+    values = {
+        "holder": "佐藤 様",
+        "date": "令和8年3月16日（2026-03-16）",
+        "reference": "a-1",
+        "qualification": qualification.japanese,
+        "notice_subject": "お知らせ",
+        "notice_body": "本文",
+    }
+    others = [q.japanese for q in Qualification if q is not qualification]
+    for kind, template in TEMPLATES.items():
+        if not template.to_holder:
+            continue  # staff alerts carry ids only, no template text
+        message = render(template, values)
+        assert message.subject.startswith(f"【{qualification.japanese}名簿】"), kind
+        assert not any(other in message.subject + message.text for other in others), kind

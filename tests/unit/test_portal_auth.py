@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ahaki.http.auth import portal_principal_of
+from infra.sandbox.events import iam_identity
 
 PATTERN = "arn:aws:sts::111122223333:assumed-role/ahaki-portal-integration/*"
 PORTAL = "arn:aws:sts::111122223333:assumed-role/ahaki-portal-integration/session-1"
@@ -12,7 +13,9 @@ PORTAL = "arn:aws:sts::111122223333:assumed-role/ahaki-portal-integration/sessio
 
 def _event(arn: str | None, pseudonym: str | None) -> dict[str, object]:
     headers = {"X-Portal-Pseudonym-Id": pseudonym} if pseudonym else {}
-    return {"headers": headers, "requestContext": {"identity": {"userArn": arn}}}
+    # requestContext.identity as API Gateway fills it for a SigV4-signed request (or not signed).
+    identity = iam_identity(arn, "ASIAEXAMPLEPORTAL01") if arn else {"userArn": None, "sourceIp": "192.0.2.1"}
+    return {"headers": headers, "requestContext": {"identity": identity}}
 
 
 @pytest.fixture(autouse=True)

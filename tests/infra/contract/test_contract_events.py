@@ -90,6 +90,7 @@ def template_problems(kind: str) -> list[str]:
         "holder": "山田 花子 様",
         "date": wareki_and_iso(datetime(2026, 12, 3, tzinfo=UTC).date()),
         "reference": "ref-1",
+        "qualification": "はり師",  # the notifier names the register of the event's or holder's qualification
         "notice_subject": "件名",
         "notice_body": "本文",
     }

@@ -28,10 +28,22 @@ def _planner_input(data: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _retention_input(data: dict[str, Any]) -> list[str]:
+    """What functions/application_retention reads: the tenants to report on and the firing's time."""
+    problems = []
+    tenants = data.get("tenant_ids")
+    if not isinstance(tenants, list) or not tenants or not all(isinstance(t, str) and t for t in tenants):
+        problems.append("tenant_ids")
+    if data.get("scheduled_time") != "<aws.scheduler.scheduled-time>":
+        problems.append("scheduled_time (retries of one firing must complete one day's report)")
+    return problems
+
+
 # Each scheduled job: its function and the check of the input its handler reads. A schedule for a
 # function not listed here fails the suite: add the job and its input check.
 SCHEDULED_JOBS: dict[Function, Callable[[dict[str, Any]], list[str]]] = {
     Function.SYNC_PLANNER: _planner_input,
+    Function.APPLICATION_RETENTION: _retention_input,
 }
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from ahaki.domain.application import Application, ApplicationKind, ApplicationStatus
+from ahaki.domain.retention import WAITING_ON_APPLICANT
 
 APPLICATION = "APPLICATION"
 
@@ -122,6 +123,30 @@ class DynamoApplications:
                 keys.append((application.tenant_id, application.application_id))
             if "LastEvaluatedKey" not in page:
                 return keys
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def retention_candidates(self, now: datetime) -> list[Application]:
+        """Every application the retention job must look at: waiting on the applicant, or decided
+        and past its retention. A daily scan: applications are few next to registrants."""
+        statuses = sorted(status.value for status in WAITING_ON_APPLICANT)
+        names = {f":st{n}": {"S": f"#ST#{status}#"} for n, status in enumerate(statuses)}  # see queue_key
+        contains = " OR ".join(f"contains(gsi_queue, {name})" for name in names)
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "FilterExpression": f"sk = :app AND ({contains} OR expires_at <= :now)",
+            "ExpressionAttributeValues": {
+                ":app": {"S": APPLICATION},
+                ":now": {"N": str(int(now.timestamp()))},
+                **names,
+            },
+            "ProjectionExpression": "body",
+        }
+        found: list[Application] = []
+        while True:
+            page = self._client.scan(**kwargs)
+            found += [_application(item) for item in page["Items"]]
+            if "LastEvaluatedKey" not in page:
+                return found
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def delete(self, tenant_id: str, application_id: str) -> None:

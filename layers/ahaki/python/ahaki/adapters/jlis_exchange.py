@@ -14,8 +14,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
 from ahaki.domain.jlis import INBOUND, OUTBOUND, FileKey
+from ahaki.domain.jlis_lines import TextLines
 
 _PART = 5 * 1024 * 1024  # S3's smallest multipart part
+_READ = 1024 * 1024
 
 
 class Responder(Protocol):
@@ -38,10 +40,15 @@ class S3Exchange:
     def put_result(self, key: FileKey, lines: Iterable[str]) -> None:
         self._put(key.of(INBOUND), lines)
 
-    def lines(self, object_key: str) -> Iterator[str]:
+    def lines(self, object_key: str) -> TextLines:
+        """The object's lines, fetched when iteration starts and read in 1 MB chunks split in linear
+        time, each line bounded (``jlis_lines``): any size and shape of file costs time in
+        proportion to its size, and no byte makes it raise."""
+        return TextLines(self._chunks(object_key))
+
+    def _chunks(self, object_key: str) -> Iterator[bytes]:
         body = self._s3.get_object(Bucket=self._bucket, Key=object_key)["Body"]
-        for raw in body.iter_lines(chunk_size=64 * 1024):
-            yield raw.decode("utf-8") + "\n"
+        yield from body.iter_chunks(chunk_size=_READ)
 
     def _put(self, object_key: str, lines: Iterable[str]) -> None:
         # Multipart in 5 MB parts, so a chunk's file is never held whole in memory.

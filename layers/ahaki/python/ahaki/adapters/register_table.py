@@ -16,6 +16,11 @@ from ahaki.services.ports import Page
 
 SNAPSHOT = "SNAPSHOT"
 EVENT_PREFIX = "EVENT#"
+CLAIM = "CLAIM"  # the portal pseudonym's claim item: one registrant per pseudonym and tenant
+
+
+def portal_claim_pk(tenant_id: str, portal_pseudonym_id: str) -> str:
+    return f"T#{tenant_id}#PPCLAIM#{portal_pseudonym_id}"
 
 
 def registrant_pk(tenant_id: str, qualification_pseudonym_id: str) -> str:
@@ -82,6 +87,17 @@ class DynamoRegisterReader:
             ConsistentRead=True,
         )
         return _registrant(found["Item"]) if "Item" in found else None
+
+    def portal_pseudonym_holder(self, tenant_id: str, portal_pseudonym_id: str) -> str | None:
+        found = self._client.get_item(
+            TableName=self._table,
+            Key={"pk": {"S": portal_claim_pk(tenant_id, portal_pseudonym_id)}, "sk": {"S": CLAIM}},
+            ConsistentRead=True,
+        )
+        item = found.get("Item")
+        if item is None or item.get("released", {}).get("BOOL"):
+            return None
+        return str(item["owner"]["S"])
 
     def history(self, tenant_id: str, qualification_pseudonym_id: str) -> list[HistoryEvent]:
         events: list[HistoryEvent] = []

@@ -16,9 +16,18 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ahaki.adapters.notation_items import NotationItems
+from ahaki.adapters.sync_quarantine import QuarantineItems, encode_cursor
 from ahaki.domain.errors import InvalidInput, NotFound
 from ahaki.domain.outbox import OutboxEvent
-from ahaki.domain.sync_records import COUNTS, FOLDED, Finding, FindingStatus, PlanCheckpoint, RunCounts, SyncRun
+from ahaki.domain.sync_records import (
+    COUNTS,
+    FOLDED,
+    Finding,
+    FindingStatus,
+    PlanCheckpoint,
+    RunCounts,
+    SyncRun,
+)
 from ahaki.domain.values import Qualification
 from ahaki.services.sync_ports import ChunkState
 
@@ -50,7 +59,7 @@ def _conditional_failed(error: ClientError) -> bool:
     return error.response["Error"]["Code"] in {"ConditionalCheckFailedException", "TransactionCanceledException"}
 
 
-class DynamoSyncStore(NotationItems):
+class DynamoSyncStore(QuarantineItems, NotationItems):
     def __init__(self, client: Any, table: str, outbox_table: str) -> None:
         self._client = client
         self._table = table
@@ -173,12 +182,16 @@ class DynamoSyncStore(NotationItems):
             ExpressionAttributeValues={":pk": {"S": run_pk(tenant_id, run_id)}, ":chunk": {"S": chunk_sk(chunk_no)}},
             ConsistentRead=True,
         )["Items"]
-        state = next((str(i["state"]["S"]) for i in found if i["sk"]["S"] == chunk_sk(chunk_no)), None)
+        chunk = next((i for i in found if i["sk"]["S"] == chunk_sk(chunk_no)), None)
         failing = frozenset(i["sk"]["S"].rsplit("#", 1)[1] for i in found if "#FAIL#" in i["sk"]["S"])
-        return ChunkState(state, failing)
+        if chunk is None:
+            return ChunkState(None, failing)
+        digest = chunk.get("digest", {}).get("S")
+        return ChunkState(str(chunk["state"]["S"]), failing, str(digest) if digest else None)
 
-    def chunk_requested(self, tenant_id: str, run_id: str, chunk_no: int, requested: int) -> bool:
-        """Checkpoint: the request file is out. False if a redelivery got here first."""
+    def chunk_requested(self, tenant_id: str, run_id: str, chunk_no: int, requested: int, unasked: int = 0) -> bool:
+        """Checkpoint: the request file is out. False if a redelivery got here first. Registrants
+        the file could not carry (``unasked``) count as unanswered."""
         chunk = {
             "Put": {
                 "TableName": self._table,
@@ -195,27 +208,49 @@ class DynamoSyncStore(NotationItems):
             "Update": {
                 "TableName": self._table,
                 "Key": self._run_key(tenant_id, run_id),
-                **_adds({"requested": requested, "chunks_requested": 1}),
+                **_adds(
+                    {"requested": requested, "chunks_requested": 1, **({"unanswered": unasked} if unasked else {})}
+                ),
             }
         }
         return self._transact([chunk, run])
 
+    def claim_result(self, tenant_id: str, run_id: str, chunk_no: int, digest: str) -> bool:
+        """Bind the requested chunk to the result file with this SHA-256 before anything of it is
+        applied. False if it is bound to another file (one replaced at its key meanwhile)."""
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key={"pk": {"S": run_pk(tenant_id, run_id)}, "sk": {"S": chunk_sk(chunk_no)}},
+                UpdateExpression="SET #d = :d",
+                ConditionExpression="attribute_not_exists(#d) OR #d = :d",
+                ExpressionAttributeNames={"#d": "digest"},
+                ExpressionAttributeValues={":d": {"S": digest}},
+            )
+        except ClientError as error:
+            if _conditional_failed(error):
+                return False
+            raise
+        return True
+
     def chunk_processed(
-        self, tenant_id: str, run_id: str, chunk_no: int, counts: dict[str, int], problem: str | None
+        self, tenant_id: str, run_id: str, chunk_no: int, counts: dict[str, int], problem: str | None, digest: str
     ) -> bool:
-        """Checkpoint: the result file is done; its counts join the run's exactly once."""
-        names = {"#s": "state", "#p": "problem"}
+        """Checkpoint: the result file is done; its counts join the run's exactly once. The file's
+        SHA-256 stays with the chunk, so a different file at the same key is told apart."""
+        names = {"#s": "state", "#p": "problem", "#d": "digest"}
         chunk = {
             "Update": {
                 "TableName": self._table,
                 "Key": {"pk": {"S": run_pk(tenant_id, run_id)}, "sk": {"S": chunk_sk(chunk_no)}},
-                "UpdateExpression": "SET #s = :done, #p = :problem",
+                "UpdateExpression": "SET #s = :done, #p = :problem, #d = :digest",
                 "ConditionExpression": "#s = :requested",
                 "ExpressionAttributeNames": names,
                 "ExpressionAttributeValues": {
                     ":done": {"S": PROCESSED},
                     ":requested": {"S": REQUESTED},
                     ":problem": {"S": problem or ""},
+                    ":digest": {"S": digest},
                 },
             }
         }
@@ -248,32 +283,6 @@ class DynamoSyncStore(NotationItems):
             ConsistentRead=True,
         ).get("Item")
         return str(found["state"]["S"]) if found else None
-
-    def quarantine(
-        self, tenant_id: str, run_id: str, chunk_no: int, line_no: int, reason: str, record_number: int | None
-    ) -> None:
-        item = {
-            "pk": {"S": run_pk(tenant_id, run_id)},
-            "sk": {"S": f"QUAR#{chunk_no:06d}#{line_no:09d}"},
-            "reason": {"S": reason},
-            "request_record_number": {"N": str(record_number or 0)},
-        }
-        self._client.put_item(TableName=self._table, Item=item)  # same key on a redelivery: idempotent
-
-    def quarantined(self, tenant_id: str, run_id: str) -> list[dict[str, Any]]:
-        found = self._client.query(
-            TableName=self._table,
-            KeyConditionExpression="pk = :pk AND begins_with(sk, :q)",
-            ExpressionAttributeValues={":pk": {"S": run_pk(tenant_id, run_id)}, ":q": {"S": "QUAR#"}},
-        )
-        return [
-            {
-                "chunk_no": int(i["sk"]["S"].split("#")[1]),
-                "line_no": int(i["sk"]["S"].split("#")[2]),
-                "reason": i["reason"]["S"],
-            }
-            for i in found["Items"]
-        ]
 
     # -- findings ------------------------------------------------------------------------------
 
@@ -339,7 +348,7 @@ class DynamoSyncStore(NotationItems):
         found = self._client.query(**kwargs)
         items = [Finding.model_validate_json(i["body"]["S"]) for i in found["Items"]]
         last = found.get("LastEvaluatedKey")
-        return items, _encode_cursor(last) if last else None
+        return items, encode_cursor(last) if last else None
 
     # -- resident codes and rate limits ---------------------------------------------------------
 
@@ -414,6 +423,9 @@ class DynamoSyncStore(NotationItems):
         }
         return self._transact([marker, run])
 
+    def _run_partition(self, tenant_id: str, run_id: str) -> str:
+        return run_pk(tenant_id, run_id)
+
     def _run_key(self, tenant_id: str, run_id: str) -> dict[str, Any]:
         return {"pk": {"S": run_pk(tenant_id, run_id)}, "sk": {"S": RUN}}
 
@@ -446,10 +458,6 @@ def _adds(amounts: dict[str, int]) -> dict[str, Any]:
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": values,
     }
-
-
-def _encode_cursor(key: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode()
 
 
 def _decode_cursor(cursor: str, partition: str) -> dict[str, Any]:

@@ -9,13 +9,13 @@ from botocore.exceptions import ClientError
 
 from ahaki.adapters import register_table as rt
 from ahaki.adapters import vault as v
-from ahaki.adapters.applications_table import put_application
+from ahaki.adapters.applications_table import APPLICATION, application_pk, put_application
 from ahaki.adapters.audit_trail import put_audit_item
 from ahaki.adapters.sequence import sequence_key, turn_condition
 from ahaki.adapters.settings import Settings
 from ahaki.domain.application import Application
 from ahaki.domain.audit import AuditRecord
-from ahaki.domain.errors import DuplicateMyNumber, InvalidState, VersionConflict
+from ahaki.domain.errors import DuplicateMyNumber, InvalidState, PortalPseudonymInUse, VersionConflict
 from ahaki.domain.history import HistoryEvent
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.registrant import Registrant
@@ -160,6 +160,48 @@ class DynamoUnitOfWork:
             lambda _: DuplicateMyNumber("the My Number claim belongs to another registrant"),
         )
 
+    def claim_portal_pseudonym(self, tenant_id: str, portal_pseudonym_id: str, qualification_pseudonym_id: str) -> None:
+        """One registrant per portal pseudonym: free, released, or already this registrant's."""
+        self._add(
+            {
+                "Put": {
+                    "TableName": self._register,
+                    "Item": {
+                        "pk": {"S": rt.portal_claim_pk(tenant_id, portal_pseudonym_id)},
+                        "sk": {"S": rt.CLAIM},
+                        "owner": {"S": qualification_pseudonym_id},
+                    },
+                    "ConditionExpression": "attribute_not_exists(pk) OR #o = :me OR #r = :true",
+                    "ExpressionAttributeNames": {"#o": "owner", "#r": "released"},
+                    "ExpressionAttributeValues": {":me": {"S": qualification_pseudonym_id}, ":true": {"BOOL": True}},
+                }
+            },
+            lambda _: PortalPseudonymInUse(),
+        )
+
+    def release_portal_pseudonym(
+        self, tenant_id: str, portal_pseudonym_id: str, qualification_pseudonym_id: str
+    ) -> None:
+        """Marks this registrant's claim released (a Put: the functions need no DeleteItem on the
+        register table); a link made before claims existed has none to release."""
+        self._add(
+            {
+                "Put": {
+                    "TableName": self._register,
+                    "Item": {
+                        "pk": {"S": rt.portal_claim_pk(tenant_id, portal_pseudonym_id)},
+                        "sk": {"S": rt.CLAIM},
+                        "owner": {"S": qualification_pseudonym_id},
+                        "released": {"BOOL": True},
+                    },
+                    "ConditionExpression": "attribute_not_exists(pk) OR #o = :me",
+                    "ExpressionAttributeNames": {"#o": "owner"},
+                    "ExpressionAttributeValues": {":me": {"S": qualification_pseudonym_id}},
+                }
+            },
+            lambda _: PortalPseudonymInUse(),
+        )
+
     def audit(self, record: AuditRecord) -> None:
         self._add({"Put": put_audit_item(self._audit, record)}, lambda _: ChainContention(record.chain))
 
@@ -204,17 +246,36 @@ class DynamoUnitOfWork:
             lambda _: ChainContention("pending id taken"),
         )
 
-    def drop_pending_my_number(self, tenant_id: str, qualification_pseudonym_id: str) -> None:
-        """On rejection, and once the number became the registrant's (approval)."""
+    def drop_pending_my_number(
+        self, tenant_id: str, qualification_pseudonym_id: str, *, must_exist: bool = True
+    ) -> None:
+        """On rejection, once the number became the registrant's (approval), and on retention
+        (``must_exist=False``: an application that never held one, or lost it, deletes nothing)."""
+        delete: dict[str, Any] = {
+            "TableName": self._vault,
+            "Key": {"pk": {"S": v.vault_pk(tenant_id, qualification_pseudonym_id)}, "sk": {"S": v.PENDING}},
+        }
+        if must_exist:
+            delete["ConditionExpression"] = "attribute_exists(pk)"
+        self._add(
+            {"Delete": delete},
+            lambda _: InvalidState("the vault holds no pending My Number for this application"),
+        )
+
+    def delete_application(self, application: Application) -> None:
         self._add(
             {
                 "Delete": {
-                    "TableName": self._vault,
-                    "Key": {"pk": {"S": v.vault_pk(tenant_id, qualification_pseudonym_id)}, "sk": {"S": v.PENDING}},
-                    "ConditionExpression": "attribute_exists(pk)",
+                    "TableName": self._applications,
+                    "Key": {
+                        "pk": {"S": application_pk(application.tenant_id, application.application_id)},
+                        "sk": {"S": APPLICATION},
+                    },
+                    "ConditionExpression": "version = :expected",
+                    "ExpressionAttributeValues": {":expected": {"N": str(application.version)}},
                 }
             },
-            lambda _: InvalidState("the vault holds no pending My Number for this application"),
+            lambda _: InvalidState("the application changed since it was read; it is looked at again next run"),
         )
 
     def commit(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import uuid
 from datetime import UTC, datetime
 from functools import cache
@@ -16,8 +18,10 @@ from ahaki.adapters.sequence import DynamoSequence
 from ahaki.adapters.settings import Settings
 from ahaki.adapters.unit_of_work import DynamoUnitOfWork
 from ahaki.adapters.vault import KmsVault
+from ahaki.domain.office_holders import OfficeHolders
 from ahaki.services.ports import Ports
 
+OFFICE_HOLDERS_ENV = "OFFICE_HOLDERS"
 # Fail fast inside the API Gateway timeout; standard retries back off on throttling.
 CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=2, read_timeout=5)
 
@@ -41,7 +45,15 @@ def build_ports(settings: Settings, dynamodb: Any, kms: Any) -> Ports:
         clock=utc_now,
         new_id=new_id,
         audit_shards=settings.audit_shards,
+        office_holders=office_holders_from_env,
     )
+
+
+def office_holders_from_env(tenant_id: str) -> OfficeHolders:
+    """The tenant's office holders from OFFICE_HOLDERS (JSON: tenant -> holders; the stack sets it
+    from the CDK context ``ahaki:officeHolders``). Read per call: a few hundred bytes."""
+    table = json.loads(os.environ.get(OFFICE_HOLDERS_ENV) or "{}")
+    return OfficeHolders.model_validate({"holders": table.get(tenant_id, [])})
 
 
 class LazyClient:

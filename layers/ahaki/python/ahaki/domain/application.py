@@ -10,29 +10,29 @@ stored (it goes to the vault), so no stored application ever holds one. The stat
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
+from ahaki.domain.deadlines import death_report_deadline
 from ahaki.domain.errors import InvalidState
 from ahaki.domain.identifiers import MyNumber
 from ahaki.domain.registrant import Origin, ReissueReason
 from ahaki.domain.values import (
+    MAX_REGISTRATION_NUMBER,
     Address,
     Frozen,
     LongText,
     Name,
     NameKana,
     PastDate,
+    PersonName,
     Qualification,
     Sex,
-    Text,
     YearMonth,
 )
-
-DEATH_REPORT_DAYS = 30  # 戸籍法上の届出義務者: within 30 days of learning of the death (あはき法施行令)
 
 
 class ApplicationKind(StrEnum):
@@ -79,7 +79,7 @@ class PaymentState(StrEnum):
 class NewRegistrationDetails(Frozen):
     """What is stored of a new registration: the form without the My Number."""
 
-    kind: Literal[ApplicationKind.NEW_REGISTRATION] = ApplicationKind.NEW_REGISTRATION
+    kind: Literal[ApplicationKind.NEW_REGISTRATION]  # required: the discriminator of every form
     qualification: Qualification = Qualification.ANMA_MASSAGE_SHIATSU
     name: Name
     name_kana: NameKana
@@ -141,12 +141,12 @@ class DeathReportForm(Frozen):
 
     kind: Literal[ApplicationKind.DEATH_REPORT]
     qualification: Qualification = Qualification.ANMA_MASSAGE_SHIATSU
-    registration_number: int = Field(ge=1)
+    registration_number: int = Field(ge=1, le=MAX_REGISTRATION_NUMBER)
     name_kana: NameKana
     birth_date: PastDate
     date_of_death: PastDate
     relationship: Relationship
-    reporter_name: Text
+    reporter_name: PersonName
 
     @model_validator(mode="after")
     def _death_after_birth(self) -> Self:
@@ -261,12 +261,20 @@ class Application(Frozen):
     received_attachments: tuple[str, ...] = ()
     payment: Payment
     signature: SignatureCheck
-    late: bool = False  # a death report after the 30-day deadline: accepted and flagged
+    late: bool = False  # a death report after its deadline (domain/deadlines.py): accepted and flagged
     information_request: str | None = None
     last_edited_by: str | None = None
     decision: Decision | None = None
     expires_at: int | None = None  # retention: epoch seconds when personal data goes (DynamoDB TTL)
+    # When the applicant was told the documents are overdue (domain/retention.py); any later
+    # change clears it, so the waiting starts again.
+    reminded_at: datetime | None = None
     version: int = Field(default=1, ge=1)
+
+    def named_qualification(self) -> str | None:
+        """The register the form names (a new registration, a death report); else the holder's."""
+        form = self.form
+        return form.qualification.value if isinstance(form, NewRegistrationDetails | DeathReportForm) else None
 
     def missing_items(self) -> list[str]:
         items = [f"attachment:{a}" for a in self.required_attachments if a not in self.received_attachments]
@@ -280,7 +288,8 @@ def initial_status(missing: list[str]) -> ApplicationStatus:
 
 
 def late_death_report(form: StoredForm, today: date) -> bool:
-    return isinstance(form, DeathReportForm) and today - form.date_of_death > timedelta(days=DEATH_REPORT_DAYS)
+    """Reported after the last day the law allows (counted from the death, not from learning of it)."""
+    return isinstance(form, DeathReportForm) and today > death_report_deadline(form.date_of_death)
 
 
 def require_open(application: Application, action: str) -> None:
@@ -304,7 +313,9 @@ def require_decidable(application: Application, action: str) -> None:
 
 def after_arrival(application: Application, now: datetime, **changes: object) -> Application:
     """The next version after attachments or payment changed: complete ones become received."""
-    updated = application.model_copy(update={**changes, "updated_at": now, "version": application.version + 1})
+    updated = application.model_copy(
+        update={"reminded_at": None, **changes, "updated_at": now, "version": application.version + 1}
+    )
     waiting = updated.status in {ApplicationStatus.INCOMPLETE, ApplicationStatus.MORE_INFORMATION_REQUESTED}
     if waiting and not updated.missing_items():  # else still waiting for what is missing
         updated = updated.model_copy(update={"status": ApplicationStatus.RECEIVED, "information_request": None})

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Self
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from ahaki.domain.identifiers import MyNumber
+from ahaki.domain.office_holders import PersonInOffice
 from ahaki.domain.registrant import DispositionKind, ErasureReason, Origin, ReissueReason, Status
 from ahaki.domain.values import (
+    MAX_REGISTRATION_NUMBER,
     Address,
     Frozen,
     IsoDate,
@@ -16,9 +18,9 @@ from ahaki.domain.values import (
     Name,
     NameKana,
     PastDate,
+    PortalPseudonym,
     Qualification,
     Sex,
-    Text,
     YearMonth,
 )
 
@@ -28,7 +30,7 @@ class RegistrationDetails(Frozen):
     (its number already waits in the vault)."""
 
     qualification: Qualification = Qualification.ANMA_MASSAGE_SHIATSU
-    portal_pseudonym_id: Text | None = None
+    portal_pseudonym_id: PortalPseudonym | None = None
     name: Name
     name_kana: NameKana
     sex: Sex
@@ -36,8 +38,10 @@ class RegistrationDetails(Frozen):
     origin: Origin
     exam_passed_in: YearMonth
     address: Address
-    minister_name: Text
-    chair_name: Text
+    # Items 24/25: the persons in office on registered_on; left out, taken from the tenant's
+    # table of office holders (domain/office_holders.py).
+    minister_name: PersonInOffice | None = None
+    chair_name: PersonInOffice | None = None
     registered_on: PastDate | None = None  # defaults to today (JST)
 
 
@@ -57,9 +61,9 @@ class Correction(Frozen):
     birth_date: PastDate | None = None
     exam_passed_in: YearMonth | None = None
     address: Address | None = None
-    portal_pseudonym_id: Text | None = None
-    minister_name: Text | None = None
-    chair_name: Text | None = None
+    portal_pseudonym_id: PortalPseudonym | None = None
+    minister_name: PersonInOffice | None = None
+    chair_name: PersonInOffice | None = None
     reason: LongText
 
     @model_validator(mode="after")
@@ -133,7 +137,7 @@ class SearchQuery(Frozen):
     """
 
     qualification: Qualification = Qualification.ANMA_MASSAGE_SHIATSU
-    registration_number: int | None = None
+    registration_number: int | None = Field(default=None, ge=1, le=MAX_REGISTRATION_NUMBER)
     name_kana: NameKana | None = None
     birth_date: PastDate | None = None
     status: Status | None = None

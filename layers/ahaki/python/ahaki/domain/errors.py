@@ -38,6 +38,13 @@ class DuplicateMyNumber(DomainError):
     """Another live registrant of the qualification already holds this My Number (409)."""
 
 
+class PortalPseudonymInUse(DomainError):
+    """The portal pseudonym is already linked to another registrant of the tenant (409)."""
+
+    def __init__(self) -> None:
+        super().__init__("The portal pseudonym is already linked to another registrant.", field="portal_pseudonym_id")
+
+
 class Busy(DomainError):
     """Concurrent writers kept winning for longer than a request may wait (503, retry later)."""
 

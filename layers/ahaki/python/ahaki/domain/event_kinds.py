@@ -17,6 +17,8 @@ NOTICE_FANOUT = "notice_fanout"
 
 NOTICE_REQUESTED = "notice.requested"  # a staff notice: fanned out to its holders
 STAFF_NOTICE = "notice.staff"  # one per holder, put on the notifier's queue by the fan-out itself
+# The retention job: an application waiting on its applicant passed the deadline (domain/retention.py).
+DOCUMENTS_OVERDUE = "application.documents_overdue"
 
 
 def registrant_kind(operation: Operation) -> str:
@@ -36,6 +38,7 @@ def finding_kind(verdict: Verdict) -> str:
 EMITTED: dict[str, str] = {
     **{registrant_kind(op): NOTIFIER for op in Operation},
     **{application_kind(status): NOTIFIER for status in ApplicationStatus},
+    DOCUMENTS_OVERDUE: NOTIFIER,
     **{finding_kind(verdict): NOTIFIER for verdict in sorted(FINDING_VERDICTS)},
     NOTICE_REQUESTED: NOTICE_FANOUT,
 }

@@ -6,7 +6,7 @@ import os
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.jp import in_ as my_number_rule
 
@@ -58,6 +58,11 @@ def validate_resident_code(value: str) -> str:
     return value
 
 
-MyNumber = Annotated[str, AfterValidator(validate_my_number)]
-LocalGovernmentCode = Annotated[str, AfterValidator(validate_local_government_code)]
+# The patterns tell the OpenAPI document's readers the form; the validators check the digit.
+MyNumber = Annotated[str, AfterValidator(validate_my_number), Field(json_schema_extra={"pattern": "^[0-9]{12}$"})]
+LocalGovernmentCode = Annotated[
+    str,
+    AfterValidator(validate_local_government_code),
+    Field(json_schema_extra={"pattern": "^(0[1-9]|[1-3][0-9]|4[0-7])[0-9]{4}$"}),
+]
 ResidentCode = Annotated[str, AfterValidator(validate_resident_code)]

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Self
+from collections.abc import Callable
+from typing import Annotated, Any, Self
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, JsonValue, model_validator
 
-from ahaki.domain.application import ApplicationKind, ApplicationStatus, StoredForm, SubmittedForm
+from ahaki.domain.application import ATTACHMENT_RULES, ApplicationKind, ApplicationStatus, StoredForm, SubmittedForm
+from ahaki.domain.office_holders import PersonInOffice
 from ahaki.domain.signature import SignatureEnvelope
 from ahaki.domain.values import Frozen, LongText, Text
-
-DEFAULT_MINISTER = "厚生労働大臣"
-DEFAULT_CHAIR = "公益財団法人東洋療法研修試験財団理事長"
 
 
 class Submission(Frozen):
@@ -21,9 +20,33 @@ class Submission(Frozen):
     signature: SignatureEnvelope | None = None
 
 
+def _one_of(allowed: list[str]) -> Callable[[str], str]:
+    """A word of a fixed list; the message names the list, never the value sent."""
+
+    def check(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(f"must be one of {', '.join(allowed)}")
+        return value
+
+    return check
+
+
+def _enum(allowed: list[str]) -> Any:
+    """The same list as an enum in the OpenAPI document."""
+    enum: list[JsonValue] = [*allowed]
+    return Field(json_schema_extra={"enum": enum})
+
+
+_TYPES = sorted(ATTACHMENT_RULES)
+_CONTENT_TYPES = sorted({t for rule in ATTACHMENT_RULES.values() for t in rule.content_types})
+AttachmentType = Annotated[str, AfterValidator(_one_of(_TYPES)), _enum(_TYPES)]
+# Checked by the service against the attachment's rule (its message names the allowed types).
+ContentType = Annotated[str, Field(min_length=1, max_length=100), _enum(_CONTENT_TYPES)]
+
+
 class AttachmentRequest(Frozen):
-    type: str = Field(min_length=1, max_length=40)
-    content_type: str = Field(min_length=1, max_length=100)
+    type: AttachmentType  # the service checks both again against the application's kind
+    content_type: ContentType
     size: int = Field(ge=1)
 
 
@@ -47,7 +70,7 @@ class Edit(Frozen):
 
 class InformationRequest(Frozen):
     reason: LongText
-    attachments: tuple[str, ...] = ("additional",)
+    attachments: tuple[AttachmentType, ...] = ("additional",)
 
     @model_validator(mode="after")
     def _something_to_send(self) -> Self:
@@ -57,8 +80,9 @@ class InformationRequest(Frozen):
 
 
 class Approval(Frozen):
-    minister_name: Text = DEFAULT_MINISTER
-    chair_name: Text = DEFAULT_CHAIR
+    # A new registration's items 24/25; left out, the persons in office on the registration date.
+    minister_name: PersonInOffice | None = None
+    chair_name: PersonInOffice | None = None
     note: LongText | None = None
 
 

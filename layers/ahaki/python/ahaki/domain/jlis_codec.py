@@ -13,37 +13,28 @@ import csv
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from operator import methodcaller
 
 from ahaki.domain.jlis import (
     FORMAT_VERSION,
-    NAME_SEPARATOR,
     REQUEST_KIND,
     RESULT_KIND,
     FileHeader,
     RequestRecord,
     ResultCode,
     ResultRecord,
-    SexCode,
-    VitalStatus,
 )
+from ahaki.domain.jlis_lines import MAX_LINE_BYTES, OVERLONG
+from ahaki.domain.jlis_values import MAX_MATCHES, RESULT_CODES, identity_problem, record_number
+from ahaki.domain.values import NOT_IN_FILE
 
 REQUEST_FIELDS = 18  # "D" + items 26-42
 RESULT_FIELDS = 18  # "D" + items 26, 29, 43-53 and the extensions
-_DIGITS = re.compile(r"[0-9]+")
-_DATE = re.compile(r"(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])")
-_RESIDENT_CODE = re.compile(r"[0-9]{11}")
-_MY_NUMBER = re.compile(r"[0-9]{12}")
-_KANA = re.compile(r"[\u30a1-\u30fa\u30fc\u30fb\u3000]+")
+_CHUNK_NO = re.compile(r"[0-9]{1,6}")  # the object key's six digits
+_STAMP = re.compile(r"[0-9]{14}")
 _REFERENCE = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_RESULT_CODES = frozenset(c.value for c in ResultCode)
-_VITAL = frozenset(v.value for v in VitalStatus)
-_SEXES = frozenset(s.value for s in SexCode)
-_CHANGE_ITEMS = frozenset({"NAME", "ADDRESS", "SEX", "BIRTH"})
 _MAX_TEXT = 200
 UNREADABLE = ("?",)  # a row the csv module could not read (e.g. a stray quote)
-_WEIGHTS = (6, 5, 4, 3, 2)
 
 
 class CodecError(ValueError):
@@ -57,14 +48,6 @@ class Rejected:
     line_no: int
     reason: str
     request_record_number: int | None = None
-
-
-@lru_cache(maxsize=4096)  # about 1,900 municipalities: each checked once per process
-def _municipality_ok(code: str) -> bool:
-    if len(code) != 6 or not code.isdigit():
-        return False
-    remainder = sum(int(d) * w for d, w in zip(code[:5], _WEIGHTS, strict=True)) % 11
-    return int(code[5]) == (11 - remainder) % 10 if remainder else code[5] == "1"
 
 
 def csv_rows(lines: Iterable[str]) -> Iterator[list[str]]:
@@ -104,9 +87,15 @@ def _csv_line(fields: Iterable[str]) -> str:
 
 
 def _clean(value: str, name: str) -> str:
-    if any(c in value for c in ',"\n\r') or len(value) > _MAX_TEXT:
+    if len(value) > _MAX_TEXT or NOT_IN_FILE.search(value):
         raise CodecError(f"{name} cannot be written to the file")
     return value
+
+
+def unwritable(r: RequestRecord) -> str | None:
+    """The first text field of a request the file cannot carry, or None (the encoder would raise)."""
+    fields = ("subject_reference", "subject_name_kanji", "subject_name_kana", "subject_address")
+    return next((f for f in fields if len(getattr(r, f)) > _MAX_TEXT or NOT_IN_FILE.search(getattr(r, f))), None)
 
 
 def header_line(kind: str, run_id: str, chunk_no: int, created_at: str) -> str:
@@ -188,7 +177,7 @@ def _header(row: list[str], kind: str) -> tuple[FileHeader | None, str | None]:
         return None, "malformed header"
     if row[2] != FORMAT_VERSION:
         return None, "unknown format version"
-    if not _REFERENCE.fullmatch(row[3]) or not _DIGITS.fullmatch(row[4]) or not _DIGITS.fullmatch(row[5]):
+    if not _REFERENCE.fullmatch(row[3]) or not _CHUNK_NO.fullmatch(row[4]) or not _STAMP.fullmatch(row[5]):
         return None, "malformed header"
     return FileHeader(kind=row[1], version=row[2], run_id=row[3], chunk_no=int(row[4]), created_at=row[5]), None
 
@@ -305,24 +294,30 @@ class ResultReader:
         self.header, self.problem = _header(exact(first), RESULT_KIND)
         line_no = 1
         data_rows = 0
+        after_trailer = False
         try:
             for row in rows:
                 line_no += 1
                 self.line_no = line_no
                 if self.trailer_count is not None:
                     data_rows += 1
+                    after_trailer = True
                     yield Rejected(line_no, "record after trailer")
                     continue
-                if row[0] != "D":
+                if row[0] != "D" and row[0] != OVERLONG:
                     row = exact(row)  # rare: only the trailer and malformed rows
                 if row and row[0] == "T":
-                    self.trailer_count = int(row[1]) if len(row) == 2 and _DIGITS.fullmatch(row[1]) else -1
+                    count = record_number(row[1]) if len(row) == 2 else None
+                    self.trailer_count = -1 if count is None else count
                     continue
                 data_rows += 1
                 if self.header is None:
                     yield Rejected(line_no, self.problem or "malformed header")
-                    continue
-                yield row
+                elif len(row) != RESULT_FIELDS or row[0] != "D":
+                    # Short, blank, overlong or cut rows end here: nothing later indexes past them.
+                    yield Rejected(line_no, _shape_problem(row), _number_of(row))
+                else:
+                    yield row
         finally:
             self.data_rows = data_rows
         if self.problem is None:
@@ -330,6 +325,8 @@ class ResultReader:
                 self.problem = "truncated: no trailer"
             elif self.trailer_count != data_rows:
                 self.problem = "trailer count does not reconcile"
+            elif after_trailer:
+                self.problem = "records after the trailer"
 
     def took_echo(self, number: int) -> None:
         """The short path took request ``number``'s one row: later rows are ordered after it."""
@@ -348,23 +345,35 @@ class ResultReader:
         return found
 
 
+def _number_of(row: list[str]) -> int | None:
+    """The request number a malformed row names, if it names one readably (an overlong line's
+    first bytes follow its marker)."""
+    fields = row[1:] if row and row[0] == OVERLONG else row
+    return record_number(fields[1]) if len(fields) > 1 and fields[0] == "D" else None
+
+
+def _shape_problem(row: list[str]) -> str:
+    if row and row[0] == OVERLONG:
+        return f"line longer than {MAX_LINE_BYTES} bytes"
+    return "wrong number of fields"
+
+
 def _result(row: list[str], line_no: int) -> ResultRecord | Rejected:
-    if len(row) != RESULT_FIELDS or row[0] != "D":
-        return Rejected(line_no, "wrong number of fields")
-    number = row[1]
-    if not _canonical(number) or not _canonical(row[4]) or not _canonical(row[5]):
-        return Rejected(line_no, "malformed record numbers")
-    rn, count, seq = int(number), int(row[4]), int(row[5])
+    if len(row) != RESULT_FIELDS or row[0] != "D":  # the csv module read it differently (quotes)
+        return Rejected(line_no, "wrong number of fields", record_number(row[1]) if len(row) > 1 else None)
+    rn, count, seq = record_number(row[1]), record_number(row[4]), record_number(row[5])
+    if rn is None or count is None or seq is None:
+        return Rejected(line_no, "malformed record numbers", rn)
     code = row[3]
-    if code not in _RESULT_CODES or not 1 <= seq <= count or rn < 1:
+    if code not in RESULT_CODES or not 1 <= seq <= count <= MAX_MATCHES or rn < 1:
         return Rejected(line_no, "malformed result code or sequence", rn)
     if not _REFERENCE.fullmatch(row[2]):
         return Rejected(line_no, "malformed subject_reference", rn)
     if code == ResultCode.FOUND or code == ResultCode.SEVERAL_MATCHES:
-        reason = _identity_problem(row)
+        reason = identity_problem(row)
         if reason is not None:
             return Rejected(line_no, reason, rn)
-    elif any(row[i] for i in range(8, 18)):
+    elif row[6] or row[7] != "0" or any(row[i] for i in range(8, 18)):
         return Rejected(line_no, "identity items in a record without a match", rn)
     return ResultRecord(
         request_record_number=rn,
@@ -385,27 +394,3 @@ def _result(row: list[str], line_no: int) -> ResultRecord | Rejected:
         municipality_code=row[16],
         my_number=row[17],
     )
-
-
-def _canonical(number: str) -> bool:
-    # Decimal without leading zeros, so equal numbers are equal strings (the echo test needs it).
-    return number.isascii() and number.isdigit() and (number[0] != "0" or number == "0")
-
-
-def _identity_problem(row: list[str]) -> str | None:
-    """Which rule a matched record breaks (items 47-53 and the extensions), or None."""
-    if row[7] not in ("0", "1") or row[8] not in _VITAL:
-        return "malformed changed or vital_status"
-    if row[9] and not set(row[9].split("+")) <= _CHANGE_ITEMS:
-        return "malformed change_status"
-    if not _RESIDENT_CODE.fullmatch(row[10]):
-        return "malformed resident_code"
-    if NAME_SEPARATOR not in row[11] or not _KANA.fullmatch(row[12]):
-        return "malformed name"
-    if not _DATE.fullmatch(row[13]) or row[14] not in _SEXES:
-        return "malformed birth_date or sex"
-    if not row[15] or not _municipality_ok(row[16]):
-        return "malformed address"
-    if row[17] and not _MY_NUMBER.fullmatch(row[17]):
-        return "malformed my_number"
-    return None

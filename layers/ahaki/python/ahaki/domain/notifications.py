@@ -12,6 +12,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import AfterValidator, Field, model_validator
 
+from ahaki.domain import text
 from ahaki.domain.values import Frozen, Qualification
 
 
@@ -113,8 +114,19 @@ def _no_markup(value: str) -> str:
     return value
 
 
-NoticeText = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_no_markup)]
-NoticeSubject = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_no_markup)]
+# A subject becomes an e-mail header: one line (CR/LF would inject headers), as text.py defines it.
+NoticeText = Annotated[
+    str,
+    Field(min_length=1, max_length=2000, json_schema_extra={"pattern": text.FREE_TEXT_PATTERN}),
+    AfterValidator(text.free_text),
+    AfterValidator(_no_markup),
+]
+NoticeSubject = Annotated[
+    str,
+    Field(min_length=1, max_length=100, json_schema_extra={"pattern": text.SINGLE_LINE_PATTERN}),
+    AfterValidator(text.single_line),
+    AfterValidator(_no_markup),
+]
 
 
 class NoticeRequest(Frozen):

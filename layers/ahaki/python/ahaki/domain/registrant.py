@@ -133,16 +133,21 @@ class Registrant(Frozen):
     version: int = Field(default=1, ge=1)
 
     def effective_status(self, on: date) -> Status:
-        """A suspension ends by itself when its period is over."""
-        if self.status is Status.SUSPENDED:
-            current = self.current_suspension()
-            if current is not None and current.period_to is not None and current.period_to < on:
-                return Status.REGISTERED
+        """A suspension holds only within its period: it starts on period_from, ends after period_to."""
+        if self.status is Status.SUSPENDED and self.suspension_on(on) is None:
+            return Status.REGISTERED
         return self.status
 
-    def current_suspension(self) -> Disposition | None:
-        suspensions = [d for d in self.dispositions if d.kind is not DispositionKind.REVOCATION]
-        return suspensions[-1] if suspensions else None
+    def suspension_on(self, on: date) -> Disposition | None:
+        """The suspension in force on ``on``, if any (a later one may already be decided)."""
+        for disposition in reversed(self.dispositions):
+            if disposition.kind is DispositionKind.REVOCATION:
+                continue
+            started = disposition.period_from is None or disposition.period_from <= on
+            ended = disposition.period_to is not None and disposition.period_to < on
+            if started and not ended:
+                return disposition
+        return None
 
     def revoked_since_last_relicensure(self) -> bool:
         last_relicensed = max((r.relicensed_on for r in self.relicensures), default=None)

@@ -173,7 +173,9 @@ def _group_problem(request: RequestRecord, group: list[ResultRecord]) -> str | N
     if len(group) == 1 and first.result_record_count == 1:  # the common case, checked cheaply
         if first.subject_reference != request.subject_reference:
             return "subject_reference does not match the request"
-        return "result codes inconsistent with the record count" if first.result_code == "20" else None
+        if first.result_code == "20":
+            return "result codes inconsistent with the record count"
+        return _identity_mismatch(request, first)
     count = first.result_record_count
     if len(group) != count or any(r.result_record_count != count for r in group):
         return "result group incomplete"
@@ -182,6 +184,19 @@ def _group_problem(request: RequestRecord, group: list[ResultRecord]) -> str | N
     codes = {r.result_code for r in group}
     if len(codes) != 1 or (count > 1) != (ResultCode.SEVERAL_MATCHES in codes):
         return "result codes inconsistent with the record count"
+    return next(filter(None, (_identity_mismatch(request, r) for r in group)), None)
+
+
+def _identity_mismatch(request: RequestRecord, result: ResultRecord) -> str | None:
+    """The person answered must be the one asked: the same resident code when we asked by it, and
+    a My Number only in answers to a look-up by the four basic items."""
+    if result.result_code != ResultCode.FOUND:
+        return None
+    if request.subject_resident_code and result.resident_code != request.subject_resident_code:
+        return "resident_code does not match the request"
+    asked_by_key = request.subject_my_number or request.subject_resident_code
+    if result.my_number and asked_by_key and result.my_number != request.subject_my_number:
+        return "my_number does not match the request"
     return None
 
 

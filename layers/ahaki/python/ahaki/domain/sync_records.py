@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 from ahaki.domain.commands import Correction, ErasureRequest
 from ahaki.domain.registrant import Status
 from ahaki.domain.sync import Verdict
-from ahaki.domain.values import Frozen, LongText, NameKana, PastDate, Qualification, Sex, Text
+from ahaki.domain.values import AddressLine, Frozen, LongText, NameKana, PastDate, Qualification, Sex, Text
 
 COUNTS = (
     "planned",
@@ -65,6 +65,17 @@ class SyncRun(Frozen):
     chunks_requested: int = 0
     chunks_processed: int = 0
     counts: RunCounts = RunCounts()
+
+
+class QuarantineEntry(Frozen):
+    """One refused thing of a run, for staff: a file, a row (by line) or a registrant not
+    settled (by id). Reasons name rules, never a value of the file."""
+
+    chunk_no: int
+    line_no: int = 0  # the row's line in the result file; 0 for a file or a registrant
+    reason: str
+    request_record_number: int | None = None
+    qualification_pseudonym_id: str | None = None
 
 
 class PlanCheckpoint(Frozen):
@@ -154,7 +165,7 @@ class ResidentLookupRequest(Frozen):
     qualification_pseudonym_id: Text | None = None
     application_id: Text | None = None  # whom a four-items look-up is for (intake), for the log
     name_kanji: Text | None = None  # "family　given"
-    address_line: LongText | None = None
+    address_line: AddressLine | None = None
     sex: Sex | None = None
     birth_date: PastDate | None = None
     name_kana: NameKana | None = None  # optional, with the four items only
@@ -179,6 +190,7 @@ class LookupResult(Frozen):
     candidates: list[ResidentData] = Field(default_factory=list)
     my_number_found: list[bool] = Field(default_factory=list)  # four-items look-ups, per candidate
     changed_items: list[str] = Field(default_factory=list)  # against the register, by id look-ups
+    refused: str | None = None  # J-LIS's file was refused (result_code "90"), for this reason
 
 
 LOOKUP_RUN_PREFIX = "lookup-"  # a look-up's exchange files: <direction>/<tenant>/lookup-<id>/000001.csv

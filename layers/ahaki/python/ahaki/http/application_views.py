@@ -58,6 +58,7 @@ class MatchView(BaseModel):
     differences: dict[str, dict[str, Any]]
     duplicate_my_number_holder: str | None
     same_kana_and_birth_date: list[str]
+    portal_pseudonym_holder: str | None = None  # the registrant already linked to the applicant's pseudonym
 
 
 def receipt(a: Application) -> Receipt:

@@ -8,6 +8,7 @@ idempotency table holds no personal data in clear.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from functools import cache
@@ -15,6 +16,7 @@ from http import HTTPStatus
 from typing import Any
 
 import boto3
+import rfc8785
 from aws_lambda_powertools.utilities.idempotency import (
     DynamoDBPersistenceLayer,
     IdempotencyConfig,
@@ -66,6 +68,20 @@ def idempotency_key(headers: dict[str, str] | None) -> str:
     return found
 
 
+def canonical_json(body: str) -> str:
+    """The body in RFC 8785 form, so the same JSON written another way (spacing, key order,
+    escapes) is the same request. Numbers outside RFC 8785's range (integers beyond 2**53) fall
+    back to sorted keys and Python's own number form, which is canonical for those too."""
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return body  # the request body gate refused it already; keep the bytes as they are
+    try:
+        return rfc8785.dumps(value).decode("utf-8")
+    except rfc8785.CanonicalizationError:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 @cache
 def _persistence(table: str) -> DynamoDBPersistenceLayer:
     return DynamoDBPersistenceLayer(table_name=table, boto3_client=boto3.client("dynamodb", config=CLIENT_CONFIG))
@@ -88,7 +104,7 @@ def run_once(
         return work()
 
     try:
-        result: dict[str, Any] = submit_once(request={"key": key, "body": body})
+        result: dict[str, Any] = submit_once(request={"key": key, "body": canonical_json(body)})
     except IdempotencyValidationError:
         raise KeyReused(
             "This Idempotency-Key was already used with a different body; use a new key.", field="Idempotency-Key"

@@ -7,6 +7,7 @@ here are names, birth dates and My Numbers.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
@@ -20,6 +21,7 @@ from ahaki.domain.errors import (
     InvalidInput,
     InvalidState,
     NotFound,
+    PortalPseudonymInUse,
     RateLimited,
     ResidentRegisterUnavailable,
     SeparationOfDuties,
@@ -47,6 +49,7 @@ STATUS_OF: dict[type[DomainError], tuple[HTTPStatus, str]] = {
     InvalidState: (HTTPStatus.CONFLICT, "not-allowed-in-this-state"),
     VersionConflict: (HTTPStatus.CONFLICT, "version-conflict"),
     DuplicateMyNumber: (HTTPStatus.CONFLICT, "duplicate-my-number"),
+    PortalPseudonymInUse: (HTTPStatus.CONFLICT, "portal-pseudonym-in-use"),
     InvalidInput: (HTTPStatus.UNPROCESSABLE_ENTITY, "invalid-input"),
     Busy: (HTTPStatus.SERVICE_UNAVAILABLE, "busy"),
     IfMatchRequired: (HTTPStatus.PRECONDITION_REQUIRED, "if-match-required"),
@@ -87,11 +90,17 @@ def from_domain(error: DomainError) -> Response[Any]:
 
 def from_validation(errors: Sequence[Any]) -> Response[Any]:
     """Pydantic/Powertools validation errors as field + message, without the submitted input."""
-    fields = [{"field": _field(e.get("loc", ())), "message": _message(e)} for e in errors]
+    fields = [{"field": _field(_location(e)), "message": _message(e)} for e in errors]
     if any(e.get("type") == "json_invalid" for e in errors):
         return problem(HTTPStatus.BAD_REQUEST, "malformed-json", "The request body is not valid JSON.", errors=fields)
     names = ", ".join(sorted({f["field"] for f in fields}))
     return problem(HTTPStatus.UNPROCESSABLE_ENTITY, "validation", f"Invalid value in: {names}.", errors=fields)
+
+
+def _location(error: dict[str, Any]) -> Sequence[Any]:
+    loc: Sequence[Any] = error.get("loc", ())
+    # An unknown key is the caller's data (it may be a name or a My Number): name its object.
+    return loc[:-1] if error.get("type") == "extra_forbidden" else loc
 
 
 def _field(loc: Sequence[Any]) -> str:
@@ -100,6 +109,25 @@ def _field(loc: Sequence[Any]) -> str:
     return ".".join(p for p in parts if not p.startswith("function-after") and not p.startswith("function-before"))
 
 
+_ENUM_REPR = re.compile(r"<\w+\.\w+: ('[^']*')>")  # pydantic quotes Literal[Enum.X] as <Enum.X: 'x'>
+# Messages of these types quote the input or are unhelpful; ours name the rule instead.
+_OWN_MESSAGES: dict[str, str] = {
+    "extra_forbidden": "holds a field that is not allowed here (see the schema)",
+    "union_tag_not_found": "needs its discriminator field",
+}
+_SHORTEST_ECHO = 3  # shorter inputs occur in rule texts by chance ("01-47")
+
+
 def _message(error: dict[str, Any]) -> str:
-    message = str(error.get("msg", "invalid"))
-    return message.removeprefix("Value error, ")
+    kind = str(error.get("type", ""))
+    if kind in _OWN_MESSAGES:
+        return _OWN_MESSAGES[kind]
+    if kind == "union_tag_invalid":
+        expected = _ENUM_REPR.sub(r"\1", str((error.get("ctx") or {}).get("expected_tags", "")))
+        return f"must be one of {expected}"
+    message = _ENUM_REPR.sub(r"\1", str(error.get("msg", "invalid")).removeprefix("Value error, "))
+    submitted = error.get("input")
+    quoted = isinstance(submitted, str | int | float) and len(str(submitted)) >= _SHORTEST_ECHO
+    if quoted and str(submitted) in message:  # a message that quotes what was sent says only the rule's name
+        return "is invalid"
+    return message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
@@ -18,7 +19,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from ahaki.adapters.wiring import ports
 from ahaki.domain.audit import Outcome
 from ahaki.domain.errors import DomainError
-from ahaki.http import problems
+from ahaki.http import problems, request_gate
 from ahaki.http.auth import granted_role, portal_principal_of, principal_of, route_of
 from ahaki.http.routes import PORTAL_ROLE, AuthType, Function, Route, powertools_path, routes_of
 from ahaki.services.registry import Caller, record_refusal
@@ -26,6 +27,7 @@ from ahaki.services.registry import Caller, record_refusal
 logger = Logger()
 ANONYMOUS = "anonymous"
 UNKNOWN_TENANT = "unknown"  # refusals of callers without a tenant chain here
+_ETAG = re.compile(r'(?:W/)?"?([0-9]{1,18})"?')  # a version; 18 digits stay far below any limit
 
 
 def caller(app: APIGatewayRestResolver | Router) -> Caller:
@@ -86,6 +88,17 @@ def _portal_caller(raw_event: dict[str, Any], request_id: str, action: str) -> C
     return Caller(actor, PORTAL_ROLE, portal.tenant_id, request_id, portal_pseudonym_id=portal.portal_pseudonym_id)
 
 
+def _gate(
+    app: APIGatewayRestResolver, next_middleware: Callable[[APIGatewayRestResolver], Response[Any]]
+) -> Response[Any]:
+    """Ids that can be ids, and for a route that takes a body, JSON it can parse (request_gate.py)."""
+    refused = request_gate.path_refusal(app.current_event)
+    route = app.context.get("_route")
+    if refused is None and route is not None and route.dependant.body_params:
+        refused = request_gate.body_refusal(app.current_event)
+    return refused if refused is not None else next_middleware(app)
+
+
 def _json(body: Any) -> str:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
@@ -117,7 +130,7 @@ def make_resolver(*routers: Router) -> APIGatewayRestResolver:
     validate = app._request_validation_middleware
 
     def authorize_then_validate(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
-        return authorize(app, lambda app: validate(app, next_middleware))
+        return authorize(app, lambda app: _gate(app, lambda app: validate(app, next_middleware)))
 
     app._request_validation_middleware = authorize_then_validate  # type: ignore[assignment]
     for router in routers:
@@ -175,7 +188,7 @@ def if_match(app: APIGatewayRestResolver | Router, *, required: bool = False) ->
         if required:
             raise problems.IfMatchRequired("Send If-Match with the ETag of the version you corrected.")
         return None
-    value = raw.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    found = _ETAG.fullmatch(raw.strip())
+    if found is None:  # str.isdigit() would take "²", which int() refuses: ASCII digits only
         raise problems.MalformedHeader('If-Match must carry the ETag of the registrant, e.g. "3".', field="If-Match")
-    return int(value)
+    return int(found.group(1))

@@ -56,6 +56,7 @@ class Function(StrEnum):
     PORTAL_API = "portal_api"  # online applications from the portal (issue 3)
     APPLICATION_REVIEW = "application_review"  # staff review and decisions (issue 3)
     ATTACHMENT_RECEIVED = "attachment_received"  # S3 event of an uploaded attachment; no route
+    APPLICATION_RETENTION = "application_retention"  # daily by EventBridge Scheduler; no route
 
 
 # Functions fed by a stream, a queue or a schedule rather than API Gateway: no routes, no resolver.
@@ -67,6 +68,7 @@ WORKERS = frozenset(
         Function.SYNC_PLANNER,
         Function.SYNC_WORKER,
         Function.ATTACHMENT_RECEIVED,
+        Function.APPLICATION_RETENTION,
     }
 )
 
@@ -114,6 +116,11 @@ APPLICATION_ROUTES: tuple[Route, ...] = (
     Route("POST", _APP + "/more-information", Function.APPLICATION_REVIEW, REVIEWERS, "request_more_information"),
     Route("POST", _APP + "/approval", Function.APPLICATION_REVIEW, DECIDERS, "approve_application"),
     Route("POST", _APP + "/rejection", Function.APPLICATION_REVIEW, DECIDERS, "reject_application"),
+    # What the daily retention job deleted (ids, rules and counts only).
+    Route("GET", "/admin/retention-reports", Function.APPLICATION_REVIEW, RUN_WATCHERS, "list_retention_reports"),
+    Route(
+        "GET", "/admin/retention-reports/{report_id}", Function.APPLICATION_REVIEW, RUN_WATCHERS, "get_retention_report"
+    ),
 )
 
 _REG = "/admin/registrants"
@@ -172,6 +179,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/admin/sync-findings/{finding_id}/resolution", Function.SYNC_API, WRITERS, "resolve_sync_finding"),
     Route("POST", "/admin/sync-runs", Function.SYNC_API, frozenset({Role.OPERATOR}), "start_sync_run"),
     Route("GET", "/admin/sync-runs/{run_id}", Function.SYNC_API, RUN_WATCHERS, "get_sync_run"),
+    Route("GET", "/admin/sync-runs/{run_id}/quarantine", Function.SYNC_API, RUN_WATCHERS, "list_sync_quarantine"),
     Route("GET", "/admin/resident-query-report", Function.SYNC_API, frozenset({Role.AUDITOR}), "resident_query_report"),
     # The sync's notation rules per tenant (docs/adr/0163): no personal data, so every role reads.
     Route("GET", "/admin/sync-settings/notation", Function.SYNC_API, frozenset(ALL_ROLES), "get_notation_settings"),

@@ -284,6 +284,8 @@ class Match:
     differences: dict[str, dict[str, Any]]
     duplicate_my_number_holder: str | None
     same_kana_and_birth_date: list[str]
+    # A new registration from a pseudonym already linked to a registrant cannot be approved.
+    portal_pseudonym_holder: str | None = None
 
 
 def match(ip: IntakePorts, caller: Caller, application_id: str) -> Match:
@@ -293,7 +295,8 @@ def match(ip: IntakePorts, caller: Caller, application_id: str) -> Match:
         pending = ip.vault.pending(tenant, application.subject_id)
         holder = ip.vault.holder_of_index(tenant, form.qualification, pending.blind_index) if pending else None
         same = reader.by_kana_birth(tenant, form.qualification, form.name_kana, form.birth_date, 20)
-        return Match(application_id, None, None, {}, holder, [r.qualification_pseudonym_id for r in same])
+        linked = reader.portal_pseudonym_holder(tenant, application.portal_pseudonym_id)
+        return Match(application_id, None, None, {}, holder, [r.qualification_pseudonym_id for r in same], linked)
     registrant = reader.get(tenant, application.subject_id)
     differences: dict[str, dict[str, Any]] = {}
     if registrant is not None and isinstance(form, CorrectionForm):
@@ -334,7 +337,7 @@ def request_more_information(
     require_open(application, "a request for more information")
     unknown = [a for a in request.attachments if a not in ATTACHMENT_RULES]
     if unknown:
-        raise InvalidInput("attachments", f"unknown attachment types: {', '.join(sorted(unknown))}")
+        raise InvalidInput("attachments", "holds an unknown attachment type")  # never the value sent
     required = tuple(dict.fromkeys((*application.required_attachments, *request.attachments)))
     if len(required) > MAX_ATTACHMENTS:
         raise InvalidInput("attachments", f"an application takes at most {MAX_ATTACHMENTS} attachments")
@@ -349,6 +352,7 @@ def request_more_information(
         required_attachments=required,
         received_attachments=received,
         auto_complete=False,
+        always_emit=True,  # every request is announced, also a second one while the first is open
     )
 
 
@@ -474,18 +478,21 @@ def _save(
     action: str,
     *,
     auto_complete: bool = True,
+    always_emit: bool = False,
     **changes: Any,
 ) -> Application:
     now = ip.register.clock()
     if auto_complete:
         updated = after_arrival(application, now, **changes)
     else:
-        updated = application.model_copy(update={**changes, "updated_at": now, "version": application.version + 1})
+        updated = application.model_copy(
+            update={"reminded_at": None, **changes, "updated_at": now, "version": application.version + 1}
+        )
 
     def attempt() -> Application:
         uow = ip.register.unit_of_work()
         uow.put_application(updated)
-        _record(ip, uow, caller, updated, action, emit=updated.status is not application.status)
+        _record(ip, uow, caller, updated, action, emit=always_emit or updated.status is not application.status)
         uow.commit()
         return updated
 
@@ -525,6 +532,8 @@ def application_event(event_id: str, application: Application) -> OutboxEvent:
             "version": application.version,
             "missing": ",".join(application.missing_items()) or None,
             "late": application.late,
+            # The register concerned, where the form names it (else the notifier takes the holder's).
+            "qualification": application.named_qualification(),
         },
     )
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from ahaki.domain.application import Application, ApplicationKind, ApplicationStatus
+from ahaki.domain.retention import DeletionReport
 from ahaki.domain.values import Qualification
 from ahaki.services.ports import Ports, SealedMyNumber
 
@@ -25,6 +26,16 @@ class ApplicationStore(Protocol):
     def expired(self, now: datetime) -> list[tuple[str, str]]: ...
 
     def delete(self, tenant_id: str, application_id: str) -> None: ...
+
+    def retention_candidates(self, now: datetime) -> list[Application]: ...
+
+
+class RetentionReports(Protocol):
+    def save(self, report: DeletionReport) -> None: ...
+
+    def recent(self, tenant_id: str, limit: int) -> list[DeletionReport]: ...
+
+    def get(self, tenant_id: str, report_id: str) -> DeletionReport | None: ...
 
 
 class IntakeVault(Protocol):

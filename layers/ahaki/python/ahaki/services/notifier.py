@@ -26,7 +26,7 @@ from ahaki.domain.notifications import (
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.registrant import Registrant
 from ahaki.domain.templates import MessageTemplate, render, template_of
-from ahaki.domain.values import JST
+from ahaki.domain.values import JST, Qualification
 from ahaki.domain.wareki import wareki_and_iso
 from ahaki.services.notification_ports import Claim, NotifierPorts
 from ahaki.services.registry import Caller, audit_alone, audit_entry, registrant_chain
@@ -167,6 +167,9 @@ def _values(ports: NotifierPorts, event: OutboxEvent, holder: Registrant | None)
         "date": wareki_and_iso(event.occurred_at.astimezone(JST).date()),
         "reference": str(event.detail.get("notice_id") or event.subject_id),
     }
+    qualification = _qualification(event, holder)
+    if qualification is not None:  # else a template naming the register fails to render (dead letter)
+        values["qualification"] = qualification.japanese
     notice_id = event.detail.get("notice_id")
     if isinstance(notice_id, str):
         notice = ports.notices.get(event.tenant_id, notice_id)
@@ -174,6 +177,14 @@ def _values(ports: NotifierPorts, event: OutboxEvent, holder: Registrant | None)
             raise RenderFailed(f"notice {notice_id} not found")
         values |= {"notice_subject": notice.subject, "notice_body": notice.body}
     return values
+
+
+def _qualification(event: OutboxEvent, holder: Registrant | None) -> Qualification | None:
+    """The register the event is about: named by the event, else the holder's."""
+    named = event.detail.get("qualification")
+    if isinstance(named, str) and named in Qualification.__members__.values():
+        return Qualification(named)
+    return holder.qualification if holder is not None else None
 
 
 def _inbox_item(ports: NotifierPorts, event: OutboxEvent, pseudonym: str, message: Rendered) -> InboxItem:

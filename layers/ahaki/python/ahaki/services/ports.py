@@ -10,6 +10,7 @@ from typing import Protocol
 from ahaki.domain.application import Application
 from ahaki.domain.audit import AuditRecord, ChainHead
 from ahaki.domain.history import HistoryEvent
+from ahaki.domain.office_holders import OfficeHolders
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.registrant import Registrant, Status
 from ahaki.domain.values import NameKana, Qualification
@@ -50,6 +51,10 @@ class RegisterReader(Protocol):
     ) -> Page: ...
 
     def by_portal_pseudonym(self, tenant_id: str, portal_pseudonym_id: str) -> Registrant | None: ...
+
+    def portal_pseudonym_holder(self, tenant_id: str, portal_pseudonym_id: str) -> str | None:
+        """The registrant whose live claim holds the pseudonym, if any."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,14 @@ class UnitOfWork(Protocol):
         self, tenant_id: str, qualification: Qualification, qualification_pseudonym_id: str
     ) -> None: ...
 
+    def claim_portal_pseudonym(
+        self, tenant_id: str, portal_pseudonym_id: str, qualification_pseudonym_id: str
+    ) -> None: ...
+
+    def release_portal_pseudonym(
+        self, tenant_id: str, portal_pseudonym_id: str, qualification_pseudonym_id: str
+    ) -> None: ...
+
     def audit(self, record: AuditRecord) -> None: ...
 
     def emit(self, event: OutboxEvent) -> None: ...
@@ -110,7 +123,13 @@ class UnitOfWork(Protocol):
 
     def hold_pending_my_number(self, sealed: SealedMyNumber) -> None: ...
 
-    def drop_pending_my_number(self, tenant_id: str, qualification_pseudonym_id: str) -> None: ...
+    def drop_pending_my_number(
+        self, tenant_id: str, qualification_pseudonym_id: str, *, must_exist: bool = True
+    ) -> None: ...
+
+    def delete_application(self, application: Application) -> None:
+        """Deletes the application item, only at the version read (retention)."""
+        ...
 
     def commit(self) -> None:
         """Raises VersionConflict, DuplicateMyNumber, SequenceContention or ChainContention."""
@@ -127,6 +146,8 @@ class Ports:
     clock: Callable[[], datetime]
     new_id: Callable[[], str]
     audit_shards: int = 16
+    # The tenant's table of office holders (items 24/25), as configured for the stage.
+    office_holders: Callable[[str], OfficeHolders] = lambda _tenant: OfficeHolders()
 
 
 class Contention(Exception):

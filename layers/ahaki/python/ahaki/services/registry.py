@@ -18,12 +18,14 @@ from pydantic import BaseModel
 from ahaki.domain import lifecycle
 from ahaki.domain.audit import AuditEntry, ChainHead, Outcome, append
 from ahaki.domain.commands import Registration, RegistrationDetails, SearchQuery
-from ahaki.domain.errors import Busy, DomainError, DuplicateMyNumber, NotFound, VersionConflict
+from ahaki.domain.errors import Busy, DomainError, DuplicateMyNumber, NotFound, PortalPseudonymInUse, VersionConflict
 from ahaki.domain.event_kinds import registrant_kind
 from ahaki.domain.history import Actor, HistoryEvent, Operation, make_event
+from ahaki.domain.office_holders import names_in_office
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.registrant import ErasureReason, Registrant
 from ahaki.domain.values import JST
+from ahaki.services.portal_claims import move_portal_claim
 from ahaki.services.ports import Contention, Page, Ports, SealedMyNumber, UnitOfWork
 
 # Inside the functions' 10 s timeout (infra/register_stack/functions.py), which is inside API
@@ -123,6 +125,10 @@ def register_sealed(
     """Registers under ``sealed.qualification_pseudonym_id`` with a My Number already sealed;
     ``also`` adds another use case's writes (an application's decision) to the same transaction."""
     tenant, qualification = caller.tenant_id, command.qualification
+    # Items 24/25 staff left out: the names of the persons in office on the registration date.
+    on = command.registered_on or ports.clock().astimezone(JST).date()
+    given = {"minister_name": command.minister_name, "chair_name": command.chair_name}
+    command = command.model_copy(update=names_in_office(ports.office_holders(tenant), on, given))
     deadline = time.monotonic() + RETRY_BUDGET_SECONDS
     ticket = ports.sequence.take_ticket(tenant, qualification)
     waiting_on: tuple[int, float] = (-1, 0.0)  # (turn seen, since when): to spot a dead holder
@@ -159,7 +165,7 @@ def register_sealed(
                 ports.sequence.pass_turn(tenant, qualification, ticket - 1)
                 raise Busy from None
             continue  # a conflict, or our turn was taken from us while we were slow: look again
-        except DuplicateMyNumber:
+        except (DuplicateMyNumber, PortalPseudonymInUse):
             ports.sequence.pass_turn(tenant, qualification, ticket - 1)
             record_refusal(ports, caller, Operation.REGISTER.value, Outcome.REJECTED, None)
             raise
@@ -191,6 +197,8 @@ def _register_in_turn(
     uow = ports.unit_of_work()
     uow.create(registrant, event, ticket)
     uow.claim_my_number(sealed)
+    if registrant.portal_pseudonym_id is not None:
+        uow.claim_portal_pseudonym(caller.tenant_id, registrant.portal_pseudonym_id, qualification_pseudonym_id)
     uow.audit(append(chain, _write_entry(ports, caller, event)))
     uow.emit(registrant_event(registrant, event))
     if also is not None:
@@ -235,9 +243,13 @@ def change(
         event = _event(ports, caller, before, after, operation, getattr(command, "reason", None))
         uow = ports.unit_of_work()
         uow.update(after, event)
-        if operation is Operation.ERASE and after.erasure and after.erasure.reason is not ErasureReason.REVOCATION:
+        erased_for_good = (
+            operation is Operation.ERASE and after.erasure and after.erasure.reason is not ErasureReason.REVOCATION
+        )
+        if erased_for_good:
             # Erased for good: the My Number may be registered again (re-licensing keeps the claim).
             uow.release_my_number(caller.tenant_id, after.qualification, qualification_pseudonym_id)
+        move_portal_claim(uow, caller.tenant_id, before, None if erased_for_good else after.portal_pseudonym_id)
         uow.audit(append(ports.audit.head(chain), _write_entry(ports, caller, event)))
         uow.emit(registrant_event(after, event))
         if also is not None:

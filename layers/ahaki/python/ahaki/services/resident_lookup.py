@@ -14,9 +14,10 @@ from datetime import date, datetime, timedelta
 from ahaki.domain.audit import AuditRecord, Outcome
 from ahaki.domain.errors import InvalidInput, NotFound, RateLimited
 from ahaki.domain.jlis import INBOUND, OUTBOUND, FileKey, RequestRecord, ResultCode, ResultRecord
-from ahaki.domain.jlis_codec import ResultReader, decode_requests, encode_requests
+from ahaki.domain.jlis_codec import ResultReader, decode_requests, encode_requests, request_rows
 from ahaki.domain.jlis_mapping import jlis_date, request_for, sex_code
 from ahaki.domain.registrant import Registrant
+from ahaki.domain.sync_outcome import assess, echoed
 from ahaki.domain.sync_records import LOOKUP_RUN_PREFIX, Lookup, LookupResult, ResidentLookupRequest
 from ahaki.domain.values import JST
 from ahaki.services.ports import Ports
@@ -91,14 +92,22 @@ def receive_answer(ports: Ports, sync: SyncPorts, key: FileKey) -> Lookup | None
         return lookup  # an unknown look-up's file is left alone; a redelivery changes nothing
     _, requests = decode_requests(sync.exchange.lines(key.of(OUTBOUND)))
     [query] = list(requests)
-    results = [r for r in ResultReader(sync.exchange.lines(key.of(INBOUND))) if isinstance(r, ResultRecord)]
+    # Judged as a chunk's file is (header against key, trailer, identity, values): a refused file
+    # answers "90" with the reason, and none of its values reach staff as candidates.
+    _, rows = request_rows(sync.exchange.lines(key.of(OUTBOUND)))
+    outcome = assess(rows, ResultReader(sync.exchange.lines(key.of(INBOUND))), key.run_id, key.chunk_no)
+    refused = outcome.problem or next((u.reason for u in outcome.unsettled), None)
+    results = [r for d in outcome.decisions for r in d.results]
+    if outcome.counts["unchanged"]:  # the answer repeats what we asked, value for value
+        results = [echoed(query)]
     found = [r for r in results if r.result_code in (ResultCode.FOUND, ResultCode.SEVERAL_MATCHES)]
     by_register = lookup.by == "register"
     answer = LookupResult(
-        result_code=results[0].result_code if results else ResultCode.ERROR.value,
-        candidates=[candidate_of(r) for r in found],
-        my_number_found=[] if by_register else [bool(r.my_number) for r in found],
-        changed_items=_changed_items(query, found[0]) if by_register and len(found) == 1 else [],
+        result_code=results[0].result_code if results and not refused else ResultCode.ERROR.value,
+        candidates=[] if refused else [candidate_of(r) for r in found],
+        my_number_found=[] if by_register or refused else [bool(r.my_number) for r in found],
+        changed_items=_changed_items(query, found[0]) if by_register and len(found) == 1 and not refused else [],
+        refused=refused,
     )
     answered = lookup.model_copy(update={"status": "answered", "answered_at": ports.clock(), "answer": answer})
     sync.lookups.answer(answered)

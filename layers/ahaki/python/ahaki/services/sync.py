@@ -21,25 +21,17 @@ from ahaki.domain.errors import DomainError, InvalidInput, NotFound
 from ahaki.domain.event_kinds import finding_kind
 from ahaki.domain.history import Operation
 from ahaki.domain.jlis import INBOUND, OUTBOUND, FileKey, RequestRecord, ResultCode, ResultRecord
-from ahaki.domain.jlis_codec import Rejected, ResultReader, encode_requests, request_rows
+from ahaki.domain.jlis_codec import CodecError, ResultReader, encode_requests, request_rows, unwritable
 from ahaki.domain.jlis_mapping import request_for
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.registrant import Status
-from ahaki.domain.sync import (
-    ERASURE_CANDIDATES,
-    Comparison,
-    Decision,
-    Item,
-    Unanswered,
-    Unchanged,
-    Verdict,
-    classify,
-    reconcile,
-)
+from ahaki.domain.sync import ERASURE_CANDIDATES, Comparison, Decision, Item, Verdict, classify
+from ahaki.domain.sync_outcome import Quarantined, assess
 from ahaki.domain.sync_records import (
     FOLDED,
     Finding,
     PlanCheckpoint,
+    QuarantineEntry,
     ResidentData,
     SyncRun,
 )
@@ -56,6 +48,7 @@ BATCH_PURPOSE = "定期照合: scheduled verification of the register against th
 QUERY_ACTIONS = frozenset({"resident_lookup", "jlis_batch_query"})
 OUTBOX_RETENTION = 7 * 24 * 3600
 BUILD, RESULT = "build", "result"  # a chunk's two messages: its request file, its result file
+REPLACED = "the result file was replaced while its chunk was being processed (the earlier one may be partly applied)"
 _RUN_IDS = uuid.UUID("6f1d0c1e-4b1a-5e0e-9a57-2d2f7c1a0b04")
 
 
@@ -194,6 +187,7 @@ class _Delivery:
         self._sync, self._key, self._stage = sync, key, stage
         found = sync.store.chunk_state(key.tenant_id, key.run_id, key.chunk_no)
         self.state = found.state
+        self.digest = found.digest
         self._failing = stage in found.failing
         if final_attempt and not self._failing:
             self._failing = sync.store.chunk_failing(key.tenant_id, key.run_id, key.chunk_no, stage)
@@ -232,8 +226,13 @@ def _build(
     cursor: str | None,
 ) -> None:
     page = ports.reader.by_status(key.tenant_id, qualification, status, size, cursor)
-    ids = [r.qualification_pseudonym_id for r in page.items]
-    numbers = [r.registration_number for r in page.items]
+    today = ports.clock().astimezone(JST).date()
+    # A record the file cannot carry (held from before the register refused such values) is not
+    # asked but named for staff; the others are asked as usual.
+    unasked = {r.qualification_pseudonym_id: f for r in page.items if (f := unwritable(request_for(r, 1, today)))}
+    asked = [r for r in page.items if r.qualification_pseudonym_id not in unasked]
+    ids = [r.qualification_pseudonym_id for r in asked]
+    numbers = [r.registration_number for r in asked]
     codes = sync.store.resident_codes(key.tenant_id, qualification, min(numbers, default=0), max(numbers, default=0))
     caller = system_caller(key.tenant_id, f"{key.run_id}/{key.chunk_no}")
     # The query is logged (who, whom, why, when) before anything leaves for J-LIS.
@@ -245,17 +244,21 @@ def _build(
         detail={"purpose": BATCH_PURPOSE, "run_id": key.run_id, "chunk_no": key.chunk_no},
     )
     audit_alone(ports, shard_chain(key.tenant_id, ports.audit_shards), entry)
-    today = ports.clock().astimezone(JST).date()
 
     def records() -> Iterator[RequestRecord]:
-        for number, registrant in enumerate(page.items, start=1):
+        for number, registrant in enumerate(asked, start=1):
             code = codes.get(registrant.qualification_pseudonym_id, "")
             # Asked by resident code once we know it: the vault (and KMS) is opened only the first time.
             my_number = "" if code else (ports.vault.reveal(key.tenant_id, registrant.qualification_pseudonym_id) or "")
             yield request_for(registrant, number, today, my_number=my_number, resident_code=code)
 
     sync.exchange.send(key, encode_requests(key.run_id, key.chunk_no, _stamp(ports.clock()), records()))
-    sync.store.chunk_requested(key.tenant_id, key.run_id, key.chunk_no, len(ids))
+    entries = [
+        Quarantined(f"not asked: {field} cannot be written to the request file", f"unasked#{qid}", 0, None, qid)
+        for qid, field in unasked.items()
+    ]
+    sync.store.quarantine_all(key.tenant_id, key.run_id, key.chunk_no, entries)
+    sync.store.chunk_requested(key.tenant_id, key.run_id, key.chunk_no, len(ids), len(unasked))
 
 
 def process_result(ports: Ports, sync: SyncPorts, key: FileKey, final_attempt: bool = False) -> dict[str, int]:
@@ -266,34 +269,46 @@ def process_result(ports: Ports, sync: SyncPorts, key: FileKey, final_attempt: b
         # is being retried): fail, so the queue delivers it again; a file for a chunk that never
         # existed ends in the dead-letter queue, with its alarm, instead of being dropped.
         raise ChunkNotRequested("no checkpoint for this chunk yet")
-    counts = _process(ports, sync, key) if delivery.state == "requested" else {}  # else: done before
+    if delivery.state == "requested":
+        counts = _process(ports, sync, key)
+    else:  # processed before: a redelivery, or another file put at the same key
+        counts = {}
+        _check_resent(sync, key, delivery.digest)
     delivery.succeeded()
     return counts
 
 
+def _check_resent(sync: SyncPorts, key: FileKey, processed: str | None) -> None:
+    """A different file at a processed chunk's key is not applied, but recorded for staff."""
+    lines = sync.exchange.lines(key.of(INBOUND))
+    for _ in lines:
+        pass
+    if processed and lines.digest != processed:
+        reason = f"a different result file was re-sent for this processed chunk (sha256 {lines.digest}); not applied"
+        entry = Quarantined(reason, kind=f"resent#{lines.digest[:16]}")
+        sync.store.quarantine_all(key.tenant_id, key.run_id, key.chunk_no, [entry])
+
+
 def _process(ports: Ports, sync: SyncPorts, key: FileKey) -> dict[str, int]:
-    _, requests = request_rows(sync.exchange.lines(key.of(OUTBOUND)))
-    reader = ResultReader(sync.exchange.lines(key.of(INBOUND)))
+    header, requests = request_rows(sync.exchange.lines(key.of(OUTBOUND)))
+    if (header.run_id, header.chunk_no) != (key.run_id, key.chunk_no):
+        raise CodecError("request file: header does not match its key")
+    lines = sync.exchange.lines(key.of(INBOUND))
+    # The whole file is judged before anything of it is applied (``sync_outcome``).
+    outcome = assess(requests, ResultReader(lines), key.run_id, key.chunk_no)
+    # Bound to this file before anything of it is applied: a worker that died midway resumes with
+    # the same file on redelivery, and a file replaced at the key meanwhile is refused whole.
+    if not sync.store.claim_result(key.tenant_id, key.run_id, key.chunk_no, lines.digest):
+        outcome = outcome.refuse(REPLACED)
     caller = system_caller(key.tenant_id, f"{key.run_id}/{key.chunk_no}")
     off = sync.store.notation_settings(key.tenant_id).off  # the tenant's notation rules turned off
-    counts: Counter[str] = Counter()
-    for item in reconcile(requests, reader):
-        if isinstance(item, Rejected):
-            counts.update(received=1, quarantined=1)
-            sync.store.quarantine(
-                key.tenant_id, key.run_id, key.chunk_no, item.line_no, item.reason, item.request_record_number
-            )
-        elif isinstance(item, Unchanged):
-            counts["received"] += 1
-            counts["unchanged"] += 1
-        elif isinstance(item, Unanswered):
-            counts.update(unanswered=1)
-        else:
-            counts.update(received=len(item.results))
-            counts.update(_settle(ports, sync, caller, key.run_id, item, off))
-    if reader.problem is not None:
-        sync.store.quarantine(key.tenant_id, key.run_id, key.chunk_no, 0, f"file: {reader.problem}", None)
-    sync.store.chunk_processed(key.tenant_id, key.run_id, key.chunk_no, dict(counts), reader.problem)
+    counts: Counter[str] = Counter(outcome.counts)
+    for decision in outcome.decisions:
+        counts.update(_settle(ports, sync, caller, key.run_id, decision, off))
+    sync.store.quarantine_all(key.tenant_id, key.run_id, key.chunk_no, outcome.entries())
+    sync.store.chunk_processed(
+        key.tenant_id, key.run_id, key.chunk_no, {k: v for k, v in counts.items() if v}, outcome.problem, lines.digest
+    )
     return dict(counts)
 
 
@@ -369,6 +384,14 @@ def _open_finding(
         detail={"finding_id": finding.finding_id, "erasure_candidate": finding.erasure_candidate},
     )
     sync.store.open_finding(finding, event, int(finding.opened_at.timestamp()) + OUTBOX_RETENTION)
+
+
+def quarantine_of(
+    sync: SyncPorts, caller: Caller, run_id: str, limit: int, cursor: str | None
+) -> tuple[list[QuarantineEntry], str | None]:
+    """A run's quarantine list, a page at a time (files, rows and registrants, in chunk order)."""
+    get_run(sync, caller, run_id)
+    return sync.store.quarantined(caller.tenant_id, run_id, limit, cursor)
 
 
 def get_run(sync: SyncPorts, caller: Caller, run_id: str) -> SyncRun:

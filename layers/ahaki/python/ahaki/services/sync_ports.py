@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from ahaki.domain.audit import AuditRecord
 from ahaki.domain.jlis import FileKey
+from ahaki.domain.jlis_lines import TextLines
 from ahaki.domain.notation.catalogue import NotationSettings
 from ahaki.domain.outbox import OutboxEvent
-from ahaki.domain.sync_records import Finding, FindingStatus, Lookup, PlanCheckpoint, SyncRun
+from ahaki.domain.sync_outcome import Quarantined
+from ahaki.domain.sync_records import Finding, FindingStatus, Lookup, PlanCheckpoint, QuarantineEntry, SyncRun
 from ahaki.domain.values import Qualification
 
 
@@ -26,7 +28,7 @@ class Lookups(Protocol):
 class FileExchange(Protocol):
     def send(self, key: FileKey, lines: Iterable[str]) -> None: ...
 
-    def lines(self, object_key: str) -> Iterator[str]: ...
+    def lines(self, object_key: str) -> TextLines: ...
 
 
 class Queue(Protocol):
@@ -48,6 +50,7 @@ class QueryLog(Protocol):
 class ChunkState:
     state: str | None  # None (not requested yet), "requested" or "processed"
     failing: frozenset[str] = frozenset()  # stages ("build", "result") counted failed now
+    digest: str | None = None  # SHA-256 of the result file processed (None before, or never kept)
 
 
 class SyncStore(Protocol):
@@ -60,15 +63,17 @@ class SyncStore(Protocol):
     def chunk_failing(self, tenant_id: str, run_id: str, chunk_no: int, stage: str) -> bool: ...
     def chunk_recovered(self, tenant_id: str, run_id: str, chunk_no: int, stage: str) -> bool: ...
     def chunk_state(self, tenant_id: str, run_id: str, chunk_no: int) -> ChunkState: ...
-    def chunk_requested(self, tenant_id: str, run_id: str, chunk_no: int, requested: int) -> bool: ...
+    def chunk_requested(self, tenant_id: str, run_id: str, chunk_no: int, requested: int, unasked: int = 0) -> bool: ...
     def chunk_processed(
-        self, tenant_id: str, run_id: str, chunk_no: int, counts: dict[str, int], problem: str | None
+        self, tenant_id: str, run_id: str, chunk_no: int, counts: dict[str, int], problem: str | None, digest: str
     ) -> bool: ...
+    def claim_result(self, tenant_id: str, run_id: str, chunk_no: int, digest: str) -> bool: ...
     def mark(self, tenant_id: str, run_id: str, qualification_pseudonym_id: str, state: str) -> str | None: ...
     def marked(self, tenant_id: str, run_id: str, qualification_pseudonym_id: str) -> str | None: ...
-    def quarantine(
-        self, tenant_id: str, run_id: str, chunk_no: int, line_no: int, reason: str, record_number: int | None
-    ) -> None: ...
+    def quarantine_all(self, tenant_id: str, run_id: str, chunk_no: int, entries: list[Quarantined]) -> None: ...
+    def quarantined(
+        self, tenant_id: str, run_id: str, limit: int, cursor: str | None
+    ) -> tuple[list[QuarantineEntry], str | None]: ...
     def open_finding(self, finding: Finding, event: OutboxEvent, expires_at: int) -> bool: ...
     def note(self, finding: Finding) -> None: ...
     def notation_settings(self, tenant_id: str) -> NotationSettings: ...
