@@ -29,6 +29,12 @@ def sync_figures() -> list[Row]:
     return _figures_of("4 resident sync", sync.run())
 
 
+def notation_figures() -> list[Row]:
+    from benchmarks import sync_notation
+
+    return _figures_of("13 sync notation", sync_notation.run())
+
+
 def hostile_file_figures() -> list[Row]:
     from benchmarks import hostile_files
 
@@ -49,6 +55,7 @@ FIGURES: tuple[Callable[[], list[Row]], ...] = (
     concurrent_corrections,
     intake_figures,
     sync_figures,
+    notation_figures,
     hostile_file_figures,
     notification_figures,
 )

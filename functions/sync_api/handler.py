@@ -1,4 +1,5 @@
-"""Staff routes of the resident-register sync: findings (list, view, resolve), runs, query report."""
+"""Staff routes of the resident-register sync: findings (list, view, resolve), runs, query report,
+and the tenant's notation rules."""
 
 from __future__ import annotations
 
@@ -14,12 +15,19 @@ from pydantic import BaseModel, Field
 from ahaki.adapters.sync_wiring import sync_ports
 from ahaki.adapters.wiring import ports
 from ahaki.domain.audit import AuditRecord
+from ahaki.domain.notation.catalogue import (
+    VARIANTS_VERSION,
+    ChangeNotationSettings,
+    NotationSettings,
+    RuleView,
+    rules_view,
+)
 from ahaki.domain.sync_records import Finding, FindingStatus, QuarantineEntry, ResolveFinding, SyncRun
 from ahaki.domain.values import Qualification
 from ahaki.http.resolver import caller, lambda_handler_for, serve
 from ahaki.http.routes import Function
 from ahaki.http.views import RegistrantView, registrant_view
-from ahaki.services import resident_lookup, sync, sync_findings
+from ahaki.services import notation_settings, resident_lookup, sync, sync_findings
 
 router = Router()
 
@@ -35,7 +43,7 @@ class ResolvedFinding(BaseModel):
 
 
 class RunView(SyncRun):
-    reconciles: bool  # received = unchanged + applied + findings + quarantined
+    reconciles: bool  # received = unchanged + notation + applied + findings + quarantined
 
 
 class StartRun(BaseModel):
@@ -85,6 +93,23 @@ def start_sync_run(command: StartRun) -> Response[RunView]:
 def get_sync_run(run_id: str) -> RunView:
     run = sync.get_run(sync_ports(), caller(router), run_id)
     return RunView(**run.model_dump(), reconciles=run.counts.reconciles())
+
+
+class NotationSettingsView(NotationSettings):
+    rules: list[RuleView]  # every rule, with why and whether it is on for this tenant
+    variants_version: str  # the variant table's version (layers/.../notation/variants.tsv)
+
+
+def _settings_view(settings: NotationSettings) -> NotationSettingsView:
+    return NotationSettingsView(**settings.model_dump(), rules=rules_view(settings), variants_version=VARIANTS_VERSION)
+
+
+def get_notation_settings() -> NotationSettingsView:
+    return _settings_view(notation_settings.get_settings(ports(), sync_ports(), caller(router)))
+
+
+def put_notation_settings(command: ChangeNotationSettings) -> NotationSettingsView:
+    return _settings_view(notation_settings.change_settings(ports(), sync_ports(), caller(router), command))
 
 
 def list_sync_quarantine(

@@ -101,6 +101,11 @@ BODIES.update(
         "resident_lookup": {"purpose": "審査における本人確認", "qualification_pseudonym_id": PLACEHOLDER_ID},
         "resolve_sync_finding": {"decision": "dismiss", "reason": "本人からの届出により確認済み"},
         "start_sync_run": {"qualification": "anma_massage_shiatsu"},
+        "put_notation_settings": {
+            "disabled": ["address.building"],
+            "reason": "建物名だけが異なる住所を確認するため",
+            "version": 0,
+        },
     }
 )
 QUERIES: dict[str, dict[str, str]] = {

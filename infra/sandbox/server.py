@@ -29,6 +29,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import boto3
 
+from ahaki.adapters.sync_wiring import fake_jlis
 from ahaki.adapters.wiring import ports
 from ahaki.http.problems import PROBLEM_JSON, TYPE_BASE
 from ahaki.http.routes import ROUTES, AuthType, Function, find_route
@@ -42,6 +43,8 @@ from infra.sandbox.workers import start_workers
 log = logging.getLogger("infra.sandbox")
 OPENAPI_PATH = "/openapi.json"
 S3_PREFIX = "/_s3"  # presigned attachment uploads land here (issue 3)
+
+SANDBOX_NOTATION = "variants=0.3,block_forms=0.3,kanji_numerals=0.5"
 
 
 @dataclass(frozen=True)
@@ -268,6 +271,10 @@ def running_sandbox(host: str = "127.0.0.1", port: int = 0, *, seed: bool = True
     document = openapi_document()
     # Own table names: a test session may already emulate AWS with the default ones (moto nests).
     with emulated_aws(prefix="sandbox"):
+        # The fake J-LIS answers in the resident register's writing, as the real one does (a
+        # run shows notation counts by rule); JLIS_FAKE_NOTATION=0 turns it off.
+        os.environ.setdefault("JLIS_FAKE_NOTATION", SANDBOX_NOTATION)
+        fake_jlis.cache_clear()
         ports.cache_clear()  # the adapters are built per execution environment: this one is new
         try:
             sandbox = Sandbox(Credentials.issue(), document)

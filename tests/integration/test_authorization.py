@@ -41,6 +41,8 @@ EXPECTED_ALLOWED: dict[str, set[Role]] = {
     "get_sync_run": {Role.OPERATOR, Role.REGISTRAR, Role.AUDITOR},
     "list_sync_quarantine": {Role.OPERATOR, Role.REGISTRAR, Role.AUDITOR},
     "resident_query_report": {Role.AUDITOR},
+    "get_notation_settings": set(Role),  # rule names and counts only: no personal data
+    "put_notation_settings": {Role.REGISTRAR},
     # Issue 3: portal routes admit no staff role (the portal integration only, tested in
     # test_intake_api); readers review, the registrar edits, only the approver decides.
     "submit_application": set(),
@@ -73,6 +75,7 @@ BODIES: dict[str, Any] = {
     "resident_lookup": {"purpose": "本人確認", "qualification_pseudonym_id": "no-such-registrant"},
     "resolve_sync_finding": {"decision": "dismiss", "reason": "確認済み"},
     "start_sync_run": {},
+    "put_notation_settings": {"disabled": ["address.building"], "reason": "建物名の扱いを確認中", "version": 0},
     "application_queue": {"status": "received"},
     "request_more_information": {"reason": "写真が不鮮明です"},
     "approve_application": {},

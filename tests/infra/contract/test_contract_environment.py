@@ -23,6 +23,7 @@ pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]
 DEFAULT_IS_RIGHT_IN_AWS: dict[str, str] = {
     "RESIDENT_CODE_CHECK": "off until the ministry notice's check digit is confirmed (DOMAIN.md)",
     "JLIS_FAKE_TENANT": "read only by the fake J-LIS, which AWS never runs (JLIS_ADAPTER=s3)",
+    "JLIS_FAKE_NOTATION": "read only by the fake J-LIS (its resident-register writing), never run in AWS",
     "ATTACHMENTS_ENDPOINT_URL": "the sandbox's own S3 endpoint; in AWS presigned URLs name S3 itself",
     "SES_CONFIGURATION_SET": "no configuration set unless a stage names one",
     "NOTIFICATION_RETENTION_DAYS": "the documented inbox retention (docs/notifications.md)",

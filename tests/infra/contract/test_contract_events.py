@@ -13,7 +13,7 @@ import pytest
 
 from ahaki.adapters.messaging import OUTBOX_SOURCE
 from ahaki.domain import event_kinds
-from ahaki.domain.event_kinds import EMITTED, NOT_RELAYED, NOTIFIER
+from ahaki.domain.event_kinds import EMITTED, NOT_RELAYED, NOTIFIER, SILENT
 from ahaki.domain.notifications import Channel, NoTemplate
 from ahaki.domain.templates import TEMPLATES, render, template_of
 from ahaki.domain.wareki import wareki_and_iso
@@ -82,6 +82,8 @@ def template_problems(kind: str) -> list[str]:
     except NoTemplate:
         return [f"{kind}: no template"]
     channels = [Channel.PORTAL_INBOX, Channel.EMAIL] if template.to_holder else []
+    if kind in SILENT:  # declared silent: it must stay so
+        return [f"{kind}: declared silent but reaches someone"] if template.to_holder or template.to_staff else []
     if not template.to_holder and not template.to_staff:
         return [f"{kind}: reaches nobody"]
     values = {

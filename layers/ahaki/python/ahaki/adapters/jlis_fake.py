@@ -2,7 +2,8 @@
 
 Used by the tests, the benchmarks and the sandbox. The population is built from registrants (and
 their My Numbers), so it agrees with the register until a scenario makes a resident move, change
-name, die, disappear, twin (several matches) or come back malformed.
+name, die, disappear, twin (several matches) or come back malformed. With ``NotationRates`` it
+answers in the resident register's writing (``jlis_notation``), as the real one does.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from ahaki.adapters.jlis_notation import NotationRates, in_resident_notation
 from ahaki.domain.jlis import RESULT_KIND, RequestRecord, ResultCode, ResultRecord, VitalStatus
 from ahaki.domain.jlis_codec import decode_requests, encode_result, header_line, trailer_line
 from ahaki.domain.jlis_mapping import jlis_date, joined, sex_code
@@ -64,7 +66,8 @@ def resident_of(registrant: Registrant, my_number: str) -> Resident:
 class FakeJlis:
     """The ResidentRegister port, in memory."""
 
-    def __init__(self, residents: Iterable[Resident] = ()) -> None:
+    def __init__(self, residents: Iterable[Resident] = (), notation: NotationRates | None = None) -> None:
+        self.notation = notation or NotationRates()
         self._by_number: dict[str, Resident] = {}
         self._by_code: dict[str, str] = {}
         self._malformed: set[str] = set()
@@ -152,6 +155,11 @@ class FakeJlis:
                 yield line.replace(",", ",,", 1) if number in self._malformed else line
         yield trailer_line(count)
 
+    def _written(self, m: Resident) -> Resident:
+        """The resident as the resident register writes them (``jlis_notation``, at its rates)."""
+        name, address = in_resident_notation(m.resident_code, m.name_kanji, m.address, self.notation)
+        return m if (name, address) == (m.name_kanji, m.address) else replace(m, name_kanji=name, address=address)
+
     def _records(self, request: RequestRecord, matches: list[Resident]) -> list[ResultRecord]:
         by_items = not (request.subject_my_number or request.subject_resident_code)
         if not matches:
@@ -177,7 +185,7 @@ class FakeJlis:
                 municipality_code=m.municipality_code,
                 my_number=m.my_number if by_items else "",
             )
-            for seq, m in enumerate(matches, start=1)
+            for seq, m in enumerate(map(self._written, matches), start=1)
         ]
 
 

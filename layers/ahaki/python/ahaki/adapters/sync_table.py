@@ -15,11 +15,13 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from ahaki.adapters.notation_items import NotationItems
 from ahaki.adapters.sync_quarantine import QuarantineItems, encode_cursor
 from ahaki.domain.errors import InvalidInput, NotFound
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.sync_records import (
     COUNTS,
+    FOLDED,
     Finding,
     FindingStatus,
     PlanCheckpoint,
@@ -57,7 +59,7 @@ def _conditional_failed(error: ClientError) -> bool:
     return error.response["Error"]["Code"] in {"ConditionalCheckFailedException", "TransactionCanceledException"}
 
 
-class DynamoSyncStore(QuarantineItems):
+class DynamoSyncStore(QuarantineItems, NotationItems):
     def __init__(self, client: Any, table: str, outbox_table: str) -> None:
         self._client = client
         self._table = table
@@ -84,7 +86,10 @@ class DynamoSyncStore(QuarantineItems):
         if found is None:
             return None
         run = SyncRun.model_validate_json(found["body"]["S"])
-        counts = RunCounts(**{name: int(found[name]["N"]) for name in COUNTS})
+        counts = RunCounts(
+            **{name: int(found.get(name, {"N": "0"})["N"]) for name in COUNTS},  # runs older than a count
+            folded={k.removeprefix(FOLDED): int(v["N"]) for k, v in found.items() if k.startswith(FOLDED)},
+        )
         return run.model_copy(
             update={
                 "counts": counts,

@@ -17,6 +17,7 @@ import boto3
 
 from ahaki.adapters.jlis_exchange import S3Exchange
 from ahaki.adapters.jlis_fake import FakeJlis
+from ahaki.adapters.jlis_notation import NotationRates
 from ahaki.adapters.lookup_table import DynamoLookups
 from ahaki.adapters.query_log import DynamoQueryLog
 from ahaki.adapters.schema import AUDIT_TABLE, OUTBOX_TABLE, SYNC_TABLE
@@ -72,7 +73,8 @@ class RegisterBackedFake(FakeJlis):
 
 @cache
 def fake_jlis() -> RegisterBackedFake:
-    return RegisterBackedFake()
+    # JLIS_FAKE_NOTATION (e.g. "0.3"): the fake answers in the resident register's writing.
+    return RegisterBackedFake(notation=NotationRates.parse(os.environ.get("JLIS_FAKE_NOTATION", "")))
 
 
 def build_sync_ports(

@@ -76,6 +76,13 @@ class Correction(Frozen):
         return {k: getattr(self, k) for k in self.model_fields_set if k != "reason"}
 
 
+class AddressUpdate(Frozen):
+    """The address as the resident register holds it: a move, or its notation adopted."""
+
+    address: Address
+    reason: LongText
+
+
 class CertificateRewriteRequest(Frozen):
     reason: LongText
     rewritten_on: PastDate | None = None

@@ -43,3 +43,6 @@ EMITTED: dict[str, str] = {
     NOTICE_REQUESTED: NOTICE_FANOUT,
 }
 NOT_RELAYED: dict[str, str] = {STAFF_NOTICE: NOTIFIER}
+# Kinds the notifier consumes and sends to no one, on purpose: the resident register's notation of
+# the same address, adopted by the sync (docs/adr/0163). Their templates reach no channel.
+SILENT: frozenset[str] = frozenset({registrant_kind(Operation.ADOPT_NOTATION)})

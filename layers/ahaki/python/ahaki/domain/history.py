@@ -24,6 +24,9 @@ class Operation(StrEnum):
     ERASE = "erase"
     DISPOSE = "dispose"
     RELICENSE = "relicense"
+    # From the resident-register sync, not 名簿訂正 (the address is not a register item to correct):
+    CHANGE_ADDRESS = "change_address"  # a move: the holder is told of the change of address
+    ADOPT_NOTATION = "adopt_notation"  # the same address in the resident register's notation: no notice
 
 
 class Actor(Frozen):

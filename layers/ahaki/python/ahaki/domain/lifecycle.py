@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from ahaki.domain.commands import (
+    AddressUpdate,
     CertificateReissueRequest,
     CertificateRewriteRequest,
     Correction,
@@ -66,6 +67,17 @@ def register(
 def correct(registrant: Registrant, command: Correction, today: date) -> Registrant:
     _require(registrant, "correction", _LIVE, today)
     return _next(registrant, **command.changes())
+
+
+def change_address(registrant: Registrant, command: AddressUpdate, today: date) -> Registrant:
+    _require(registrant, "change of address", _LIVE, today)
+    return _next(registrant, address=command.address)
+
+
+def adopt_notation(registrant: Registrant, command: AddressUpdate, today: date) -> Registrant:
+    """The same address, written as the resident register writes it."""
+    _require(registrant, "adopting the resident register's notation", _LIVE, today)
+    return _next(registrant, address=command.address)
 
 
 def rewrite_certificate(registrant: Registrant, command: CertificateRewriteRequest, today: date) -> Registrant:

@@ -15,11 +15,22 @@ from typing import NamedTuple
 
 from ahaki.domain.jlis import RequestRecord, ResultCode, ResultRecord, VitalStatus
 from ahaki.domain.jlis_codec import Rejected, ResultReader, echoes, request_record
+from ahaki.domain.notation.addresses import ADDRESS_RULES
+from ahaki.domain.notation.kana import KANA_RULES
+from ahaki.domain.notation.names import NAME_RULES
+from ahaki.domain.notation.rules import Rules, same, why
 
 
 class Verdict(StrEnum):
     UNCHANGED = "unchanged"
-    ADDRESS_CHANGED = "address_changed"  # applied by the system as a correction
+    # Written differently, the same values (notation.*): an address adopts the resident register's
+    # notation silently, a name's form is recorded for staff; no finding, never a notice.
+    NOTATION = "notation"
+    # The reading (フリガナ) differs while the name is the same: the resident register records the
+    # official reading (since 2025); ours is what was typed. Not a change of name (no duty for the
+    # holder): recorded for staff to align the register's フリガナ, no finding, no notice.
+    KANA_DIFFERS = "kana_differs"
+    ADDRESS_CHANGED = "address_changed"  # a move: applied and announced as a change of address
     NAME_CHANGED = "name_changed"  # a finding: the correction is the holder's duty (30 days)
     DETAILS_CHANGED = "details_changed"  # sex or birth date differ: a finding
     DECEASED = "deceased"  # an erasure candidate, never erased automatically
@@ -29,7 +40,12 @@ class Verdict(StrEnum):
     JLIS_ERROR = "jlis_error"
 
 
-FINDING_VERDICTS = frozenset(Verdict) - {Verdict.UNCHANGED, Verdict.ADDRESS_CHANGED}
+FINDING_VERDICTS = frozenset(Verdict) - {
+    Verdict.UNCHANGED,
+    Verdict.NOTATION,
+    Verdict.KANA_DIFFERS,
+    Verdict.ADDRESS_CHANGED,
+}
 ERASURE_CANDIDATES = frozenset({Verdict.DECEASED, Verdict.REMOVED})
 
 
@@ -60,25 +76,96 @@ class Unanswered:
     request: RequestRecord
 
 
-def compare(request: RequestRecord, results: tuple[ResultRecord, ...]) -> Verdict:
+class Item(StrEnum):
+    """How one item of the answer stands to what we sent."""
+
+    SAME = "same"
+    NOTATION = "notation"  # equal under the notation rules only
+    CHANGED = "changed"
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    verdict: Verdict
+    name: Item = Item.SAME
+    kana: Item = Item.SAME
+    address: Item = Item.SAME
+    folded: tuple[str, ...] = ()  # the notation rules that made differing values equal
+
+
+def _item(ours: str, theirs: str, rules: Rules, off: frozenset[str], folded: list[str] | None) -> Item:
+    if ours == theirs:
+        return Item.SAME
+    if not same(ours, theirs, rules, off):
+        return Item.CHANGED
+    if folded is not None:
+        folded += why(ours, theirs, rules, off)
+    return Item.NOTATION
+
+
+def classify(
+    request: RequestRecord,
+    results: tuple[ResultRecord, ...],
+    off: frozenset[str] = frozenset(),
+    explain: bool = False,
+) -> Comparison:
+    """The verdict on one request and how each item differs. Names, readings and addresses are
+    compared by the notation equivalences (``ahaki.domain.notation``) with the rules in ``off``
+    turned off; the municipality by its code; sex and birth date exactly. ``explain`` also names
+    the rules that folded each difference (``Comparison.folded``), which costs a few folds more."""
     first = results[0]
     if first.result_code == ResultCode.NOT_FOUND:
-        return Verdict.NOT_FOUND
+        return Comparison(Verdict.NOT_FOUND)
     if first.result_code == ResultCode.ERROR:
-        return Verdict.JLIS_ERROR
+        return Comparison(Verdict.JLIS_ERROR)
     if len(results) > 1 or first.result_code == ResultCode.SEVERAL_MATCHES:
-        return Verdict.SEVERAL_MATCHES
+        return Comparison(Verdict.SEVERAL_MATCHES)
     if first.vital_status == VitalStatus.DECEASED:
-        return Verdict.DECEASED
+        return Comparison(Verdict.DECEASED)
     if first.vital_status == VitalStatus.REMOVED:
-        return Verdict.REMOVED
-    if first.name_kanji != request.subject_name_kanji or first.name_kana != request.subject_name_kana:
+        return Comparison(Verdict.REMOVED)
+    folded: list[str] | None = [] if explain else None
+    name = _item(request.subject_name_kanji, first.name_kanji, NAME_RULES, off, folded)
+    kana = _item(request.subject_name_kana, first.name_kana, KANA_RULES, off, folded)
+    if first.municipality_code != request.subject_municipality_code:
+        address = Item.CHANGED
+    else:
+        address = _item(request.subject_address, first.address, ADDRESS_RULES, off, folded)
+    if name is Item.CHANGED:
+        verdict = Verdict.NAME_CHANGED
+    elif first.birth_date != request.subject_birth_date or first.sex != request.subject_sex:
+        verdict = Verdict.DETAILS_CHANGED
+    elif address is Item.CHANGED:
+        verdict = Verdict.ADDRESS_CHANGED
+    elif kana is Item.CHANGED:
+        verdict = Verdict.KANA_DIFFERS
+    elif Item.NOTATION in (name, kana, address):
+        verdict = Verdict.NOTATION
+    else:
+        verdict = Verdict.UNCHANGED
+    return Comparison(verdict, name, kana, address, tuple(folded or ()))
+
+
+def compare(request: RequestRecord, results: tuple[ResultRecord, ...], off: frozenset[str] = frozenset()) -> Verdict:
+    """``classify(...).verdict``, lean: reconcile calls it for every row that is not an echo, so
+    it builds nothing and stops at the first item that decides (tests hold the two equal)."""
+    first = results[0]
+    if first.result_code != ResultCode.FOUND or len(results) > 1 or first.vital_status != VitalStatus.ALIVE:
+        return classify(request, results, off).verdict
+    name_same = first.name_kanji == request.subject_name_kanji
+    if not name_same and not same(request.subject_name_kanji, first.name_kanji, NAME_RULES, off):
         return Verdict.NAME_CHANGED
     if first.birth_date != request.subject_birth_date or first.sex != request.subject_sex:
         return Verdict.DETAILS_CHANGED
-    if first.address != request.subject_address or first.municipality_code != request.subject_municipality_code:
+    if first.municipality_code != request.subject_municipality_code:
         return Verdict.ADDRESS_CHANGED
-    return Verdict.UNCHANGED
+    address_same = first.address == request.subject_address
+    if not address_same and not same(request.subject_address, first.address, ADDRESS_RULES, off):
+        return Verdict.ADDRESS_CHANGED
+    kana_same = first.name_kana == request.subject_name_kana
+    if not kana_same and not same(request.subject_name_kana, first.name_kana, KANA_RULES, off):
+        return Verdict.KANA_DIFFERS
+    return Verdict.UNCHANGED if name_same and address_same and kana_same else Verdict.NOTATION
 
 
 def _group_problem(request: RequestRecord, group: list[ResultRecord]) -> str | None:

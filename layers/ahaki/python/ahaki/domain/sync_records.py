@@ -17,24 +17,41 @@ from ahaki.domain.registrant import Status
 from ahaki.domain.sync import Verdict
 from ahaki.domain.values import AddressLine, Frozen, LongText, NameKana, PastDate, Qualification, Sex, Text
 
-COUNTS = ("planned", "requested", "received", "unchanged", "applied", "findings", "quarantined", "failed", "unanswered")
+COUNTS = (
+    "planned",
+    "requested",
+    "received",
+    "unchanged",
+    "notation",
+    "applied",
+    "findings",
+    "quarantined",
+    "failed",
+    "unanswered",
+)
+FOLDED = "fold:"  # prefix of the per-rule counts' attribute names (``RunCounts.folded``)
 
 
 class RunCounts(Frozen):
-    """Records in (``received``) = unchanged + applied + findings + quarantined, always."""
+    """Records in (``received``) = unchanged + notation + applied + findings + quarantined, always."""
 
     planned: int = 0
     requested: int = 0
     received: int = 0
     unchanged: int = 0
-    applied: int = 0
+    # Differences in notation only (an address's notation adopted, a name's form or a reading
+    # recorded for staff): no finding, no notice.
+    notation: int = 0
+    applied: int = 0  # moves applied (and announced as a change of address)
     findings: int = 0
     quarantined: int = 0
     failed: int = 0  # chunks whose message is in the dead-letter queue now (back to 0 after a redrive)
     unanswered: int = 0  # requests no result row answered (truncated or short files)
+    # Differences folded as notation, by rule ("name.variants": 12, ...): why rows were not raised.
+    folded: dict[str, int] = Field(default_factory=dict)
 
     def reconciles(self) -> bool:
-        return self.received == self.unchanged + self.applied + self.findings + self.quarantined
+        return self.received == self.unchanged + self.notation + self.applied + self.findings + self.quarantined
 
 
 class SyncRun(Frozen):
@@ -76,6 +93,9 @@ class PlanCheckpoint(Frozen):
 
 
 class FindingStatus(StrEnum):
+    # Recorded for staff, not raised: a name written differently or a reading that differs (the
+    # kinds ``notation`` and ``kana_differs``). No notice; staff may align the register's form.
+    NOTED = "noted"
     OPEN = "open"
     RESOLVED = "resolved"  # the register operation was applied
     DISMISSED = "dismissed"
@@ -114,6 +134,7 @@ class Finding(Frozen):
     opened_at: datetime
     candidates: tuple[ResidentData, ...] = ()
     resolution: Resolution | None = None
+    folded: tuple[str, ...] = ()  # the notation rules that made J-LIS's values equal to ours
 
 
 class ResolveFinding(Frozen):

@@ -73,6 +73,15 @@ TEMPLATES: dict[str, MessageTemplate] = {
         "【$qualification名簿】再免許のお知らせ",
         "$date、再免許により名簿の登録が回復しました。",
     ),
+    # Issued by the resident-register sync: a move is announced as a change of address (not as a
+    # 名簿訂正); the resident register's notation of the same address is adopted without a notice.
+    "registrant.change_address": _t(
+        "【あん摩マッサージ指圧師名簿】住所の変更を反映しました",
+        "$date、住民基本台帳ネットワークシステムへの照会により、登録されている住所を変更後の住所に更新しました。",
+        "住所の変更について届出の必要はありません。内容はマイナポータルでご確認ください。",
+    ),
+    # Declared silent (event_kinds.SILENT): no channel at all.
+    "registrant.adopt_notation": MessageTemplate("", "", to_holder=False, to_staff=False, must_reach=False),
     "application.received": _t(
         "【$qualification名簿】申請を受け付けました",
         "$date、申請（申請番号 $reference）を受け付けました。審査の結果は改めてお知らせします。",

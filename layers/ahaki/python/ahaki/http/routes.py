@@ -181,6 +181,9 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/admin/sync-runs/{run_id}", Function.SYNC_API, RUN_WATCHERS, "get_sync_run"),
     Route("GET", "/admin/sync-runs/{run_id}/quarantine", Function.SYNC_API, RUN_WATCHERS, "list_sync_quarantine"),
     Route("GET", "/admin/resident-query-report", Function.SYNC_API, frozenset({Role.AUDITOR}), "resident_query_report"),
+    # The sync's notation rules per tenant (docs/adr/0163): no personal data, so every role reads.
+    Route("GET", "/admin/sync-settings/notation", Function.SYNC_API, frozenset(ALL_ROLES), "get_notation_settings"),
+    Route("PUT", "/admin/sync-settings/notation", Function.SYNC_API, WRITERS, "put_notation_settings"),
     *APPLICATION_ROUTES,
 )
 

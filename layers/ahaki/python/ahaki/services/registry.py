@@ -215,6 +215,8 @@ CHANGES: dict[Operation, Change] = {
     Operation.ERASE: lifecycle.erase,
     Operation.DISPOSE: lifecycle.dispose,
     Operation.RELICENSE: lifecycle.relicense,
+    Operation.CHANGE_ADDRESS: lifecycle.change_address,
+    Operation.ADOPT_NOTATION: lifecycle.adopt_notation,
 }
 
 

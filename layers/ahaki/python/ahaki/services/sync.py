@@ -17,18 +17,18 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from ahaki.domain.commands import Correction
 from ahaki.domain.errors import DomainError, InvalidInput, NotFound
 from ahaki.domain.event_kinds import finding_kind
 from ahaki.domain.history import Operation
 from ahaki.domain.jlis import INBOUND, OUTBOUND, FileKey, RequestRecord, ResultCode, ResultRecord
 from ahaki.domain.jlis_codec import CodecError, ResultReader, encode_requests, request_rows, unwritable
-from ahaki.domain.jlis_mapping import address_of, request_for
+from ahaki.domain.jlis_mapping import request_for
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.registrant import Status
-from ahaki.domain.sync import ERASURE_CANDIDATES, Decision, Verdict
+from ahaki.domain.sync import ERASURE_CANDIDATES, Comparison, Decision, Item, Verdict, classify
 from ahaki.domain.sync_outcome import Quarantined, assess
 from ahaki.domain.sync_records import (
+    FOLDED,
     Finding,
     PlanCheckpoint,
     QuarantineEntry,
@@ -36,9 +36,9 @@ from ahaki.domain.sync_records import (
     SyncRun,
 )
 from ahaki.domain.values import JST, Qualification
-from ahaki.services import registry
 from ahaki.services.ports import Ports
 from ahaki.services.registry import Caller, audit_alone, audit_entry, shard_chain
+from ahaki.services.sync_effects import apply_address, note, resident_data
 from ahaki.services.sync_ports import SyncPorts
 
 SYSTEM_ACTOR = "system:resident-sync"
@@ -301,9 +301,10 @@ def _process(ports: Ports, sync: SyncPorts, key: FileKey) -> dict[str, int]:
     if not sync.store.claim_result(key.tenant_id, key.run_id, key.chunk_no, lines.digest):
         outcome = outcome.refuse(REPLACED)
     caller = system_caller(key.tenant_id, f"{key.run_id}/{key.chunk_no}")
+    off = sync.store.notation_settings(key.tenant_id).off  # the tenant's notation rules turned off
     counts: Counter[str] = Counter(outcome.counts)
     for decision in outcome.decisions:
-        counts.update({_settle(ports, sync, caller, key.run_id, decision): len(decision.results)})
+        counts.update(_settle(ports, sync, caller, key.run_id, decision, off))
     sync.store.quarantine_all(key.tenant_id, key.run_id, key.chunk_no, outcome.entries())
     sync.store.chunk_processed(
         key.tenant_id, key.run_id, key.chunk_no, {k: v for k, v in counts.items() if v}, outcome.problem, lines.digest
@@ -311,8 +312,11 @@ def _process(ports: Ports, sync: SyncPorts, key: FileKey) -> dict[str, int]:
     return dict(counts)
 
 
-def _settle(ports: Ports, sync: SyncPorts, caller: Caller, run_id: str, decision: Decision) -> str:
-    """unchanged | applied | findings, for one request and its result records."""
+def _settle(
+    ports: Ports, sync: SyncPorts, caller: Caller, run_id: str, decision: Decision, off: frozenset[str]
+) -> Counter[str]:
+    """unchanged | notation | applied | findings, for one request and its result records, and the
+    notation rules that folded its differences (``fold:<rule>``)."""
     request, first = decision.request, decision.results[0]
     qid = request.subject_reference
     if not request.subject_resident_code and first.result_code == ResultCode.FOUND:
@@ -322,57 +326,52 @@ def _settle(ports: Ports, sync: SyncPorts, caller: Caller, run_id: str, decision
             sync.store.link_resident(
                 caller.tenant_id, registrant.qualification, registrant.registration_number, qid, first.resident_code
             )
-    if decision.verdict is Verdict.UNCHANGED:
+    found = classify(request, decision.results, off, explain=True)  # with the tenant's rules
+    counts = Counter({_outcome(ports, sync, caller, run_id, decision, found): len(decision.results)})
+    counts.update(FOLDED + rule for rule in found.folded)
+    return counts
+
+
+_BY_THE_SYSTEM = frozenset({Verdict.ADDRESS_CHANGED, Verdict.NOTATION, Verdict.KANA_DIFFERS})
+
+
+def _outcome(ports: Ports, sync: SyncPorts, caller: Caller, run_id: str, decision: Decision, found: Comparison) -> str:
+    qid, first = decision.request.subject_reference, decision.results[0]
+    if found.verdict is Verdict.UNCHANGED:
         return "unchanged"
-    if decision.verdict is Verdict.ADDRESS_CHANGED:
+    if found.verdict in _BY_THE_SYSTEM:
         try:
-            _apply_address(ports, sync, caller, run_id, qid, first)
-            return "applied"
+            if found.address is Item.CHANGED:
+                apply_address(ports, sync, caller, run_id, qid, first, Operation.CHANGE_ADDRESS)
+            elif found.address is Item.NOTATION:
+                apply_address(ports, sync, caller, run_id, qid, first, Operation.ADOPT_NOTATION)
+            if found.name is Item.NOTATION or found.kana is not Item.SAME:
+                note(ports, sync, caller.tenant_id, run_id, qid, decision, found)
+            return "applied" if found.verdict is Verdict.ADDRESS_CHANGED else "notation"
         except (DomainError, ValueError):
-            pass  # erased or changed meanwhile: staff decide (a finding)
-    _open_finding(ports, sync, caller.tenant_id, run_id, qid, decision)
+            if found.verdict is not Verdict.ADDRESS_CHANGED:  # notation: recorded, never a finding or a notice
+                note(ports, sync, caller.tenant_id, run_id, qid, decision, found)
+                return "notation"
+            # a move on a record erased or changed meanwhile: staff decide (a finding)
+    _open_finding(ports, sync, caller.tenant_id, run_id, qid, decision, found.verdict)
     return "findings"
 
 
-def _apply_address(ports: Ports, sync: SyncPorts, caller: Caller, run_id: str, qid: str, result: ResultRecord) -> None:
-    if sync.store.marked(caller.tenant_id, run_id, qid) == "applied":
-        return  # a redelivery: done before
-    sync.store.mark(caller.tenant_id, run_id, qid, "applying")
-    new = address_of(result)
-    current = ports.reader.get(caller.tenant_id, qid)
-    if current is None:
-        raise NotFound("no such registrant")
-    if current.address != new:  # else applied by an earlier attempt that died before its marker
-        correction = Correction(
-            address=new, reason=f"住民基本台帳ネットワークシステム照会による住所の異動 (run {run_id})"
-        )
-        registry.change(ports, caller, qid, Operation.CORRECT, correction, None)
-    sync.store.mark(caller.tenant_id, run_id, qid, "applied")
-
-
 def candidate_of(r: ResultRecord) -> ResidentData:
-    return ResidentData(
-        resident_code=r.resident_code,
-        name_kanji=r.name_kanji,
-        name_kana=r.name_kana,
-        birth_date=r.birth_date,
-        sex=r.sex,
-        address=r.address,
-        municipality_code=r.municipality_code,
-        vital_status=r.vital_status,
-        change_status=r.change_status,
-    )
+    return resident_data(r)
 
 
-def _open_finding(ports: Ports, sync: SyncPorts, tenant_id: str, run_id: str, qid: str, decision: Decision) -> None:
+def _open_finding(
+    ports: Ports, sync: SyncPorts, tenant_id: str, run_id: str, qid: str, decision: Decision, verdict: Verdict
+) -> None:
     found = [r for r in decision.results if r.result_code != ResultCode.NOT_FOUND and r.result_code != ResultCode.ERROR]
     finding = Finding(
         finding_id=f"{run_id}.{qid}",  # one per registrant per run: a redelivery opens nothing new
         tenant_id=tenant_id,
         qualification_pseudonym_id=qid,
         run_id=run_id,
-        kind=decision.verdict,
-        erasure_candidate=decision.verdict in ERASURE_CANDIDATES,
+        kind=verdict,
+        erasure_candidate=verdict in ERASURE_CANDIDATES,
         opened_at=ports.clock(),
         candidates=tuple(candidate_of(r) for r in found),
     )
