@@ -76,7 +76,7 @@ TEMPLATES: dict[str, MessageTemplate] = {
     # Issued by the resident-register sync: a move is announced as a change of address (not as a
     # 名簿訂正); the resident register's notation of the same address is adopted without a notice.
     "registrant.change_address": _t(
-        "【あん摩マッサージ指圧師名簿】住所の変更を反映しました",
+        "【$qualification名簿】住所の変更を反映しました",
         "$date、住民基本台帳ネットワークシステムへの照会により、登録されている住所を変更後の住所に更新しました。",
         "住所の変更について届出の必要はありません。内容はマイナポータルでご確認ください。",
     ),
