@@ -56,6 +56,8 @@ class Figures:
 
 # -- the sandbox behind a WSGI shim ---------------------------------------------------------------
 
+PORTAL_MARK = "sign-as-portal"  # the shim signs such a request with the sandbox's portal key pair
+
 
 @dataclass(frozen=True)
 class Target:
@@ -75,7 +77,7 @@ def sandbox_app() -> Iterator[Target]:
     from infra.openapi import openapi_document
     from infra.sandbox.emulated_aws import emulated_aws
     from infra.sandbox.server import Sandbox
-    from infra.sandbox.tokens import TokenTable
+    from infra.sandbox.tokens import Credentials
 
     document = openapi_document()
     with emulated_aws(prefix="fuzz"):
@@ -83,7 +85,7 @@ def sandbox_app() -> Iterator[Target]:
         for cached in caches:
             cached.cache_clear()
         try:
-            sandbox = Sandbox(TokenTable.issue(), document)
+            sandbox = Sandbox(Credentials.issue(prefix="fuzz"), document)
             yield Target(_wsgi(sandbox), sandbox.tokens, document, _existing_ids(sandbox))
         finally:
             for cached in caches:
@@ -111,12 +113,15 @@ def _existing_ids(sandbox: Any) -> dict[str, str]:
         "my_number": body11 + str(in_.calc_check_digit(body11)),
     }
     headers = {
-        "Authorization": f"Bearer {sandbox.tokens.token_of('portal')}",
+        "Authorization": PORTAL_MARK,
         "X-Portal-Pseudonym-Id": "pp-fuzz-applicant-1",
         "Idempotency-Key": f"fuzz-{uuid.uuid4()}",
         "Content-Type": "application/json",
     }
-    reply = sandbox.handle("POST", "/portal/applications", headers, json.dumps({"application": form}).encode())
+    body = json.dumps({"application": form}).encode()
+    reply = sandbox.handle(
+        "POST", "/portal/applications", _as_portal(sandbox, "POST", "/portal/applications", headers, body), body
+    )
     application = json.loads(reply.body)["application_id"]
     qid = registrant.qualification_pseudonym_id
     staff = {"Authorization": f"Bearer {sandbox.tokens.token_of('registrar')}", "Content-Type": "application/json"}
@@ -135,7 +140,9 @@ def _wsgi(sandbox: Any) -> Callable[..., Iterable[bytes]]:
             headers["Content-Type"] = environ["CONTENT_TYPE"]
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else None
-        reply = sandbox.handle(environ["REQUEST_METHOD"], path + (f"?{query}" if query else ""), headers, body)
+        target = path + (f"?{query}" if query else "")
+        headers = _as_portal(sandbox, environ["REQUEST_METHOD"], target, headers, body)
+        reply = sandbox.handle(environ["REQUEST_METHOD"], target, headers, body)
         phrase = HTTPStatus(reply.status).phrase
         start_response(f"{reply.status} {phrase}", [*reply.headers, ("Content-Length", str(len(reply.body)))])
         return [reply.body]
@@ -143,11 +150,26 @@ def _wsgi(sandbox: Any) -> Callable[..., Iterable[bytes]]:
     return app
 
 
+def _as_portal(sandbox: Any, method: str, target: str, headers: dict[str, str], body: bytes | None) -> dict[str, str]:
+    """A request marked for the portal integration, signed with SigV4 as the integration signs
+    (the shim plays the caller; the sandbox verifies the signature as API Gateway does)."""
+    from infra.sandbox.sigv4 import sign
+
+    if headers.get("Authorization") != PORTAL_MARK:
+        return headers
+    unsigned = {k: v for k, v in headers.items() if k.lower() not in {"authorization", "host"}}
+    try:
+        return sign(sandbox.tokens.portal_key, method, f"http://localhost{target}", unsigned, body)
+    except (ValueError, UnicodeError):  # a header value no HTTP client could send: unsigned, 403
+        return unsigned
+
+
 def credentials(operation: dict[str, Any], tokens: Any) -> dict[str, str]:
     """A caller allowed to call the operation: the first staff role it names, else the portal."""
     roles = operation.get("x-ahaki-roles") or []
-    key = sorted(roles)[0] if roles else "portal"
-    return {"Authorization": f"Bearer {tokens.token_of(key)}"}
+    if not roles:
+        return {"Authorization": PORTAL_MARK}
+    return {"Authorization": f"Bearer {tokens.token_of(sorted(roles)[0])}"}
 
 
 # -- schemathesis over every operation ------------------------------------------------------------

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from hashlib import sha256
 from typing import Any
+from urllib.parse import urlsplit
 
 from botocore.auth import SIGV4_TIMESTAMP, UNSIGNED_PAYLOAD, SigV4Auth
 from botocore.awsrequest import AWSRequest, HTTPHeaders
@@ -103,6 +104,8 @@ def _fresh(stamp: str, now: datetime) -> bool:
 
 def sign(key: SigningKey, method: str, url: str, headers: Mapping[str, str], body: bytes | None) -> dict[str, str]:
     """The headers of a request signed as the portal integration would sign it (tests, seeding)."""
-    request = AWSRequest(method=method.upper(), url=url, headers=dict(headers), data=body or b"")
+    named = {k.lower() for k in headers}
+    host = {} if "host" in named else {"Host": urlsplit(url).netloc}  # signed, so it must be sent
+    request = AWSRequest(method=method.upper(), url=url, headers={**headers, **host}, data=body or b"")
     SigV4Auth(Credentials(key.access_key_id, key.secret_access_key), SERVICE, REGION).add_auth(request)
     return {str(k): str(v) for k, v in request.headers.items()}
