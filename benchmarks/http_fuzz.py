@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 import benchmarks  # noqa: F401 - puts the layer and the repository on sys.path
 
@@ -55,8 +55,6 @@ class Figures:
 
 
 # -- the sandbox behind a WSGI shim ---------------------------------------------------------------
-
-PORTAL_MARK = "sign-as-portal"  # the shim signs such a request with the sandbox's portal key pair
 
 
 @dataclass(frozen=True)
@@ -113,14 +111,16 @@ def _existing_ids(sandbox: Any) -> dict[str, str]:
         "my_number": body11 + str(in_.calc_check_digit(body11)),
     }
     headers = {
-        "Authorization": PORTAL_MARK,
         "X-Portal-Pseudonym-Id": "pp-fuzz-applicant-1",
         "Idempotency-Key": f"fuzz-{uuid.uuid4()}",
         "Content-Type": "application/json",
     }
-    body = json.dumps({"application": form}).encode()
+    submission = json.dumps({"application": form}).encode()
     reply = sandbox.handle(
-        "POST", "/portal/applications", _as_portal(sandbox, "POST", "/portal/applications", headers, body), body
+        "POST",
+        "/portal/applications",
+        _signed(sandbox, "POST", "/portal/applications", headers, submission),
+        submission,
     )
     application = json.loads(reply.body)["application_id"]
     qid = registrant.qualification_pseudonym_id
@@ -128,6 +128,20 @@ def _existing_ids(sandbox: Any) -> dict[str, str]:
     asked = json.dumps({"qualification_pseudonym_id": qid, "purpose": "本人確認"}).encode()
     lookup = json.loads(sandbox.handle("POST", "/admin/resident-lookups", staff, asked).body)["lookup_id"]
     return {"qualification_pseudonym_id": qid, "application_id": application, "lookup_id": lookup}
+
+
+def _signed(sandbox: Any, method: str, target: str, headers: dict[str, str], body: bytes | None) -> dict[str, str]:
+    """A portal route's request signed as the portal integration signs it (AWS_IAM in API Gateway)."""
+    from ahaki.http.routes import AuthType, find_route
+    from infra.sandbox.sigv4 import sign
+
+    found = find_route(method, unquote(urlsplit(target).path))
+    if found is None or found[0].auth is not AuthType.PORTAL:
+        return headers
+    if not any(name.lower() == "host" for name in headers):
+        headers = {**headers, "Host": "localhost"}  # SigV4 signs the host; the sandbox checks it is sent
+    host = next(value for name, value in headers.items() if name.lower() == "host")
+    return sign(sandbox.tokens.portal_key, method, f"http://{host}{target}", headers, body)
 
 
 def _wsgi(sandbox: Any) -> Callable[..., Iterable[bytes]]:
@@ -140,9 +154,8 @@ def _wsgi(sandbox: Any) -> Callable[..., Iterable[bytes]]:
             headers["Content-Type"] = environ["CONTENT_TYPE"]
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else None
-        target = path + (f"?{query}" if query else "")
-        headers = _as_portal(sandbox, environ["REQUEST_METHOD"], target, headers, body)
-        reply = sandbox.handle(environ["REQUEST_METHOD"], target, headers, body)
+        method, target = environ["REQUEST_METHOD"], path + (f"?{query}" if query else "")
+        reply = sandbox.handle(method, target, _signed(sandbox, method, target, headers, body), body)
         phrase = HTTPStatus(reply.status).phrase
         start_response(f"{reply.status} {phrase}", [*reply.headers, ("Content-Length", str(len(reply.body)))])
         return [reply.body]
@@ -150,26 +163,11 @@ def _wsgi(sandbox: Any) -> Callable[..., Iterable[bytes]]:
     return app
 
 
-def _as_portal(sandbox: Any, method: str, target: str, headers: dict[str, str], body: bytes | None) -> dict[str, str]:
-    """A request marked for the portal integration, signed with SigV4 as the integration signs
-    (the shim plays the caller; the sandbox verifies the signature as API Gateway does)."""
-    from infra.sandbox.sigv4 import sign
-
-    if headers.get("Authorization") != PORTAL_MARK:
-        return headers
-    unsigned = {k: v for k, v in headers.items() if k.lower() not in {"authorization", "host"}}
-    try:
-        return sign(sandbox.tokens.portal_key, method, f"http://localhost{target}", unsigned, body)
-    except (ValueError, UnicodeError):  # a header value no HTTP client could send: unsigned, 403
-        return unsigned
-
-
 def credentials(operation: dict[str, Any], tokens: Any) -> dict[str, str]:
-    """A caller allowed to call the operation: the first staff role it names, else the portal."""
+    """A caller allowed to call the operation: the ID token of the first staff role it names; portal
+    operations are signed by the shim (SigV4 covers the request as finally sent)."""
     roles = operation.get("x-ahaki-roles") or []
-    if not roles:
-        return {"Authorization": PORTAL_MARK}
-    return {"Authorization": f"Bearer {tokens.token_of(sorted(roles)[0])}"}
+    return {"Authorization": f"Bearer {tokens.token_of(sorted(roles)[0])}"} if roles else {}
 
 
 # -- schemathesis over every operation ------------------------------------------------------------
