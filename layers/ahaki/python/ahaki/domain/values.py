@@ -88,6 +88,10 @@ def address_line_problem(value: str) -> str | None:
         return f"must be at most {ADDRESS_LINE_MAX} characters"
     if NOT_IN_FILE.search(value):
         return "must not contain a comma, a double quote or control characters"
+    try:
+        text.single_line(value)  # and no format or bidi character, as any line of text
+    except ValueError as invalid:
+        return str(invalid)
     return None
 
 
@@ -152,7 +156,6 @@ Nationality = Annotated[str, BeforeValidator(_nationality), _pattern(r"^[A-Z]{2}
 AddressLine = Annotated[
     str,
     Field(min_length=1, max_length=ADDRESS_LINE_MAX),
-    AfterValidator(text.single_line),
     AfterValidator(_address_line),
     _pattern(text.SINGLE_LINE_PATTERN),
 ]
