@@ -28,6 +28,7 @@ from infra.register_stack.async_failures import keep_async_failures
 from infra.register_stack.functions import Functions
 from infra.register_stack.jlis_access import grant_jlis_transfer
 from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
+from infra.register_stack.schedules import scheduler_role
 from infra.register_stack.settings import Settings
 
 WORKER_TIMEOUT_SECONDS = 600  # one chunk of 5,000: request file or result file (docs/scaling.md)
@@ -297,15 +298,7 @@ class ResidentSync(Construct):
 
     def _build_schedule(self) -> scheduler.CfnSchedule:
         planner = self._functions[Function.SYNC_PLANNER]
-        role = iam.Role(
-            self,
-            "SchedulerRole",
-            assumed_by=iam.ServicePrincipal(
-                "scheduler.amazonaws.com",
-                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
-            ),
-            description="EventBridge Scheduler invokes the sync planner, nothing else",
-        )
+        role = scheduler_role(self, "EventBridge Scheduler invokes the sync planner, nothing else")
         iam.ManagedPolicy(
             self,
             "SchedulerInvokesPlanner",

@@ -28,6 +28,7 @@ from ahaki.http.routes import Function
 from infra.register_stack.functions import Functions
 from infra.register_stack.messaging import Messaging
 from infra.register_stack.nag import AWS_SOLUTIONS, acknowledge
+from infra.register_stack.schedules import scheduler_role
 
 SCHEDULE = "cron(0 3 * * ? *)"  # daily, 03:00 Asia/Tokyo: after the day's work, before the next
 TIMEOUT_SECONDS = 900
@@ -97,15 +98,7 @@ class ApplicationRetention(Construct):
         )
 
     def _build_schedule(self, messaging: Messaging) -> scheduler.CfnSchedule:
-        role = iam.Role(
-            self,
-            "SchedulerRole",
-            assumed_by=iam.ServicePrincipal(
-                "scheduler.amazonaws.com",
-                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
-            ),
-            description="EventBridge Scheduler invokes the retention job and dead-letters failed firings",
-        )
+        role = scheduler_role(self, "EventBridge Scheduler invokes the retention job and dead-letters failed firings")
         iam.ManagedPolicy(
             self,
             "SchedulerInvokesRetention",
