@@ -55,7 +55,7 @@ run: setup
 bench: setup
 	$(PY) -m benchmarks
 
-# DLQ messages back to their queues (issue 5); safe to run twice. Pass ARGS="--dlq-url … --queue-url …".
+# DLQ messages back to their queues; safe to run twice. Pass ARGS="--dlq-url … --queue-url …".
 redrive: setup
 	$(PY) -m infra.redrive $(ARGS)
 

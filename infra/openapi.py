@@ -69,7 +69,7 @@ def openapi_document() -> dict[str, Any]:
     for route in ROUTES:
         operation = document["paths"][route.path][route.method.lower()]
         operation["x-ahaki-roles"] = sorted(role.value for role in route.roles)
-        if route.auth.value == "portal":  # issue 3: SigV4 by the portal integration's IAM role
+        if route.auth.value == "portal":  # SigV4 by the portal integration's IAM role
             operation["security"] = [{"portalIam": []}]
         _describe_errors(route, operation)
     _drop_unused_schemas(document)

@@ -101,7 +101,7 @@ _AUDIT_APPEND_AND_COUNT = TableAccess(
     AUDIT_TABLE, actions=("dynamodb:PutItem", "dynamodb:Query"), index_actions=("dynamodb:Query",)
 )
 
-# Issue 5: the notification functions. Queues and the topic are encrypted with MessagingKey
+# The notification functions. Queues and the topic are encrypted with MessagingKey
 # (kms:ViaService sqs/sns); SEND on a queue = SendMessage (SendMessageBatch is authorised by it).
 _SQS_CONSUME = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes")
 _SQS_SEND = ("sqs:SendMessage",)
@@ -221,7 +221,7 @@ ACCESS: Mapping[Function, FunctionAccess] = {
             _MESSAGING_KEY_SEND,
         ),
     ),
-    # Issue 4. Registrant changes go through the register's own transaction (snapshot, history,
+    # Resident-register sync. Registrant changes go through the register's own transaction (snapshot, history,
     # audit, outbox); the My Number is opened (kms:Decrypt) only for a registrant whose resident
     # code is not yet known. The S3 and SQS grants are in infra/register_stack/resident_sync.py.
     Function.RESIDENT_LOOKUP: FunctionAccess(
@@ -276,7 +276,7 @@ ACCESS: Mapping[Function, FunctionAccess] = {
         ),
         keys=(KeyUse(VAULT_KEY, ("kms:Decrypt",)),),
     ),
-    # Issue 3. The portal function seals a new registration's My Number (Encrypt, never Decrypt)
+    # Online applications. The portal function seals a new registration's My Number (Encrypt, never Decrypt)
     # and signs the presigned PUTs, so the upload is authorized as this role.
     Function.PORTAL_API: FunctionAccess(
         tables=(

@@ -1,4 +1,4 @@
-"""Issue 3 infrastructure: the attachments bucket, its upload events, the portal integration role."""
+"""Online applications infrastructure: the attachments bucket, its upload events, the portal integration role."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 5: the event bus, the consumers' queues with DLQs, the staff alert topic, the SES identity
+"""Notifications: the event bus, the consumers' queues with DLQs, the staff alert topic, the SES identity
 and the key that encrypts the queues and the topic. Built from ``ahaki.adapters.messaging``."""
 
 from __future__ import annotations

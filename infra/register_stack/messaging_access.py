@@ -1,4 +1,4 @@
-"""Issue 5: the IAM statements of access.py's MessagingUse grants, and the worker functions' settings."""
+"""Notifications: the IAM statements of access.py's MessagingUse grants, and the worker functions' settings."""
 
 from __future__ import annotations
 

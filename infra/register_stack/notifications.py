@@ -1,4 +1,4 @@
-"""Issue 5: what connects the notification pieces: the outbox stream to the relay, the bus rules to
+"""What connects the notification pieces: the outbox stream to the relay, the bus rules to
 the queues, the queues to their consumers, and the DLQ depth alarms to the staff topic."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 4: the resident-register sync's resources around the functions ``Functions`` built.
+"""The resident-register sync's resources around the functions ``Functions`` built.
 
 J-LIS exchange bucket (SSE-KMS, TLS only, versioned, no public access; outbound/ and inbound/),
 the work queue with its dead-letter queue and an alarm on the DLQ's depth, the S3 notification of

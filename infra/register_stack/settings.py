@@ -29,7 +29,7 @@ PRODUCTION_RESERVED_CONCURRENCY: Mapping[Function, int] = {
     # Reveals are rare, audited, one at a time per registrar: a low cap also limits how fast a
     # stolen session could bulk-reveal My Numbers.
     Function.MY_NUMBER_REVEAL: 5,
-    # Issue 5. The fan-out (with page delays) is the broadcast's rate control; the notifier's
+    # Notifications. The fan-out (with page delays) is the broadcast's rate control; the notifier's
     # cap bounds the SES sending rate and the load on the audit chains.
     Function.PORTAL_NOTIFICATIONS: 20,
     Function.STAFF_NOTICES: 2,
@@ -70,10 +70,10 @@ class Settings:
     staff_callback_urls: tuple[str, ...] = ()  # OAuth code flow (hosted UI) only when set
     email_domain: str = ""  # the SES identity notifications are sent from; "": <stage>.<base>
     email_base_domain: str = "register.ahaki.example.jp"
-    # Issue 4: when the scheduled verification starts (EventBridge Scheduler, Asia/Tokyo).
+    # Resident-register sync: when the scheduled verification starts (EventBridge Scheduler, Asia/Tokyo).
     sync_schedule: str = "cron(0 2 1 * ? *)"  # 02:00 JST on the 1st of every month
     sync_chunk_size: int = 5000
-    # Issue 3: the portal integration's AWS account (None: this account), the signing CAs of the
+    # Online applications: the portal integration's AWS account (None: this account), the signing CAs of the
     # My Number card (PEM bundle) and how long decided applications keep personal data.
     portal_account: str | None = None
     signature_trust_anchors_pem: str = ""

@@ -153,7 +153,7 @@ def create_resources(prefix: str = "ahaki") -> EmulatedAws:
         dynamodb.create_table(**create_table_kwargs(table, name))
         names[table.logical_id] = name
         env[table.env_var] = name
-    # Issue 4: the J-LIS exchange bucket, answered by the fake J-LIS (no SQS here: messages are
+    # Resident-register sync: the J-LIS exchange bucket, answered by the fake J-LIS (no SQS here: messages are
     # kept in a list and handed to the worker by the tests, the benchmarks and the sandbox).
     exchange = f"{prefix}-{JLIS_BUCKET}"  # per prefix, like the tables: two sandboxes in one moto
     boto3.client("s3", region_name=REGION).create_bucket(
@@ -176,7 +176,7 @@ def create_resources(prefix: str = "ahaki") -> EmulatedAws:
         s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
         env[bucket.env_var] = name
     env["AUDIT_SHARDS"] = "16"
-    env.update(create_messaging(prefix))  # bus, queues, staff topic, SES identity (issue 5)
+    env.update(create_messaging(prefix))  # bus, queues, staff topic, SES identity
     env["PORTAL_CALLER_ARNS"] = PORTAL_CALLER_PATTERN
     env["PORTAL_TENANT_ID"] = "foundation"
     env[OFFICE_HOLDERS_ENV] = office_holders.from_cdk_json()  # the table the stack deploys

@@ -65,7 +65,7 @@ BODIES: dict[str, dict[str, Any]] = {
 }
 SAMPLE_PORTAL_PSEUDONYM = "pp-sample-0000"
 PORTAL_HEADER = "X-Portal-Pseudonym-Id"
-# Issue 3: online applications (a new registration as the portal sends it).
+# Online applications (a new registration as the portal sends it).
 BODIES.update(
     {
         "submit_application": {
@@ -95,7 +95,7 @@ HEADERS: dict[str, dict[str, str]] = {
     "correct": {"If-Match": '"1"'},
     "submit_application": {"Idempotency-Key": "sample-idempotency-key-0001"},
 }
-# Issue 4: resident-register sync.
+# Resident-register sync.
 BODIES.update(
     {
         "resident_lookup": {"purpose": "審査における本人確認", "qualification_pseudonym_id": PLACEHOLDER_ID},

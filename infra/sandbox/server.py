@@ -42,7 +42,7 @@ from infra.sandbox.workers import start_workers
 
 log = logging.getLogger("infra.sandbox")
 OPENAPI_PATH = "/openapi.json"
-S3_PREFIX = "/_s3"  # presigned attachment uploads land here (issue 3)
+S3_PREFIX = "/_s3"  # presigned attachment uploads land here
 
 SANDBOX_NOTATION = "variants=0.3,block_forms=0.3,kanji_numerals=0.5"
 
@@ -284,7 +284,7 @@ def running_sandbox(host: str = "127.0.0.1", port: int = 0, *, seed: bool = True
             except BaseException:
                 server.server_close()
                 raise
-            workers = start_workers(sandbox.invoke)  # relay + notifier polling (issue 5)
+            workers = start_workers(sandbox.invoke)  # relay + notifier polling
             # Presigned attachment URLs point at this sandbox (see Sandbox.attachment_upload).
             os.environ["ATTACHMENTS_ENDPOINT_URL"] = f"http://{host}:{server.server_address[1]}{S3_PREFIX}"
             thread = threading.Thread(target=server.serve_forever, name="sandbox-http", daemon=True)

@@ -113,7 +113,7 @@ OUTBOX_TABLE = TableSpec(
     holds_personal_data=False,
 )
 
-# Notifications (issue 5). Portal inbox: pk = T#<tenant>#PP#<portal_pseudonym_id>, sk = notification id
+# Notifications. Portal inbox: pk = T#<tenant>#PP#<portal_pseudonym_id>, sk = notification id
 # (<occurred_at>-<event id>, so a query lists newest first). Rendered messages name the holder;
 # items expire after the configured retention (TTL).
 INBOX_TABLE = TableSpec(
@@ -157,7 +157,7 @@ NOTICE_TABLE = TableSpec(
     holds_personal_data=False,
 )
 
-# Resident-register sync (issue 4): runs, chunk checkpoints, per-record effect markers, quarantined
+# Resident-register sync: runs, chunk checkpoints, per-record effect markers, quarantined
 # rows, findings, learned resident codes and look-up rate counters. Every pk starts T#<tenant>#:
 #   T#<t>#RUN#<run>  RUN | CHUNK#<n> | REC#<qualification_pseudonym_id> | QUAR#<n>#<line>
 #   T#<t>#FINDING#<id>  FINDING          T#<t>#Q#<id>  RESIDENT_CODE          T#<t>#RATE#<actor>  <window>
@@ -172,7 +172,7 @@ SYNC_TABLE = TableSpec(
     ttl_attribute="expires_at",  # rate counters only
 )
 
-# Online applications (issue 3). pk = T#<tenant>#APP#<application_id>, sk = APPLICATION.
+# Online applications. pk = T#<tenant>#APP#<application_id>, sk = APPLICATION.
 # Personal data goes a configurable number of days after the decision (TTL on expires_at).
 APPLICATIONS_TABLE = TableSpec(
     logical_id="ApplicationsTable",

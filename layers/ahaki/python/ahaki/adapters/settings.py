@@ -25,7 +25,7 @@ class Settings:
     vault_key_id: str
     blind_index_key_id: str
     audit_shards: int
-    applications_table: str = ""  # issue 3: application writes join the register's transactions
+    applications_table: str = ""  # online applications: application writes join the register's transactions
 
     @classmethod
     def from_env(cls) -> Settings:

@@ -219,7 +219,7 @@ class DynamoUnitOfWork:
             lambda _: ChainContention("event id taken"),
         )
 
-    # -- online applications (issue 3): the same transaction as the register change ------------
+    # -- online applications: the same transaction as the register change -----------------------
 
     def put_application(self, application: Application) -> None:
         self._add(

@@ -43,18 +43,18 @@ class Function(StrEnum):
 
     REGISTRY_API = "registry_api"
     MY_NUMBER_REVEAL = "my_number_reveal"
-    PORTAL_NOTIFICATIONS = "portal_notifications"  # the portal inbox (issue 5)
-    STAFF_NOTICES = "staff_notices"  # POST /admin/notices (issue 5)
-    # Not behind the API: fed by the outbox stream and the queues (issue 5).
+    PORTAL_NOTIFICATIONS = "portal_notifications"  # the portal inbox
+    STAFF_NOTICES = "staff_notices"  # POST /admin/notices
+    # Not behind the API: fed by the outbox stream and the queues.
     OUTBOX_RELAY = "outbox_relay"
     NOTIFIER = "notifier"
     NOTICE_FANOUT = "notice_fanout"
-    RESIDENT_LOOKUP = "resident_lookup"  # issue 4: on-demand 住基ネット look-ups
-    SYNC_API = "sync_api"  # issue 4: findings, runs, query report
-    SYNC_PLANNER = "sync_planner"  # issue 4: started by EventBridge Scheduler (no route)
-    SYNC_WORKER = "sync_worker"  # issue 4: SQS consumer (no route)
-    PORTAL_API = "portal_api"  # online applications from the portal (issue 3)
-    APPLICATION_REVIEW = "application_review"  # staff review and decisions (issue 3)
+    RESIDENT_LOOKUP = "resident_lookup"  # resident-register sync: on-demand 住基ネット look-ups
+    SYNC_API = "sync_api"  # resident-register sync: findings, runs, query report
+    SYNC_PLANNER = "sync_planner"  # resident-register sync: started by EventBridge Scheduler (no route)
+    SYNC_WORKER = "sync_worker"  # resident-register sync: SQS consumer (no route)
+    PORTAL_API = "portal_api"  # online applications from the portal
+    APPLICATION_REVIEW = "application_review"  # staff review and decisions
     ATTACHMENT_RECEIVED = "attachment_received"  # S3 event of an uploaded attachment; no route
     APPLICATION_RETENTION = "application_retention"  # daily by EventBridge Scheduler; no route
 
@@ -94,7 +94,7 @@ def _path_regex(template: str) -> re.Pattern[str]:
     return re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)))
 
 
-# Online applications (issue 3). The portal acts for the applicant named by its pseudonym header;
+# Online applications. The portal acts for the applicant named by its pseudonym header;
 # staff: readers review, the registrar edits and asks for more, only the approver decides.
 _PORTAL = "/portal/applications"
 _PORTAL_ONE = _PORTAL + "/{application_id}"
@@ -171,7 +171,7 @@ ROUTES: tuple[Route, ...] = (
         "put_notification_preferences",
         AuthType.PORTAL,
     ),
-    # Issue 4: resident-register sync (roles in docs/decisions.md, "Issue 4").
+    # Resident-register sync (roles in docs/decisions.md, "resident-register sync").
     Route("POST", "/admin/resident-lookups", Function.RESIDENT_LOOKUP, WRITERS, "resident_lookup"),
     Route("GET", "/admin/resident-lookups/{lookup_id}", Function.RESIDENT_LOOKUP, WRITERS, "get_resident_lookup"),
     Route("GET", "/admin/sync-findings", Function.SYNC_API, READERS, "list_sync_findings"),
