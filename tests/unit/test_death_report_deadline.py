@@ -32,6 +32,9 @@ def _report(date_of_death: date) -> DeathReportForm:
         (date(2026, 10, 8), date(2026, 11, 9)),  # the 30th day is a Saturday: the Monday after
         (date(2026, 10, 9), date(2026, 11, 9)),  # a Sunday: the Monday after
         (date(2026, 11, 29), date(2027, 1, 4)),  # 12/29: past the year-end closing (12/29-1/3)
+        (date(2026, 10, 4), date(2026, 11, 4)),  # 11/3 文化の日 (a Tuesday): the day after
+        (date(2026, 4, 6), date(2026, 5, 7)),  # 5/6 a substitute holiday (5/3 fell on a Sunday)
+        (date(2026, 8, 23), date(2026, 9, 24)),  # 9/22 国民の休日, then 9/23 秋分の日
     ],
 )
 def test_last_day_to_report_a_death(died: date, last_day: date) -> None:
@@ -48,6 +51,8 @@ def test_last_day_to_report_a_death(died: date, last_day: date) -> None:
         (date(2026, 10, 8), date(2026, 11, 10), True),
         (date(2026, 11, 29), date(2027, 1, 4), False),  # the deadline fell in the year-end closing
         (date(2026, 11, 29), date(2027, 1, 5), True),
+        (date(2026, 10, 4), date(2026, 11, 4), False),  # the deadline fell on a national holiday
+        (date(2026, 10, 4), date(2026, 11, 5), True),
     ],
 )
 def test_a_report_is_late_only_after_the_last_day(died: date, reported: date, late: bool) -> None:

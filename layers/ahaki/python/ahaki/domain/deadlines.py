@@ -2,14 +2,16 @@
 
 A period in days does not count its first day (民法140条) and ends with its last day (141条). A
 deadline for an application to a national administrative organ that falls on a closing day of
-government offices moves to the next open day (行政機関の休日に関する法律2条): Saturdays, Sundays
-and the year-end closing 12/29-1/3. National holidays (国民の祝日) are not modelled: on those few
-days a report may be flagged late one day early (docs/adr/0126-death-report-deadline.md).
+government offices moves to the next open day (行政機関の休日に関する法律1条・2条): Saturdays,
+Sundays, national holidays (国民の祝日, with substitute holidays and 国民の休日, from jpholiday's
+table, which follows the Cabinet Office's list) and the year-end closing 12/29-1/3.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+
+import jpholiday
 
 # あはき法施行令: on a death, the person the Family Register Act obliges to report it (戸籍法の
 # 死亡の届出義務者) applies for erasure within 30 days; the period runs from the death itself.
@@ -18,7 +20,7 @@ DEATH_REPORT_DAYS = 30
 
 def government_closed(day: date) -> bool:
     year_end = (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
-    return day.weekday() >= 5 or year_end
+    return day.weekday() >= 5 or year_end or jpholiday.is_holiday(day)
 
 
 def last_day(start: date, days: int) -> date:
