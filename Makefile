@@ -33,6 +33,7 @@ lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy layers/ahaki/python functions infra tests $(wildcard benchmarks)
+	PYTHONPATH=layers/ahaki/python .venv/bin/lint-imports
 
 unit: setup
 	.venv/bin/pytest tests/unit
