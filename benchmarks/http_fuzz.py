@@ -92,24 +92,12 @@ def sandbox_app() -> Iterator[Target]:
 
 def _existing_ids(sandbox: Any) -> dict[str, str]:
     """A registrant of the demo register and an application submitted now, by path parameter."""
-    from stdnum.jp import in_
-
     from infra.sandbox.seed import seed_demo
+    from tests.intake_data import new_registration
 
     seeded = seed_demo(sandbox)
     registrant = next(r for r in seeded.registrants if r.tenant_id == "foundation" and r.status == "registered")
-    body11 = f"{uuid.uuid4().int % 10**11:011d}"
-    form = {
-        "kind": "new_registration",
-        "name": {"family": "試験", "given": "花子"},
-        "name_kana": {"family": "シケン", "given": "ハナコ"},
-        "sex": "female",
-        "birth_date": "1990-04-01",
-        "origin": {"honseki_prefecture": "13"},
-        "exam_passed_in": "2015-03",
-        "address": {"municipality_code": "131016", "line": "千代田区一番町4-2-101"},
-        "my_number": body11 + str(in_.calc_check_digit(body11)),
-    }
+    form = new_registration()  # the tests' new-registration form, a fresh valid My Number
     headers = {
         "X-Portal-Pseudonym-Id": "pp-fuzz-applicant-1",
         "Idempotency-Key": f"fuzz-{uuid.uuid4()}",
