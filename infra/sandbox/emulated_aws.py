@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Final
 
 import boto3
 from moto import mock_aws
@@ -26,7 +26,10 @@ from ahaki.registry.wiring import OFFICE_HOLDERS_ENV
 from infra import office_holders
 from infra.sandbox.emulated_messaging import create_messaging
 
-REGION = "ap-northeast-1"
+if TYPE_CHECKING:
+    from mypy_boto3_s3.type_defs import ServerSideEncryptionByDefaultTypeDef
+
+REGION: Final = "ap-northeast-1"  # Final: a literal, as S3's LocationConstraint wants
 # The portal integration's role as API Gateway's IAM auth reports it (requestContext.identity.userArn).
 PORTAL_CALLER_ARN = "arn:aws:sts::000000000000:assumed-role/ahaki-portal-integration/portal-session"
 PORTAL_CALLER_PATTERN = "arn:aws:sts::000000000000:assumed-role/ahaki-portal-integration/*"
@@ -161,7 +164,7 @@ def create_resources(prefix: str = "ahaki") -> EmulatedAws:
     )
     # The stack's bucket default: SSE-KMS with the exchange key (infra/register_stack/resident_sync.py).
     key_ids[EXCHANGE_KEY] = kms.create_key(Description="J-LIS exchange files")["KeyMetadata"]["KeyId"]
-    default = {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_ids[EXCHANGE_KEY]}
+    default: ServerSideEncryptionByDefaultTypeDef = {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_ids[EXCHANGE_KEY]}
     boto3.client("s3", region_name=REGION).put_bucket_encryption(
         Bucket=exchange,
         ServerSideEncryptionConfiguration={
