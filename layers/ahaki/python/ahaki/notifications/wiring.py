@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from functools import cache
+from typing import TYPE_CHECKING
 
 import boto3
 
@@ -23,6 +24,10 @@ from ahaki.notifications.adapters.tables import (
 from ahaki.notifications.services.ports import FanoutPorts, NotifierPorts
 from ahaki.registry.wiring import ports
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_sqs import SQSClient
+
 DEFAULT_RETENTION_DAYS = 180  # inbox items; NOTIFICATION_RETENTION_DAYS overrides
 
 
@@ -31,12 +36,12 @@ def retention_seconds() -> int:
 
 
 @cache
-def dynamodb() -> object:
+def dynamodb() -> DynamoDBClient:
     return boto3.client("dynamodb", config=CLIENT_CONFIG)
 
 
 @cache
-def sqs() -> object:
+def sqs() -> SQSClient:
     return boto3.client("sqs", config=CLIENT_CONFIG)
 
 

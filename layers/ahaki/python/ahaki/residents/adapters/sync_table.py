@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
@@ -30,6 +30,9 @@ from ahaki.residents.domain.sync_records import (
     SyncRun,
 )
 from ahaki.residents.services.ports import ChunkState
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 RUN, FINDING = "RUN", "FINDING"
 REQUESTED, PROCESSED = "requested", "processed"
@@ -60,7 +63,7 @@ def _conditional_failed(error: ClientError) -> bool:
 
 
 class DynamoSyncStore(QuarantineItems, NotationItems):
-    def __init__(self, client: Any, table: str, outbox_table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str, outbox_table: str) -> None:
         self._client = client
         self._table = table
         self._outbox = outbox_table
@@ -441,7 +444,9 @@ class DynamoSyncStore(QuarantineItems, NotationItems):
 
     def _transact(self, items: list[dict[str, Any]]) -> bool:
         try:
-            self._client.transact_write_items(TransactItems=items)
+            # The items are the wire's plain dicts, as the kernel's transaction builder passes them.
+            request: dict[str, Any] = {"TransactItems": items}
+            self._client.transact_write_items(**request)
         except ClientError as error:
             reasons = error.response.get("CancellationReasons") or []
             if any(r.get("Code") == "ConditionalCheckFailed" for r in reasons):
