@@ -49,6 +49,5 @@ def handle(record: SQSRecord) -> None:
 
 @logger.inject_lambda_context(log_event=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return process_partial_response(  # type: ignore[return-value]
-        event=event, record_handler=handle, processor=processor, context=context
-    )
+    response = process_partial_response(event=event, record_handler=handle, processor=processor, context=context)
+    return dict(response)
