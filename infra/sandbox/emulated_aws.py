@@ -19,6 +19,7 @@ import boto3
 from moto import mock_aws
 from moto.core.botocore_stubber import BotocoreStubber
 from moto.dynamodb.models import DynamoDBBackend
+from moto.events.utils import EventTemplateParser
 from moto.s3.models import S3Backend
 
 from ahaki.kernel.specs import BUCKETS, KEYS, TABLES, create_table_kwargs
@@ -116,6 +117,19 @@ def faithful_object_encryption() -> None:
     _encryption_patched = True
 
 
+def faithful_event_envelopes() -> None:
+    """EventBridge's envelope names the account, as AWS's does (idempotent).
+
+    moto 5.2.5's default input template for a rule's target leaves ``account`` out, so a consumer
+    validating the envelope (Powertools' EventBridgeModel) would refuse every emulated event.
+    """
+    template = EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE
+    if '"account"' not in template:
+        EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE = template.replace(
+            '"version": "0",', '"version": "0", "account": "<account>",'
+        )
+
+
 @dataclass(frozen=True)
 class EmulatedAws:
     env: dict[str, str]
@@ -203,6 +217,7 @@ def emulated_aws(prefix: str = "ahaki") -> Iterator[EmulatedAws]:
     serialize_moto()
     faithful_transactions()
     faithful_object_encryption()
+    faithful_event_envelopes()
     saved = dict(os.environ)
     os.environ.update(fake_credentials())
     try:

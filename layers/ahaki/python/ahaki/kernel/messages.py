@@ -23,8 +23,11 @@ class MalformedMessage(ValueError):
         super().__init__(f"{model}: invalid {', '.join(fields)}")
 
 
-def field_names(error: ValidationError) -> list[str]:
-    return sorted({".".join(str(part) for part in e["loc"]) or "(root)" for e in error.errors()})
+def refusal(error: ValidationError) -> MalformedMessage:
+    """``error`` without its values: the model that refused (an envelope's or the payload's), the fields."""
+    return MalformedMessage(
+        error.title, sorted({".".join(str(p) for p in e["loc"]) or "(root)" for e in error.errors()})
+    )
 
 
 def parse_message(data: dict[str, Any] | str, model: type[Model]) -> Model:
@@ -32,4 +35,4 @@ def parse_message(data: dict[str, Any] | str, model: type[Model]) -> Model:
     try:
         return parse(event=data, model=model)  # type: ignore[arg-type]  # parse validates JSON text too
     except ValidationError as error:
-        raise MalformedMessage(model.__name__, field_names(error)) from None  # the cause quotes the values
+        raise refusal(error) from None  # the cause quotes the values
