@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aws_lambda_powertools.utilities.parser.envelopes import EventBridgeEnvelope
+from aws_lambda_powertools.utilities.parser.models.event_bridge import EventBridgeModel
 from pydantic import ValidationError
 
 from ahaki.kernel.messages import MalformedMessage, parse_message, refusal
@@ -27,10 +27,11 @@ def relayed_event(body: str) -> OutboxEvent:
         raise MalformedMessage(OutboxEvent.__name__, ["(body)"])
     if not is_relayed(data):
         return parse_message(data, OutboxEvent)
+    # What Powertools' EventBridgeEnvelope does, without importing every other envelope (40 ms).
     try:
-        event = EventBridgeEnvelope().parse(data=data, model=OutboxEvent)
+        envelope = EventBridgeModel.model_validate(data)
     except ValidationError as error:
         raise refusal(error) from None  # the cause quotes the values
-    if event is None:  # an envelope whose detail is null
+    if not isinstance(envelope.detail, dict):  # the model also admits a model in place of the detail
         raise MalformedMessage(OutboxEvent.__name__, ["detail"])
-    return event
+    return parse_message(envelope.detail, OutboxEvent)
