@@ -21,26 +21,26 @@ _PREFECTURES = re.compile(
     "鳥取県|島根県|岡山県|広島県|山口県|徳島県|香川県|愛媛県|高知県|福岡県|佐賀県|長崎県|熊本県|"
     "大分県|宮崎県|鹿児島県|沖縄県)+"
 )
-_SPACES = re.compile(r"\s+")
 _WHITESPACE = frozenset(c for c in map(chr, range(0x3001)) if c.isspace())  # every one \s matches
+_SPACES: dict[int, str | None] = dict.fromkeys(map(ord, _WHITESPACE))
 _KANJI_DIGITS = "〇一二三四五六七八九"
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 _UNIT_SET = frozenset(_UNITS)
 _DIGITS = str.maketrans(_KANJI_DIGITS, "0123456789")
 # A run of kanji numerals where a number is meant: before 丁目/番地/番/号 or a dash, or after one
 # of them or a digit. 番町 and 番丁 are place names (一番町), not a number. Digits are ASCII
-# digits only (re.ASCII): a Unicode \d would take ０ even with the width rule turned off.
-_KANJI_RUN = re.compile("[〇一二三四五六七八九十百千]+")
-_NUMBER_BEFORE = frozenset("目地番号-0123456789")
-_NUMBER_AFTER = re.compile("丁目|番地|番(?![町丁])|号|-|$")
+# digits only (re.ASCII): a Unicode \d would take ０ even with the width rule turned off. Each
+# alternative takes a whole run: the first starts after a character that is no numeral, the
+# second after no numeral, and ends where the next character is no numeral.
+_NUMERAL = "[〇一二三四五六七八九十百千]"
 _A_NUMBER = re.compile(
-    "(?<=[目地番号0-9-])[〇一二三四五六七八九十百千]|[〇一二三四五六七八九十百千](?=丁目|番地|番(?![町丁])|号|-|$)"
+    f"(?<=[目地番号0-9-]){_NUMERAL}+|(?<!{_NUMERAL}){_NUMERAL}+(?=丁目|番地|番(?![町丁])|号|-|$)", re.ASCII
 )
 _DASHES = re.compile(r"(?<=\d)(?:[‐‑‒–—―−ー─━﹣]|の)(?=\d)", re.ASCII)
 _MARKERS = re.compile(r"(?<=[0-9])(?:丁目|番地の?|番(?![町丁])|号)")
 _HYPHEN_RUNS = re.compile(r"-{2,}")
-_GA = re.compile(r"(?<=\D)[ヶケヵがガ](?=\D)", re.ASCII)
-_NO = re.compile(r"(?<=\D)ノ(?=\D)", re.ASCII)
+_PLACE_KANA = re.compile(r"(?<=\D)[ヶケヵがガノ](?=\D)", re.ASCII)
+_PLACE_KANA_AS = {"ノ": "の"}  # and ケ for the others
 _FIRST_DIGIT = re.compile(r"\d", re.ASCII)
 _NUMBERS = re.compile(r"[0-9A-Za-z]+")
 
@@ -60,7 +60,7 @@ def kanji_number(text: str) -> str:
 
 
 def without_spaces(value: str) -> str:
-    return _SPACES.sub("", value)
+    return value.translate(_SPACES)
 
 
 def without_prefecture(value: str) -> str:
@@ -73,21 +73,20 @@ def without_oaza(value: str) -> str:
     return value
 
 
+def _place_kana(found: re.Match[str]) -> str:
+    return _PLACE_KANA_AS.get(found.group(), "ケ")
+
+
 def place_kana_folded(value: str) -> str:
-    return _NO.sub("の", _GA.sub("ケ", value))
+    return _PLACE_KANA.sub(_place_kana, value)
+
+
+def _kanji_number(found: re.Match[str]) -> str:
+    return kanji_number(found.group())
 
 
 def kanji_numerals(value: str) -> str:
-    if _A_NUMBER.search(value) is None:  # the common case, decided in C: no kanji numeral means a number
-        return value
-    parts: list[str] = []
-    last = 0
-    for run in _KANJI_RUN.finditer(value):
-        start, end = run.span()
-        if (start and value[start - 1] in _NUMBER_BEFORE) or _NUMBER_AFTER.match(value, end):
-            parts += (value[last:start], kanji_number(run.group()))
-            last = end
-    return "".join((*parts, value[last:])) if parts else value
+    return _A_NUMBER.sub(_kanji_number, value)
 
 
 def dashes(value: str) -> str:
@@ -112,7 +111,7 @@ def building_numbers(value: str) -> str:
 
 ADDRESS_RULES: Rules = (
     rule("address.width", nfkc, "full-width/half-width digits, letters and kana (Unicode NFKC)", composes=False),
-    rule("address.spaces", without_spaces, "spaces ignored", _WHITESPACE),
+    rule("address.spaces", without_spaces, "spaces ignored", _WHITESPACE, table=_SPACES),
     rule("address.prefecture", without_prefecture, "a leading prefecture name ignored (the code decides)", "道都府県"),
     rule("address.oaza", without_oaza, "大字 ignored", "大"),
     rule(

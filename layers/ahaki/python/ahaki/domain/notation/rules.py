@@ -4,14 +4,20 @@ enabled rule, applied in order, folds them to the same string.
 Each rule has a name (what staff see in a run's counts and may turn off per tenant). ``same(a,
 b)`` is exactly ``fold(a) == fold(b)``, so the relation is reflexive, symmetric and transitive;
 ``why`` names the rules a difference was folded by (the counts by rule of a run).
+
+``fold`` applies the rules one by one: it is the definition. ``same`` (the sync's hot path) folds
+by a compiled form of the same rules: adjacent rules that only translate characters become one
+``str.translate`` table, and folds are memoised in a bounded cache (surnames and town names
+repeat). Property tests hold the two to the same result; docs/adr/0180 says why.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +29,10 @@ class Rule:
     # as a character class. Only a shortcut: a value holding none of them skips the rule's call
     # (tests check the claim). A regex, not a set: a set test makes a string of every character.
     trigger: re.Pattern[str] | None = None
+    # A rule that is exactly ``value.translate(table)`` (then NFC if it composes) says so: the
+    # compiled fold merges adjacent tables into one translate.
+    table: Mapping[int, str | None] | None = None
+    composes: bool = True
 
     def skips(self, a: str, b: str) -> bool:
         return self.trigger is not None and self.trigger.search(a) is None and self.trigger.search(b) is None
@@ -38,6 +48,7 @@ def rule(
     trigger: str | frozenset[str] | re.Pattern[str] | None = None,
     *,
     composes: bool = True,
+    table: Mapping[int, str | None] | None = None,
 ) -> Rule:
     """A rule whose changed output is composed (NFC): removing or replacing a character must not
     leave a base and a combining mark that a second fold would compose (ッ + ゙ made large is ヅ).
@@ -52,7 +63,7 @@ def rule(
         found = trigger  # a pattern: where the rule may apply, exactly (fewer calls than a character class)
     else:
         found = re.compile("[" + "".join(map(re.escape, sorted(trigger))) + "]")
-    return Rule(name, composed if composes else apply, why, found)
+    return Rule(name, composed if composes else apply, why, found, table, composes)
 
 
 def fold(value: str, rules: Rules, off: frozenset[str] = frozenset()) -> str:
@@ -78,22 +89,66 @@ def enabled(rules: Rules, off: frozenset[str]) -> tuple[Step, ...]:
     return found[1]
 
 
+def _merged(first: Mapping[int, str | None], then: Mapping[int, str | None]) -> dict[int, str]:
+    """One table doing ``first`` then ``then``."""
+    return {c: chr(c).translate(first).translate(then) for c in {*first, *then}}
+
+
+def _translating(table: Mapping[int, str | None], composes: bool) -> Callable[[str], str]:
+    if not composes:
+        return lambda value: value.translate(table)
+
+    def translated(value: str) -> str:
+        out = value.translate(table)
+        return out if out == value else unicodedata.normalize("NFC", out)
+
+    return translated
+
+
+def _compiled(rules: Rules, off: frozenset[str]) -> tuple[Step, ...]:
+    """The enabled rules as steps, each run of translating rules merged into one table."""
+    steps: list[Step] = []
+    table: dict[int, str] | None = None
+    composes = False
+    for r in rules:
+        if r.name in off:
+            continue
+        if r.table is not None:
+            table = _merged(table or {}, r.table)
+            composes = composes or r.composes
+            continue
+        if table is not None:
+            steps.append((_translating(table, composes), None))
+            table, composes = None, False
+        steps.append((r.apply, r.trigger))
+    if table is not None:
+        steps.append((_translating(table, composes), None))
+    return tuple(steps)
+
+
+_COMPILED: dict[tuple[int, frozenset[str]], tuple[Rules, tuple[Step, ...]]] = {}
+FOLD_CACHE_SIZE = 1 << 15  # folded values kept (about 100 bytes each): repeated surnames and lines
+
+
+@lru_cache(maxsize=FOLD_CACHE_SIZE)
+def _folded(value: str, key: tuple[int, frozenset[str]]) -> str:
+    for apply, trigger in _COMPILED[key][1]:
+        if trigger is None or trigger.search(value) is not None:
+            value = apply(value)
+    return value
+
+
 def same(a: str, b: str, rules: Rules, off: frozenset[str] = frozenset()) -> bool:
-    """Whether ``a`` and ``b`` are equal under the enabled rules: ``fold(a) == fold(b)``,
-    stopping at the first rule after which they agree. (The sync's hot path: kept lean.)"""
+    """Whether ``a`` and ``b`` are equal under the enabled rules: ``fold(a) == fold(b)``, by the
+    compiled rules and the cache of folds. (The sync's hot path: kept lean.)"""
     if a == b:
         return True
-    for apply, trigger in enabled(rules, off):
-        if trigger is None:
-            a, b = apply(a), apply(b)
-        else:  # each side only if it holds a trigger: the rule leaves the other as it is
-            if trigger.search(a) is not None:
-                a = apply(a)
-            if trigger.search(b) is not None:
-                b = apply(b)
-        if a == b:
-            return True
-    return False
+    key = (id(rules), off)
+    found = _COMPILED.get(key)
+    if found is None or found[0] is not rules:  # first use, or another tuple at a reused id
+        _COMPILED[key] = (rules, _compiled(rules, off))
+        _folded.cache_clear()
+    return _folded(a, key) == _folded(b, key)
 
 
 def _common(a: str, b: str) -> int:
