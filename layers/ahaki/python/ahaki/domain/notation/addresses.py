@@ -36,13 +36,20 @@ _NUMERAL = "[〇一二三四五六七八九十百千]"
 _A_NUMBER = re.compile(
     f"(?<=[目地番号0-9-]){_NUMERAL}+|(?<!{_NUMERAL}){_NUMERAL}+(?=丁目|番地|番(?![町丁])|号|-|$)", re.ASCII
 )
-_DASHES = re.compile(r"(?<=\d)(?:[‐‑‒–—―−ー─━﹣]|の)(?=\d)", re.ASCII)
+# Each pattern begins with a character class where it can: the regex engine then skips to the
+# candidates in C instead of trying a lookbehind at every position.
+_A_NUMBER_HERE = re.compile(f"{_NUMERAL}(?:(?<=[目地番号0-9-]{_NUMERAL})|(?=丁目|番地|番(?![町丁])|号|-|$))", re.ASCII)
+_DASHES = re.compile(r"[‐‑‒–—―−ー─━﹣の](?<=\d.)(?=\d)", re.ASCII)
 _MARKERS = re.compile(r"(?<=[0-9])(?:丁目|番地の?|番(?![町丁])|号)")
+_A_MARKER_HERE = re.compile(r"[0-9](?:丁目|番(?![町丁])|号)")
 _HYPHEN_RUNS = re.compile(r"-{2,}")
-_PLACE_KANA = re.compile(r"(?<=\D)[ヶケヵがガノ](?=\D)", re.ASCII)
+_PLACE_KANA = re.compile(r"[ヶケヵがガノ](?<=\D.)(?=\D)", re.ASCII)
 _PLACE_KANA_AS = {"ノ": "の"}  # and ケ for the others
 _FIRST_DIGIT = re.compile(r"\d", re.ASCII)
 _NUMBERS = re.compile(r"[0-9A-Za-z]+")
+# Where the building rule changes a value: after its first digit, a character that is no digit or
+# letter, or a hyphen not followed by one (a value already written 4-2-101 does not match).
+_NOT_ONLY_NUMBERS = re.compile(r"\A[^0-9]*+[0-9](?:[0-9A-Za-z]|-(?=[0-9A-Za-z]))*+[^0-9A-Za-z]")
 
 
 def kanji_number(text: str) -> str:
@@ -121,7 +128,7 @@ ADDRESS_RULES: Rules = (
         "address.kanji_numerals",
         kanji_numerals,
         "kanji numerals where a number is meant (四丁目 = 4丁目)",
-        _A_NUMBER,
+        _A_NUMBER_HERE,
         composes=False,
     ),
     rule(
@@ -131,6 +138,18 @@ ADDRESS_RULES: Rules = (
         _DASHES,
         composes=False,
     ),
-    rule("address.block_markers", block_markers, "丁目/番地/番/号 as hyphens (4丁目2番地101 = 4-2-101)", _MARKERS),
-    rule("address.building", building_numbers, "the building part reduced to its numbers", "0123456789"),
+    rule(
+        "address.block_markers",
+        block_markers,
+        "丁目/番地/番/号 as hyphens (4丁目2番地101 = 4-2-101)",
+        _A_MARKER_HERE,
+        composes=False,  # only hyphens in place of markers: nothing composes with a hyphen
+    ),
+    rule(
+        "address.building",
+        building_numbers,
+        "the building part reduced to its numbers",
+        _NOT_ONLY_NUMBERS,
+        composes=False,  # digits, letters and hyphens only from the first digit on
+    ),
 )

@@ -19,6 +19,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ahaki.domain.notation.compiled import compile_steps
+
 
 @dataclass(frozen=True, slots=True)
 class Rule:
@@ -89,43 +91,6 @@ def enabled(rules: Rules, off: frozenset[str]) -> tuple[Step, ...]:
     return found[1]
 
 
-def _merged(first: Mapping[int, str | None], then: Mapping[int, str | None]) -> dict[int, str]:
-    """One table doing ``first`` then ``then``."""
-    return {c: chr(c).translate(first).translate(then) for c in {*first, *then}}
-
-
-def _translating(table: Mapping[int, str | None], composes: bool) -> Callable[[str], str]:
-    if not composes:
-        return lambda value: value.translate(table)
-
-    def translated(value: str) -> str:
-        out = value.translate(table)
-        return out if out == value else unicodedata.normalize("NFC", out)
-
-    return translated
-
-
-def _compiled(rules: Rules, off: frozenset[str]) -> tuple[Step, ...]:
-    """The enabled rules as steps, each run of translating rules merged into one table."""
-    steps: list[Step] = []
-    table: dict[int, str] | None = None
-    composes = False
-    for r in rules:
-        if r.name in off:
-            continue
-        if r.table is not None:
-            table = _merged(table or {}, r.table)
-            composes = composes or r.composes
-            continue
-        if table is not None:
-            steps.append((_translating(table, composes), None))
-            table, composes = None, False
-        steps.append((r.apply, r.trigger))
-    if table is not None:
-        steps.append((_translating(table, composes), None))
-    return tuple(steps)
-
-
 _COMPILED: dict[tuple[int, frozenset[str]], tuple[Rules, tuple[Step, ...]]] = {}
 FOLD_CACHE_SIZE = 1 << 15  # folded values kept (about 100 bytes each): repeated surnames and lines
 
@@ -146,7 +111,7 @@ def same(a: str, b: str, rules: Rules, off: frozenset[str] = frozenset()) -> boo
     key = (id(rules), off)
     found = _COMPILED.get(key)
     if found is None or found[0] is not rules:  # first use, or another tuple at a reused id
-        _COMPILED[key] = (rules, _compiled(rules, off))
+        _COMPILED[key] = (rules, compile_steps(rules, off))
         _folded.cache_clear()
     return _folded(a, key) == _folded(b, key)
 
