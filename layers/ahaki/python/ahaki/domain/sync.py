@@ -18,7 +18,7 @@ from ahaki.domain.jlis_codec import Rejected, ResultReader, echoes, request_reco
 from ahaki.domain.notation.addresses import ADDRESS_RULES
 from ahaki.domain.notation.kana import KANA_RULES
 from ahaki.domain.notation.names import NAME_RULES
-from ahaki.domain.notation.rules import Rules, same, why
+from ahaki.domain.notation.rules import Rules, Same, equivalence, same, why
 
 
 class Verdict(StrEnum):
@@ -146,24 +146,37 @@ def classify(
     return Comparison(verdict, name, kana, address, tuple(folded or ()))
 
 
+_SAMES: dict[frozenset[str], tuple[Same, Same, Same]] = {}
+
+
+def _sames(off: frozenset[str]) -> tuple[Same, Same, Same]:
+    """The name, reading and address equivalences with the rules in ``off`` turned off."""
+    found = _SAMES.get(off)
+    if found is None:
+        names, kana, addresses = (equivalence(rules, off)[0] for rules in (NAME_RULES, KANA_RULES, ADDRESS_RULES))
+        found = _SAMES[off] = (names, kana, addresses)
+    return found
+
+
 def compare(request: RequestRecord, results: tuple[ResultRecord, ...], off: frozenset[str] = frozenset()) -> Verdict:
     """``classify(...).verdict``, lean: reconcile calls it for every row that is not an echo, so
     it builds nothing and stops at the first item that decides (tests hold the two equal)."""
     first = results[0]
     if first.result_code != ResultCode.FOUND or len(results) > 1 or first.vital_status != VitalStatus.ALIVE:
         return classify(request, results, off).verdict
+    same_name, same_kana, same_address = _sames(off)
     name_same = first.name_kanji == request.subject_name_kanji
-    if not name_same and not same(request.subject_name_kanji, first.name_kanji, NAME_RULES, off):
+    if not name_same and not same_name(request.subject_name_kanji, first.name_kanji):
         return Verdict.NAME_CHANGED
     if first.birth_date != request.subject_birth_date or first.sex != request.subject_sex:
         return Verdict.DETAILS_CHANGED
     if first.municipality_code != request.subject_municipality_code:
         return Verdict.ADDRESS_CHANGED
     address_same = first.address == request.subject_address
-    if not address_same and not same(request.subject_address, first.address, ADDRESS_RULES, off):
+    if not address_same and not same_address(request.subject_address, first.address):
         return Verdict.ADDRESS_CHANGED
     kana_same = first.name_kana == request.subject_name_kana
-    if not kana_same and not same(request.subject_name_kana, first.name_kana, KANA_RULES, off):
+    if not kana_same and not same_kana(request.subject_name_kana, first.name_kana):
         return Verdict.KANA_DIFFERS
     return Verdict.UNCHANGED if name_same and address_same and kana_same else Verdict.NOTATION
 

@@ -32,14 +32,16 @@ _DIGITS = str.maketrans(_KANJI_DIGITS, "0123456789")
 # digits only (re.ASCII): a Unicode \d would take ０ even with the width rule turned off. Each
 # alternative takes a whole run: the first starts after a character that is no numeral, the
 # second after no numeral, and ends where the next character is no numeral.
-_NUMERAL = "[〇一二三四五六七八九十百千]"
+_NUMERAL_CHARS = "〇一二三四五六七八九十百千"
+_NUMERAL = f"[{_NUMERAL_CHARS}]"
 _A_NUMBER = re.compile(
     f"(?<=[目地番号0-9-]){_NUMERAL}+|(?<!{_NUMERAL}){_NUMERAL}+(?=丁目|番地|番(?![町丁])|号|-|$)", re.ASCII
 )
 # Each pattern begins with a character class where it can: the regex engine then skips to the
 # candidates in C instead of trying a lookbehind at every position.
 _A_NUMBER_HERE = re.compile(f"{_NUMERAL}(?:(?<=[目地番号0-9-]{_NUMERAL})|(?=丁目|番地|番(?![町丁])|号|-|$))", re.ASCII)
-_DASHES = re.compile(r"[‐‑‒–—―−ー─━﹣の](?<=\d.)(?=\d)", re.ASCII)
+_DASH_CHARS = "‐‑‒–—―−ー─━﹣の"
+_DASHES = re.compile(f"[{_DASH_CHARS}](?<=\\d.)(?=\\d)", re.ASCII)
 _MARKERS = re.compile(r"(?<=[0-9])(?:丁目|番地の?|番(?![町丁])|号)")
 _A_MARKER_HERE = re.compile(r"[0-9](?:丁目|番(?![町丁])|号)")
 _HYPHEN_RUNS = re.compile(r"-{2,}")
@@ -130,6 +132,7 @@ ADDRESS_RULES: Rules = (
         "kanji numerals where a number is meant (四丁目 = 4丁目)",
         _A_NUMBER_HERE,
         composes=False,
+        chars=_NUMERAL_CHARS,
     ),
     rule(
         "address.dashes",
@@ -137,6 +140,7 @@ ADDRESS_RULES: Rules = (
         "dash notations and の between numbers as a hyphen",
         _DASHES,
         composes=False,
+        chars=_DASH_CHARS,
     ),
     rule(
         "address.block_markers",
@@ -144,6 +148,7 @@ ADDRESS_RULES: Rules = (
         "丁目/番地/番/号 as hyphens (4丁目2番地101 = 4-2-101)",
         _A_MARKER_HERE,
         composes=False,  # only hyphens in place of markers: nothing composes with a hyphen
+        chars="丁番号",
     ),
     rule(
         "address.building",

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ahaki.domain.notation.compiled import compile_steps
+from ahaki.domain.notation.compiled import character_class, compile_steps
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,9 @@ class Rule:
     # compiled fold merges adjacent tables into one translate.
     table: Mapping[int, str | None] | None = None
     composes: bool = True
+    # Characters one of which every match of the trigger holds (None: not known). The compiled
+    # fold guards a run of such rules by one search for any of their characters.
+    chars: frozenset[str] | None = None
 
     def skips(self, a: str, b: str) -> bool:
         return self.trigger is not None and self.trigger.search(a) is None and self.trigger.search(b) is None
@@ -51,6 +54,7 @@ def rule(
     *,
     composes: bool = True,
     table: Mapping[int, str | None] | None = None,
+    chars: str | None = None,
 ) -> Rule:
     """A rule whose changed output is composed (NFC): removing or replacing a character must not
     leave a base and a combining mark that a second fold would compose (ッ + ゙ made large is ヅ).
@@ -64,8 +68,9 @@ def rule(
     if trigger is None or isinstance(trigger, re.Pattern):
         found = trigger  # a pattern: where the rule may apply, exactly (fewer calls than a character class)
     else:
-        found = re.compile("[" + "".join(map(re.escape, sorted(trigger))) + "]")
-    return Rule(name, composed if composes else apply, why, found, table, composes)
+        found = character_class(trigger)
+        chars = chars or "".join(trigger)
+    return Rule(name, composed if composes else apply, why, found, table, composes, frozenset(chars or ()) or None)
 
 
 def fold(value: str, rules: Rules, off: frozenset[str] = frozenset()) -> str:
@@ -91,29 +96,53 @@ def enabled(rules: Rules, off: frozenset[str]) -> tuple[Step, ...]:
     return found[1]
 
 
-_COMPILED: dict[tuple[int, frozenset[str]], tuple[Rules, tuple[Step, ...]]] = {}
-FOLD_CACHE_SIZE = 1 << 15  # folded values kept (about 100 bytes each): repeated surnames and lines
+FOLD_CACHE_SIZE = 4096  # folds kept per equivalence (about 200 bytes each): repeated surnames, towns
+Same = Callable[[str, str], bool]
+Fold = Callable[[str], str]
+_EQUIVALENCES: dict[tuple[int, frozenset[str]], tuple[Rules, Same, Fold]] = {}
 
 
-@lru_cache(maxsize=FOLD_CACHE_SIZE)
-def _folded(value: str, key: tuple[int, frozenset[str]]) -> str:
-    for apply, trigger in _COMPILED[key][1]:
-        if trigger is None or trigger.search(value) is not None:
-            value = apply(value)
-    return value
+def _equivalence(rules: Rules, off: frozenset[str]) -> tuple[Same, Fold]:
+    steps = compile_steps(rules, off)
+
+    @lru_cache(maxsize=FOLD_CACHE_SIZE)
+    def folded(value: str) -> str:
+        for apply, trigger in steps:
+            if trigger is None or trigger.search(value) is not None:
+                value = apply(value)
+        return value
+
+    def same(a: str, b: str) -> bool:
+        """``b`` is folded first: when its fold is ``a`` itself, ``a`` needs no fold (the fold is
+        idempotent, so fold(a) = fold(fold(b)) = fold(b)). The sync passes J-LIS's writing as
+        ``b`` and the register's, most often canonical already, as ``a``."""
+        if a == b:
+            return True
+        b = folded(b)
+        return a == b or folded(a) == b
+
+    return same, folded
+
+
+def equivalence(rules: Rules, off: frozenset[str] = frozenset()) -> tuple[Same, Fold]:
+    """``same`` and ``fold`` for the enabled rules, compiled once and memoised (a bounded cache
+    of folds each): what the sync's hot path calls, once per row."""
+    key = (id(rules), off)
+    found = _EQUIVALENCES.get(key)
+    if found is None or found[0] is not rules:  # first use (held: its id is not reused meanwhile)
+        found = (rules, *_equivalence(rules, off))
+        _EQUIVALENCES[key] = found
+    return found[1], found[2]
+
+
+def folded(value: str, rules: Rules, off: frozenset[str] = frozenset()) -> str:
+    """``fold(value, rules, off)`` by the compiled rules, memoised (tests hold the two equal)."""
+    return equivalence(rules, off)[1](value)
 
 
 def same(a: str, b: str, rules: Rules, off: frozenset[str] = frozenset()) -> bool:
-    """Whether ``a`` and ``b`` are equal under the enabled rules: ``fold(a) == fold(b)``, by the
-    compiled rules and the cache of folds. (The sync's hot path: kept lean.)"""
-    if a == b:
-        return True
-    key = (id(rules), off)
-    found = _COMPILED.get(key)
-    if found is None or found[0] is not rules:  # first use, or another tuple at a reused id
-        _COMPILED[key] = (rules, compile_steps(rules, off))
-        _folded.cache_clear()
-    return _folded(a, key) == _folded(b, key)
+    """Whether ``a`` and ``b`` are equal under the enabled rules: ``fold(a) == fold(b)``."""
+    return equivalence(rules, off)[0](a, b)
 
 
 def _common(a: str, b: str) -> int:
