@@ -10,9 +10,10 @@ its numbers. 一番町4-2-101 and 一番町四丁目2番地101 are the same plac
 from __future__ import annotations
 
 import re
+from importlib.resources import files
 
 from ahaki.domain.notation.names import nfkc
-from ahaki.domain.notation.rules import Rules, rule
+from ahaki.domain.notation.rules import Rules, equivalence, rule
 
 _PREFECTURES = re.compile(
     "^(?:北海道|東京都|京都府|大阪府|"
@@ -158,3 +159,72 @@ ADDRESS_RULES: Rules = (
         composes=False,  # digits, letters and hyphens only from the first digit on
     ),
 )
+
+
+# -- the place: municipality by its code, block levels where both sides name them ------------------
+
+_MUNICIPALITY_TABLE = "municipalities.tsv"
+
+
+def _municipalities() -> tuple[str, dict[str, re.Pattern[str]]]:
+    """Per code, the pattern of a leading municipality name (after an optional prefecture name
+    and spaces), from ``municipalities.tsv``."""
+    version = ""
+    found: dict[str, re.Pattern[str]] = {}
+    for line in files(__package__).joinpath(_MUNICIPALITY_TABLE).read_text(encoding="utf-8").splitlines():
+        if line.startswith("# version:"):
+            version = line.split(":", 1)[1].strip()
+        if not line or line.startswith("#"):
+            continue
+        code, prefecture, names = line.split("\t")
+        alternatives = "|".join(map(re.escape, names.split()))
+        found[code] = re.compile(rf"\A\s*(?:{re.escape(prefecture)}\s*)?(?:(?:{alternatives})\s*)+")
+    return version, found
+
+
+MUNICIPALITIES_VERSION, MUNICIPALITIES = _municipalities()
+MUNICIPALITY = "address.municipality"
+# Listed with the rules (a tenant may turn it off); applied by ``same_place``, which knows the code.
+MUNICIPALITY_RULE = rule(
+    MUNICIPALITY,
+    str,
+    f"the municipality's name at the start ignored when its code is known (table {MUNICIPALITIES_VERSION})",
+    re.compile("(?!)"),
+)
+
+
+def without_municipality(value: str, code: str) -> str:
+    """千代田区一番町4-2 -> 一番町4-2 for 131016 (東京都千代田区 too); as it is for a code not in the table."""
+    pattern = MUNICIPALITIES.get(code)
+    return value if pattern is None else pattern.sub("", value, count=1)
+
+
+_LEVEL_MARKED = re.compile(r"([0-9]+)(丁目|番地|番(?![町丁])|号)?")
+_LEVEL = {"丁目": "丁目", "番地": "番", "番": "番", "号": "号"}  # 番地 and 番 are one level
+
+
+def levels(value: str) -> list[str | None]:
+    """The level each number of the line is written with (丁目, 番, 号), None for a hyphen or
+    nothing: 四丁目2番地101 -> [丁目, 番, None]; 4-2-101 -> [None, None, None]."""
+    numbers = dashes(kanji_numerals(nfkc(value)))
+    return [_LEVEL.get(m.group(2) or "") for m in _LEVEL_MARKED.finditer(numbers)]
+
+
+def levels_agree(ours: str, theirs: str) -> bool:
+    """Whether no number is written at one level on one side and another on the other: 4丁目2番
+    and 4番2号 are two places though both read 4-2 (docs/adr/0181). A hyphen matches any level."""
+    if _A_MARKER_HERE.search(ours) is None or _A_MARKER_HERE.search(theirs) is None:
+        return True  # the common case: one side written with hyphens only
+    return all(a is None or b is None or a == b for a, b in zip(levels(ours), levels(theirs), strict=False))
+
+
+def same_place(ours: str, theirs: str, code: str, off: frozenset[str] = frozenset()) -> bool:
+    """Two lines of one municipality (``code``, compared by the caller) are the same place: the
+    municipality's name stripped, the rest equal under the address rules, and no number written
+    at two different levels. Not an equivalence (a hyphen matches both 丁目 and 番), so it is a
+    check of a pair, never a fold."""
+    if ours == theirs:
+        return True
+    if MUNICIPALITY not in off:
+        ours, theirs = without_municipality(ours, code), without_municipality(theirs, code)
+    return equivalence(ADDRESS_RULES, off)[0](ours, theirs) and levels_agree(ours, theirs)

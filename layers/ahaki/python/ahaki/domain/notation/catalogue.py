@@ -11,12 +11,12 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel
 
-from ahaki.domain.notation.addresses import ADDRESS_RULES
+from ahaki.domain.notation.addresses import ADDRESS_RULES, MUNICIPALITY_RULE
 from ahaki.domain.notation.kana import KANA_RULES
 from ahaki.domain.notation.names import NAME_RULES, VARIANTS_VERSION
 from ahaki.domain.values import Frozen, LongText
 
-ALL_RULES = (*NAME_RULES, *KANA_RULES, *ADDRESS_RULES)
+ALL_RULES = (*NAME_RULES, *KANA_RULES, *ADDRESS_RULES, MUNICIPALITY_RULE)
 RULE_NAMES = frozenset(r.name for r in ALL_RULES)
 
 
