@@ -99,7 +99,7 @@ _LEVELS = {"丁目": "丁目", "番地": "番", "番": "番", "号": "号"}
 def _long_form(draw: st.DrawFn, numbers: list[int]) -> tuple[str, list[str | None]]:
     markers = draw(st.lists(st.sampled_from(list(_LEVELS)), min_size=len(numbers), max_size=len(numbers)))
     last_bare = draw(st.booleans())  # 2番地101: the last number without a marker
-    written, levels = "", []
+    written, levels = "", list[str | None]()
     for i, (number, marker) in enumerate(zip(numbers, markers, strict=True)):
         if i == len(numbers) - 1 and last_bare and i > 0:
             written += str(number)
