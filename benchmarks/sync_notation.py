@@ -9,7 +9,7 @@ does; a move is announced; a notation is adopted or recorded without a notice).
 python -m benchmarks.sync_notation
 SYNC_NOTATION_RECORDS=20000 ...   # a smaller register (default 100,000)
 SYNC_BENCH_ROUNDS=5 ...           # rounds of the timed comparison, taken in turn (the fastest counts)
-SYNC_NOTATION_WORKER_N=500 ...    # registrants of the run through the real worker on moto (default 2,000)
+SYNC_NOTATION_WORKER_N=500 ...    # registrants of the run through the real worker on moto (default 2,000; 0: skip)
 """
 
 from __future__ import annotations
@@ -312,7 +312,7 @@ def run() -> Figures:
             "notation: verdicts of notation-only rows",
             ", ".join(f"{k.value}={v:,}" for k, v in sorted(tally[NOTATION].items())),
         ),
-        *worker_figures(int(os.environ.get("SYNC_NOTATION_WORKER_N", "2000"))),
+        *(worker_figures(workers) if (workers := int(os.environ.get("SYNC_NOTATION_WORKER_N", "2000"))) else []),
     ]
 
 
