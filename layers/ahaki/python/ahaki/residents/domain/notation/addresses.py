@@ -166,11 +166,12 @@ ADDRESS_RULES: Rules = (
 _MUNICIPALITY_TABLE = "municipalities.tsv"
 
 
-def _municipalities() -> tuple[str, dict[str, re.Pattern[str]]]:
+def _municipalities() -> tuple[str, dict[str, re.Pattern[str]], dict[str, str]]:
     """Per code, the pattern of a leading municipality name (after an optional prefecture name
-    and spaces), from ``municipalities.tsv``."""
+    and spaces), and the full name (prefecture and the first name), from ``municipalities.tsv``."""
     version = ""
     found: dict[str, re.Pattern[str]] = {}
+    full: dict[str, str] = {}
     for line in files(__package__).joinpath(_MUNICIPALITY_TABLE).read_text(encoding="utf-8").splitlines():
         if line.startswith("# version:"):
             version = line.split(":", 1)[1].strip()
@@ -179,10 +180,11 @@ def _municipalities() -> tuple[str, dict[str, re.Pattern[str]]]:
         code, prefecture, names = line.split("\t")
         alternatives = "|".join(map(re.escape, names.split()))
         found[code] = re.compile(rf"\A\s*(?:{re.escape(prefecture)}\s*)?(?:(?:{alternatives})\s*)+")
-    return version, found
+        full[code] = prefecture + names.split()[0]
+    return version, found, full
 
 
-MUNICIPALITIES_VERSION, MUNICIPALITIES = _municipalities()
+MUNICIPALITIES_VERSION, MUNICIPALITIES, MUNICIPALITY_NAMES = _municipalities()
 MUNICIPALITY = "address.municipality"
 # Listed with the rules (a tenant may turn it off); applied by ``same_place``, which knows the code.
 MUNICIPALITY_RULE = rule(
