@@ -30,20 +30,25 @@ _UNIT_SET = frozenset(_UNITS)
 _DIGITS = str.maketrans(_KANJI_DIGITS, "0123456789")
 # A run of kanji numerals where a number is meant: before 丁目/番地/番/号 or a dash, or after one
 # of them or a digit. 番町 and 番丁 are place names (一番町), not a number. Digits are ASCII
-# digits only (re.ASCII): a Unicode \d would take ０ even with the width rule turned off. Each
-# alternative takes a whole run: the first starts after a character that is no numeral, the
-# second after no numeral, and ends where the next character is no numeral.
+# digits only (re.ASCII): a Unicode \d would take ０ even with the width rule turned off. A match
+# is a whole run: it begins with a numeral whose previous character is a number's neighbour
+# (first alternative) or no numeral (second), and takes every numeral after it. The lookbehinds
+# come after the first character, so the engine skips to numerals in C.
 _NUMERAL_CHARS = "〇一二三四五六七八九十百千"
 _NUMERAL = f"[{_NUMERAL_CHARS}]"
 _A_NUMBER = re.compile(
-    f"(?<=[目地番号0-9-]){_NUMERAL}+|(?<!{_NUMERAL}){_NUMERAL}+(?=丁目|番地|番(?![町丁])|号|-|$)", re.ASCII
+    f"{_NUMERAL}(?:(?<=[目地番号0-9-]{_NUMERAL}){_NUMERAL}*"
+    f"|(?<!{_NUMERAL}{_NUMERAL}){_NUMERAL}*(?=丁目|番地|番(?![町丁])|号|-|$))",
+    re.ASCII,
 )
 # Each pattern begins with a character class where it can: the regex engine then skips to the
 # candidates in C instead of trying a lookbehind at every position.
 _A_NUMBER_HERE = re.compile(f"{_NUMERAL}(?:(?<=[目地番号0-9-]{_NUMERAL})|(?=丁目|番地|番(?![町丁])|号|-|$))", re.ASCII)
 _DASH_CHARS = "‐‑‒–—―−ー─━﹣の"
 _DASHES = re.compile(f"[{_DASH_CHARS}](?<=\\d.)(?=\\d)", re.ASCII)
-_MARKERS = re.compile(r"(?<=[0-9])(?:丁目|番地の?|番(?![町丁])|号)")
+# 丁目, 番地(の), 番 (not 番町/番丁) or 号 after a digit; the lookbehind after the marker's first
+# character, for the same reason.
+_MARKERS = re.compile(r"丁(?<=[0-9]丁)目|番(?<=[0-9]番)(?:地の?|(?![町丁]))|号(?<=[0-9]号)")
 _A_MARKER_HERE = re.compile(r"[0-9](?:丁目|番(?![町丁])|号)")
 _HYPHEN_RUNS = re.compile(r"-{2,}")
 _PLACE_KANA = re.compile(r"[ヶケヵがガノ](?<=\D.)(?=\D)", re.ASCII)
