@@ -75,9 +75,21 @@ def compile_steps(rules: Rules, off: frozenset[str]) -> tuple[Step, ...]:
     out: list[Step] = []
     run: list[tuple[Step, frozenset[str]]] = []
     for step, chars in steps:
-        if chars is None:
-            out += [*_guarded(run), step]
+        # A run is also cut where the triggers change kind: rules found by their characters alone
+        # (a value rarely holds any: spaces, 大, ケ) are guarded apart from rules whose characters
+        # are common (numerals, 番) but whose patterns are narrow, so the first guard still skips
+        # its run for a value the second does not.
+        if chars is None or (run and _by_chars(run[-1]) != _by_chars((step, chars))):
+            out += _guarded(run)
             run = []
+        if chars is None:
+            out.append(step)
         else:
             run.append((step, chars))
     return tuple(out + _guarded(run))
+
+
+def _by_chars(entry: tuple[Step, frozenset[str]]) -> bool:
+    """Whether the step's trigger is exactly a search for its characters."""
+    (_, trigger), chars = entry
+    return trigger is not None and trigger.pattern == character_class(chars).pattern
