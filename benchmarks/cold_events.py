@@ -172,7 +172,7 @@ def cases() -> list[ColdCase]:
         ColdCase("staff_notices", "POST notice", _sample("staff_notices", "send_notice"), seeded),
         ColdCase("sync_api", "GET findings", _sample("sync_api", "list_sync_findings")),
         ColdCase("sync_planner", "monthly schedule", _sample("sync_planner", "monthly_schedule"), seeded),
-        ColdCase("sync_worker", "build chunk (unknown run)", _sample("sync_worker", "build_chunk")),
+        ColdCase("sync_worker", "build chunk", _sample("sync_worker", "build_chunk")),
     ]
     functions = sorted(p.name for p in (REPO / "functions").iterdir() if (p / "handler.py").exists())
     missing = sorted(set(functions) - {c.function for c in found})
