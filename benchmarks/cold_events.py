@@ -2,33 +2,38 @@
 
 API functions get their sample from events/ (a read where the function has one, so the first
 request does the function's usual work); the scheduled and queue functions get the schedule's
-input or a record as their event source mapping hands it over. One registrant (with a portal
-pseudonym) is put in the register first, so reads and notifications find someone.
+input or a record as their event source mapping hands it over. One registrant is registered
+first through the register's own service (snapshot, history, vault, claim, audit), and given a
+portal pseudonym, so reads, the reveal, look-ups, the sync and notifications find someone; the
+tables' items are kept and put back before every measured run.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
+
+import boto3
 
 from ahaki.adapters.messaging import OUTBOX_SOURCE
 from ahaki.adapters.register_table import snapshot_item
-from ahaki.domain import lifecycle
+from ahaki.adapters.schema import TABLES
+from ahaki.adapters.wiring import ports
 from ahaki.domain.notifications import FanoutPage
 from ahaki.domain.outbox import OutboxEvent
 from ahaki.domain.values import Qualification
-from ahaki.http.routes import ROUTES
+from ahaki.services import registry
 from benchmarks import REPO
-from benchmarks.support import TENANT, registration
-from infra.sandbox.emulated_aws import REGION
-from infra.sandbox.events import api_event, claims
+from benchmarks.support import TENANT, registrar, registration
+from infra.sandbox.emulated_aws import REGION, EmulatedAws
+from infra.sandbox.sample_events import PLACEHOLDER_ID
 
-QID = "00000000-0000-4000-8000-000000000001"
 PORTAL_PSEUDONYM = "pp-cold-0001"
 EVENTS = REPO / "events"
 _ARN = f"arn:aws:sqs:{REGION}:000000000000"
+Items = dict[str, list[dict[str, Any]]]  # table logical id -> items
 
 
 @dataclass(frozen=True)
@@ -36,39 +41,45 @@ class ColdCase:
     function: str
     first: str  # what the first event is, for the table
     event: dict[str, Any]
-    items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # table logical id -> items
+    items: Items = field(default_factory=dict)  # put in place before each run
 
 
-def _registrant_items() -> dict[str, list[dict[str, Any]]]:
-    registrant = lifecycle.register(
-        registration(0),
-        tenant_id=TENANT,
-        qualification_pseudonym_id=QID,
-        registration_number=1,
-        today=date(2026, 11, 1),
-    ).model_copy(update={"portal_pseudonym_id": PORTAL_PSEUDONYM})
-    return {"RegisterTable": [snapshot_item(registrant)]}
+@dataclass(frozen=True)
+class Seed:
+    qualification_pseudonym_id: str
+    items: Items
 
 
-def _sample(function: str, name: str) -> dict[str, Any]:
-    event: dict[str, Any] = json.loads((EVENTS / function / f"{name}.json").read_text(encoding="utf-8"))
+def seed(aws: EmulatedAws) -> Seed:
+    """Registers one practitioner in the emulated AWS and keeps every table's items."""
+    registrant = registry.register(ports(), registrar("cold-seed"), registration(0))
+    holder = registrant.model_copy(update={"portal_pseudonym_id": PORTAL_PSEUDONYM})
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    dynamodb.put_item(TableName=aws.table_names["RegisterTable"], Item=snapshot_item(holder))
+    items: Items = {}
+    for table in TABLES:
+        pages = dynamodb.get_paginator("scan").paginate(TableName=aws.table_names[table.logical_id])
+        found = [item for page in pages for item in page["Items"]]
+        if found:
+            items[table.logical_id] = found
+    return Seed(registrant.qualification_pseudonym_id, items)
+
+
+def _sample(function: str, name: str, qid: str) -> dict[str, Any]:
+    """The sample event, naming the seeded registrant where it names the placeholder."""
+    text = (EVENTS / function / f"{name}.json").read_text(encoding="utf-8")
+    event: dict[str, Any] = json.loads(text.replace(PLACEHOLDER_ID, qid))
     return event
 
 
-def _get_registrant() -> dict[str, Any]:
-    route = next(r for r in ROUTES if r.operation_id == "get_registrant")
-    return api_event(route, {"qualification_pseudonym_id": QID}, claims=claims("bench-viewer", ["viewer"]))
-
-
-def _outbox_event(kind: str, detail: dict[str, str | int | bool | None] | None = None) -> OutboxEvent:
+def _outbox_event(kind: str, qid: str) -> OutboxEvent:
     return OutboxEvent(
         event_id=f"cold-{kind}",
         tenant_id=TENANT,
         kind=kind,
         occurred_at=datetime(2026, 12, 1, tzinfo=UTC),
-        subject_id=QID,
+        subject_id=qid,
         portal_pseudonym_id=PORTAL_PSEUDONYM,
-        detail=detail or {},
     )
 
 
@@ -150,30 +161,32 @@ def _fanout_page() -> dict[str, Any]:
     return _sqs(page.model_dump_json(), "NoticeFanoutQueue")
 
 
-def cases() -> list[ColdCase]:
-    """One case per function in functions/, in the folder's order."""
-    seeded = _registrant_items()
+def cases(seeded: Seed) -> list[ColdCase]:
+    """One case per function in functions/, in the folder's order; each starts from the seed."""
+    qid, items = seeded.qualification_pseudonym_id, seeded.items
+    registered = _outbox_event("registrant.register", qid)
     found = [
-        ColdCase("application_retention", "daily schedule", _sample("application_retention", "daily_schedule")),
-        ColdCase("application_review", "POST queue", _sample("application_review", "application_queue")),
+        ColdCase("application_retention", "daily schedule", _sample("application_retention", "daily_schedule", qid)),
+        ColdCase("application_review", "POST queue", _sample("application_review", "application_queue", qid)),
         ColdCase(
             "attachment_received",
-            "upload event (no application)",
-            _upload(f"{TENANT}/00000000-0000-4000-8000-000000000000/medical_certificate"),
+            "upload (no such application)",
+            _upload(f"{TENANT}/{PLACEHOLDER_ID}/medical_certificate"),
         ),
-        ColdCase("my_number_reveal", "reveal (unknown id)", _sample("my_number_reveal", "reveal_my_number")),
-        ColdCase("notice_fanout", "one page of holders", _fanout_page(), seeded),
-        ColdCase("notifier", "registrant.register", _relayed(_outbox_event("registrant.register")), seeded),
-        ColdCase("outbox_relay", "stream INSERT", _stream_insert(_outbox_event("registrant.register"))),
-        ColdCase("portal_api", "GET my applications", _sample("portal_api", "list_my_applications")),
-        ColdCase("portal_notifications", "GET inbox", _sample("portal_notifications", "list_notifications")),
-        ColdCase("registry_api", "GET registrant", _get_registrant(), seeded),
-        ColdCase("resident_lookup", "GET look-up (unknown id)", _sample("resident_lookup", "get_resident_lookup")),
-        ColdCase("staff_notices", "POST notice", _sample("staff_notices", "send_notice"), seeded),
-        ColdCase("sync_api", "GET findings", _sample("sync_api", "list_sync_findings")),
-        ColdCase("sync_planner", "monthly schedule", _sample("sync_planner", "monthly_schedule"), seeded),
-        ColdCase("sync_worker", "build chunk", _sample("sync_worker", "build_chunk")),
+        ColdCase("my_number_reveal", "POST reveal", _sample("my_number_reveal", "reveal_my_number", qid)),
+        ColdCase("notice_fanout", "one page of holders", _fanout_page()),
+        ColdCase("notifier", "registrant.register", _relayed(registered)),
+        ColdCase("outbox_relay", "stream INSERT", _stream_insert(registered)),
+        ColdCase("portal_api", "GET my applications", _sample("portal_api", "list_my_applications", qid)),
+        ColdCase("portal_notifications", "GET inbox", _sample("portal_notifications", "list_notifications", qid)),
+        ColdCase("registry_api", "GET registrant", _sample("registry_api", "get_registrant", qid)),
+        ColdCase("resident_lookup", "POST look-up", _sample("resident_lookup", "resident_lookup", qid)),
+        ColdCase("staff_notices", "POST notice", _sample("staff_notices", "send_notice", qid)),
+        ColdCase("sync_api", "GET findings", _sample("sync_api", "list_sync_findings", qid)),
+        ColdCase("sync_planner", "monthly schedule", _sample("sync_planner", "monthly_schedule", qid)),
+        ColdCase("sync_worker", "build chunk", _sample("sync_worker", "build_chunk", qid)),
     ]
+    found = [ColdCase(c.function, c.first, c.event, items) for c in found]
     functions = sorted(p.name for p in (REPO / "functions").iterdir() if (p / "handler.py").exists())
     missing = sorted(set(functions) - {c.function for c in found})
     if missing:  # a new function needs its first event here

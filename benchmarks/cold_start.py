@@ -27,7 +27,7 @@ from typing import IO, Any
 import boto3
 
 from benchmarks import LAYER, REPO
-from benchmarks.cold_events import ColdCase, cases
+from benchmarks.cold_events import ColdCase, cases, seed
 from benchmarks.moto_pipe import serve
 from benchmarks.report import Row, section
 from infra.sandbox.emulated_aws import REGION, EmulatedAws, emulated_aws, reset_tables
@@ -70,7 +70,7 @@ def _env(pycache: str, **extra: str) -> dict[str, str]:
 
 
 def _seed(aws: EmulatedAws, case: ColdCase) -> None:
-    """Fresh tables, then the items the first event needs (untimed, in this process)."""
+    """Fresh tables, then the seed's items (untimed, in this process): each run starts alike."""
     reset_tables(aws)
     dynamodb = boto3.client("dynamodb", region_name=REGION)
     for logical_id, items in case.items.items():
@@ -148,9 +148,9 @@ def _ms(seconds: float) -> str:
 
 def cold_start() -> list[Row]:
     section(f"3. cold start of every function, median of {REPEATS} fresh processes each")
-    every = cases()
     runs: defaultdict[str, list[Run]] = defaultdict(list)
     with emulated_aws("cold") as aws, tempfile.TemporaryDirectory(prefix="bench-pycache-") as pycache:
+        every = cases(seed(aws))
         env = _env(pycache)
         for case in (None, *every):  # warm the bytecode cache (untimed)
             _run(aws, case, env)
