@@ -11,6 +11,7 @@ tables' items are kept and put back before every measured run.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -19,7 +20,7 @@ import boto3
 
 from ahaki.adapters.messaging import OUTBOX_SOURCE
 from ahaki.adapters.register_table import snapshot_item
-from ahaki.adapters.schema import TABLES
+from ahaki.adapters.schema import ATTACHMENTS_BUCKET, TABLES
 from ahaki.adapters.wiring import ports
 from ahaki.domain.notifications import FanoutPage
 from ahaki.domain.outbox import OutboxEvent
@@ -28,6 +29,7 @@ from ahaki.services import registry
 from benchmarks import REPO
 from benchmarks.support import TENANT, registrar, registration
 from infra.sandbox.emulated_aws import REGION, EmulatedAws
+from infra.sandbox.events import FakeLambdaContext
 from infra.sandbox.sample_events import PLACEHOLDER_ID
 
 PORTAL_PSEUDONYM = "pp-cold-0001"
@@ -47,22 +49,36 @@ class ColdCase:
 @dataclass(frozen=True)
 class Seed:
     qualification_pseudonym_id: str
+    upload_key: str  # an uploaded medical certificate of a submitted application
     items: Items
 
 
 def seed(aws: EmulatedAws) -> Seed:
-    """Registers one practitioner in the emulated AWS and keeps every table's items."""
+    """Registers one practitioner and submits one application (through the portal's handler, with
+    its certificate uploaded) in the emulated AWS, and keeps every table's items."""
     registrant = registry.register(ports(), registrar("cold-seed"), registration(0))
     holder = registrant.model_copy(update={"portal_pseudonym_id": PORTAL_PSEUDONYM})
     dynamodb = boto3.client("dynamodb", region_name=REGION)
     dynamodb.put_item(TableName=aws.table_names["RegisterTable"], Item=snapshot_item(holder))
+    upload_key = _submitted_application(registrant.qualification_pseudonym_id)
     items: Items = {}
     for table in TABLES:
         pages = dynamodb.get_paginator("scan").paginate(TableName=aws.table_names[table.logical_id])
         found = [item for page in pages for item in page["Items"]]
         if found:
             items[table.logical_id] = found
-    return Seed(registrant.qualification_pseudonym_id, items)
+    return Seed(registrant.qualification_pseudonym_id, upload_key, items)
+
+
+def _submitted_application(qid: str) -> str:
+    from functions.portal_api.handler import lambda_handler as portal_api
+
+    answer = portal_api(_sample("portal_api", "submit_application", qid), FakeLambdaContext())  # type: ignore[arg-type]
+    key = f"{TENANT}/{json.loads(answer['body'])['application_id']}/medical_certificate"
+    boto3.client("s3", region_name=REGION).put_object(
+        Bucket=os.environ[ATTACHMENTS_BUCKET.env_var], Key=key, Body=b"%PDF-1.7", ContentType="application/pdf"
+    )
+    return key
 
 
 def _sample(function: str, name: str, qid: str) -> dict[str, Any]:
@@ -168,11 +184,7 @@ def cases(seeded: Seed) -> list[ColdCase]:
     found = [
         ColdCase("application_retention", "daily schedule", _sample("application_retention", "daily_schedule", qid)),
         ColdCase("application_review", "POST queue", _sample("application_review", "application_queue", qid)),
-        ColdCase(
-            "attachment_received",
-            "upload (no such application)",
-            _upload(f"{TENANT}/{PLACEHOLDER_ID}/medical_certificate"),
-        ),
+        ColdCase("attachment_received", "certificate uploaded", _upload(seeded.upload_key)),
         ColdCase("my_number_reveal", "POST reveal", _sample("my_number_reveal", "reveal_my_number", qid)),
         ColdCase("notice_fanout", "one page of holders", _fanout_page()),
         ColdCase("notifier", "registrant.register", _relayed(registered)),
