@@ -18,14 +18,14 @@ from typing import Any
 
 import boto3
 
-from ahaki.adapters.messaging import OUTBOX_SOURCE
-from ahaki.adapters.register_table import snapshot_item
-from ahaki.adapters.schema import ATTACHMENTS_BUCKET, TABLES
-from ahaki.adapters.wiring import ports
-from ahaki.domain.notifications import FanoutPage
-from ahaki.domain.outbox import OutboxEvent
-from ahaki.domain.values import Qualification
-from ahaki.services import registry
+from ahaki.kernel.outbox import OutboxEvent
+from ahaki.kernel.specs import ATTACHMENTS_BUCKET, TABLES
+from ahaki.kernel.values import Qualification
+from ahaki.notifications.adapters.messaging import OUTBOX_SOURCE
+from ahaki.notifications.domain.notification import FanoutPage
+from ahaki.registry.adapters.register_table import snapshot_item
+from ahaki.registry.services import registry
+from ahaki.registry.wiring import ports
 from benchmarks import REPO
 from benchmarks.support import TENANT, registrar, registration
 from infra.sandbox.emulated_aws import REGION, EmulatedAws
