@@ -315,7 +315,8 @@ class ResidentSync(Construct):
             target=scheduler.CfnSchedule.TargetProperty(
                 arn=planner.function_arn,
                 role_arn=role.role_arn,
-                # The firing's time names the run: a retried invocation resumes it (docs/decisions.md).
+                # The firing's time names the run: a retried invocation resumes it
+                # (docs/adr/0049-planner-resumes-from-a-checkpoint.md).
                 input=json.dumps(
                     {
                         "tenant_id": "foundation",

@@ -29,7 +29,7 @@ DEFAULT_IS_RIGHT_IN_AWS: dict[str, str] = {
     "NOTIFICATION_RETENTION_DAYS": "the documented inbox retention (docs/notifications.md)",
     "FANOUT_PAGE_SIZE": "the documented broadcast page size",
     "FANOUT_PAGE_DELAY_SECONDS": "the documented pacing between broadcast pages",
-    "LOOKUP_RATE_LIMIT": "30 look-ups per staff member per hour (docs/decisions.md)",
+    "LOOKUP_RATE_LIMIT": "30 look-ups per staff member per hour (docs/adr/0040-look-up-rate-limit.md)",
     "AUDIT_SHARDS": "16, the same number the stack sets wherever it sets it",
     "POWERTOOLS_SERVICE_NAME": "set on every function (the test finds functions by it)",
     "SIGNATURE_TRUST_ANCHORS_PEM": "tests and the sandbox only: in AWS the portal reads the bundle from the SSM "
