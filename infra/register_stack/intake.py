@@ -18,7 +18,7 @@ from infra.register_stack.api import API_STAGE
 from infra.register_stack.async_failures import keep_async_failures
 from infra.register_stack.functions import portal_role_name
 from infra.register_stack.keys import Keys
-from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
+from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge, nested_reference
 from infra.register_stack.settings import Settings
 
 # Decided applications lose their attachments after the retention period (the retention job);
@@ -161,7 +161,7 @@ class IntakeWiring(Construct):
             "execute-api ARNs name routes by path; '/portal/*' is exactly the portal's route group "
             "(every method of every application route) and nothing else of the API.",
             f"{AWS_SOLUTIONS}-IAM5[Resource::arn:aws:execute-api:{settings.region}:<AWS::AccountId>:"
-            f"<ApiStaffApi7765B5C1>/{API_STAGE}/*/portal/*]",
+            f"{nested_reference(rest_api, 'Ref')}/{API_STAGE}/*/portal/*]",
         )
         for route in ROUTES:
             if route.auth is AuthType.PORTAL:

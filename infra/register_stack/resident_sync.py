@@ -27,7 +27,7 @@ from ahaki.http.routes import Function
 from infra.register_stack.async_failures import keep_async_failures
 from infra.register_stack.functions import Functions
 from infra.register_stack.jlis_access import grant_jlis_transfer
-from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
+from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge, nested_reference
 from infra.register_stack.schedules import scheduler_role
 from infra.register_stack.settings import Settings
 
@@ -44,8 +44,12 @@ class ResidentSync(Construct):
         settings: Settings,
         functions: Functions,
         staff_alerts: sns.ITopic,
+        context_stack: Construct,
     ) -> None:
         super().__init__(scope, construct_id)
+        # The key, queues and bucket hold data: the platform stack (``scope``). The grants, the
+        # worker's mapping, the schedule and the planner's failure destination: the context's.
+        self._wiring = Construct(context_stack, construct_id)
         self._staff_alerts = staff_alerts
         self._settings = settings
         self._functions = functions
@@ -147,7 +151,7 @@ class ResidentSync(Construct):
         )
         alarm.add_alarm_action(cloudwatch_actions.SnsAction(self._staff_alerts))
         keep_async_failures(
-            self,
+            self._wiring,
             "PlannerAsyncFailures",
             function=self._functions[Function.SYNC_PLANNER],
             role=self._functions.roles[Function.SYNC_PLANNER],
@@ -276,12 +280,12 @@ class ResidentSync(Construct):
             max_concurrency=sync_worker_concurrency(self._settings),
         )
         # Lambda refuses a mapping whose role cannot yet receive from (and decrypt) the queue.
-        mapping.node.add_dependency(exchange, self._functions.audit_guard)
+        mapping.node.add_dependency(exchange, self._functions.audit_guard(Function.SYNC_WORKER))
 
     def _policy(self, function: Function, name: str, grants: list[tuple[list[str], list[str]]]) -> iam.ManagedPolicy:
-        bucket_arn = "<JlisExchangeBucket.Arn>"  # as cdk-nag names the pinned bucket's ARN
+        bucket_arn = nested_reference(self.bucket, "Arn")  # as cdk-nag names it in the context's stack
         policy = iam.ManagedPolicy(
-            self,
+            self._wiring,
             f"{function.value.title().replace('_', '')}{name}",
             description=f"The {function.value} function's access to the J-LIS exchange and the sync queue",
             roles=[self._functions.roles[function]],
@@ -298,15 +302,15 @@ class ResidentSync(Construct):
 
     def _build_schedule(self) -> scheduler.CfnSchedule:
         planner = self._functions[Function.SYNC_PLANNER]
-        role = scheduler_role(self, "EventBridge Scheduler invokes the sync planner, nothing else")
+        role = scheduler_role(self._wiring, "EventBridge Scheduler invokes the sync planner, nothing else")
         iam.ManagedPolicy(
-            self,
+            self._wiring,
             "SchedulerInvokesPlanner",
             roles=[role],
             statements=[iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=[planner.function_arn])],
         )
         return scheduler.CfnSchedule(
-            self,
+            self._wiring,
             "MonthlyVerification",
             description="Scheduled verification of every live registrant against the resident register",
             schedule_expression=self._settings.sync_schedule,
