@@ -16,10 +16,10 @@ from infra import office_holders
 from infra.register_stack.access import ACCESS, decrypts
 from infra.register_stack.api import Api
 from infra.register_stack.auth import Auth
-from infra.register_stack.contexts import Context, role_arn
+from infra.register_stack.contexts import CONTEXT_OF, Context, role_arn
 from infra.register_stack.firewall import Firewall
 from infra.register_stack.functions import Functions
-from infra.register_stack.intake import IntakeWiring, build_attachments_bucket
+from infra.register_stack.intake import IntakeWiring, PortalIntegration, build_attachments_bucket
 from infra.register_stack.key_guard import deny_decrypt_except
 from infra.register_stack.keys import Keys
 from infra.register_stack.messaging import Messaging
@@ -80,16 +80,20 @@ class RegisterStack(Stack):
             context_stack=self.context_stacks[Context.RESIDENTS],
         )
         self.auth = Auth(self, "Auth", settings=settings)
-        self.api = Api(self, "Api", settings=settings, keys=self.keys, functions=self.functions, auth=self.auth)
+        # The REST API grows with every context's routes: a nested stack of its own, with its firewall.
+        self.api_stack = NestedStack(self, "ApiStack", description="ahaki register: the REST API and its firewall")
+        self.api = Api(
+            self.api_stack, "Api", settings=settings, keys=self.keys, functions=self.functions, auth=self.auth
+        )
         self.intake = IntakeWiring(
             self.context_stacks[Context.INTAKE],
             "Intake",
-            settings=settings,
             bucket=self.attachments,
             attachment_function=self.functions[Function.ATTACHMENT_RECEIVED],
-            rest_api=self.api.rest_api,
-            methods=self.api.methods,
             dead_letters=self.messaging.bus_dlq,
+        )
+        self.portal = PortalIntegration(
+            self.api_stack, "Intake", settings=settings, rest_api=self.api.rest_api, methods=self.api.methods
         )
         self.retention = ApplicationRetention(
             self.context_stacks[Context.INTAKE],
@@ -98,7 +102,7 @@ class RegisterStack(Stack):
             messaging=self.messaging,
             bucket=self.attachments,
         )
-        self.firewall = Firewall(self, "Firewall", settings=settings, keys=self.keys, api=self.api.rest_api)
+        self.firewall = Firewall(self.api_stack, "Firewall", settings=settings, keys=self.keys, api=self.api.rest_api)
         # Dashboards and alarms in a nested stack of their own: a third of the resources, none stateful.
         self.monitoring_stack = NestedStack(
             self, "MonitoringStack", description="ahaki register: dashboards and alarms"
@@ -109,7 +113,6 @@ class RegisterStack(Stack):
             stage=settings.stage,
             staff_alerts=self.messaging.topic,
             rest_api=self.api.rest_api,
-            functions=self.functions.functions,
             tables=self.tables.tables,
             work_queues={
                 **{
@@ -119,6 +122,15 @@ class RegisterStack(Stack):
                 "SyncQueue": (self.resident_sync.queue, self.resident_sync.dead_letters, "sync"),
             },
         )
+        for context, stack in self.context_stacks.items():
+            Monitoring(
+                stack,
+                f"{context.stack_id.removesuffix('Stack')}Monitoring",  # ids unique across the templates
+                stage=settings.stage,
+                staff_alerts=self.messaging.topic,
+                functions={f: fn for f, fn in self.functions.functions.items() if CONTEXT_OF[f] is context},
+                dashboard_suffix=f"-{context.value}",
+            )
         self._build_outputs()
         Tags.of(self).add("project", "ahaki-register")
         Tags.of(self).add("stage", settings.stage)
