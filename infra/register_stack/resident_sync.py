@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Aws, Duration, Fn, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_iam as iam
@@ -63,14 +63,14 @@ class ResidentSync(Construct):
             removal_policy=settings.removal_policy,
             pending_window=Duration.days(30),
         )
+        self.bucket_name = exchange_bucket_name(settings.stage)
         self.key.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="AllowS3ToNotifyTheEncryptedQueue",
                 principals=[iam.ServicePrincipal("s3.amazonaws.com")],
                 actions=["kms:GenerateDataKey", "kms:Decrypt"],
                 resources=["*"],  # in a key policy, "*" is this key
-                # The account, not the bucket's ARN: as for the queue policy below (a cycle).
-                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
+                conditions=self._from_the_exchange_bucket(),
             )
         )
         _pin(self.key, "ExchangeKey")
@@ -160,10 +160,17 @@ class ResidentSync(Construct):
         )
         return queue
 
+    def _from_the_exchange_bucket(self) -> dict[str, object]:
+        return {
+            "StringEquals": {"aws:SourceAccount": Stack.of(self).account},
+            "ArnEquals": {"aws:SourceArn": Fn.join("", ["arn:", Aws.PARTITION, ":s3:::", self.bucket_name])},
+        }
+
     def _build_bucket(self) -> s3.Bucket:
         bucket = s3.Bucket(
             self,
             "JlisExchange",
+            bucket_name=self.bucket_name,
             encryption=s3.BucketEncryption.KMS,
             encryption_key=self.key,
             bucket_key_enabled=True,  # one data key per bucket and period, not one KMS call per object
@@ -185,9 +192,9 @@ class ResidentSync(Construct):
                 principals=[iam.ServicePrincipal("s3.amazonaws.com")],
                 actions=["sqs:SendMessage"],
                 resources=[self.queue.queue_arn],
-                # The account, not the bucket's ARN: the bucket depends on this policy (S3 checks it),
-                # so naming the bucket here would be a cycle. Only this account's buckets qualify.
-                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
+                # The bucket by its name, known in advance: the bucket depends on this policy (S3
+                # checks it), so a reference to the bucket here would be a cycle.
+                conditions=self._from_the_exchange_bucket(),
             )
         )
         cfn = bucket.node.default_child
@@ -330,6 +337,15 @@ class ResidentSync(Construct):
                 retry_policy=scheduler.CfnSchedule.RetryPolicyProperty(maximum_retry_attempts=3),
             ),
         )
+
+
+def exchange_bucket_name(stage: str) -> str:
+    """``ahaki-<stage>-jlis-<last 12 hex digits of the stack's id>``: known before the bucket
+    exists, so the queue's and the key's policies can name it without referring to it; and new
+    with every creation of the stack, so a bucket retained by a rolled-back first deploy never
+    blocks the next one (a name fixed by stage alone would)."""
+    stack_uuid = Fn.select(2, Fn.split("/", Aws.STACK_ID))
+    return Fn.join("-", ["ahaki", stage.lower(), "jlis", Fn.select(4, Fn.split("-", stack_uuid))])
 
 
 def sync_worker_concurrency(settings: Settings) -> int:

@@ -179,3 +179,27 @@ def test_one_invoke_permission_per_api_function(synthesized: Synthesized) -> Non
     ]
     targets = [ref_id(p["FunctionName"]) for p in permissions]
     assert len(targets) == len(set(targets))
+
+
+def _s3_statements(statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [s for s in _service_statements(statements) if "s3.amazonaws.com" in as_list(s["Principal"]["Service"])]
+
+
+def test_s3_may_notify_the_sync_queue_and_use_its_key_for_the_exchange_bucket_only(synthesized: Synthesized) -> None:
+    """The account is not enough: another bucket of the account could send to the sync queue."""
+    bucket_name = synthesized.resources["JlisExchangeBucket"]["Properties"].get("BucketName")
+    assert bucket_name is not None  # known before the bucket exists, so the policies can name it
+    [key_id] = [k for k in synthesized.of_type("AWS::KMS::Key") if "ExchangeKey" in k]
+    [queue_policy] = [
+        p
+        for p in synthesized.of_type("AWS::SQS::QueuePolicy").values()
+        if "SyncQueue" in {ref_id(q) for q in p["Properties"]["Queues"]}
+    ]
+    statements = _s3_statements(_key_statements(synthesized, key_id)) + _s3_statements(
+        queue_policy["Properties"]["PolicyDocument"]["Statement"]
+    )
+    assert len(statements) == 2
+    for statement in statements:
+        assert statement["Condition"]["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
+        source = statement["Condition"]["ArnEquals"]["aws:SourceArn"]
+        assert source == {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":s3:::", bucket_name]]}, source
