@@ -195,6 +195,23 @@ class Functions(Construct):
 
     # -- one function ----------------------------------------------------------------------------
 
+    def grant_declared(
+        self, scope: Construct, construct_id: str, function: Function, arns: Mapping[str, str]
+    ) -> iam.ManagedPolicy:
+        """The function's ``late`` grants (access.py) on resources built after it, by the names
+        ``arns`` offers them under: the declaration stays the one place that says what it may do."""
+        uses = [use for use in access_of(function).late if use.resource in arns]
+        missing = {use.resource for use in access_of(function).late} - set(arns)
+        if not uses or missing:
+            raise ValueError(f"{function.value}: declared late grants {sorted(missing)} are not offered here")
+        return iam.ManagedPolicy(
+            scope,
+            construct_id,
+            description=f"What the {function.value} function may do with the resources built after it",
+            roles=[self.roles[function]],
+            statements=[iam.PolicyStatement(actions=list(use.actions), resources=[arns[use.resource]]) for use in uses],
+        )
+
     def audit_guard(self, function: Function) -> iam.ManagedPolicy:
         """The append-only guard on the audit table that applies to the function's role."""
         return self.audit_guards[CONTEXT_OF[function]]

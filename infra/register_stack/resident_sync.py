@@ -24,6 +24,7 @@ from constructs import Construct
 
 from ahaki.domain.jlis import INBOUND, OUTBOUND
 from ahaki.http.routes import Function
+from infra.register_stack.access import EXCHANGE_INBOUND, EXCHANGE_OUTBOUND, access_of
 from infra.register_stack.async_failures import keep_async_failures
 from infra.register_stack.functions import Functions
 from infra.register_stack.jlis_access import grant_jlis_transfer
@@ -243,40 +244,20 @@ class ResidentSync(Construct):
         self._functions[Function.SYNC_PLANNER].node.default_child.add_property_override(  # type: ignore[union-attr]
             "Timeout", 900
         )
-        send = ["sqs:SendMessage"]
-        queue_key = ["kms:GenerateDataKey", "kms:Decrypt"]
-        # POST /admin/sync-runs opens the run and hands its planning to the planner (asynchronous invoke).
         planner = self._functions[Function.SYNC_PLANNER]
         self._functions[Function.SYNC_API].add_environment("SYNC_PLANNER_FUNCTION", planner.function_name)
-        self._policy(Function.SYNC_API, "Send", [(["lambda:InvokeFunction"], [planner.function_arn])])
-        self._policy(Function.SYNC_PLANNER, "Send", [(send, [self.queue.queue_arn]), (queue_key, [self.key.key_arn])])
-        # An on-demand look-up is a one-record request file in outbound/ (J-LIS answers into inbound/).
-        self._policy(
-            Function.RESIDENT_LOOKUP,
-            "Inquiry",
-            [
-                (
-                    ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"],
-                    [self.bucket.arn_for_objects(f"{OUTBOUND}/*")],
-                ),
-                (["s3:GetObject"], [self.bucket.arn_for_objects(f"{INBOUND}/*")]),
-                (queue_key, [self.key.key_arn]),
-            ],
-        )
-        receive = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
-        exchange = self._policy(
-            Function.SYNC_WORKER,
-            "Exchange",
-            [
-                (receive, [self.queue.queue_arn]),
-                (
-                    ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"],
-                    [self.bucket.arn_for_objects(f"{OUTBOUND}/*")],
-                ),
-                (["s3:GetObject"], [self.bucket.arn_for_objects(f"{INBOUND}/*")]),
-                (queue_key, [self.key.key_arn]),
-            ],
-        )
+        # What each function may do here is declared in access.py (``late``); these are the ARNs.
+        arns = {
+            "SyncPlanner": planner.function_arn,
+            "SyncQueue": self.queue.queue_arn,
+            "ExchangeKey": self.key.key_arn,
+            EXCHANGE_OUTBOUND: self.bucket.arn_for_objects(f"{OUTBOUND}/*"),
+            EXCHANGE_INBOUND: self.bucket.arn_for_objects(f"{INBOUND}/*"),
+        }
+        self._policy(Function.SYNC_API, "Send", arns)
+        self._policy(Function.SYNC_PLANNER, "Send", arns)
+        self._policy(Function.RESIDENT_LOOKUP, "Inquiry", arns)
+        exchange = self._policy(Function.SYNC_WORKER, "Exchange", arns)
         mapping = worker.add_event_source_mapping(
             "SyncQueueMapping",
             event_source_arn=self.queue.queue_arn,
@@ -289,14 +270,14 @@ class ResidentSync(Construct):
         # Lambda refuses a mapping whose role cannot yet receive from (and decrypt) the queue.
         mapping.node.add_dependency(exchange, self._functions.audit_guard(Function.SYNC_WORKER))
 
-    def _policy(self, function: Function, name: str, grants: list[tuple[list[str], list[str]]]) -> iam.ManagedPolicy:
+    def _policy(self, function: Function, name: str, arns: dict[str, str]) -> iam.ManagedPolicy:
         bucket_arn = nested_reference(self.bucket, "Arn")  # as cdk-nag names it in the context's stack
-        policy = iam.ManagedPolicy(
+        declared = {use.resource for use in access_of(function).late}
+        policy = self._functions.grant_declared(
             self._wiring,
             f"{function.value.title().replace('_', '')}{name}",
-            description=f"The {function.value} function's access to the J-LIS exchange and the sync queue",
-            roles=[self._functions.roles[function]],
-            statements=[iam.PolicyStatement(actions=actions, resources=resources) for actions, resources in grants],
+            function,
+            {resource: arn for resource, arn in arns.items() if resource in declared},
         )
         acknowledge(
             policy,
