@@ -88,7 +88,7 @@ def test_every_audit_record_is_put_through_the_one_builder_that_requires_a_free_
         tenant_id="t",
         actor="a",
         occurred_at=datetime(2026, 12, 3, tzinfo=UTC),
-        record_id="r",
+        prev_hash="p",
     )
     put = put_audit_item("audit", record)
     assert AUDIT_TABLE.partition_key == "chain"
