@@ -18,7 +18,7 @@ import pytest
 
 from ahaki.adapters.audit_trail import put_audit_item
 from ahaki.adapters.schema import AUDIT_TABLE
-from ahaki.domain.audit import AuditRecord
+from ahaki.domain.audit import AuditRecord, Outcome
 from ahaki.http.routes import Function
 from infra.register_stack.access import AUDIT_DENIED
 from tests.infra.template_tools import Synthesized, as_list, ref_id
@@ -81,12 +81,16 @@ def test_every_audit_record_is_put_through_the_one_builder_that_requires_a_free_
             if _calls(function, "audit_item"):
                 builders[f"{path.relative_to(LAYER)}:{function.name}"] = function
     assert list(builders) == ["adapters/audit_trail.py:put_audit_item"]
-    record = AuditRecord.model_construct(
+    record = AuditRecord(
         chain="c",
         seq=1,
         hash="h",
         tenant_id="t",
         actor="a",
+        role="registrar",
+        action="register",
+        outcome=Outcome.ALLOWED,
+        request_id="req",
         occurred_at=datetime(2026, 12, 3, tzinfo=UTC),
         prev_hash="p",
     )
