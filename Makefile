@@ -91,6 +91,7 @@ clean:
 HOSTILE_REPEAT ?= 40
 fuzz: fuzz-files
 fuzz-files: setup
-	HOSTILE_REPEAT=$(HOSTILE_REPEAT) .venv/bin/pytest -n 0 tests/unit/test_hostile_result_properties.py \
-		tests/unit/test_result_lines.py tests/unit/test_result_values.py tests/integration/test_hostile_result_properties.py
+	HOSTILE_REPEAT=$(HOSTILE_REPEAT) .venv/bin/pytest -n 0 tests/unit/residents/test_hostile_result_properties.py \
+		tests/unit/residents/test_result_lines.py tests/unit/residents/test_result_values.py \
+		tests/integration/residents/test_hostile_result_properties.py
 	HOSTILE_BENCH_EXAMPLES=20000 HOSTILE_BENCH_WORKER_EXAMPLES=500 HOSTILE_BENCH_MB=1,10,50 $(PY) -m benchmarks.hostile_files

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ahaki.adapters.register_table import snapshot_item
-from ahaki.domain import lifecycle
 from ahaki.http.routes import ROUTES
+from ahaki.registry.adapters.register_table import snapshot_item
+from ahaki.registry.domain import lifecycle
 from benchmarks import LAYER, REPO
 from benchmarks.report import Row, section
 from benchmarks.support import TENANT, registration

@@ -14,14 +14,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from ahaki.adapters.audit_trail import DynamoAuditTrail
-from ahaki.domain.audit import verify_chain
-from ahaki.domain.commands import Correction
-from ahaki.domain.errors import VersionConflict
-from ahaki.domain.history import Operation, fold
-from ahaki.domain.registrant import Registrant
-from ahaki.services import registry
-from ahaki.services.ports import Ports
+from ahaki.kernel.adapters.audit_trail import DynamoAuditTrail
+from ahaki.kernel.audit import verify_chain
+from ahaki.kernel.errors import VersionConflict
+from ahaki.registry.domain.commands import Correction
+from ahaki.registry.domain.history import Operation, fold
+from ahaki.registry.domain.registrant import Registrant
+from ahaki.registry.services import registry
+from ahaki.registry.services.ports import Ports
 from benchmarks.moto_rollback import cheap_transaction_rollback
 from benchmarks.report import Row, section
 from benchmarks.support import CallCounter, counting_ports, registrar, registration

@@ -27,12 +27,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import benchmarks  # noqa: F401 - puts the layer and the repository on sys.path
-from ahaki.adapters.jlis_exchange import S3Exchange
-from ahaki.adapters.sync_wiring import fake_jlis, sync_ports
-from ahaki.adapters.wiring import ports
-from ahaki.domain.jlis_codec import ResultReader, request_rows
-from ahaki.domain.sync import reconcile
-from ahaki.domain.sync_outcome import assess
+from ahaki.registry.wiring import ports
+from ahaki.residents.adapters.jlis_exchange import S3Exchange
+from ahaki.residents.domain.jlis_codec import ResultReader, request_rows
+from ahaki.residents.domain.sync import reconcile
+from ahaki.residents.domain.sync_outcome import assess
+from ahaki.residents.wiring import fake_jlis, sync_ports
 from infra.sandbox.emulated_aws import emulated_aws
 from tests.hostile_files import Mutation, honest_files, judge, mutate, mutations
 

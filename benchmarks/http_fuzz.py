@@ -1,7 +1,7 @@
 """Schemathesis over every operation of the HTTP API, in-process, and a probe for echoed values.
 
 ``python -m benchmarks.http_fuzz [--examples N]`` (``make fuzz``) prints the figures; the test
-``tests/integration/test_http_fuzz.py`` runs the same code at a few examples per operation.
+``tests/integration/http/test_http_fuzz.py`` runs the same code at a few examples per operation.
 
 The requests go through the sandbox's own dispatcher (API Gateway's part: routing, the bearer
 tokens, proxy events) to the real handlers, against moto, through a small WSGI shim: no socket.
@@ -70,8 +70,8 @@ class Target:
 @contextmanager
 def sandbox_app() -> Iterator[Target]:
     """A fresh sandbox (emulated AWS of its own, the demo register, one application)."""
-    from ahaki.adapters.sync_wiring import fake_jlis, sync_ports
-    from ahaki.adapters.wiring import ports
+    from ahaki.registry.wiring import ports
+    from ahaki.residents.wiring import fake_jlis, sync_ports
     from infra.openapi import openapi_document
     from infra.sandbox.emulated_aws import emulated_aws
     from infra.sandbox.server import Sandbox

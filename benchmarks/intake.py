@@ -31,14 +31,14 @@ import boto3  # noqa: E402
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
 
-from ahaki.adapters.intake_wiring import IntakeSettings, intake_ports  # noqa: E402
-from ahaki.domain.application import PaymentState  # noqa: E402
-from ahaki.domain.intake_commands import Approval, Submission  # noqa: E402
-from ahaki.http.application_views import receipt  # noqa: E402
 from ahaki.http.idempotency import CONFIG, run_once  # noqa: E402
 from ahaki.http.routes import PORTAL_ROLE, ROUTES  # noqa: E402
-from ahaki.services import intake  # noqa: E402
-from ahaki.services.registry import Caller  # noqa: E402
+from ahaki.intake.api import receipt  # noqa: E402
+from ahaki.intake.domain.application import PaymentState  # noqa: E402
+from ahaki.intake.domain.commands import Approval, Submission  # noqa: E402
+from ahaki.intake.services import intake  # noqa: E402
+from ahaki.intake.wiring import IntakeSettings, intake_ports  # noqa: E402
+from ahaki.kernel.caller import Caller  # noqa: E402
 from infra.sandbox.emulated_aws import PORTAL_CALLER_ARN, REGION, emulated_aws  # noqa: E402
 from infra.sandbox.events import FakeLambdaContext, api_event  # noqa: E402
 from infra.sandbox.seed import random_my_number  # noqa: E402
@@ -132,7 +132,11 @@ def failed_approvals(n: int) -> list[tuple[str, str]]:
             else mock.patch.object(type(ip.vault), "pending", side_effect=kms_down)
         )
         # The injected failure is suppressed: what counts is what it left behind.
-        with patch, mock.patch("ahaki.services.registry.RETRY_BUDGET_SECONDS", 0.2), contextlib.suppress(Exception):
+        with (
+            patch,
+            mock.patch("ahaki.registry.services.registry.RETRY_BUDGET_SECONDS", 0.2),
+            contextlib.suppress(Exception),
+        ):
             intake.approve(ip, staff, application.application_id, Approval())
         after = ip.applications.get("foundation", application.application_id)
         if (

@@ -11,10 +11,10 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from ahaki.adapters.notification_tables import contact_item
-from ahaki.adapters.register_table import snapshot_item
-from ahaki.domain.notifications import ContactPreference
-from ahaki.domain.registrant import Registrant
+from ahaki.notifications.adapters.tables import contact_item
+from ahaki.notifications.domain.notification import ContactPreference
+from ahaki.registry.adapters.register_table import snapshot_item
+from ahaki.registry.domain.registrant import Registrant
 
 TENANT = "foundation"
 

@@ -37,9 +37,9 @@ def _fan_out(conn: Connection, env: dict[str, str]) -> None:
     forward_to(conn)
     import boto3
 
-    from ahaki.adapters.messaging import FANOUT_QUEUE, OUTBOX_SOURCE
-    from ahaki.domain.outbox import OutboxEvent
     from ahaki.http.routes import Function
+    from ahaki.kernel.outbox import OutboxEvent
+    from ahaki.notifications.adapters.messaging import FANOUT_QUEUE, OUTBOX_SOURCE
     from functions.notice_fanout import handler  # noqa: F401 - imported before the measurement
     from infra.sandbox.workers import Workers
 
@@ -91,7 +91,7 @@ class NotifierConsumer:
 
 
 def broadcast(holders: int) -> dict[str, Any]:
-    from ahaki.adapters.messaging import NOTIFIER_QUEUE
+    from ahaki.notifications.adapters.messaging import NOTIFIER_QUEUE
     from infra.sandbox.emulated_aws import emulated_aws
 
     with emulated_aws(prefix=f"bcast{holders}") as aws:

@@ -72,8 +72,8 @@ def _event_of(qid: str) -> str:
 
 def _envelope(n: int, occurred_at: datetime) -> str:
     """What the relay puts on the bus for a correction of holder n: ids only."""
-    from ahaki.adapters.messaging import OUTBOX_SOURCE
-    from ahaki.domain.outbox import OutboxEvent
+    from ahaki.kernel.outbox import OutboxEvent
+    from ahaki.notifications.adapters.messaging import OUTBOX_SOURCE
 
     qid = holder_id(n)
     event = OutboxEvent(
@@ -106,8 +106,8 @@ def _drain(sqs: Any, url: str, backlog: list[str] | None = None) -> int:
     ``backlog`` is fed in as the queue empties (FEED at a time): moto's SendMessage and
     ReceiveMessage read every message of the queue on each call, so 11,000 messages enqueued at
     once would make the run quadratic in moto (SQS itself does not care how deep a queue is)."""
-    from ahaki.adapters.messaging import NOTIFIER_QUEUE
     from ahaki.http.routes import Function
+    from ahaki.notifications.adapters.messaging import NOTIFIER_QUEUE
     from infra.sandbox.workers import Workers
 
     workers, received, backlog = Workers(batch_size=10), 0, list(backlog or [])
@@ -161,8 +161,8 @@ def _counts(aws: Any) -> dict[str, Any]:
 def deliveries() -> list[tuple[str, str]]:
     import boto3
 
-    from ahaki.adapters.messaging import NOTIFIER_QUEUE
-    from ahaki.adapters.notification_wiring import clear_caches
+    from ahaki.notifications.adapters.messaging import NOTIFIER_QUEUE
+    from ahaki.notifications.wiring import clear_caches
     from infra import redrive
     from infra.sandbox.emulated_aws import REGION, emulated_aws
 

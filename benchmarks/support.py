@@ -10,11 +10,12 @@ from typing import Any
 import boto3
 from stdnum.jp import in_ as my_number_checksum
 
-from ahaki.adapters import wiring
-from ahaki.adapters.settings import Settings
-from ahaki.domain.commands import Registration
-from ahaki.services.ports import Ports
-from ahaki.services.registry import Caller
+from ahaki.kernel.adapters.aws import CLIENT_CONFIG
+from ahaki.kernel.caller import Caller
+from ahaki.kernel.settings import Settings
+from ahaki.registry import wiring
+from ahaki.registry.domain.commands import Registration
+from ahaki.registry.services.ports import Ports
 
 TENANT = "foundation"
 
@@ -114,10 +115,10 @@ def _describe(action: dict[str, Any]) -> str:
 
 
 def counting_ports() -> tuple[Ports, CallCounter]:
-    """Ports wired exactly as ahaki.adapters.wiring.ports(), over our own counted clients."""
+    """Ports wired exactly as ahaki.registry.wiring.ports(), over our own counted clients."""
     session = boto3.session.Session()
-    dynamodb = session.client("dynamodb", config=wiring.CLIENT_CONFIG)
-    kms = session.client("kms", config=wiring.CLIENT_CONFIG)
+    dynamodb = session.client("dynamodb", config=CLIENT_CONFIG)
+    kms = session.client("kms", config=CLIENT_CONFIG)
     counter = CallCounter()
     counter.attach(dynamodb)
     counter.attach(kms)

@@ -21,23 +21,23 @@ from typing import Any
 import boto3
 from stdnum.jp import in_
 
-from ahaki.adapters import register_table as rt
-from ahaki.adapters.jlis_exchange import S3Exchange
-from ahaki.adapters.jlis_fake import FakeJlis, Resident, resident_code_for
-from ahaki.adapters.lookup_table import DynamoLookups
-from ahaki.adapters.query_log import DynamoQueryLog
-from ahaki.adapters.settings import Settings
-from ahaki.adapters.sync_table import DynamoSyncStore
-from ahaki.adapters.sync_wiring import ListQueue
-from ahaki.adapters.wiring import build_ports
-from ahaki.domain.jlis import FileKey, RequestRecord, ResultRecord
-from ahaki.domain.jlis_codec import ResultReader, encode_requests, encode_results, request_rows
-from ahaki.domain.jlis_mapping import jlis_date, joined, sex_code
-from ahaki.domain.registrant import Registrant, Status
-from ahaki.domain.sync import Decision, Unchanged, reconcile
-from ahaki.domain.values import Qualification
-from ahaki.services import sync
-from ahaki.services.sync_ports import SyncPorts
+from ahaki.kernel.settings import Settings
+from ahaki.kernel.values import Qualification
+from ahaki.registry.adapters import register_table as rt
+from ahaki.registry.domain.registrant import Registrant, Status
+from ahaki.registry.wiring import build_ports
+from ahaki.residents.adapters.jlis_exchange import S3Exchange
+from ahaki.residents.adapters.jlis_fake import FakeJlis, Resident, resident_code_for
+from ahaki.residents.adapters.lookup_table import DynamoLookups
+from ahaki.residents.adapters.query_log import DynamoQueryLog
+from ahaki.residents.adapters.sync_table import DynamoSyncStore
+from ahaki.residents.domain.jlis import FileKey, RequestRecord, ResultRecord
+from ahaki.residents.domain.jlis_codec import ResultReader, encode_requests, encode_results, request_rows
+from ahaki.residents.domain.jlis_mapping import jlis_date, joined, sex_code
+from ahaki.residents.domain.sync import Decision, Unchanged, reconcile
+from ahaki.residents.services import sync
+from ahaki.residents.services.ports import SyncPorts
+from ahaki.residents.wiring import ListQueue
 from benchmarks.support import CallCounter
 from infra.sandbox.emulated_aws import REGION, emulated_aws
 

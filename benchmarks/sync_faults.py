@@ -45,23 +45,25 @@ from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import Table
 
 import benchmarks  # noqa: F401 - puts the layer and the repository on sys.path
-from ahaki.adapters import register_table as rt
-from ahaki.adapters import vault as v
-from ahaki.adapters.jlis_exchange import S3Exchange
-from ahaki.adapters.jlis_fake import FakeJlis, Scenario, resident_code_for, resident_of
-from ahaki.adapters.lookup_table import DynamoLookups
-from ahaki.adapters.query_log import DynamoQueryLog
-from ahaki.adapters.schema import TABLES
-from ahaki.adapters.settings import Settings
-from ahaki.adapters.sync_table import DynamoSyncStore, resident_codes_pk
-from ahaki.adapters.wiring import CLIENT_CONFIG, build_ports
-from ahaki.domain.jlis import INBOUND, FileKey
-from ahaki.domain.jlis_lines import TextLines
-from ahaki.domain.registrant import Status
-from ahaki.domain.values import Qualification
-from ahaki.services import sync
-from ahaki.services.ports import Ports
-from ahaki.services.sync_ports import SyncPorts
+from ahaki.kernel.adapters import vault as v
+from ahaki.kernel.adapters.aws import CLIENT_CONFIG
+from ahaki.kernel.settings import Settings
+from ahaki.kernel.specs import TABLES
+from ahaki.kernel.values import Qualification
+from ahaki.registry import keys
+from ahaki.registry.adapters import register_table as rt
+from ahaki.registry.domain.registrant import Status
+from ahaki.registry.services.ports import Ports
+from ahaki.registry.wiring import build_ports
+from ahaki.residents.adapters.jlis_exchange import S3Exchange
+from ahaki.residents.adapters.jlis_fake import FakeJlis, Scenario, resident_code_for, resident_of
+from ahaki.residents.adapters.lookup_table import DynamoLookups
+from ahaki.residents.adapters.query_log import DynamoQueryLog
+from ahaki.residents.adapters.sync_table import DynamoSyncStore, resident_codes_pk
+from ahaki.residents.domain.jlis import INBOUND, FileKey
+from ahaki.residents.domain.jlis_lines import TextLines
+from ahaki.residents.services import sync
+from ahaki.residents.services.ports import SyncPorts
 from benchmarks.moto_rollback import cheap_transaction_rollback
 from benchmarks.moto_speed import fast_moto, forget
 from benchmarks.sync import _my_number, _registrant
@@ -445,9 +447,9 @@ def _register(aws: EmulatedAws) -> tuple[dict[str, str], Counter[str]]:
     events: Counter[str] = Counter()
     for hash_key, items in _tables(aws)["RegisterTable"].items.items():
         for range_key, item in items.items():
-            if range_key.value == rt.SNAPSHOT:
+            if range_key.value == keys.SNAPSHOT:
                 snapshots[str(hash_key.value)] = str(item.attrs["body"].value)
-            elif str(range_key.value).startswith(rt.EVENT_PREFIX):
+            elif str(range_key.value).startswith(keys.EVENT_PREFIX):
                 events[str(hash_key.value)] += 1
     return snapshots, events
 

@@ -24,14 +24,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import benchmarks  # noqa: F401 - puts the layer and the repository on sys.path
-from ahaki.adapters.jlis_notation import block_form, variant_form
-from ahaki.domain import sync as sync_domain
-from ahaki.domain.event_kinds import finding_kind
-from ahaki.domain.jlis import RequestRecord, ResultCode, ResultRecord, VitalStatus
-from ahaki.domain.jlis_codec import ResultReader, encode_requests, encode_results, request_rows
-from ahaki.domain.sync import FINDING_VERDICTS, Decision, Verdict, reconcile
-from ahaki.domain.sync_records import FindingStatus
-from ahaki.domain.templates import template_of
+from ahaki.notifications.domain.templates import template_of
+from ahaki.residents.adapters.jlis_notation import block_form, variant_form
+from ahaki.residents.domain import sync as sync_domain
+from ahaki.residents.domain.events import finding_kind
+from ahaki.residents.domain.jlis import RequestRecord, ResultCode, ResultRecord, VitalStatus
+from ahaki.residents.domain.jlis_codec import ResultReader, encode_requests, encode_results, request_rows
+from ahaki.residents.domain.sync import FINDING_VERDICTS, Decision, Verdict, reconcile
+from ahaki.residents.domain.sync_records import FindingStatus
 from benchmarks.sync import _best_of
 
 Figures = list[tuple[str, str]]
@@ -199,8 +199,8 @@ def worker_figures(registrants: int) -> Figures:
     """The same mix through the real worker against moto (smaller): what it wrote and announced."""
     import boto3
 
-    from ahaki.domain.values import Qualification
-    from ahaki.services import sync
+    from ahaki.kernel.values import Qualification
+    from ahaki.residents.services import sync
     from benchmarks.sync import _drain, _ports, _seed
     from infra.sandbox.emulated_aws import REGION, emulated_aws
 

@@ -17,8 +17,9 @@ from typing import Any, cast
 import boto3
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from ahaki.adapters import wiring
 from ahaki.http.routes import ROUTES
+from ahaki.kernel.adapters.aws import CLIENT_CONFIG
+from ahaki.registry import wiring
 from benchmarks.report import Row, section
 from benchmarks.support import registration_body
 from functions.registry_api import handler
@@ -70,7 +71,7 @@ def warm_throughput() -> list[Row]:
         operations = [name for name, _ in recorder.calls]
         print(f"   one GET makes: {', '.join(operations)}")
         params = dict(recorder.calls)
-        bare = boto3.client("dynamodb", config=wiring.CLIENT_CONFIG)
+        bare = boto3.client("dynamodb", config=CLIENT_CONFIG)
 
         def handler_loop(n: int) -> float:
             events = [event() for _ in range(n)]  # built outside the timed part

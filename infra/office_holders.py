@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ahaki.adapters.wiring import OFFICE_HOLDERS_ENV
-from ahaki.domain.office_holders import OfficeHolders
+from ahaki.registry.domain.office_holders import OfficeHolders
+from ahaki.registry.wiring import OFFICE_HOLDERS_ENV
 
 if TYPE_CHECKING:  # no CDK at run time: the sandbox imports this module too
     from constructs import Node

@@ -124,7 +124,7 @@ def _header(name: str, required: bool, pattern: str, description: str) -> dict[s
 
 ETAG_PATTERN = r'^(W/)?"?[0-9]{1,18}"?$'
 PSEUDONYM_PATTERN = r"^[A-Za-z0-9_-]{8,128}$"
-IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9._:-]{8,128}$"  # tests/unit/test_openapi_headers.py pins all three
+IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9._:-]{8,128}$"  # tests/unit/http/test_openapi_headers.py pins all three
 
 
 def _problem_response(description: str) -> dict[str, Any]:

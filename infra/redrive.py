@@ -16,8 +16,8 @@ ROOT_LAYER = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file
 if ROOT_LAYER not in sys.path:
     sys.path.append(ROOT_LAYER)
 
-from ahaki.adapters.messaging import QUEUES  # noqa: E402
-from ahaki.adapters.messaging_clients import redrive  # noqa: E402
+from ahaki.notifications.adapters.messaging import QUEUES  # noqa: E402
+from ahaki.notifications.adapters.messaging_clients import redrive  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,14 +20,14 @@ from datetime import date
 
 from hypothesis import strategies as st
 
-from ahaki.adapters.jlis_fake import FakeJlis, Scenario, resident_code_for, resident_of
-from ahaki.domain.jlis import RequestRecord, ResultCode, ResultRecord
-from ahaki.domain.jlis_codec import ResultReader, decode_requests, encode_requests, request_rows
-from ahaki.domain.jlis_lines import TextLines
-from ahaki.domain.jlis_mapping import request_for
-from ahaki.domain.sync import Verdict
-from ahaki.domain.sync_outcome import ChunkOutcome, assess
-from ahaki.domain.values import Address, Name, NameKana
+from ahaki.kernel.values import Address, Name, NameKana
+from ahaki.residents.adapters.jlis_fake import FakeJlis, Scenario, resident_code_for, resident_of
+from ahaki.residents.domain.jlis import RequestRecord, ResultCode, ResultRecord
+from ahaki.residents.domain.jlis_codec import ResultReader, decode_requests, encode_requests, request_rows
+from ahaki.residents.domain.jlis_lines import TextLines
+from ahaki.residents.domain.jlis_mapping import request_for
+from ahaki.residents.domain.sync import Verdict
+from ahaki.residents.domain.sync_outcome import ChunkOutcome, assess
 
 _ENCODINGS = ("shift_jis", "cp932", "utf-16", "utf-8-sig", "euc_jp")
 _SNIPPETS = (
@@ -124,7 +124,7 @@ def honest_files(by_code: bool) -> tuple[list[str], bytes, bytes]:
     """Run "run-12"'s request file for six people (one moved, renamed, with a twin, deceased and
     not found), J-LIS's honest answer, and the answer to the same people in another run. Asked
     by resident code for every other person when ``by_code`` (a later month), else by My Number."""
-    from tests.unit.test_jlis_codec import _people
+    from tests.unit.residents.test_jlis_codec import _people
 
     people = _people()
     fake = FakeJlis(resident_of(r, n) for r, n in people)

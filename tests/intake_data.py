@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from ahaki.domain.signature import canonical
+from ahaki.intake.domain.signature import canonical
 from infra.sandbox.emulated_aws import REGION
 from infra.sandbox.events import FakeLambdaContext
 from tests.data import registration, remember

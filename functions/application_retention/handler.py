@@ -8,8 +8,8 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from ahaki.adapters.retention_wiring import retention_ports
-from ahaki.services import application_retention
+from ahaki.intake.services import retention as application_retention
+from ahaki.intake.wiring import retention_ports
 
 logger = Logger()
 

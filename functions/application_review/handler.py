@@ -9,14 +9,14 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel
 
-from ahaki.adapters.intake_wiring import intake_ports
-from ahaki.adapters.retention_wiring import retention_ports
-from ahaki.domain.intake_commands import Approval, Edit, InformationRequest, QueueQuery, Rejection
-from ahaki.domain.retention import DeletionReport
-from ahaki.http.application_views import MatchView, QueueView, StaffApplicationView, match_view, staff_view
 from ahaki.http.resolver import caller, if_match, lambda_handler_for, serve
 from ahaki.http.routes import Function
-from ahaki.services import application_retention, intake
+from ahaki.intake.api import MatchView, QueueView, StaffApplicationView, match_view, staff_view
+from ahaki.intake.domain.commands import Approval, Edit, InformationRequest, QueueQuery, Rejection
+from ahaki.intake.domain.retention import DeletionReport
+from ahaki.intake.services import intake
+from ahaki.intake.services import retention as application_retention
+from ahaki.intake.wiring import intake_ports, retention_ports
 
 router = Router()
 

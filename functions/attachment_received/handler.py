@@ -7,9 +7,9 @@ from urllib.parse import unquote_plus
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from ahaki.adapters.intake_wiring import intake_ports
 from ahaki.http.resolver import logger
-from ahaki.services import intake
+from ahaki.intake.services import intake
+from ahaki.intake.wiring import intake_ports
 
 
 @logger.inject_lambda_context(log_event=False)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from ahaki.adapters.wiring import ports
-from ahaki.domain.commands import RevealRequest
 from ahaki.http.resolver import caller, lambda_handler_for, serve
 from ahaki.http.routes import Function
-from ahaki.http.views import MyNumberView
-from ahaki.services import registry
+from ahaki.registry.api import MyNumberView
+from ahaki.registry.domain.commands import RevealRequest
+from ahaki.registry.services import registry
+from ahaki.registry.wiring import ports
 
 router = Router()
 

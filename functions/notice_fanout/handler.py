@@ -14,10 +14,10 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from ahaki.adapters.notification_wiring import fanout_ports
-from ahaki.domain.notifications import FanoutPage
-from ahaki.services.notices import fan_out_page, start_fanout
-from ahaki.services.notifier import parse_message
+from ahaki.notifications.domain.notification import FanoutPage
+from ahaki.notifications.services.notices import fan_out_page, start_fanout
+from ahaki.notifications.services.notifier import parse_message
+from ahaki.notifications.wiring import fanout_ports
 
 logger = Logger()
 processor = BatchProcessor(event_type=EventType.SQS)

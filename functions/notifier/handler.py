@@ -15,9 +15,9 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
-from ahaki.adapters.notification_wiring import notifier_ports
-from ahaki.domain.notifications import Undeliverable
-from ahaki.services.notifier import notify, parse_message
+from ahaki.notifications.domain.notification import Undeliverable
+from ahaki.notifications.services.notifier import notify, parse_message
+from ahaki.notifications.wiring import notifier_ports
 
 logger = Logger()
 processor = BatchProcessor(event_type=EventType.SQS)

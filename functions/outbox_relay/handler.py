@@ -17,9 +17,9 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from ahaki.adapters.messaging import EVENT_BUS, OUTBOX_SOURCE
-from ahaki.adapters.wiring import CLIENT_CONFIG
-from ahaki.domain.outbox import OutboxEvent
+from ahaki.kernel.adapters.aws import CLIENT_CONFIG
+from ahaki.kernel.outbox import OutboxEvent
+from ahaki.notifications.adapters.messaging import EVENT_BUS, OUTBOX_SOURCE
 
 logger = Logger()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)

@@ -14,9 +14,10 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from ahaki.adapters.intake_wiring import IntakeSettings, intake_ports
-from ahaki.domain.intake_commands import AttachmentRequest, PaymentNotification, Submission
-from ahaki.http.application_views import (
+from ahaki.http.idempotency import CONFIG, idempotency_key, run_once
+from ahaki.http.resolver import caller, logger, serve
+from ahaki.http.routes import Function
+from ahaki.intake.api import (
     PortalApplicationList,
     PortalApplicationView,
     Receipt,
@@ -24,10 +25,9 @@ from ahaki.http.application_views import (
     portal_view,
     receipt,
 )
-from ahaki.http.idempotency import CONFIG, idempotency_key, run_once
-from ahaki.http.resolver import caller, logger, serve
-from ahaki.http.routes import Function
-from ahaki.services import intake
+from ahaki.intake.domain.commands import AttachmentRequest, PaymentNotification, Submission
+from ahaki.intake.services import intake
+from ahaki.intake.wiring import IntakeSettings, intake_ports
 
 router = Router()
 

@@ -9,13 +9,13 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel
 
-from ahaki.adapters.notification_wiring import contacts, holders, inbox
-from ahaki.adapters.wiring import ports
-from ahaki.domain.notifications import ContactPreference, InboxItem, PreferencesRequest
 from ahaki.http.resolver import caller, lambda_handler_for, serve
 from ahaki.http.routes import Function
-from ahaki.services import inbox as inbox_service
-from ahaki.services import preferences
+from ahaki.notifications.domain.notification import ContactPreference, InboxItem, PreferencesRequest
+from ahaki.notifications.services import inbox as inbox_service
+from ahaki.notifications.services import preferences
+from ahaki.notifications.wiring import contacts, holders, inbox
+from ahaki.registry.wiring import ports
 
 router = Router()
 

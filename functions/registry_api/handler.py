@@ -8,8 +8,10 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import BaseModel
 
-from ahaki.adapters.wiring import ports
-from ahaki.domain.commands import (
+from ahaki.http.resolver import caller, etag, if_match, lambda_handler_for, serve
+from ahaki.http.routes import Function
+from ahaki.registry.api import HistoryView, RegistrantView, SearchResult, registrant_view, search_result
+from ahaki.registry.domain.commands import (
     CertificateReissueRequest,
     CertificateRewriteRequest,
     Correction,
@@ -19,12 +21,10 @@ from ahaki.domain.commands import (
     RelicensureRequest,
     SearchQuery,
 )
-from ahaki.domain.history import Operation
-from ahaki.domain.registrant import Registrant
-from ahaki.http.resolver import caller, etag, if_match, lambda_handler_for, serve
-from ahaki.http.routes import Function
-from ahaki.http.views import HistoryView, RegistrantView, SearchResult, registrant_view, search_result
-from ahaki.services import registry
+from ahaki.registry.domain.history import Operation
+from ahaki.registry.domain.registrant import Registrant
+from ahaki.registry.services import registry
+from ahaki.registry.wiring import ports
 
 router = Router()
 

@@ -8,12 +8,12 @@ from http import HTTPStatus
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from ahaki.adapters.sync_wiring import sync_ports
-from ahaki.adapters.wiring import ports
-from ahaki.domain.sync_records import Lookup, ResidentLookupRequest
 from ahaki.http.resolver import caller, lambda_handler_for, serve
 from ahaki.http.routes import Function
-from ahaki.services import resident_lookup as lookups
+from ahaki.registry.wiring import ports
+from ahaki.residents.domain.sync_records import Lookup, ResidentLookupRequest
+from ahaki.residents.services import lookup as lookups
+from ahaki.residents.wiring import sync_ports
 
 router = Router()
 

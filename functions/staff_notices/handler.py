@@ -8,12 +8,12 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import BaseModel
 
-from ahaki.adapters.notification_wiring import holders, notice_unit_of_work
-from ahaki.adapters.wiring import ports
-from ahaki.domain.notifications import NoticeRequest
 from ahaki.http.resolver import caller, lambda_handler_for, serve
 from ahaki.http.routes import Function
-from ahaki.services import notices
+from ahaki.notifications.domain.notification import NoticeRequest
+from ahaki.notifications.services import notices
+from ahaki.notifications.wiring import holders, notice_unit_of_work
+from ahaki.registry.wiring import ports
 
 router = Router()
 

@@ -12,22 +12,37 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, Field
 
-from ahaki.adapters.sync_wiring import sync_ports
-from ahaki.adapters.wiring import ports
-from ahaki.domain.audit import AuditRecord
-from ahaki.domain.notation.catalogue import (
+from ahaki.http.resolver import caller, lambda_handler_for, serve
+from ahaki.http.routes import Function
+from ahaki.kernel.audit import AuditRecord
+from ahaki.kernel.values import Qualification
+from ahaki.registry.api import RegistrantView, registrant_view
+from ahaki.registry.wiring import ports
+from ahaki.residents.domain.notation.catalogue import (
     VARIANTS_VERSION,
     ChangeNotationSettings,
     NotationSettings,
     RuleView,
     rules_view,
 )
-from ahaki.domain.sync_records import Finding, FindingStatus, QuarantineEntry, ResolveFinding, SyncRun
-from ahaki.domain.values import Qualification
-from ahaki.http.resolver import caller, lambda_handler_for, serve
-from ahaki.http.routes import Function
-from ahaki.http.views import RegistrantView, registrant_view
-from ahaki.services import notation_settings, resident_lookup, sync, sync_findings
+from ahaki.residents.domain.sync_records import (
+    Finding,
+    FindingStatus,
+    QuarantineEntry,
+    ResolveFinding,
+    SyncRun,
+)
+from ahaki.residents.services import (
+    findings as sync_findings,
+)
+from ahaki.residents.services import (
+    lookup as resident_lookup,
+)
+from ahaki.residents.services import (
+    notation_settings,
+    sync,
+)
+from ahaki.residents.wiring import sync_ports
 
 router = Router()
 

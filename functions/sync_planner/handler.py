@@ -7,10 +7,10 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from ahaki.adapters.sync_wiring import sync_ports
-from ahaki.adapters.wiring import ports
-from ahaki.domain.values import Qualification
-from ahaki.services import sync
+from ahaki.kernel.values import Qualification
+from ahaki.registry.wiring import ports
+from ahaki.residents.services import sync
+from ahaki.residents.wiring import sync_ports
 
 logger = Logger()
 

@@ -14,13 +14,14 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from ahaki.adapters.sync_wiring import sync_ports
-from ahaki.adapters.wiring import ports
-from ahaki.domain.jlis import FileKey
-from ahaki.domain.registrant import Status
-from ahaki.domain.sync_records import LOOKUP_RUN_PREFIX
-from ahaki.domain.values import Qualification
-from ahaki.services import resident_lookup, sync
+from ahaki.kernel.values import Qualification
+from ahaki.registry.domain.registrant import Status
+from ahaki.registry.wiring import ports
+from ahaki.residents.domain.jlis import FileKey
+from ahaki.residents.domain.sync_records import LOOKUP_RUN_PREFIX
+from ahaki.residents.services import lookup as resident_lookup
+from ahaki.residents.services import sync
+from ahaki.residents.wiring import sync_ports
 
 logger = Logger()
 processor = BatchProcessor(event_type=EventType.SQS)

@@ -1,7 +1,7 @@
 """CDK constructs of the ahaki register backend (one stack: keys, tables, functions, API, auth).
 
 Everything that has a single source of truth elsewhere is *derived* here, never re-listed:
-tables and keys from ``ahaki.adapters.schema``, API routes, roles and functions from
+tables and keys from ``ahaki.kernel.specs``, API routes, roles and functions from
 ``ahaki.http.routes``.
 """
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ahaki.adapters.schema import (
+from ahaki.http.routes import Function
+from ahaki.kernel.specs import (
     APPLICATIONS_TABLE,
     ATTACHMENTS_BUCKET,
     AUDIT_TABLE,
@@ -30,7 +31,6 @@ from ahaki.adapters.schema import (
     KeySpec,
     TableSpec,
 )
-from ahaki.http.routes import Function
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ AUDIT_DENIED = (
 
 # Records are put on a free position of their chain and read by chain (Query): never one by one.
 _AUDIT_APPEND = TableAccess(AUDIT_TABLE, actions=("dynamodb:PutItem", "dynamodb:Query"))
-# The resident-register functions also count a caller's recent look-ups (adapters/query_log.py).
+# The resident-register functions also count a caller's recent look-ups (residents/adapters/query_log.py).
 _AUDIT_APPEND_AND_COUNT = TableAccess(
     AUDIT_TABLE, actions=("dynamodb:PutItem", "dynamodb:Query"), index_actions=("dynamodb:Query",)
 )
@@ -128,7 +128,7 @@ _REGISTER_CHANGE = TableAccess(
 )
 
 # A registration and every later change: the change's grants plus UpdateItem on the
-# registration-number sequence (adapters/sequence.py).
+# registration-number sequence (registry/adapters/sequence.py).
 _REGISTER_REGISTRATION = TableAccess(
     REGISTER_TABLE,
     actions=(
@@ -348,7 +348,7 @@ ACCESS: Mapping[Function, FunctionAccess] = {
         ),
         buckets=(BucketAccess(ATTACHMENTS_BUCKET, ("s3:GetObject", "s3:DeleteObject")),),
     ),
-    # The daily retention job (services/application_retention.py): finds the applications due,
+    # The daily retention job (intake/services/retention.py): finds the applications due,
     # sends the overdue notice, deletes an application with its pending My Number; the bucket's
     # ListBucketVersions and the dead-letter queue are granted in infra/register_stack/retention.py.
     Function.APPLICATION_RETENTION: FunctionAccess(

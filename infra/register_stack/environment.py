@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ahaki.adapters.messaging import EVENT_BUS, FANOUT_QUEUE, NOTIFIER_QUEUE, STAFF_TOPIC
-from ahaki.adapters.schema import (
+from ahaki.http.routes import AuthType, Function, routes_of
+from ahaki.kernel.specs import (
     APPLICATIONS_TABLE,
     ATTACHMENTS_BUCKET,
     AUDIT_TABLE,
@@ -26,12 +26,12 @@ from ahaki.adapters.schema import (
     VAULT_KEY,
     VAULT_TABLE,
 )
-from ahaki.http.routes import AuthType, Function, routes_of
+from ahaki.notifications.adapters.messaging import EVENT_BUS, FANOUT_QUEUE, NOTIFIER_QUEUE, STAFF_TOPIC
 
 TRUST_ANCHORS_PARAMETER = "SIGNATURE_TRUST_ANCHORS_PARAMETER"
 # (POWERTOOLS_SERVICE_NAME too: each function its own name, set beside these.)
 COMMON = ("POWERTOOLS_LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE")
-# ahaki.adapters.settings.Settings.from_env: the register's own ports.
+# ahaki.kernel.settings.Settings.from_env: the register's own ports.
 REGISTER = (
     REGISTER_TABLE.env_var,
     VAULT_TABLE.env_var,
@@ -41,9 +41,9 @@ REGISTER = (
     str(VAULT_KEY.env_var),
     str(BLIND_INDEX_KEY.env_var),
     "AUDIT_SHARDS",
-    "OFFICE_HOLDERS",  # ahaki.adapters.wiring: the tenants' office holders (items 24/25, infra/office_holders.py)
+    "OFFICE_HOLDERS",  # ahaki.registry.wiring: the tenants' office holders (items 24/25, infra/office_holders.py)
 )
-# ahaki.adapters.intake_wiring.IntakeSettings.from_env (only the portal function is granted the
+# ahaki.intake.wiring.IntakeSettings.from_env (only the portal function is granted the
 # trust anchors parameter: the others never check a signature, so never load it)
 INTAKE = (
     *REGISTER,
@@ -52,9 +52,9 @@ INTAKE = (
     "APPLICATION_RETENTION_DAYS",
     TRUST_ANCHORS_PARAMETER,
 )
-# ahaki.adapters.retention_wiring.policy_from_env (infra/register_stack/retention.py offers them)
+# ahaki.intake.wiring.policy_from_env (infra/register_stack/retention.py offers them)
 RETENTION_POLICY = ("APPLICATION_REMINDER_DAYS", "ABANDONED_APPLICATION_DAYS")
-# ahaki.adapters.sync_wiring.build_sync_ports and the worker's redelivery count
+# ahaki.residents.wiring.build_sync_ports and the worker's redelivery count
 SYNC = (SYNC_TABLE.env_var, "JLIS_BUCKET", "SYNC_QUEUE_URL", "JLIS_ADAPTER", "SYNC_CHUNK_SIZE", "SYNC_MAX_RECEIVES")
 # ahaki.http.auth: who the portal integration is
 PORTAL_CALLER = ("PORTAL_CALLER_ARNS", "PORTAL_TENANT_ID")

@@ -14,8 +14,8 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct, IValidation
 
-from ahaki.adapters.schema import AUDIT_TABLE, BUCKETS, KEYS, TABLES
 from ahaki.http.routes import WORKERS, Function
+from ahaki.kernel.specs import AUDIT_TABLE, BUCKETS, KEYS, TABLES
 from infra.register_stack.access import (
     AUDIT_DENIED,
     TABLE_KEY_READ,

@@ -12,8 +12,8 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from ahaki.adapters.schema import ATTACHMENTS_BUCKET
 from ahaki.http.routes import ROUTES, AuthType
+from ahaki.kernel.specs import ATTACHMENTS_BUCKET
 from infra.register_stack.api import API_STAGE
 from infra.register_stack.async_failures import keep_async_failures
 from infra.register_stack.functions import portal_role_name

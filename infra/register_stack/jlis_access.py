@@ -11,7 +11,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 
-from ahaki.domain.jlis import INBOUND, OUTBOUND
+from ahaki.residents.domain.jlis import INBOUND, OUTBOUND
 
 
 def grant_jlis_transfer(bucket: s3.Bucket, key: kms.Key, principal_arn: str) -> None:

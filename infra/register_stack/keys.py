@@ -7,7 +7,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from ahaki.adapters.schema import KEYS, KeySpec
+from ahaki.kernel.specs import KEYS, KeySpec
 from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
 
 LOGS_KEY_ID = "LogsKey"

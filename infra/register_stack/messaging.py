@@ -1,5 +1,5 @@
 """Notifications: the event bus, the consumers' queues with DLQs, the staff alert topic, the SES identity
-and the key that encrypts the queues and the topic. Built from ``ahaki.adapters.messaging``."""
+and the key that encrypts the queues and the topic. Built from ``ahaki.notifications.adapters.messaging``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from ahaki.adapters.messaging import EVENT_BUS, QUEUES, STAFF_TOPIC, QueueSpec
+from ahaki.notifications.adapters.messaging import EVENT_BUS, QUEUES, STAFF_TOPIC, QueueSpec
 from infra.register_stack.nag import AWS_SOLUTIONS, acknowledge
 from infra.register_stack.settings import Settings
 

@@ -16,9 +16,9 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk.interfaces.aws_events import IRuleRef
 from constructs import Construct
 
-from ahaki.adapters.messaging import RULES, RuleSpec
-from ahaki.adapters.schema import OUTBOX_TABLE
 from ahaki.http.routes import Function
+from ahaki.kernel.specs import OUTBOX_TABLE
+from ahaki.notifications.adapters.messaging import RULES, RuleSpec
 from infra.register_stack.functions import Functions
 from infra.register_stack.messaging import Messaging
 from infra.register_stack.tables import Tables

@@ -22,8 +22,8 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from ahaki.domain.jlis import INBOUND, OUTBOUND
 from ahaki.http.routes import Function
+from ahaki.residents.domain.jlis import INBOUND, OUTBOUND
 from infra.register_stack.access import EXCHANGE_INBOUND, EXCHANGE_OUTBOUND, access_of
 from infra.register_stack.async_failures import keep_async_failures
 from infra.register_stack.functions import Functions

@@ -22,9 +22,9 @@ from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from ahaki.adapters.retention_wiring import ABANDONED_DAYS_ENV, REMINDER_DAYS_ENV
-from ahaki.domain.retention import RetentionPolicy
 from ahaki.http.routes import Function
+from ahaki.intake.domain.retention import RetentionPolicy
+from ahaki.intake.wiring import ABANDONED_DAYS_ENV, REMINDER_DAYS_ENV
 from infra.register_stack.functions import Functions
 from infra.register_stack.messaging import Messaging
 from infra.register_stack.nag import AWS_SOLUTIONS, acknowledge
@@ -86,7 +86,7 @@ class ApplicationRetention(Construct):
             description="The application_retention function's attachment versions and dead-letter queue",
             roles=[functions.roles[Function.APPLICATION_RETENTION]],
             statements=[
-                # adapters/attachments.py delete_prefix lists every version of an application's objects.
+                # intake/adapters/attachments.py delete_prefix lists every version of an application's objects.
                 iam.PolicyStatement(actions=["s3:ListBucketVersions"], resources=[bucket.bucket_arn]),
                 iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[self.dead_letters.queue_arn]),
                 iam.PolicyStatement(

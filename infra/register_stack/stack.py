@@ -10,8 +10,8 @@ from __future__ import annotations
 from aws_cdk import CfnOutput, NestedStack, Stack, Tags
 from constructs import Construct
 
-from ahaki.adapters.schema import ATTACHMENTS_BUCKET, VAULT_KEY
 from ahaki.http.routes import Function
+from ahaki.kernel.specs import ATTACHMENTS_BUCKET, VAULT_KEY
 from infra import office_holders
 from infra.register_stack.access import ACCESS, decrypts
 from infra.register_stack.api import Api

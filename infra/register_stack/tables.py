@@ -5,7 +5,7 @@ from __future__ import annotations
 from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
 
-from ahaki.adapters.schema import TABLES, Index, TableSpec, attribute_type
+from ahaki.kernel.specs import TABLES, Index, TableSpec, attribute_type
 from infra.register_stack.keys import Keys
 from infra.register_stack.nag import NIST, acknowledge
 from infra.register_stack.settings import Settings

@@ -1,4 +1,4 @@
-"""AWS emulated by moto, with the same tables and keys as the stack (from ahaki.adapters.schema).
+"""AWS emulated by moto, with the same tables and keys as the stack (from ahaki.kernel.specs).
 
 Used by the tests, the benchmarks and the sandbox. moto is not atomic under threads (DESIGN.md):
 one lock around its request dispatcher makes each emulated call run alone, as DynamoDB's own
@@ -21,8 +21,8 @@ from moto.core.botocore_stubber import BotocoreStubber
 from moto.dynamodb.models import DynamoDBBackend
 from moto.s3.models import S3Backend
 
-from ahaki.adapters.schema import BUCKETS, KEYS, TABLES, create_table_kwargs
-from ahaki.adapters.wiring import OFFICE_HOLDERS_ENV
+from ahaki.kernel.specs import BUCKETS, KEYS, TABLES, create_table_kwargs
+from ahaki.registry.wiring import OFFICE_HOLDERS_ENV
 from infra import office_holders
 from infra.sandbox.emulated_messaging import create_messaging
 

@@ -1,6 +1,6 @@
 """The bus, queues (with DLQs), rules, staff topic and SES identity of the stack, in moto.
 
-Built from ahaki.adapters.messaging, the specs the CDK stack builds from too.
+Built from ahaki.notifications.adapters.messaging, the specs the CDK stack builds from too.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import json
 
 import boto3
 
-from ahaki.adapters.messaging import EVENT_BUS, QUEUES, RULES, STAFF_TOPIC
+from ahaki.notifications.adapters.messaging import EVENT_BUS, QUEUES, RULES, STAFF_TOPIC
 
 REGION = "ap-northeast-1"
 EMAIL_SOURCE = "no-reply@register.ahaki.example.jp"  # verified in moto as SES v1 requires

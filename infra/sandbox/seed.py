@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from stdnum.jp import in_ as my_number_rule
 
-from ahaki.domain.values import today_jst
+from ahaki.kernel.values import today_jst
 from infra.sandbox.tokens import FOUNDATION, MHLW, OTHER_TENANT_REGISTRAR
 
 if TYPE_CHECKING:

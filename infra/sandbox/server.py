@@ -29,10 +29,10 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import boto3
 
-from ahaki.adapters.sync_wiring import fake_jlis
-from ahaki.adapters.wiring import ports
 from ahaki.http.problems import PROBLEM_JSON, TYPE_BASE
 from ahaki.http.routes import ROUTES, AuthType, Function, find_route
+from ahaki.registry.wiring import ports
+from ahaki.residents.wiring import fake_jlis
 from infra.openapi import openapi_document
 from infra.sandbox.emulated_aws import REGION, emulated_aws
 from infra.sandbox.events import FakeLambdaContext, api_event

@@ -19,9 +19,9 @@ from typing import Any
 
 import boto3
 
-from ahaki.adapters.messaging import FANOUT_QUEUE, NOTIFIER_QUEUE, QueueSpec
-from ahaki.adapters.schema import OUTBOX_TABLE
 from ahaki.http.routes import Function
+from ahaki.kernel.specs import OUTBOX_TABLE
+from ahaki.notifications.adapters.messaging import FANOUT_QUEUE, NOTIFIER_QUEUE, QueueSpec
 from infra.sandbox.events import FakeLambdaContext
 
 log = logging.getLogger("infra.sandbox.workers")
@@ -161,7 +161,7 @@ def _sqs_record(message: dict[str, Any], arn: str) -> dict[str, Any]:
 
 def start_workers(invoke: Invoke) -> Workers:
     """The sandbox's hook: new adapters for this emulated AWS, then poll every half second."""
-    from ahaki.adapters.notification_wiring import clear_caches
+    from ahaki.notifications.wiring import clear_caches
 
     clear_caches()
     workers = Workers(invoke=invoke)

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from ahaki.domain.jlis import INBOUND, OUTBOUND
 from ahaki.http.routes import ROUTES, AuthType, Function
+from ahaki.residents.domain.jlis import INBOUND, OUTBOUND
 from tests.infra.conftest import (
     ALERT_EMAIL,
     JLIS_PRINCIPAL,

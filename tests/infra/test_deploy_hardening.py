@@ -140,7 +140,7 @@ def test_audit_records_are_appended_and_read_by_chain_never_got_one_by_one(synth
 
 
 def test_only_the_resident_register_functions_query_the_audit_by_actor(synthesized: Synthesized) -> None:
-    """The look-up rate limit counts a caller's recent look-ups (adapters/query_log.py)."""
+    """The look-up rate limit counts a caller's recent look-ups (residents/adapters/query_log.py)."""
     users = {
         function
         for function, role in _roles(synthesized).items()

@@ -6,8 +6,8 @@ import pathlib
 
 import pytest
 
-from ahaki.adapters.schema import KEYS, TABLES
 from ahaki.http.routes import Function
+from ahaki.kernel.specs import KEYS, TABLES
 from infra.register_stack import paths
 from tests.infra.template_tools import Synthesized, ref_id
 

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from ahaki.adapters.schema import (
+from ahaki.http.routes import Function
+from ahaki.kernel.specs import (
     APPLICATIONS_TABLE,
     AUDIT_TABLE,
     IDEMPOTENCY_TABLE,
@@ -21,7 +22,6 @@ from ahaki.adapters.schema import (
     VAULT_KEY,
     VAULT_TABLE,
 )
-from ahaki.http.routes import Function
 from tests.infra.template_tools import Synthesized, as_list, ref_id
 
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]

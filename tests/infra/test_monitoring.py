@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from ahaki.adapters.schema import TABLES
 from ahaki.http.routes import Function
+from ahaki.kernel.specs import TABLES
 from tests.infra.template_tools import Synthesized, ref_id
 
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ahaki.adapters.messaging import QUEUES
+from ahaki.notifications.adapters.messaging import QUEUES
 from tests.infra.template_tools import Synthesized, ref_id
 
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]

@@ -1,4 +1,4 @@
-"""Tables and keys in the template are exactly the specs of ahaki.adapters.schema."""
+"""Tables and keys in the template are exactly the specs of ahaki.kernel.specs."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from ahaki.adapters.schema import KEYS, TABLES, TableSpec, create_table_kwargs
+from ahaki.kernel.specs import KEYS, TABLES, TableSpec, create_table_kwargs
 from tests.infra.conftest import PRODUCTION
 from tests.infra.template_tools import Synthesized, ref_id
 

@@ -12,9 +12,9 @@ from typing import Any
 import boto3
 import pytest
 
-from ahaki.adapters.sync_wiring import fake_jlis, sync_ports
-from ahaki.adapters.wiring import ports
 from ahaki.http.routes import ROUTES, Role, Route
+from ahaki.registry.wiring import ports
+from ahaki.residents.wiring import fake_jlis, sync_ports
 from infra.sandbox.emulated_aws import PORTAL_CALLER_ARN, REGION, EmulatedAws, emulated_aws, reset_tables
 from infra.sandbox.events import FakeLambdaContext, api_event, claims
 from tests.data import registration

@@ -14,14 +14,14 @@ from typing import Any
 
 import boto3
 
-from ahaki.adapters.jlis_fake import Scenario
-from ahaki.adapters.sync_wiring import ListQueue, fake_jlis, sync_ports
-from ahaki.adapters.wiring import ports
-from ahaki.domain.jlis import INBOUND, OUTBOUND, FileKey
-from ahaki.domain.registrant import Status
-from ahaki.domain.sync_records import SyncRun
-from ahaki.domain.values import Qualification
-from ahaki.services import sync
+from ahaki.kernel.values import Qualification
+from ahaki.registry.domain.registrant import Status
+from ahaki.registry.wiring import ports
+from ahaki.residents.adapters.jlis_fake import Scenario
+from ahaki.residents.domain.jlis import INBOUND, OUTBOUND, FileKey
+from ahaki.residents.domain.sync_records import SyncRun
+from ahaki.residents.services import sync
+from ahaki.residents.wiring import ListQueue, fake_jlis, sync_ports
 from functions.sync_worker.handler import handle
 from infra.sandbox.emulated_aws import REGION
 from tests.data import remember

@@ -10,8 +10,8 @@ from typing import Any
 import boto3
 import pytest
 
-from ahaki.adapters.messaging import NOTIFIER_QUEUE
-from ahaki.adapters.notification_wiring import clear_caches
+from ahaki.notifications.adapters.messaging import NOTIFIER_QUEUE
+from ahaki.notifications.wiring import clear_caches
 from infra.sandbox.emulated_aws import REGION, EmulatedAws
 from infra.sandbox.emulated_messaging import purge_queues
 from infra.sandbox.workers import Workers

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import pytest
 
-from ahaki.adapters.schema import BUCKETS, KEYS, TABLES
 from ahaki.http.routes import AuthType, Function, routes_of
+from ahaki.kernel.specs import BUCKETS, KEYS, TABLES
 from tests.infra.contract.assembly import Assembly, Resource
 from tests.infra.contract.code_reads import Read, reads_of_function, reads_of_module
 
@@ -92,7 +92,7 @@ def test_a_variable_missing_from_the_template_is_reported(assembly: Assembly) ->
 
 
 def test_reads_through_an_alias_and_a_spec_constant_are_found() -> None:
-    names = {(r.name, r.required) for r in reads_of_module("ahaki.adapters.notification_wiring")}
+    names = {(r.name, r.required) for r in reads_of_module("ahaki.notifications.wiring")}
     assert ("INBOX_TABLE", True) in names  # os.environ[INBOX_TABLE.env_var]
     assert ("EMAIL_SOURCE", True) in names  # env = os.environ; env["EMAIL_SOURCE"]
     assert ("FANOUT_PAGE_SIZE", False) in names  # env.get("FANOUT_PAGE_SIZE", "500")

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from ahaki.adapters.messaging import OUTBOX_SOURCE
-from ahaki.domain import event_kinds
-from ahaki.domain.event_kinds import EMITTED, NOT_RELAYED, NOTIFIER, SILENT
-from ahaki.domain.notifications import Channel, NoTemplate
-from ahaki.domain.templates import TEMPLATES, render, template_of
-from ahaki.domain.wareki import wareki_and_iso
+from ahaki.kernel.wareki import wareki_and_iso
+from ahaki.notifications.adapters.messaging import OUTBOX_SOURCE
+from ahaki.notifications.domain import events as event_kinds
+from ahaki.notifications.domain.events import EMITTED, NOT_RELAYED, NOTIFIER, SILENT
+from ahaki.notifications.domain.notification import Channel, NoTemplate
+from ahaki.notifications.domain.templates import TEMPLATES, render, template_of
 from tests.infra.contract.assembly import Assembly, Resource
 
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]

@@ -27,9 +27,9 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyValidationError,
 )
 
-from ahaki.adapters.wiring import CLIENT_CONFIG
-from ahaki.domain.errors import DomainError
 from ahaki.http.problems import EXTRA_STATUS_OF, MalformedHeader
+from ahaki.kernel.adapters.aws import CLIENT_CONFIG
+from ahaki.kernel.errors import DomainError
 
 IDEMPOTENCY_HEADER = "idempotency-key"
 _KEY = re.compile(r"[A-Za-z0-9._:-]{8,128}")

@@ -14,7 +14,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 
-from ahaki.domain.errors import (
+from ahaki.kernel.errors import (
     Busy,
     DomainError,
     DuplicateMyNumber,

@@ -16,13 +16,14 @@ from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from ahaki.adapters.wiring import ports
-from ahaki.domain.audit import Outcome
-from ahaki.domain.errors import DomainError
 from ahaki.http import problems, request_gate
 from ahaki.http.auth import granted_role, portal_principal_of, principal_of, route_of
 from ahaki.http.routes import PORTAL_ROLE, AuthType, Function, Route, powertools_path, routes_of
-from ahaki.services.registry import Caller, record_refusal
+from ahaki.kernel.audit import Outcome
+from ahaki.kernel.auditing import record_refusal
+from ahaki.kernel.caller import Caller
+from ahaki.kernel.errors import DomainError
+from ahaki.registry.wiring import ports
 
 logger = Logger()
 ANONYMOUS = "anonymous"
@@ -126,7 +127,7 @@ def make_resolver(*routers: Router) -> APIGatewayRestResolver:
     )
     # Authorize before Powertools validates the body: a caller without the role must learn nothing,
     # not even which fields are wrong. Powertools always runs its request validation first, so we
-    # put authorization in front of it (pinned by tests/integration/test_authorization.py).
+    # put authorization in front of it (pinned by tests/integration/http/test_authorization.py).
     validate = app._request_validation_middleware
 
     def authorize_then_validate(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:

@@ -1,1 +1,0 @@
-"""See the package docstring of ahaki for the rings."""

@@ -1,0 +1,90 @@
+"""The ports of online intake: the register's ports plus applications, the vault's pending
+numbers, the attachments store and the signature trust anchors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from ahaki.intake.domain.application import Application, ApplicationKind, ApplicationStatus
+from ahaki.intake.domain.retention import DeletionReport
+from ahaki.kernel.ports import Transaction
+from ahaki.kernel.values import Qualification
+from ahaki.kernel.vault import SealedMyNumber
+from ahaki.registry.services.ports import Ports
+
+
+class ApplicationStore(Protocol):
+    def get(self, tenant_id: str, application_id: str) -> Application | None: ...
+
+    def of_applicant(self, tenant_id: str, portal_pseudonym_id: str, limit: int) -> list[Application]: ...
+
+    def queue(
+        self, tenant_id: str, status: ApplicationStatus, kinds: list[ApplicationKind], limit: int
+    ) -> list[Application]: ...
+
+    def expired(self, now: datetime) -> list[tuple[str, str]]: ...
+
+    def delete(self, tenant_id: str, application_id: str) -> None: ...
+
+    def retention_candidates(self, now: datetime) -> list[Application]: ...
+
+
+class RetentionReports(Protocol):
+    def save(self, report: DeletionReport) -> None: ...
+
+    def recent(self, tenant_id: str, limit: int) -> list[DeletionReport]: ...
+
+    def get(self, tenant_id: str, report_id: str) -> DeletionReport | None: ...
+
+
+class IntakeVault(Protocol):
+    def seal(
+        self, tenant_id: str, qualification: Qualification, qualification_pseudonym_id: str, my_number: str
+    ) -> SealedMyNumber: ...
+
+    def pending(self, tenant_id: str, qualification_pseudonym_id: str) -> SealedMyNumber | None: ...
+
+    def holder_of_index(self, tenant_id: str, qualification: Qualification, blind_index: str) -> str | None: ...
+
+
+class ApplicationWrites(Protocol):
+    """An application's writes, added to a transaction: a register operation's, or its own."""
+
+    def put_application(self, application: Application) -> None: ...
+
+    def hold_pending_my_number(self, sealed: SealedMyNumber) -> None: ...
+
+    def drop_pending_my_number(
+        self, tenant_id: str, qualification_pseudonym_id: str, *, must_exist: bool = True
+    ) -> None: ...
+
+    def delete_application(self, application: Application) -> None:
+        """Deletes the application item, only at the version read (retention)."""
+        ...
+
+
+class AttachmentStore(Protocol):
+    def upload_url(self, key: str, content_type: str, size: int, expires_in: int) -> str: ...
+
+    def head(self, key: str) -> tuple[str, int] | None:
+        """(content type, size) of the stored object, or None."""
+        ...
+
+    def delete(self, key: str) -> None: ...
+
+    def delete_prefix(self, prefix: str) -> int: ...
+
+
+@dataclass(frozen=True)
+class IntakePorts:
+    register: Ports
+    applications: ApplicationStore
+    vault: IntakeVault
+    attachments: AttachmentStore
+    trust_anchors: Callable[[], list[Any]]  # x509.Certificate; loaded once per environment
+    # The application's writes, in the given transaction (kernel/ports.py Transaction).
+    application_writes: Callable[[Transaction], ApplicationWrites]
+    retention_days: int = 90

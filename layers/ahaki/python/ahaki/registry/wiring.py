@@ -1,0 +1,53 @@
+"""Builds the real adapters from the environment, once per Lambda execution environment."""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import cache
+from typing import Any
+
+import boto3
+
+from ahaki.kernel.adapters.audit_trail import DynamoAuditTrail
+from ahaki.kernel.adapters.aws import CLIENT_CONFIG, LazyClient, new_id, utc_now
+from ahaki.kernel.adapters.vault import KmsVault
+from ahaki.kernel.settings import Settings
+from ahaki.registry.adapters.register_table import DynamoRegisterReader
+from ahaki.registry.adapters.sequence import DynamoSequence
+from ahaki.registry.adapters.unit_of_work import DynamoUnitOfWork
+from ahaki.registry.domain.office_holders import OfficeHolders
+from ahaki.registry.services.ports import Ports
+
+OFFICE_HOLDERS_ENV = "OFFICE_HOLDERS"
+
+
+def build_ports(settings: Settings, dynamodb: Any, kms: Any) -> Ports:
+    """The real adapters over the given clients (benchmarks pass clients they instrument)."""
+    return Ports(
+        reader=DynamoRegisterReader(dynamodb, settings.register_table),
+        sequence=DynamoSequence(dynamodb, settings.register_table),
+        vault=KmsVault(kms, dynamodb, settings.vault_table, settings.vault_key_id, settings.blind_index_key_id),
+        audit=DynamoAuditTrail(dynamodb, settings.audit_table),
+        unit_of_work=lambda: DynamoUnitOfWork(dynamodb, settings),
+        clock=utc_now,
+        new_id=new_id,
+        audit_shards=settings.audit_shards,
+        office_holders=office_holders_from_env,
+    )
+
+
+def office_holders_from_env(tenant_id: str) -> OfficeHolders:
+    """The tenant's office holders from OFFICE_HOLDERS (JSON: tenant -> holders; the stack sets it
+    from the CDK context ``ahaki:officeHolders``). Read per call: a few hundred bytes."""
+    table = json.loads(os.environ.get(OFFICE_HOLDERS_ENV) or "{}")
+    return OfficeHolders.model_validate({"holders": table.get(tenant_id, [])})
+
+
+def clients() -> tuple[Any, Any]:
+    return boto3.client("dynamodb", config=CLIENT_CONFIG), LazyClient("kms")
+
+
+@cache
+def ports() -> Ports:
+    return build_ports(Settings.from_env(), *clients())

@@ -1,0 +1,88 @@
+"""The sync table's quarantine lists: what of a run's result files was refused, and which
+registrants were not settled, and why (docs/jlis-file-format.md). Keys under the run's partition:
+``QUAR#<chunk>#<kind>``, so a redelivery writes the same items again."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+from ahaki.kernel.errors import InvalidInput
+from ahaki.residents.domain.sync_outcome import Quarantined
+from ahaki.residents.domain.sync_records import QuarantineEntry
+
+
+class QuarantineItems:
+    """Part of ``DynamoSyncStore``: its client, table and run partition."""
+
+    _client: Any
+    _table: str
+
+    def _run_partition(self, tenant_id: str, run_id: str) -> str:
+        raise NotImplementedError
+
+    def quarantine_all(self, tenant_id: str, run_id: str, chunk_no: int, entries: list[Quarantined]) -> None:
+        """The chunk's quarantine list, 25 items a call; each entry's key is its kind within the
+        chunk, so a redelivery writes the same items again (idempotent)."""
+        items = [self._quarantine_item(tenant_id, run_id, chunk_no, e) for e in entries]
+        for start in range(0, len(items), 25):
+            requests = {self._table: [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]}
+            while requests:
+                requests = self._client.batch_write_item(RequestItems=requests).get("UnprocessedItems") or {}
+
+    def _quarantine_item(self, tenant_id: str, run_id: str, chunk_no: int, entry: Quarantined) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "pk": {"S": self._run_partition(tenant_id, run_id)},
+            "sk": {"S": f"QUAR#{chunk_no:06d}#{entry.kind}"},
+            "chunk_no": {"N": str(chunk_no)},
+            "line_no": {"N": str(entry.line_no)},
+            "reason": {"S": entry.reason},
+            "request_record_number": {"N": str(entry.request_record_number or 0)},
+        }
+        if entry.qualification_pseudonym_id:
+            item["qid"] = {"S": entry.qualification_pseudonym_id}
+        return item
+
+    def quarantined(
+        self, tenant_id: str, run_id: str, limit: int, cursor: str | None
+    ) -> tuple[list[QuarantineEntry], str | None]:
+        """A page of the run's quarantine lists: reasons and registrants' ids (no value of any row)."""
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :q)",
+            "ExpressionAttributeValues": {":pk": {"S": self._run_partition(tenant_id, run_id)}, ":q": {"S": "QUAR#"}},
+            "ConsistentRead": True,
+            "Limit": limit,
+        }
+        if cursor:
+            kwargs["ExclusiveStartKey"] = decode_key(cursor, self._run_partition(tenant_id, run_id))
+        page = self._client.query(**kwargs)
+        entries = [
+            QuarantineEntry(
+                chunk_no=int(i["chunk_no"]["N"]),
+                line_no=int(i["line_no"]["N"]),
+                reason=i["reason"]["S"],
+                request_record_number=int(i["request_record_number"]["N"]) or None,
+                qualification_pseudonym_id=i.get("qid", {}).get("S"),
+            )
+            for i in page["Items"]
+        ]
+        last = page.get("LastEvaluatedKey")
+        return entries, encode_cursor(last) if last else None
+
+
+def encode_cursor(key: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode()
+
+
+def decode_key(cursor: str, pk: str) -> dict[str, Any]:
+    """A cursor of a page of the run's own items (the key must be in the run's partition)."""
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, binascii.Error):
+        raise InvalidInput("cursor", "is not a cursor this list returned") from None
+    if not isinstance(key, dict) or key.get("pk") != {"S": pk} or set(key) != {"pk", "sk"}:
+        raise InvalidInput("cursor", "is not a cursor this list returned")
+    return key
