@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from ahaki.adapters.audit_trail import put_audit_item
-from ahaki.adapters.schema import AUDIT_TABLE
-from ahaki.domain.audit import AuditRecord, Outcome
 from ahaki.http.routes import Function
+from ahaki.kernel.adapters.audit_trail import put_audit_item
+from ahaki.kernel.audit import AuditRecord, Outcome
+from ahaki.kernel.specs import AUDIT_TABLE
 from infra.register_stack.access import AUDIT_DENIED
 from tests.infra.template_tools import Synthesized, as_list, ref_id
 
@@ -80,7 +80,7 @@ def test_every_audit_record_is_put_through_the_one_builder_that_requires_a_free_
         for function in [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]:
             if _calls(function, "audit_item"):
                 builders[f"{path.relative_to(LAYER)}:{function.name}"] = function
-    assert list(builders) == ["adapters/audit_trail.py:put_audit_item"]
+    assert list(builders) == ["kernel/adapters/audit_trail.py:put_audit_item"]
     record = AuditRecord(
         chain="c",
         seq=1,

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from ahaki.adapters.schema import IDEMPOTENCY_TABLE
 from ahaki.http.routes import Function
+from ahaki.kernel.specs import IDEMPOTENCY_TABLE
 from infra.register_stack.access import ACCESS
 from tests.infra.contract.assembly import Assembly, Resource
 from tests.infra.contract.code_calls import calls_of_function
@@ -106,9 +106,7 @@ def test_every_grant_is_used_by_the_function_s_code(assembly: Assembly, function
 
 def test_a_grant_no_code_uses_is_reported(assembly: Assembly) -> None:
     fn = assembly.functions()[Function.MY_NUMBER_REVEAL.value]
-    stack, statement = next(
-        (stack, s) for stack, s in assembly.role_statements(fn) if "dynamodb:GetItem" in as_list(s["Action"])
-    )
+    statement = next(s for _, s in assembly.role_statements(fn) if "dynamodb:GetItem" in as_list(s["Action"]))
     saved = statement["Action"]
     statement["Action"] = [*as_list(saved), "dynamodb:Scan"]
     try:
