@@ -180,10 +180,16 @@ def _called_by_a_framework(node: Def) -> bool:
 
 
 def reads_of_function(function: str) -> list[Read]:
-    """Reads in the code a function can run: everything its modules run at import, every def of
-    its handler module (the route table binds them by name), every def a framework calls (dunder
-    methods, validators, decorated callbacks), and every def of ours that live code names (by its
-    name: generous, never missing a call through an alias or a method)."""
+    """Reads in the code a function can run (``live_code``)."""
+    parsed = {name: _parsed(name) for name in reachable_modules(f"functions.{function}.handler")}
+    return [read for name, nodes in live_code(function) for read in _reads_in(nodes, name, *parsed[name][1:])]
+
+
+def live_code(function: str) -> list[tuple[str, list[ast.AST]]]:
+    """The code a function can run, per module: everything its modules run at import, every def
+    of its handler module (the route table binds them by name), every def a framework calls
+    (dunder methods, validators, decorated callbacks), and every def of ours that live code names
+    (by its name: generous, never missing a call through an alias or a method)."""
     handler = f"functions.{function}.handler"
     parsed = {name: _parsed(name) for name in reachable_modules(handler)}
     live: list[tuple[str, list[ast.AST]]] = []
@@ -201,4 +207,4 @@ def reads_of_function(function: str) -> list[Read]:
         pending = [item for item in pending if item not in woken]
         live += [(name, [node]) for name, node in woken]
         named |= _names([node for _, node in woken])
-    return [read for name, nodes in live for read in _reads_in(nodes, name, *parsed[name][1:])]
+    return live
