@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
 import boto3
@@ -28,6 +27,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 
 from ahaki.http.problems import KeyReused, MalformedHeader, StillInProgress
 from ahaki.kernel.adapters.aws import CLIENT_CONFIG
+from ahaki.kernel.components import component
 
 IDEMPOTENCY_HEADER = "idempotency-key"
 _KEY = re.compile(r"[A-Za-z0-9._:-]{8,128}")
@@ -65,7 +65,7 @@ def canonical_json(body: str) -> str:
         return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-@cache
+@component
 def _persistence(table: str) -> DynamoDBPersistenceLayer:
     return DynamoDBPersistenceLayer(table_name=table, boto3_client=boto3.client("dynamodb", config=CLIENT_CONFIG))
 

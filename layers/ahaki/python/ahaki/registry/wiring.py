@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from functools import cache
 from typing import Any
 
 import boto3
@@ -12,6 +11,7 @@ import boto3
 from ahaki.kernel.adapters.audit_trail import DynamoAuditTrail
 from ahaki.kernel.adapters.aws import CLIENT_CONFIG, LazyClient, new_id, utc_now
 from ahaki.kernel.adapters.vault import KmsVault
+from ahaki.kernel.components import component
 from ahaki.kernel.settings import Settings
 from ahaki.registry.adapters.register_table import DynamoRegisterReader
 from ahaki.registry.adapters.sequence import DynamoSequence
@@ -48,6 +48,11 @@ def clients() -> tuple[Any, Any]:
     return boto3.client("dynamodb", config=CLIENT_CONFIG), LazyClient("kms")
 
 
-@cache
+@component
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+@component
 def ports() -> Ports:
-    return build_ports(Settings.from_env(), *clients())
+    return build_ports(settings(), *clients())
