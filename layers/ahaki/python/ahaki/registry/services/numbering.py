@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from ahaki.kernel.errors import Busy
-from ahaki.kernel.retry import RETRY_BUDGET_SECONDS, Contention
+from ahaki.kernel.retry import Contention
 from ahaki.kernel.values import Qualification
 from ahaki.registry.services.ports import RegistrationSequence, Turn
 
@@ -27,11 +27,17 @@ TURN_SECONDS = 0.02  # about how long one registration holds its turn
 T = TypeVar("T")
 
 
-def in_turn(sequence: RegistrationSequence, tenant: str, qualification: Qualification, write: Callable[[Turn], T]) -> T:
-    """``write(turn)`` in this writer's turn; again on contention while the retry budget lasts.
+def in_turn(
+    sequence: RegistrationSequence,
+    tenant: str,
+    qualification: Qualification,
+    write: Callable[[Turn], T],
+    budget_seconds: float,
+) -> T:
+    """``write(turn)`` in this writer's turn; again on contention while the budget lasts.
 
     Any other error passes the turn on and is raised; Busy when the budget runs out."""
-    deadline = time.monotonic() + RETRY_BUDGET_SECONDS
+    deadline = time.monotonic() + budget_seconds
     ticket = sequence.take_ticket(tenant, qualification)
     waiting_on: tuple[int, float] = (-1, 0.0)  # (turn seen, since when): to spot a dead holder
     first_seen: tuple[int, float] | None = None  # to learn how fast turns pass right now

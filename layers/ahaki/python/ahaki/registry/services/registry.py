@@ -23,7 +23,7 @@ from ahaki.kernel.errors import (
     VersionConflict,
 )
 from ahaki.kernel.outbox import OutboxEvent
-from ahaki.kernel.retry import Contention, retrying
+from ahaki.kernel.retry import RETRY_BUDGET_SECONDS, Contention, retrying
 from ahaki.kernel.values import JST
 from ahaki.kernel.vault import SealedMyNumber
 from ahaki.registry.domain import lifecycle
@@ -69,7 +69,8 @@ def register_sealed(
         return _register_in_turn(ports, caller, command, sealed, turn, also)
 
     try:
-        return in_turn(ports.sequence, tenant, qualification, write)  # the turn is passed on if refused
+        # The turn is passed on if the write is refused; waiting counts against the request's budget.
+        return in_turn(ports.sequence, tenant, qualification, write, RETRY_BUDGET_SECONDS)
     except (DuplicateMyNumber, PortalPseudonymInUse):
         record_refusal(ports, caller, Operation.REGISTER.value, Outcome.REJECTED, None)
         raise
