@@ -7,8 +7,6 @@ skipped; a record relayed twice is delivered once thanks to the consumers' deliv
 
 from __future__ import annotations
 
-import os
-from functools import cache
 from typing import Any
 
 import boto3
@@ -16,9 +14,12 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import Field
 
 from ahaki.kernel.adapters.aws import CLIENT_CONFIG
+from ahaki.kernel.components import component
 from ahaki.kernel.outbox import OutboxEvent
+from ahaki.kernel.settings import EnvironmentSettings
 from ahaki.notifications.adapters.messaging import EVENT_BUS, OUTBOX_SOURCE
 
 logger = Logger()
@@ -29,7 +30,16 @@ class RelayFailed(Exception):
     """EventBridge did not accept the entry: retry the record."""
 
 
-@cache
+class RelaySettings(EnvironmentSettings):
+    event_bus: str = Field(alias=EVENT_BUS.env_var)
+
+
+@component
+def settings() -> RelaySettings:
+    return RelaySettings.from_env()
+
+
+@component
 def events_client() -> Any:
     return boto3.client("events", config=CLIENT_CONFIG)
 
@@ -45,7 +55,7 @@ def relay(record: DynamoDBRecord) -> None:
                 "Source": OUTBOX_SOURCE,
                 "DetailType": event.kind,
                 "Detail": event.model_dump_json(),
-                "EventBusName": os.environ[EVENT_BUS.env_var],
+                "EventBusName": settings().event_bus,
             }
         ]
     )

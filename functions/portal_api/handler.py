@@ -27,7 +27,7 @@ from ahaki.intake.api import (
 )
 from ahaki.intake.domain.commands import AttachmentRequest, PaymentNotification, Submission
 from ahaki.intake.services import intake
-from ahaki.intake.wiring import IntakeSettings, intake_ports
+from ahaki.intake.wiring import intake_ports, intake_settings
 
 router = Router()
 
@@ -50,7 +50,7 @@ def submit_application(submission: Submission) -> Response[Receipt]:
 
 
 def _idempotency_table() -> str:
-    return IntakeSettings.from_env().idempotency_table
+    return intake_settings().idempotency_table
 
 
 def list_my_applications() -> PortalApplicationList:

@@ -5,7 +5,6 @@ record alone is retried and, after maxReceiveCount, lands in the dead-letter que
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -13,7 +12,9 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import Field
 
+from ahaki.kernel.settings import EnvironmentSettings
 from ahaki.kernel.values import Qualification
 from ahaki.registry.domain.registrant import Status
 from ahaki.registry.wiring import ports
@@ -25,7 +26,13 @@ from ahaki.residents.wiring import sync_ports
 
 logger = Logger()
 processor = BatchProcessor(event_type=EventType.SQS)
-MAX_RECEIVES = int(os.environ.get("SYNC_MAX_RECEIVES", "5"))  # the queue's maxReceiveCount
+
+
+class WorkerSettings(EnvironmentSettings):
+    max_receives: int = Field(5, alias="SYNC_MAX_RECEIVES")  # the queue's maxReceiveCount
+
+
+MAX_RECEIVES = WorkerSettings.from_env().max_receives
 
 
 def handle(body: dict[str, Any], final_attempt: bool = False) -> None:
