@@ -21,6 +21,7 @@ from ahaki.notifications.adapters.tables import (
     NoticeUnitOfWork,
 )
 from ahaki.notifications.services.ports import FanoutPorts, NotifierPorts
+from ahaki.registry.services.ports import Ports
 from ahaki.registry.wiring import ports
 
 DEFAULT_RETENTION_DAYS = 180  # inbox items; NOTIFICATION_RETENTION_DAYS overrides
@@ -28,6 +29,12 @@ DEFAULT_RETENTION_DAYS = 180  # inbox items; NOTIFICATION_RETENTION_DAYS overrid
 
 def retention_seconds() -> int:
     return int(os.environ.get("NOTIFICATION_RETENTION_DAYS", str(DEFAULT_RETENTION_DAYS))) * 24 * 3600
+
+
+def register_ports() -> Ports:
+    """The register's ports (audit trail, clock, ids) that this context's use cases take too: its
+    handlers get them here and so import no other context."""
+    return ports()
 
 
 @cache
