@@ -186,7 +186,7 @@ def test_a_file_replaced_while_its_chunk_is_half_processed_is_refused_whole(
         raise _Died
 
     with monkeypatch.context() as patched:
-        patched.setattr(sync, "_settle", dies)
+        patched.setattr(sync_results, "_settle", dies)
         with pytest.raises(_Died):
             deliver(chunk, chunk.answer)  # claimed the file, settled nothing, died
     before = addresses(api)
