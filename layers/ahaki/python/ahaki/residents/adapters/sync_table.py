@@ -1,5 +1,5 @@
 """The sync table: runs and their counts, chunk checkpoints, effect markers, findings, resident
-codes and look-up rate counters (keys in ``schema.SYNC_TABLE``).
+codes and look-up rate counters (keys in ``kernel.specs.SYNC_TABLE``).
 
 Exactly-once in effect: a chunk's counts are added to its run in the same transaction that moves
 the chunk to PROCESSED (conditionally), so a redelivered chunk adds nothing; findings and effect

@@ -1,6 +1,6 @@
 """Use cases of the resident-register sync's runs: plan a run, build a chunk's request file (its
-result file: ``sync_results``). Findings: ``sync_findings``; on-demand look-ups and the query report:
-``resident_lookup``.
+result file: ``sync_results``). Findings: ``findings``; on-demand look-ups and the query report:
+``lookup``.
 
 Every change to the register goes through ``registry.change`` (the register's own operation):
 history event, audit record and outbox event in one transaction, with the system as actor for
