@@ -35,7 +35,7 @@ from ahaki.residents.domain.jlis import FileKey, RequestRecord, ResultRecord
 from ahaki.residents.domain.jlis_codec import ResultReader, encode_requests, encode_results, request_rows
 from ahaki.residents.domain.jlis_mapping import jlis_date, joined, sex_code
 from ahaki.residents.domain.sync import Decision, Unchanged, reconcile
-from ahaki.residents.services import sync
+from ahaki.residents.services import sync, sync_results
 from ahaki.residents.services.ports import SyncPorts
 from ahaki.residents.wiring import ListQueue
 from benchmarks.support import CallCounter
@@ -288,7 +288,7 @@ def _deliver(ports: Any, sync_ports: SyncPorts, message: dict[str, Any]) -> None
         qualification, status = Qualification(message["qualification"]), Status(message["status"])
         sync.build_chunk(ports, sync_ports, key, qualification, status, message["cursor"], message.get("records"))
     else:
-        sync.process_result(ports, sync_ports, message["key"])
+        sync_results.process_result(ports, sync_ports, message["key"])
 
 
 def calls_figures(registrants: int = 5000) -> Figures:

@@ -8,7 +8,7 @@ from urllib.parse import unquote_plus
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ahaki.http.resolver import logger
-from ahaki.intake.services import intake
+from ahaki.intake.services import submission
 from ahaki.intake.wiring import intake_ports
 
 
@@ -21,7 +21,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, i
         keys = [unquote_plus(r["s3"]["object"]["key"]) for r in event.get("Records", [])]  # URL-encoded
     handled = 0
     for key in keys:
-        intake.attachment_arrived(intake_ports(), key)
+        submission.attachment_arrived(intake_ports(), key)
         handled += 1
     logger.info("attachments handled", extra={"count": handled})
     return {"handled": handled}

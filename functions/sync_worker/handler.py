@@ -21,7 +21,7 @@ from ahaki.registry.wiring import ports
 from ahaki.residents.domain.jlis import FileKey
 from ahaki.residents.domain.sync_records import LOOKUP_RUN_PREFIX
 from ahaki.residents.services import lookup as resident_lookup
-from ahaki.residents.services import sync
+from ahaki.residents.services import sync, sync_results
 from ahaki.residents.wiring import sync_ports
 
 logger = Logger()
@@ -51,7 +51,7 @@ def handle(body: dict[str, Any], final_attempt: bool = False) -> None:
             resident_lookup.receive_answer(ports(), sync_ports(), found)
             logger.info("look-up answered", extra={"lookup": found.run_id})
             continue
-        counts = sync.process_result(ports(), sync_ports(), found, final_attempt)
+        counts = sync_results.process_result(ports(), sync_ports(), found, final_attempt)
         logger.info("result file processed", extra={"run_id": found.run_id, "chunk_no": found.chunk_no, **counts})
 
 

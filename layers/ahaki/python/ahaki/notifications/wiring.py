@@ -20,6 +20,7 @@ from ahaki.notifications.adapters.tables import (
     NoticeUnitOfWork,
 )
 from ahaki.notifications.services.ports import FanoutPorts, NotifierPorts
+from ahaki.registry.services.ports import Ports
 from ahaki.registry.wiring import ports, settings
 
 DEFAULT_RETENTION_DAYS = 180  # inbox items; NOTIFICATION_RETENTION_DAYS overrides
@@ -58,6 +59,12 @@ class FanoutSettings(EnvironmentSettings):
     fanout_queue: str = Field(alias=FANOUT_QUEUE.env_var)
     page_size: int = Field(500, alias="FANOUT_PAGE_SIZE")
     page_delay_seconds: int = Field(10, alias="FANOUT_PAGE_DELAY_SECONDS")
+
+
+def register_ports() -> Ports:
+    """The register's ports (audit trail, clock, ids) that this context's use cases take too: its
+    handlers get them here and so import no other context."""
+    return ports()
 
 
 @component

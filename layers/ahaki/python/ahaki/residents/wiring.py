@@ -19,6 +19,7 @@ from ahaki.kernel.components import component
 from ahaki.kernel.settings import EnvironmentSettings
 from ahaki.kernel.specs import AUDIT_TABLE, OUTBOX_TABLE, SYNC_TABLE
 from ahaki.kernel.values import Qualification
+from ahaki.registry.services.ports import Ports
 from ahaki.registry.wiring import ports
 from ahaki.residents.adapters.jlis_exchange import S3Exchange
 from ahaki.residents.adapters.jlis_fake import FakeJlis
@@ -93,6 +94,12 @@ class RegisterBackedFake(FakeJlis):
             if found is not None:
                 self.add_registrant(found, request.subject_my_number)
         return super().look_up(request)
+
+
+def register_ports() -> Ports:
+    """The register's ports (audit trail, clock, ids) that this context's use cases take too: its
+    handlers get them here and so import no other context."""
+    return ports()
 
 
 @component
