@@ -174,6 +174,11 @@ def _my_number(n: int) -> str:
     return body + str(in_.calc_check_digit(body))
 
 
+# Fifty given names of kanji only (the name rules refuse digits): 太郎, 次夫, …
+_GIVEN_FIRST = "太次三健正和光信直秀"
+_GIVEN_SECOND = "郎夫男一也"
+
+
 def _registrant(n: int) -> Registrant:
     return Registrant.model_validate(
         {
@@ -182,7 +187,7 @@ def _registrant(n: int) -> Registrant:
             "qualification_pseudonym_id": f"bench-{n:07d}",
             "registration_number": n,
             "registered_on": "2010-04-01",
-            "name": {"family": "山田", "given": f"太郎{n % 50}"},
+            "name": {"family": "山田", "given": _GIVEN_FIRST[n % 10] + _GIVEN_SECOND[(n // 10) % 5]},
             "name_kana": {"family": "ヤマダ", "given": "タロウ"},
             "sex": "male",
             "birth_date": "1980-01-01",
