@@ -1,42 +1,33 @@
 """One cold start, run in a fresh interpreter by benchmarks.cold_start (never imported by it).
 
-``boto3``: time ``import boto3`` and creating a DynamoDB client (the baseline).
-``handler``: start moto and put one registrant (untimed), then time importing the registry API
-handler and serving its first GET. The payload (items to put, the event) comes on stdin as JSON,
-built by the parent, so nothing of ahaki's models is imported before the timer starts.
-The result is printed as one ``BENCH_RESULT {json}`` line.
+The process's AWS is the parent's moto: every request travels over the connection the parent
+passed (file descriptor ``COLD_FD``, ``benchmarks.moto_pipe``). So nothing of moto, boto3 or ahaki
+is in this process when the timer starts, as in a fresh Lambda sandbox; the parent put the items
+the first event needs in place before starting it.
 
-Before the timer, the objects alive so far are frozen out of the garbage collector (``gc.freeze``):
-moto's large heap would otherwise make every collection during the handler's import slower,
-a cost a Lambda without moto does not pay.
+``boto3``: time ``import boto3`` and creating a DynamoDB client (the baseline).
+``<function>``: time importing ``functions.<function>.handler`` and serving its first event (sent
+by the parent). Both also report this process's CPU time over the same span (it leaves out the
+parent's moto and the machine's other load). The result goes back as ``("result", {...})``.
 """
 
 from __future__ import annotations
 
-import gc
-import importlib
-import json
+import os
 import sys
 import time
+from multiprocessing.connection import Connection
 from typing import Any
 
+from benchmarks.moto_pipe import forward_to
+
 MARK = "BENCH_TIMER_START"
+# What a Lambda's fresh sandbox does not hold before the handler's import: none may be loaded here.
+MEASURED = frozenset({"ahaki", "functions", "infra", "boto3", "botocore", "moto", "pydantic", "aws_lambda_powertools"})
 
 
-def _result(**values: Any) -> None:
-    print("BENCH_RESULT " + json.dumps(values), flush=True)
-
-
-def baseline(region: str) -> None:
-    gc.collect()
-    gc.freeze()  # as in the handler run, so both are timed alike
-    t0 = time.perf_counter()
-    import boto3
-
-    t1 = time.perf_counter()
-    boto3.client("dynamodb", region_name=region)
-    t2 = time.perf_counter()
-    _result(import_s=t1 - t0, client_s=t2 - t1, total_s=t2 - t0)
+def _preloaded() -> list[str]:
+    return sorted({name.split(".")[0] for name in sys.modules} & MEASURED)
 
 
 class _Context:
@@ -52,41 +43,60 @@ class _Context:
         return 29_000
 
 
-def handler(payload: dict[str, Any]) -> None:
-    import boto3  # moto needs it anyway; its cost is measured by the baseline
+def baseline(conn: Connection, region: str) -> dict[str, Any]:
+    preloaded = _preloaded()
+    c0, t0 = time.process_time(), time.perf_counter()
+    forward_to(conn)  # botocore's handlers: imported by boto3 anyway
+    import boto3
 
-    from infra.sandbox.emulated_aws import emulated_aws
+    t1 = time.perf_counter()
+    boto3.client("dynamodb", region_name=region)
+    t2, c2 = time.perf_counter(), time.process_time()
+    return {
+        "import_s": t1 - t0,
+        "first_s": t2 - t1,
+        "total_s": t2 - t0,
+        "cpu_s": c2 - c0,
+        "outcome": "client",
+        "preloaded": preloaded,
+    }
 
-    with emulated_aws("cold") as aws:
-        setup = boto3.session.Session().client("dynamodb")
-        for logical_id, items in payload["items"].items():
-            for item in items:
-                setup.put_item(TableName=aws.table_names[logical_id], Item=item)
-        # A fresh default session: the handler loads the service models itself, as on Lambda.
-        boto3.DEFAULT_SESSION = None
-        # moto's objects would not be on Lambda: keep the collector from scanning them in the timing.
-        gc.collect()
-        gc.freeze()
-        print(MARK, file=sys.stderr, flush=True)
-        t0 = time.perf_counter()
-        module = importlib.import_module("functions.registry_api.handler")
-        t1 = time.perf_counter()
-        response = module.lambda_handler(payload["event"], _Context())
-        t2 = time.perf_counter()
-        # A second request shows what the first paid once (clients, models, lazy imports).
-        module.lambda_handler(payload["event"], _Context())
-        t3 = time.perf_counter()
-    _result(
-        import_s=t1 - t0,
-        first_request_s=t2 - t1,
-        total_s=t2 - t0,
-        second_request_s=t3 - t2,
-        status=response["statusCode"],
-    )
+
+def _outcome(response: Any) -> str:
+    if isinstance(response, dict) and "statusCode" in response:
+        return str(response["statusCode"])
+    if isinstance(response, dict) and "batchItemFailures" in response:
+        failed = len(response["batchItemFailures"])
+        return "ok" if failed == 0 else f"{failed} failed"
+    return "ok"
+
+
+def handler(conn: Connection, function: str) -> dict[str, Any]:
+    event = conn.recv()  # before the timer: the parent's payload, not the function's work
+    preloaded = _preloaded()
+    print(MARK, file=sys.stderr, flush=True)  # where -X importtime's trace of the handler begins
+    c0, t0 = time.process_time(), time.perf_counter()
+    forward_to(conn)
+    import importlib
+
+    module = importlib.import_module(f"functions.{function}.handler")
+    t1 = time.perf_counter()
+    try:
+        outcome = _outcome(module.lambda_handler(event, _Context()))
+    except Exception as error:  # reported in the table, as Lambda would report it
+        outcome = f"raised {type(error).__name__}"
+    t2, c2 = time.perf_counter(), time.process_time()
+    return {
+        "import_s": t1 - t0,
+        "first_s": t2 - t1,
+        "total_s": t2 - t0,
+        "cpu_s": c2 - c0,
+        "outcome": outcome,
+        "preloaded": preloaded,
+    }
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "boto3":
-        baseline(sys.argv[2])
-    else:
-        handler(json.load(sys.stdin))
+    connection = Connection(int(os.environ["COLD_FD"]))
+    result = baseline(connection, sys.argv[2]) if sys.argv[1] == "boto3" else handler(connection, sys.argv[1])
+    connection.send(("result", result))

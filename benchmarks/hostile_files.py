@@ -28,12 +28,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import benchmarks  # noqa: F401 - puts the layer and the repository on sys.path
-from ahaki.registry.wiring import ports
+from ahaki.kernel.components import reset
 from ahaki.residents.adapters.jlis_exchange import S3Exchange
 from ahaki.residents.domain.jlis_codec import ResultReader, request_rows
 from ahaki.residents.domain.sync import reconcile
 from ahaki.residents.domain.sync_outcome import assess
-from ahaki.residents.wiring import fake_jlis, sync_ports
 from infra.sandbox.emulated_aws import emulated_aws
 from tests.hostile_files import Mutation, honest_files, judge, mutate, mutations
 
@@ -85,8 +84,7 @@ def worker_figures(examples: int) -> Figures:
     tally = _Tally()
     with emulated_aws("bench-hostile") as aws:
         reset_tables(aws)
-        for cached in (ports, sync_ports, fake_jlis):
-            cached.cache_clear()
+        reset()
         state = world(Api(aws))
 
         @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))

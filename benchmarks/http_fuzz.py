@@ -70,8 +70,7 @@ class Target:
 @contextmanager
 def sandbox_app() -> Iterator[Target]:
     """A fresh sandbox (emulated AWS of its own, the demo register, one application)."""
-    from ahaki.registry.wiring import ports
-    from ahaki.residents.wiring import fake_jlis, sync_ports
+    from ahaki.kernel.components import reset
     from infra.openapi import openapi_document
     from infra.sandbox.emulated_aws import emulated_aws
     from infra.sandbox.server import Sandbox
@@ -79,15 +78,12 @@ def sandbox_app() -> Iterator[Target]:
 
     document = openapi_document()
     with emulated_aws(prefix="fuzz"):
-        caches = (ports, sync_ports, fake_jlis)
-        for cached in caches:
-            cached.cache_clear()
+        reset()
         try:
             sandbox = Sandbox(Credentials.issue(prefix="fuzz"), document)
             yield Target(_wsgi(sandbox), sandbox.tokens, document, _existing_ids(sandbox))
         finally:
-            for cached in caches:
-                cached.cache_clear()
+            reset()
 
 
 def _existing_ids(sandbox: Any) -> dict[str, str]:

@@ -36,7 +36,8 @@ from ahaki.http.routes import PORTAL_ROLE, ROUTES  # noqa: E402
 from ahaki.intake.api import receipt  # noqa: E402
 from ahaki.intake.domain.application import PaymentState  # noqa: E402
 from ahaki.intake.domain.commands import Approval, Submission  # noqa: E402
-from ahaki.intake.services import intake  # noqa: E402
+from ahaki.intake.services import application_records, decisions  # noqa: E402
+from ahaki.intake.services import submission as submissions  # noqa: E402
 from ahaki.intake.wiring import IntakeSettings, intake_ports  # noqa: E402
 from ahaki.kernel.caller import Caller  # noqa: E402
 from infra.sandbox.emulated_aws import PORTAL_CALLER_ARN, REGION, emulated_aws  # noqa: E402
@@ -80,12 +81,12 @@ def concurrent_duplicates(n: int) -> list[tuple[str, str]]:
                 json.dumps(["foundation", caller.portal_pseudonym_id, key]),
                 body,
                 lambda: receipt(
-                    intake.submit(
+                    submissions.submit(
                         ip,
                         caller,
                         submission,
                         form,
-                        intake.application_id_for("foundation", str(caller.portal_pseudonym_id), key),
+                        submissions.application_id_for("foundation", str(caller.portal_pseudonym_id), key),
                     )
                 ).model_dump(mode="json"),
                 persistence=environments[copy],
@@ -123,7 +124,7 @@ def failed_approvals(n: int) -> list[tuple[str, str]]:
     for i in range(n):
         form = _form()
         caller = _portal(f"bench-fail-{i:06d}")
-        application = intake.submit(ip, caller, Submission.model_validate({"application": form}), form)
+        application = submissions.submit(ip, caller, Submission.model_validate({"application": form}), form)
         _make_received(ip, application.application_id)
         uow_class = type(ip.register.unit_of_work())
         patch = (
@@ -137,7 +138,7 @@ def failed_approvals(n: int) -> list[tuple[str, str]]:
             mock.patch("ahaki.registry.services.registry.RETRY_BUDGET_SECONDS", 0.2),
             contextlib.suppress(Exception),
         ):
-            intake.approve(ip, staff, application.application_id, Approval())
+            decisions.approve(ip, staff, application.application_id, Approval())
         after = ip.applications.get("foundation", application.application_id)
         if (
             after is not None
@@ -145,7 +146,7 @@ def failed_approvals(n: int) -> list[tuple[str, str]]:
             and ip.register.reader.get("foundation", application.subject_id) is None
         ):
             unchanged += 1
-        intake.approve(ip, staff, application.application_id, Approval())
+        decisions.approve(ip, staff, application.application_id, Approval())
         if ip.register.reader.get("foundation", application.subject_id) is not None:
             retried += 1
     return [
@@ -157,7 +158,7 @@ def failed_approvals(n: int) -> list[tuple[str, str]]:
 def _make_received(ip: Any, application_id: str) -> None:
     """Attachment and fee in, as the S3 event and the payment notification would do."""
     found = ip.applications.get("foundation", application_id)
-    intake._save(
+    application_records.save(
         ip,
         Caller("bench", "system", "foundation", "bench"),
         found,

@@ -9,16 +9,26 @@ flask (moto's server) is not a dependency of this project; the pipe needs nothin
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, Protocol
 
 Request = tuple[str, str, dict[str, Any], bytes | None]
 Response = tuple[int, dict[str, str], bytes]
 
 
-def serve(conn: Connection, child: multiprocessing.process.BaseProcess, after: Callable[[], None] | None = None) -> Any:
+class Child(Protocol):
+    """The measured process: a multiprocessing process, or a subprocess seen through an adapter."""
+
+    @property
+    def exitcode(self) -> int | None: ...
+
+    def is_alive(self) -> bool: ...
+
+
+def serve(conn: Connection, child: Child, after: Callable[[], None] | None = None) -> Any:
     """Answers the child's requests with moto (active in this process) until it sends its result;
     ``after`` runs after each request (e.g. a consumer taking messages off a queue)."""
     from botocore.awsrequest import AWSPreparedRequest, HTTPHeaders
@@ -49,13 +59,17 @@ def serve(conn: Connection, child: multiprocessing.process.BaseProcess, after: C
 
 
 class _Raw:
-    """What AWSResponse reads the body from."""
+    """What AWSResponse reads the body from: whole (``stream``) or, for a streamed S3 body, in parts."""
 
     def __init__(self, content: bytes) -> None:
         self._content = content
+        self._body = io.BytesIO(content)
 
     def stream(self, **kwargs: Any) -> Iterator[bytes]:
         yield self._content
+
+    def read(self, amt: int | None = None) -> bytes:
+        return self._body.read(amt)
 
 
 def forward_to(conn: Connection) -> None:

@@ -17,7 +17,7 @@ page took seconds, so the figure measured moto, not our code. Here, only while t
 - read results (GetItem, Query, Scan, BatchGetItem), already plain DynamoDB JSON once moto has
   turned them into dicts, are written with ``json.dumps``.
 
-The results are the same items in the same order (``tests/unit/test_moto_speed.py``).
+The results are the same items in the same order (``tests/integration/platform/test_moto_speed.py``).
 """
 
 from __future__ import annotations

@@ -161,8 +161,8 @@ def _counts(aws: Any) -> dict[str, Any]:
 def deliveries() -> list[tuple[str, str]]:
     import boto3
 
+    from ahaki.kernel.components import reset
     from ahaki.notifications.adapters.messaging import NOTIFIER_QUEUE
-    from ahaki.notifications.wiring import clear_caches
     from infra import redrive
     from infra.sandbox.emulated_aws import REGION, emulated_aws
 
@@ -171,7 +171,7 @@ def deliveries() -> list[tuple[str, str]]:
         put_items(aws.table_names["RegisterTable"], (holder(n, portal=True) for n in range(EVENTS)))
         put_items(aws.table_names["ContactTable"], (contact(n) for n in range(EVENTS)))
         faults = Faults(aws.table_names["InboxTable"])
-        clear_caches()
+        reset()
         session = boto3._get_default_session()  # the notifier's clients are made from it, after this
         session.events.register("before-parameter-build.dynamodb.PutItem", faults.inbox_put)
         session.events.register("before-parameter-build.ses.SendEmail", faults.ses_send)
@@ -196,7 +196,7 @@ def deliveries() -> list[tuple[str, str]]:
         dlq_after = _depth(sqs, dlq)
         session.events.unregister("before-parameter-build.dynamodb.PutItem", faults.inbox_put)
         session.events.unregister("before-parameter-build.ses.SendEmail", faults.ses_send)
-        clear_caches()
+        reset()
     delivered_rows = counts["ledger"]
     return [
         ("events (+ duplicated by the queue)", f"{EVENTS:,} (+{len(bodies[::DUPLICATE_EVERY]):,})"),

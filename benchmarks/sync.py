@@ -35,7 +35,7 @@ from ahaki.residents.domain.jlis import FileKey, RequestRecord, ResultRecord
 from ahaki.residents.domain.jlis_codec import ResultReader, encode_requests, encode_results, request_rows
 from ahaki.residents.domain.jlis_mapping import jlis_date, joined, sex_code
 from ahaki.residents.domain.sync import Decision, Unchanged, reconcile
-from ahaki.residents.services import sync
+from ahaki.residents.services import sync, sync_results
 from ahaki.residents.services.ports import SyncPorts
 from ahaki.residents.wiring import ListQueue
 from benchmarks.support import CallCounter
@@ -174,6 +174,11 @@ def _my_number(n: int) -> str:
     return body + str(in_.calc_check_digit(body))
 
 
+# Fifty given names of kanji only (the name rules refuse digits): 太郎, 次夫, …
+_GIVEN_FIRST = "太次三健正和光信直秀"
+_GIVEN_SECOND = "郎夫男一也"
+
+
 def _registrant(n: int) -> Registrant:
     return Registrant.model_validate(
         {
@@ -182,7 +187,7 @@ def _registrant(n: int) -> Registrant:
             "qualification_pseudonym_id": f"bench-{n:07d}",
             "registration_number": n,
             "registered_on": "2010-04-01",
-            "name": {"family": "山田", "given": f"太郎{n % 50}"},
+            "name": {"family": "山田", "given": _GIVEN_FIRST[n % 10] + _GIVEN_SECOND[(n // 10) % 5]},
             "name_kana": {"family": "ヤマダ", "given": "タロウ"},
             "sex": "male",
             "birth_date": "1980-01-01",
@@ -288,7 +293,7 @@ def _deliver(ports: Any, sync_ports: SyncPorts, message: dict[str, Any]) -> None
         qualification, status = Qualification(message["qualification"]), Status(message["status"])
         sync.build_chunk(ports, sync_ports, key, qualification, status, message["cursor"], message.get("records"))
     else:
-        sync.process_result(ports, sync_ports, message["key"])
+        sync_results.process_result(ports, sync_ports, message["key"])
 
 
 def calls_figures(registrants: int = 5000) -> Figures:

@@ -59,10 +59,11 @@ from ahaki.residents.adapters.jlis_exchange import S3Exchange
 from ahaki.residents.adapters.jlis_fake import FakeJlis, Scenario, resident_code_for, resident_of
 from ahaki.residents.adapters.lookup_table import DynamoLookups
 from ahaki.residents.adapters.query_log import DynamoQueryLog
-from ahaki.residents.adapters.sync_table import DynamoSyncStore, resident_codes_pk
+from ahaki.residents.adapters.sync_items import resident_codes_pk
+from ahaki.residents.adapters.sync_table import DynamoSyncStore
 from ahaki.residents.domain.jlis import INBOUND, FileKey
 from ahaki.residents.domain.jlis_lines import TextLines
-from ahaki.residents.services import sync
+from ahaki.residents.services import sync, sync_results
 from ahaki.residents.services.ports import SyncPorts
 from benchmarks.moto_rollback import cheap_transaction_rollback
 from benchmarks.moto_speed import fast_moto, forget
@@ -318,7 +319,7 @@ def deliver(ports: Ports, sync_ports: SyncPorts, body: dict[str, Any], final: bo
     for record in body["Records"]:
         found = FileKey.parse(record["s3"]["object"]["key"])
         assert found is not None
-        sync.process_result(ports, sync_ports, found, final)
+        sync_results.process_result(ports, sync_ports, found, final)
 
 
 @dataclass

@@ -19,7 +19,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ahaki.http.routes import ROUTES
 from ahaki.kernel.adapters.aws import CLIENT_CONFIG
-from ahaki.registry import wiring
+from ahaki.kernel.components import reset
 from benchmarks.report import Row, section
 from benchmarks.support import registration_body
 from functions.registry_api import handler
@@ -53,7 +53,7 @@ def warm_throughput() -> list[Row]:
         boto3.setup_default_session()
         assert boto3.DEFAULT_SESSION is not None
         boto3.DEFAULT_SESSION.events.register("provide-client-params", recorder)
-        wiring.ports.cache_clear()  # the handler's clients are made now, from this session
+        reset()  # the handler's clients are made now, from this session
         who = claims("bench-registrar", ["registrar"])
         created = handler.lambda_handler(api_event(route["register"], body=registration_body(0), claims=who), context)
         assert created["statusCode"] == 201, created["body"]

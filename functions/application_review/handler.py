@@ -14,7 +14,7 @@ from ahaki.http.routes import Function
 from ahaki.intake.api import MatchView, QueueView, StaffApplicationView, match_view, staff_view
 from ahaki.intake.domain.commands import Approval, Edit, InformationRequest, QueueQuery, Rejection
 from ahaki.intake.domain.retention import DeletionReport
-from ahaki.intake.services import intake
+from ahaki.intake.services import decisions, review
 from ahaki.intake.services import retention as application_retention
 from ahaki.intake.wiring import intake_ports, retention_ports
 
@@ -22,32 +22,32 @@ router = Router()
 
 
 def application_queue(query: QueueQuery) -> QueueView:
-    return QueueView(items=[staff_view(a) for a in intake.queue(intake_ports(), caller(router), query)])
+    return QueueView(items=[staff_view(a) for a in review.queue(intake_ports(), caller(router), query)])
 
 
 def get_application(application_id: str) -> StaffApplicationView:
-    return staff_view(intake.get(intake_ports(), caller(router), application_id))
+    return staff_view(review.get(intake_ports(), caller(router), application_id))
 
 
 def match_application(application_id: str) -> MatchView:
-    return match_view(intake.match(intake_ports(), caller(router), application_id))
+    return match_view(review.match(intake_ports(), caller(router), application_id))
 
 
 def edit_application(application_id: str, change: Edit) -> StaffApplicationView:
     expected = if_match(router)
-    return staff_view(intake.edit(intake_ports(), caller(router), application_id, change, expected))
+    return staff_view(review.edit(intake_ports(), caller(router), application_id, change, expected))
 
 
 def request_more_information(application_id: str, request: InformationRequest) -> StaffApplicationView:
-    return staff_view(intake.request_more_information(intake_ports(), caller(router), application_id, request))
+    return staff_view(review.request_more_information(intake_ports(), caller(router), application_id, request))
 
 
 def approve_application(application_id: str, approval: Approval) -> StaffApplicationView:
-    return staff_view(intake.approve(intake_ports(), caller(router), application_id, approval))
+    return staff_view(decisions.approve(intake_ports(), caller(router), application_id, approval))
 
 
 def reject_application(application_id: str, rejection: Rejection) -> StaffApplicationView:
-    return staff_view(intake.reject(intake_ports(), caller(router), application_id, rejection))
+    return staff_view(decisions.reject(intake_ports(), caller(router), application_id, rejection))
 
 
 class ReportView(DeletionReport):

@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ahaki.http.resolver import logger
 from ahaki.intake.adapters.upload_events import uploaded_keys
-from ahaki.intake.services import intake
+from ahaki.intake.services import submission
 from ahaki.intake.wiring import intake_ports
 
 
@@ -21,7 +21,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, i
         logger.warning("malformed upload event", extra={"model": refused.model, "fields": refused.fields})
     handled = 0
     for key in keys:
-        intake.attachment_arrived(intake_ports(), key)
+        submission.attachment_arrived(intake_ports(), key)
         handled += 1
     logger.info("attachments handled", extra={"count": handled, "refused": len(refusals)})
     return {"handled": handled, "refused": len(refusals)}

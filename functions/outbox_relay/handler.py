@@ -9,8 +9,6 @@ that does not fit is its own failure, logged by field names, never values.
 
 from __future__ import annotations
 
-import os
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -19,11 +17,13 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.parser.models import DynamoDBStreamChangedRecordModel, DynamoDBStreamRecordModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, Json
+from pydantic import BaseModel, Field, Json
 
 from ahaki.kernel.adapters.aws import CLIENT_CONFIG
+from ahaki.kernel.components import component
 from ahaki.kernel.messages import MalformedMessage, parse_message
 from ahaki.kernel.outbox import OutboxEvent
+from ahaki.kernel.settings import EnvironmentSettings
 from ahaki.notifications.adapters.messaging import EVENT_BUS, OUTBOX_SOURCE
 
 if TYPE_CHECKING:
@@ -49,7 +49,16 @@ class OutboxRecord(DynamoDBStreamRecordModel):
     dynamodb: OutboxChange
 
 
-@cache
+class RelaySettings(EnvironmentSettings):
+    event_bus: str = Field(alias=EVENT_BUS.env_var)
+
+
+@component
+def settings() -> RelaySettings:
+    return RelaySettings.from_env()
+
+
+@component
 def events_client() -> EventBridgeClient:
     return boto3.client("events", config=CLIENT_CONFIG)
 
@@ -71,7 +80,7 @@ def relay(record: DynamoDBRecord) -> None:
                 "Source": OUTBOX_SOURCE,
                 "DetailType": event.kind,
                 "Detail": event.model_dump_json(),
-                "EventBusName": os.environ[EVENT_BUS.env_var],
+                "EventBusName": settings().event_bus,
             }
         ]
     )

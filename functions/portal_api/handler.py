@@ -26,8 +26,8 @@ from ahaki.intake.api import (
     receipt,
 )
 from ahaki.intake.domain.commands import AttachmentRequest, PaymentNotification, Submission
-from ahaki.intake.services import intake
-from ahaki.intake.wiring import IntakeSettings, intake_ports
+from ahaki.intake.services import submission as submissions
+from ahaki.intake.wiring import intake_ports, intake_settings
 
 router = Router()
 
@@ -41,8 +41,8 @@ def submit_application(submission: Submission) -> Response[Receipt]:
 
     def work() -> dict[str, Any]:
         assert who.portal_pseudonym_id is not None
-        derived = intake.application_id_for(who.tenant_id, who.portal_pseudonym_id, key)
-        return receipt(intake.submit(ip, who, submission, raw_application, derived)).model_dump(mode="json")
+        derived = submissions.application_id_for(who.tenant_id, who.portal_pseudonym_id, key)
+        return receipt(submissions.submit(ip, who, submission, raw_application, derived)).model_dump(mode="json")
 
     scoped_key = json.dumps([who.tenant_id, who.portal_pseudonym_id, key])
     stored = run_once(_idempotency_table(), scoped_key, event.body or "", work)
@@ -50,28 +50,32 @@ def submit_application(submission: Submission) -> Response[Receipt]:
 
 
 def _idempotency_table() -> str:
-    return IntakeSettings.from_env().idempotency_table
+    return intake_settings().idempotency_table
 
 
 def list_my_applications() -> PortalApplicationList:
-    found = intake.list_mine(intake_ports(), caller(router))
+    found = submissions.list_mine(intake_ports(), caller(router))
     return PortalApplicationList(items=[portal_view(a) for a in found])
 
 
 def get_my_application(application_id: str) -> PortalApplicationView:
-    return portal_view(intake.mine(intake_ports(), caller(router), application_id))
+    return portal_view(submissions.mine(intake_ports(), caller(router), application_id))
 
 
 def request_upload(application_id: str, request: AttachmentRequest) -> UploadView:
-    url, _ = intake.upload_url(intake_ports(), caller(router), application_id, request)
+    url, _ = submissions.upload_url(intake_ports(), caller(router), application_id, request)
     headers = {"Content-Type": request.content_type, "Content-Length": str(request.size)}
     return UploadView(
-        application_id=application_id, type=request.type, url=url, headers=headers, expires_in=intake.UPLOAD_URL_SECONDS
+        application_id=application_id,
+        type=request.type,
+        url=url,
+        headers=headers,
+        expires_in=submissions.UPLOAD_URL_SECONDS,
     )
 
 
 def record_payment(application_id: str, notification: PaymentNotification) -> PortalApplicationView:
-    return portal_view(intake.record_payment(intake_ports(), caller(router), application_id, notification))
+    return portal_view(submissions.record_payment(intake_ports(), caller(router), application_id, notification))
 
 
 app = serve(Function.PORTAL_API, router, globals())

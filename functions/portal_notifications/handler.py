@@ -14,8 +14,7 @@ from ahaki.http.routes import Function
 from ahaki.notifications.domain.notification import ContactPreference, InboxItem, PreferencesRequest
 from ahaki.notifications.services import inbox as inbox_service
 from ahaki.notifications.services import preferences
-from ahaki.notifications.wiring import contacts, holders, inbox
-from ahaki.registry.wiring import ports
+from ahaki.notifications.wiring import contacts, holders, inbox, register_ports
 
 router = Router()
 
@@ -52,12 +51,12 @@ def _view(item: InboxItem) -> NotificationView:
 def list_notifications(
     limit: Annotated[int, Query(ge=1, le=100)] = 20, cursor: Annotated[str | None, Query(max_length=512)] = None
 ) -> NotificationList:
-    items, next_cursor = inbox_service.list_notifications(ports(), inbox(), caller(router), limit, cursor)
+    items, next_cursor = inbox_service.list_notifications(register_ports(), inbox(), caller(router), limit, cursor)
     return NotificationList(items=[_view(i) for i in items], cursor=next_cursor)
 
 
 def mark_notification_read(notification_id: str) -> NotificationView:
-    return _view(inbox_service.mark_read(ports(), inbox(), caller(router), notification_id))
+    return _view(inbox_service.mark_read(register_ports(), inbox(), caller(router), notification_id))
 
 
 class PreferencesView(BaseModel):
@@ -70,11 +69,11 @@ def _preferences(found: ContactPreference) -> PreferencesView:
 
 
 def get_notification_preferences() -> PreferencesView:
-    return _preferences(preferences.get_preferences(ports(), holders(), contacts(), caller(router)))
+    return _preferences(preferences.get_preferences(register_ports(), holders(), contacts(), caller(router)))
 
 
 def put_notification_preferences(body: PreferencesRequest) -> PreferencesView:
-    return _preferences(preferences.put_preferences(ports(), holders(), contacts(), caller(router), body))
+    return _preferences(preferences.put_preferences(register_ports(), holders(), contacts(), caller(router), body))
 
 
 app = serve(Function.PORTAL_NOTIFICATIONS, router, globals())

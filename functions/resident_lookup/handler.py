@@ -10,21 +10,20 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from ahaki.http.resolver import caller, lambda_handler_for, serve
 from ahaki.http.routes import Function
-from ahaki.registry.wiring import ports
 from ahaki.residents.domain.sync_records import Lookup, ResidentLookupRequest
 from ahaki.residents.services import lookup as lookups
-from ahaki.residents.wiring import sync_ports
+from ahaki.residents.wiring import register_ports, sync_ports
 
 router = Router()
 
 
 def resident_lookup(request: ResidentLookupRequest) -> Response[Lookup]:
-    lookup = lookups.request_lookup(ports(), sync_ports(), caller(router), request)
+    lookup = lookups.request_lookup(register_ports(), sync_ports(), caller(router), request)
     return Response(int(HTTPStatus.ACCEPTED), "application/json", lookup)
 
 
 def get_resident_lookup(lookup_id: str) -> Lookup:
-    return lookups.get_lookup(ports(), sync_ports(), caller(router), lookup_id)
+    return lookups.get_lookup(register_ports(), sync_ports(), caller(router), lookup_id)
 
 
 app = serve(Function.RESIDENT_LOOKUP, router, globals())

@@ -12,8 +12,7 @@ from ahaki.http.resolver import caller, lambda_handler_for, serve
 from ahaki.http.routes import Function
 from ahaki.notifications.domain.notification import NoticeRequest
 from ahaki.notifications.services import notices
-from ahaki.notifications.wiring import holders, notice_unit_of_work
-from ahaki.registry.wiring import ports
+from ahaki.notifications.wiring import holders, notice_unit_of_work, register_ports
 
 router = Router()
 
@@ -26,7 +25,7 @@ class NoticeAccepted(BaseModel):
 
 
 def send_notice(request: NoticeRequest) -> Response[NoticeAccepted]:
-    notice = notices.send_notice(ports(), holders(), notice_unit_of_work, caller(router), request)
+    notice = notices.send_notice(register_ports(), holders(), notice_unit_of_work, caller(router), request)
     body = NoticeAccepted(notice_id=notice.notice_id, audience=notice.audience, qualification=notice.qualification)
     return Response(status_code=int(HTTPStatus.ACCEPTED), content_type="application/json", body=body)
 

@@ -10,76 +10,28 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from pydantic import BaseModel, Field
 
 from ahaki.http.resolver import caller, lambda_handler_for, serve
 from ahaki.http.routes import Function
-from ahaki.kernel.audit import AuditRecord
-from ahaki.kernel.values import Qualification
-from ahaki.registry.api import RegistrantView, registrant_view
-from ahaki.registry.wiring import ports
-from ahaki.residents.domain.notation.catalogue import (
-    VARIANTS_VERSION,
-    ChangeNotationSettings,
-    NotationSettings,
-    RuleView,
-    rules_view,
+from ahaki.residents.api import (
+    FindingList,
+    NotationSettingsView,
+    QuarantineList,
+    QueryReport,
+    ResolvedFinding,
+    RunView,
+    StartRun,
+    resolved_view,
+    settings_view,
 )
-from ahaki.residents.domain.sync_records import (
-    Finding,
-    FindingStatus,
-    QuarantineEntry,
-    ResolveFinding,
-    SyncRun,
-)
-from ahaki.residents.services import (
-    findings as sync_findings,
-)
-from ahaki.residents.services import (
-    lookup as resident_lookup,
-)
-from ahaki.residents.services import (
-    notation_settings,
-    sync,
-)
-from ahaki.residents.wiring import sync_ports
+from ahaki.residents.domain.notation.catalogue import ChangeNotationSettings
+from ahaki.residents.domain.sync_records import Finding, FindingStatus, ResolveFinding
+from ahaki.residents.services import findings as sync_findings
+from ahaki.residents.services import lookup as resident_lookup
+from ahaki.residents.services import notation_settings, sync
+from ahaki.residents.wiring import register_ports, sync_ports
 
 router = Router()
-
-
-class FindingList(BaseModel):
-    items: list[Finding]
-    cursor: str | None = None
-
-
-class ResolvedFinding(BaseModel):
-    finding: Finding
-    registrant: RegistrantView | None = None
-
-
-class RunView(SyncRun):
-    reconciles: bool  # received = unchanged + notation + applied + findings + quarantined
-
-
-class StartRun(BaseModel):
-    qualification: Qualification = Qualification.ANMA_MASSAGE_SHIATSU
-    # Given, resume this run's planning from its checkpoint (its planner stopped midway).
-    run_id: Annotated[str | None, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")] = None
-
-
-class QuarantineList(BaseModel):
-    """What of a run's result files was refused, and which registrants were not settled, and why."""
-
-    run_id: str
-    entries: list[QuarantineEntry]
-    cursor: str | None = None
-
-
-class QueryReport(BaseModel):
-    actor: str
-    since: date
-    until: date
-    records: list[AuditRecord]
 
 
 def list_sync_findings(
@@ -87,21 +39,25 @@ def list_sync_findings(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query()] = None,
 ) -> FindingList:
-    items, next_cursor = sync_findings.list_findings(ports(), sync_ports(), caller(router), status, limit, cursor)
+    items, next_cursor = sync_findings.list_findings(
+        register_ports(), sync_ports(), caller(router), status, limit, cursor
+    )
     return FindingList(items=items, cursor=next_cursor)
 
 
 def get_sync_finding(finding_id: str) -> Finding:
-    return sync_findings.get_finding(ports(), sync_ports(), caller(router), finding_id)
+    return sync_findings.get_finding(register_ports(), sync_ports(), caller(router), finding_id)
 
 
 def resolve_sync_finding(finding_id: str, command: ResolveFinding) -> ResolvedFinding:
-    finding, registrant = sync_findings.resolve_finding(ports(), sync_ports(), caller(router), finding_id, command)
-    return ResolvedFinding(finding=finding, registrant=registrant_view(registrant) if registrant else None)
+    finding, registrant = sync_findings.resolve_finding(
+        register_ports(), sync_ports(), caller(router), finding_id, command
+    )
+    return resolved_view(finding, registrant)
 
 
 def start_sync_run(command: StartRun) -> Response[RunView]:
-    run = sync.request_run(ports(), sync_ports(), caller(router), command.qualification, command.run_id)
+    run = sync.request_run(register_ports(), sync_ports(), caller(router), command.qualification, command.run_id)
     return Response(int(HTTPStatus.ACCEPTED), "application/json", RunView(**run.model_dump(), reconciles=True))
 
 
@@ -110,21 +66,12 @@ def get_sync_run(run_id: str) -> RunView:
     return RunView(**run.model_dump(), reconciles=run.counts.reconciles())
 
 
-class NotationSettingsView(NotationSettings):
-    rules: list[RuleView]  # every rule, with why and whether it is on for this tenant
-    variants_version: str  # the variant table's version (layers/.../notation/variants.tsv)
-
-
-def _settings_view(settings: NotationSettings) -> NotationSettingsView:
-    return NotationSettingsView(**settings.model_dump(), rules=rules_view(settings), variants_version=VARIANTS_VERSION)
-
-
 def get_notation_settings() -> NotationSettingsView:
-    return _settings_view(notation_settings.get_settings(ports(), sync_ports(), caller(router)))
+    return settings_view(notation_settings.get_settings(register_ports(), sync_ports(), caller(router)))
 
 
 def put_notation_settings(command: ChangeNotationSettings) -> NotationSettingsView:
-    return _settings_view(notation_settings.change_settings(ports(), sync_ports(), caller(router), command))
+    return settings_view(notation_settings.change_settings(register_ports(), sync_ports(), caller(router), command))
 
 
 def list_sync_quarantine(
@@ -141,7 +88,7 @@ def resident_query_report(
     since: Annotated[date, Query()],
     until: Annotated[date, Query()],
 ) -> QueryReport:
-    records = resident_lookup.query_report(ports(), sync_ports(), caller(router), actor, since, until)
+    records = resident_lookup.query_report(register_ports(), sync_ports(), caller(router), actor, since, until)
     return QueryReport(actor=actor, since=since, until=until, records=records)
 
 

@@ -6,7 +6,6 @@ fits neither model is such a failure too: logged with its fields' names, never t
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -14,19 +13,27 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import Field
 
 from ahaki.kernel.messages import MalformedMessage, parse_message
+from ahaki.kernel.settings import EnvironmentSettings
 from ahaki.registry.wiring import ports
 from ahaki.residents.domain.jlis import FileKey
 from ahaki.residents.domain.sync_messages import BuildMessage, ResultNotification
 from ahaki.residents.domain.sync_records import LOOKUP_RUN_PREFIX
 from ahaki.residents.services import lookup as resident_lookup
-from ahaki.residents.services import sync
+from ahaki.residents.services import sync, sync_results
 from ahaki.residents.wiring import sync_ports
 
 logger = Logger()
 processor = BatchProcessor(event_type=EventType.SQS)
-MAX_RECEIVES = int(os.environ.get("SYNC_MAX_RECEIVES", "5"))  # the queue's maxReceiveCount
+
+
+class WorkerSettings(EnvironmentSettings):
+    max_receives: int = Field(5, alias="SYNC_MAX_RECEIVES")  # the queue's maxReceiveCount
+
+
+MAX_RECEIVES = WorkerSettings.from_env().max_receives
 
 
 def handle(body: dict[str, Any], final_attempt: bool = False) -> None:
@@ -45,7 +52,7 @@ def handle(body: dict[str, Any], final_attempt: bool = False) -> None:
             resident_lookup.receive_answer(ports(), sync_ports(), found)
             logger.info("look-up answered", extra={"lookup": found.run_id})
             continue
-        counts = sync.process_result(ports(), sync_ports(), found, final_attempt)
+        counts = sync_results.process_result(ports(), sync_ports(), found, final_attempt)
         logger.info("result file processed", extra={"run_id": found.run_id, "chunk_no": found.chunk_no, **counts})
 
 

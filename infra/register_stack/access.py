@@ -71,11 +71,21 @@ class BucketAccess:
 
 
 @dataclass(frozen=True)
+class ResourceUse:
+    """Use of a resource built after the functions (the J-LIS exchange, the sync queue, the
+    planner), by the name its construct offers it under (``Functions.grant_declared``)."""
+
+    resource: str  # e.g. "SyncQueue", "ExchangeKey", "JlisExchangeBucket/outbound/*"
+    actions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class FunctionAccess:
     tables: tuple[TableAccess, ...]
     keys: tuple[KeyUse, ...] = ()
     messaging: tuple[MessagingUse, ...] = ()
     buckets: tuple[BucketAccess, ...] = ()
+    late: tuple[ResourceUse, ...] = ()  # granted by the construct that builds those resources
 
 
 READ_ACTIONS = frozenset({"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"})
@@ -128,6 +138,16 @@ _REGISTER_REGISTRATION = TableAccess(
         "dynamodb:UpdateItem",
     ),
     index_actions=("dynamodb:Query",),
+)
+
+# The resident-register sync's exchange (infra/register_stack/resident_sync.py offers the ARNs).
+EXCHANGE_OUTBOUND = "JlisExchangeBucket/outbound/*"
+EXCHANGE_INBOUND = "JlisExchangeBucket/inbound/*"
+_EXCHANGE_KEY = ResourceUse("ExchangeKey", ("kms:GenerateDataKey", "kms:Decrypt"))  # S3 and SQS data keys
+# A request file is written in parts (multipart upload) and read back; result files are read.
+_EXCHANGE_FILES = (
+    ResourceUse(EXCHANGE_OUTBOUND, ("s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload")),
+    ResourceUse(EXCHANGE_INBOUND, ("s3:GetObject",)),
 )
 
 ACCESS: Mapping[Function, FunctionAccess] = {
@@ -223,7 +243,7 @@ ACCESS: Mapping[Function, FunctionAccess] = {
     ),
     # Resident-register sync. Registrant changes go through the register's own transaction (snapshot, history,
     # audit, outbox); the My Number is opened (kms:Decrypt) only for a registrant whose resident
-    # code is not yet known. The S3 and SQS grants are in infra/register_stack/resident_sync.py.
+    # code is not yet known. The exchange's S3 and SQS grants are ``late``: resident_sync.py builds those resources.
     Function.RESIDENT_LOOKUP: FunctionAccess(
         tables=(
             TableAccess(REGISTER_TABLE, actions=("dynamodb:GetItem",)),
@@ -235,6 +255,8 @@ ACCESS: Mapping[Function, FunctionAccess] = {
             ),
         ),
         keys=(KeyUse(VAULT_KEY, ("kms:Decrypt",)),),
+        # An on-demand look-up is a one-record request file in outbound/ (J-LIS answers into inbound/).
+        late=(*_EXCHANGE_FILES, _EXCHANGE_KEY),
     ),
     Function.SYNC_API: FunctionAccess(
         tables=(
@@ -248,6 +270,8 @@ ACCESS: Mapping[Function, FunctionAccess] = {
                 index_actions=("dynamodb:Query",),
             ),
         ),
+        # POST /admin/sync-runs opens the run and hands its planning to the planner (asynchronous invoke).
+        late=(ResourceUse("SyncPlanner", ("lambda:InvokeFunction",)),),
     ),
     Function.SYNC_PLANNER: FunctionAccess(
         tables=(
@@ -256,6 +280,7 @@ ACCESS: Mapping[Function, FunctionAccess] = {
             # Runs and the planner's checkpoint (read back when a planner resumes a run).
             TableAccess(SYNC_TABLE, actions=("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")),
         ),
+        late=(ResourceUse("SyncQueue", ("sqs:SendMessage",)), _EXCHANGE_KEY),  # one message per chunk
     ),
     Function.SYNC_WORKER: FunctionAccess(
         tables=(
@@ -275,6 +300,7 @@ ACCESS: Mapping[Function, FunctionAccess] = {
             ),
         ),
         keys=(KeyUse(VAULT_KEY, ("kms:Decrypt",)),),
+        late=(ResourceUse("SyncQueue", _SQS_CONSUME), *_EXCHANGE_FILES, _EXCHANGE_KEY),
     ),
     # Online applications. The portal function seals a new registration's My Number (Encrypt, never Decrypt)
     # and signs the presigned PUTs, so the upload is authorized as this role.

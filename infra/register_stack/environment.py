@@ -65,7 +65,7 @@ READS: Mapping[Function, tuple[str, ...]] = {
     Function.REGISTRY_API: REGISTER,
     Function.MY_NUMBER_REVEAL: REGISTER,
     Function.PORTAL_NOTIFICATIONS: (*REGISTER, INBOX_TABLE.env_var, CONTACT_TABLE.env_var),
-    # notification_wiring reads the inbox and contact tables too (module-level builders).
+    # notifications.wiring reads the inbox and contact tables too (module-level builders).
     Function.STAFF_NOTICES: (*REGISTER, NOTICE_TABLE.env_var, INBOX_TABLE.env_var, CONTACT_TABLE.env_var),
     Function.OUTBOX_RELAY: (EVENT_BUS.env_var,),
     Function.NOTIFIER: (

@@ -25,11 +25,12 @@ from infra.register_stack.access import (
     TableAccess,
     access_of,
 )
+from infra.register_stack.contexts import CONTEXT_OF, Context, role_name
 from infra.register_stack.environment import TRUST_ANCHORS_PARAMETER, reads_of
 from infra.register_stack.keys import Keys
 from infra.register_stack.messaging import Messaging
 from infra.register_stack.messaging_access import WORKER_DLQ_REASON, WORKER_TIMEOUTS, messaging_statements
-from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
+from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge, nested_reference
 from infra.register_stack.paths import DOMAIN_LAYER_DIR, FUNCTIONS_DIR, require_dependency_layer
 from infra.register_stack.settings import Settings
 from infra.register_stack.tables import Tables
@@ -87,9 +88,15 @@ class Functions(Construct):
         keys: Keys,
         tables: Tables,
         messaging: Messaging,
+        context_stacks: Mapping[Context, Construct],
         buckets: Mapping[str, s3.IBucket] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
+        # Each function is built in its context's stack (``Functions`` there); the layers, the
+        # trust anchors and the values every function may be given stay here, in the platform.
+        self._homes: dict[Context, Construct] = {
+            context: Construct(context_stacks[context], construct_id) for context in Context
+        }
         self._settings = settings
         self._keys = keys
         self._tables = tables
@@ -103,7 +110,10 @@ class Functions(Construct):
         self.functions: dict[Function, lambda_.Function] = {
             function: self._build_function(function) for function in Function
         }
-        self.audit_guard = self._build_audit_guard(list(self.roles.values()))
+        self.audit_guards: dict[Context, iam.ManagedPolicy] = {
+            context: self._build_audit_guard(context, [r for f, r in self.roles.items() if CONTEXT_OF[f] is context])
+            for context in Context
+        }
         self.node.add_validation(_EnvironmentCheck(self._check_environment))
 
     def __getitem__(self, function: Function) -> lambda_.Function:
@@ -185,30 +195,58 @@ class Functions(Construct):
 
     # -- one function ----------------------------------------------------------------------------
 
+    def grant_declared(
+        self, scope: Construct, construct_id: str, function: Function, arns: Mapping[str, str]
+    ) -> iam.ManagedPolicy:
+        """The function's ``late`` grants (access.py) on resources built after it, by the names
+        ``arns`` offers them under: the declaration stays the one place that says what it may do."""
+        uses = [use for use in access_of(function).late if use.resource in arns]
+        missing = {use.resource for use in access_of(function).late} - set(arns)
+        if not uses or missing:
+            raise ValueError(f"{function.value}: declared late grants {sorted(missing)} are not offered here")
+        return iam.ManagedPolicy(
+            scope,
+            construct_id,
+            description=f"What the {function.value} function may do with the resources built after it",
+            roles=[self.roles[function]],
+            statements=[iam.PolicyStatement(actions=list(use.actions), resources=[arns[use.resource]]) for use in uses],
+        )
+
+    def audit_guard(self, function: Function) -> iam.ManagedPolicy:
+        """The append-only guard on the audit table that applies to the function's role."""
+        return self.audit_guards[CONTEXT_OF[function]]
+
+    def home(self, function: Function) -> Construct:
+        """Where the function's resources are built: ``Functions`` in its context's stack."""
+        return self._homes[CONTEXT_OF[function]]
+
     def _build_function(self, function: Function) -> lambda_.Function:
         name = _pascal(function.value)
+        home = self.home(function)
         log_group = logs.LogGroup(
-            self,
+            home,
             f"{name}Logs",
             retention=self._settings.log_retention,
             encryption_key=self._keys.logs_key,
             removal_policy=self._settings.removal_policy,
         )
         role = iam.Role(
-            self,
+            home,
             f"{name}Role",
+            role_name=role_name(self._settings.stage, function),
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
             description=f"Execution role of the {function.value} function (least privilege)",
         )
         policy = iam.ManagedPolicy(
-            self,
+            home,
             f"{name}Policy",
             description=f"What the {function.value} function may do, and nothing else",
             roles=[role],
-            statements=self._build_statements(access_of(function), log_group) + self._parameter_statements(function),
+            statements=self._build_statements(access_of(function), log_group, home)
+            + self._parameter_statements(function),
         )
         fn = lambda_.Function(
-            self,
+            home,
             name,
             description=f"ahaki register: {function.value}",
             runtime=RUNTIME,
@@ -249,7 +287,9 @@ class Functions(Construct):
         self.log_groups[function] = log_group
         return fn
 
-    def _build_statements(self, access: FunctionAccess, log_group: logs.LogGroup) -> list[iam.PolicyStatement]:
+    def _build_statements(
+        self, access: FunctionAccess, log_group: logs.LogGroup, home: Construct
+    ) -> list[iam.PolicyStatement]:
         statements = [
             iam.PolicyStatement(
                 sid="WriteOwnLogs",
@@ -261,7 +301,7 @@ class Functions(Construct):
             statements += self._table_statements(table_access)
         statements += self._table_key_statements(access.tables)
         for bucket_access in access.buckets:
-            statements += self._bucket_statements(bucket_access)
+            statements += self._bucket_statements(bucket_access, home)
         statements += messaging_statements(self._messaging, access.messaging)
         for use in access.keys:
             key = self._keys[use.key.logical_id]
@@ -334,7 +374,7 @@ class Functions(Construct):
             )
         return statements
 
-    def _bucket_statements(self, access: BucketAccess) -> list[iam.PolicyStatement]:
+    def _bucket_statements(self, access: BucketAccess, home: Construct) -> list[iam.PolicyStatement]:
         bucket = self._buckets[access.bucket.logical_id]
         statements = [
             iam.PolicyStatement(
@@ -344,10 +384,10 @@ class Functions(Construct):
             )
         ]
         acknowledge(
-            self,
+            home,
             "Attachment object keys are <tenant>/<application id>/<type>, created per application: the "
             "object ARN must end in a wildcard; the actions are only the object-level ones the function needs.",
-            f"{AWS_SOLUTIONS}-IAM5[Resource::<{access.bucket.logical_id}.Arn>/*]",
+            f"{AWS_SOLUTIONS}-IAM5[Resource::{nested_reference(bucket, 'Arn')}/*]",
         )
         if access.key_actions:
             via_s3 = {"StringEquals": {"kms:ViaService": f"s3.{Stack.of(self).region}.amazonaws.com"}}
@@ -371,11 +411,12 @@ class Functions(Construct):
 
     # -- every role ------------------------------------------------------------------------------
 
-    def _build_audit_guard(self, roles: list[iam.Role]) -> iam.ManagedPolicy:
+    def _build_audit_guard(self, context: Context, roles: list[iam.Role]) -> iam.ManagedPolicy:
         audit = self._tables[AUDIT_TABLE.logical_id]
+        home = self._homes[context]
         return iam.ManagedPolicy(
-            self,
-            "AuditAppendOnly",
+            home,
+            f"{context.stack_id.removesuffix('Stack')}AuditAppendOnly",  # unique across the stacks' templates
             description="The audit trail is append-only: no function may change or delete a record",
             roles=roles,
             statements=[

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration
+from aws_cdk import CfnElement, Duration, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
@@ -91,18 +91,15 @@ def _portal_principal(settings: Settings) -> iam.IPrincipal:
 
 
 class IntakeWiring(Construct):
-    """Upload events to the attachment function; the portal integration's invoke-only role."""
+    """Upload events to the attachment function (in the intake context's stack)."""
 
     def __init__(
         self,
         scope: Construct,
         construct_id: str,
         *,
-        settings: Settings,
         bucket: s3.IBucket,
         attachment_function: lambda_.IFunction,
-        rest_api: apigw.RestApi,
-        methods: dict[tuple[str, str], apigw.Method],
         dead_letters: sqs.IQueue | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -134,6 +131,22 @@ class IntakeWiring(Construct):
                 queue=dead_letters,
                 key=dead_letters.encryption_master_key,
             )
+
+
+class PortalIntegration(Construct):
+    """The portal integration's invoke-only role, beside the API it may call (the API's stack:
+    a role in the intake stack would make the API and intake stacks need each other)."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        settings: Settings,
+        rest_api: apigw.RestApi,
+        methods: dict[tuple[str, str], apigw.Method],
+    ) -> None:
+        super().__init__(scope, construct_id)
         self.portal_role = iam.Role(
             self,
             "PortalIntegrationRole",
@@ -161,7 +174,7 @@ class IntakeWiring(Construct):
             "execute-api ARNs name routes by path; '/portal/*' is exactly the portal's route group "
             "(every method of every application route) and nothing else of the API.",
             f"{AWS_SOLUTIONS}-IAM5[Resource::arn:aws:execute-api:{settings.region}:<AWS::AccountId>:"
-            f"<ApiStaffApi7765B5C1>/{API_STAGE}/*/portal/*]",
+            f"<{_logical_id(rest_api)}>/{API_STAGE}/*/portal/*]",
         )
         for route in ROUTES:
             if route.auth is AuthType.PORTAL:
@@ -171,3 +184,11 @@ class IntakeWiring(Construct):
                     "member: it signs requests with IAM (SigV4) under its own role instead of a Cognito login.",
                     f"{AWS_SOLUTIONS}-COG4",
                 )
+
+
+def _logical_id(construct: Construct) -> str:
+    """The CloudFormation logical id of a construct's resource, as cdk-nag names it."""
+    cfn = construct.node.default_child
+    assert isinstance(cfn, CfnElement)
+    stack = Stack.of(cfn)
+    return str(stack.resolve(stack.get_logical_id(cfn)))

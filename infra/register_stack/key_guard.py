@@ -13,7 +13,9 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 
 
-def deny_decrypt_except(key: kms.Key, roles: Iterable[iam.IRole]) -> None:
+def deny_decrypt_except(key: kms.Key, role_arns: Iterable[str]) -> None:
+    """``role_arns`` are built from the roles' names (contexts.role_arn): the roles live in the
+    contexts' stacks, which need the key, so the key's policy cannot refer to them."""
     key.add_to_resource_policy(
         iam.PolicyStatement(
             sid="OnlyTheRolesThatOpenMyNumbersMayDecrypt",
@@ -21,6 +23,6 @@ def deny_decrypt_except(key: kms.Key, roles: Iterable[iam.IRole]) -> None:
             principals=[iam.AnyPrincipal()],
             actions=["kms:Decrypt"],
             resources=["*"],  # in a key policy, "*" is this key
-            conditions={"ArnNotEquals": {"aws:PrincipalArn": [role.role_arn for role in roles]}},
+            conditions={"ArnNotEquals": {"aws:PrincipalArn": list(role_arns)}},
         )
     )

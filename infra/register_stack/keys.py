@@ -1,4 +1,4 @@
-"""Customer-managed KMS keys: one per ``schema.KEYS`` spec, plus one for CloudWatch Logs."""
+"""Customer-managed KMS keys: one per ``kernel.specs.KEYS`` spec, plus one for CloudWatch Logs."""
 
 from __future__ import annotations
 

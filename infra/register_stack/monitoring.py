@@ -1,6 +1,8 @@
 """Dashboards and alarms for everything that runs, from cdk-monitoring-constructs.
 
-One facade: a detail dashboard and an alarm dashboard; every alarm pages the staff alerts topic
+One facade per stack that needs one: the platform's (API, tables, work queues) and one in each
+context's stack for its functions, so that monitoring grows with a context in the context's own
+stack. Each has a detail dashboard and an alarm dashboard; every alarm pages the staff alerts topic
 (the DLQ depth alarms are built beside their queues, in notifications.py and resident_sync.py).
 Thresholds are for a register with few staff writes and bursty portal and batch traffic: any
 fault or throttle is worth a look, since a retry hides it from the caller but not from us.
@@ -49,10 +51,11 @@ class Monitoring(Construct):
         *,
         stage: str,
         staff_alerts: sns.ITopic,
-        rest_api: apigw.IRestApi,
-        functions: dict[Function, lambda_.Function],
-        tables: dict[str, dynamodb.Table],
-        work_queues: dict[str, tuple[sqs.IQueue, sqs.IQueue, str]],
+        rest_api: apigw.IRestApi | None = None,
+        functions: dict[Function, lambda_.Function] | None = None,
+        tables: dict[str, dynamodb.Table] | None = None,
+        work_queues: dict[str, tuple[sqs.IQueue, sqs.IQueue, str]] | None = None,
+        dashboard_suffix: str = "",
     ) -> None:
         super().__init__(scope, construct_id)
         self.facade = MonitoringFacade(
@@ -68,18 +71,19 @@ class Monitoring(Construct):
             dashboard_factory=DefaultDashboardFactory(
                 self,
                 "Dashboards",
-                dashboard_name_prefix=f"ahaki-{stage}",
+                dashboard_name_prefix=f"ahaki-{stage}{dashboard_suffix}",
                 create_dashboard=True,
                 create_alarm_dashboard=True,
                 create_summary_dashboard=False,
             ),
         )
-        self._api(rest_api)
-        for function, handler in functions.items():
+        if rest_api is not None:
+            self._api(rest_api)
+        for function, handler in (functions or {}).items():
             self._function(function, handler)
-        for name, table in tables.items():
+        for name, table in (tables or {}).items():
             self._table(name, table)
-        for name, (queue, dead_letters, kind) in work_queues.items():
+        for name, (queue, dead_letters, kind) in (work_queues or {}).items():
             self._queue(name, queue, dead_letters, kind)
 
     def _api(self, rest_api: apigw.IRestApi) -> None:

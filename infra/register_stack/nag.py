@@ -8,7 +8,7 @@ that owns it), never the stack.
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, App, Validations
+from aws_cdk import Acknowledgment, App, Names, Validations
 from cdk_nag import AwsSolutionsChecks, NIST80053R5Checks
 from constructs import IConstruct
 
@@ -30,3 +30,10 @@ def acknowledge(scope: IConstruct, reason: str, *rule_ids: str) -> None:
     if len(reason) < 40:
         raise ValueError(f"give a reason specific to this system, not {reason!r}")
     Validations.of(scope).acknowledge(*(Acknowledgment(id=rule_id, reason=reason) for rule_id in rule_ids))
+
+
+def nested_reference(target: IConstruct, attribute: str) -> str:
+    """How cdk-nag names a platform resource's attribute inside a context's nested stack: the
+    parameter CDK creates for it (``<referenceto<unique id><Arn|Ref>>``)."""
+    resource = target.node.default_child or target
+    return f"<referenceto{Names.unique_id(resource)}{attribute}>"

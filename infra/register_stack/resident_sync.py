@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Aws, Duration, Fn, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_iam as iam
@@ -24,10 +24,11 @@ from constructs import Construct
 
 from ahaki.http.routes import Function
 from ahaki.residents.domain.jlis import INBOUND, OUTBOUND
+from infra.register_stack.access import EXCHANGE_INBOUND, EXCHANGE_OUTBOUND, access_of
 from infra.register_stack.async_failures import keep_async_failures
 from infra.register_stack.functions import Functions
 from infra.register_stack.jlis_access import grant_jlis_transfer
-from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
+from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge, nested_reference
 from infra.register_stack.schedules import scheduler_role
 from infra.register_stack.settings import Settings
 
@@ -44,8 +45,12 @@ class ResidentSync(Construct):
         settings: Settings,
         functions: Functions,
         staff_alerts: sns.ITopic,
+        context_stack: Construct,
     ) -> None:
         super().__init__(scope, construct_id)
+        # The key, queues and bucket hold data: the platform stack (``scope``). The grants, the
+        # worker's mapping, the schedule and the planner's failure destination: the context's.
+        self._wiring = Construct(context_stack, construct_id)
         self._staff_alerts = staff_alerts
         self._settings = settings
         self._functions = functions
@@ -59,14 +64,14 @@ class ResidentSync(Construct):
             removal_policy=settings.removal_policy,
             pending_window=Duration.days(30),
         )
+        self.bucket_name = exchange_bucket_name(settings.stage)
         self.key.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="AllowS3ToNotifyTheEncryptedQueue",
                 principals=[iam.ServicePrincipal("s3.amazonaws.com")],
                 actions=["kms:GenerateDataKey", "kms:Decrypt"],
                 resources=["*"],  # in a key policy, "*" is this key
-                # The account, not the bucket's ARN: as for the queue policy below (a cycle).
-                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
+                conditions=self._from_the_exchange_bucket(),
             )
         )
         _pin(self.key, "ExchangeKey")
@@ -147,7 +152,7 @@ class ResidentSync(Construct):
         )
         alarm.add_alarm_action(cloudwatch_actions.SnsAction(self._staff_alerts))
         keep_async_failures(
-            self,
+            self._wiring,
             "PlannerAsyncFailures",
             function=self._functions[Function.SYNC_PLANNER],
             role=self._functions.roles[Function.SYNC_PLANNER],
@@ -156,10 +161,17 @@ class ResidentSync(Construct):
         )
         return queue
 
+    def _from_the_exchange_bucket(self) -> dict[str, object]:
+        return {
+            "StringEquals": {"aws:SourceAccount": Stack.of(self).account},
+            "ArnEquals": {"aws:SourceArn": Fn.join("", ["arn:", Aws.PARTITION, ":s3:::", self.bucket_name])},
+        }
+
     def _build_bucket(self) -> s3.Bucket:
         bucket = s3.Bucket(
             self,
             "JlisExchange",
+            bucket_name=self.bucket_name,
             encryption=s3.BucketEncryption.KMS,
             encryption_key=self.key,
             bucket_key_enabled=True,  # one data key per bucket and period, not one KMS call per object
@@ -181,9 +193,9 @@ class ResidentSync(Construct):
                 principals=[iam.ServicePrincipal("s3.amazonaws.com")],
                 actions=["sqs:SendMessage"],
                 resources=[self.queue.queue_arn],
-                # The account, not the bucket's ARN: the bucket depends on this policy (S3 checks it),
-                # so naming the bucket here would be a cycle. Only this account's buckets qualify.
-                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
+                # The bucket by its name, known in advance: the bucket depends on this policy (S3
+                # checks it), so a reference to the bucket here would be a cycle.
+                conditions=self._from_the_exchange_bucket(),
             )
         )
         cfn = bucket.node.default_child
@@ -232,40 +244,20 @@ class ResidentSync(Construct):
         self._functions[Function.SYNC_PLANNER].node.default_child.add_property_override(  # type: ignore[union-attr]
             "Timeout", 900
         )
-        send = ["sqs:SendMessage"]
-        queue_key = ["kms:GenerateDataKey", "kms:Decrypt"]
-        # POST /admin/sync-runs opens the run and hands its planning to the planner (asynchronous invoke).
         planner = self._functions[Function.SYNC_PLANNER]
         self._functions[Function.SYNC_API].add_environment("SYNC_PLANNER_FUNCTION", planner.function_name)
-        self._policy(Function.SYNC_API, "Send", [(["lambda:InvokeFunction"], [planner.function_arn])])
-        self._policy(Function.SYNC_PLANNER, "Send", [(send, [self.queue.queue_arn]), (queue_key, [self.key.key_arn])])
-        # An on-demand look-up is a one-record request file in outbound/ (J-LIS answers into inbound/).
-        self._policy(
-            Function.RESIDENT_LOOKUP,
-            "Inquiry",
-            [
-                (
-                    ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"],
-                    [self.bucket.arn_for_objects(f"{OUTBOUND}/*")],
-                ),
-                (["s3:GetObject"], [self.bucket.arn_for_objects(f"{INBOUND}/*")]),
-                (queue_key, [self.key.key_arn]),
-            ],
-        )
-        receive = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
-        exchange = self._policy(
-            Function.SYNC_WORKER,
-            "Exchange",
-            [
-                (receive, [self.queue.queue_arn]),
-                (
-                    ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"],
-                    [self.bucket.arn_for_objects(f"{OUTBOUND}/*")],
-                ),
-                (["s3:GetObject"], [self.bucket.arn_for_objects(f"{INBOUND}/*")]),
-                (queue_key, [self.key.key_arn]),
-            ],
-        )
+        # What each function may do here is declared in access.py (``late``); these are the ARNs.
+        arns = {
+            "SyncPlanner": planner.function_arn,
+            "SyncQueue": self.queue.queue_arn,
+            "ExchangeKey": self.key.key_arn,
+            EXCHANGE_OUTBOUND: self.bucket.arn_for_objects(f"{OUTBOUND}/*"),
+            EXCHANGE_INBOUND: self.bucket.arn_for_objects(f"{INBOUND}/*"),
+        }
+        self._policy(Function.SYNC_API, "Send", arns)
+        self._policy(Function.SYNC_PLANNER, "Send", arns)
+        self._policy(Function.RESIDENT_LOOKUP, "Inquiry", arns)
+        exchange = self._policy(Function.SYNC_WORKER, "Exchange", arns)
         mapping = worker.add_event_source_mapping(
             "SyncQueueMapping",
             event_source_arn=self.queue.queue_arn,
@@ -276,16 +268,16 @@ class ResidentSync(Construct):
             max_concurrency=sync_worker_concurrency(self._settings),
         )
         # Lambda refuses a mapping whose role cannot yet receive from (and decrypt) the queue.
-        mapping.node.add_dependency(exchange, self._functions.audit_guard)
+        mapping.node.add_dependency(exchange, self._functions.audit_guard(Function.SYNC_WORKER))
 
-    def _policy(self, function: Function, name: str, grants: list[tuple[list[str], list[str]]]) -> iam.ManagedPolicy:
-        bucket_arn = "<JlisExchangeBucket.Arn>"  # as cdk-nag names the pinned bucket's ARN
-        policy = iam.ManagedPolicy(
-            self,
+    def _policy(self, function: Function, name: str, arns: dict[str, str]) -> iam.ManagedPolicy:
+        bucket_arn = nested_reference(self.bucket, "Arn")  # as cdk-nag names it in the context's stack
+        declared = {use.resource for use in access_of(function).late}
+        policy = self._functions.grant_declared(
+            self._wiring,
             f"{function.value.title().replace('_', '')}{name}",
-            description=f"The {function.value} function's access to the J-LIS exchange and the sync queue",
-            roles=[self._functions.roles[function]],
-            statements=[iam.PolicyStatement(actions=actions, resources=resources) for actions, resources in grants],
+            function,
+            {resource: arn for resource, arn in arns.items() if resource in declared},
         )
         acknowledge(
             policy,
@@ -298,15 +290,15 @@ class ResidentSync(Construct):
 
     def _build_schedule(self) -> scheduler.CfnSchedule:
         planner = self._functions[Function.SYNC_PLANNER]
-        role = scheduler_role(self, "EventBridge Scheduler invokes the sync planner, nothing else")
+        role = scheduler_role(self._wiring, "EventBridge Scheduler invokes the sync planner, nothing else")
         iam.ManagedPolicy(
-            self,
+            self._wiring,
             "SchedulerInvokesPlanner",
             roles=[role],
             statements=[iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=[planner.function_arn])],
         )
         return scheduler.CfnSchedule(
-            self,
+            self._wiring,
             "MonthlyVerification",
             description="Scheduled verification of every live registrant against the resident register",
             schedule_expression=self._settings.sync_schedule,
@@ -315,7 +307,8 @@ class ResidentSync(Construct):
             target=scheduler.CfnSchedule.TargetProperty(
                 arn=planner.function_arn,
                 role_arn=role.role_arn,
-                # The firing's time names the run: a retried invocation resumes it (docs/decisions.md).
+                # The firing's time names the run: a retried invocation resumes it
+                # (docs/adr/0049-planner-resumes-from-a-checkpoint.md).
                 input=json.dumps(
                     {
                         "tenant_id": "foundation",
@@ -326,6 +319,15 @@ class ResidentSync(Construct):
                 retry_policy=scheduler.CfnSchedule.RetryPolicyProperty(maximum_retry_attempts=3),
             ),
         )
+
+
+def exchange_bucket_name(stage: str) -> str:
+    """``ahaki-<stage>-jlis-<last 12 hex digits of the stack's id>``: known before the bucket
+    exists, so the queue's and the key's policies can name it without referring to it; and new
+    with every creation of the stack, so a bucket retained by a rolled-back first deploy never
+    blocks the next one (a name fixed by stage alone would)."""
+    stack_uuid = Fn.select(2, Fn.split("/", Aws.STACK_ID))
+    return Fn.join("-", ["ahaki", stage.lower(), "jlis", Fn.select(4, Fn.split("-", stack_uuid))])
 
 
 def sync_worker_concurrency(settings: Settings) -> int:

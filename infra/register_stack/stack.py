@@ -1,4 +1,9 @@
-"""The register stack: keys -> tables -> functions -> auth -> API (+ WAF)."""
+"""The register stack: keys -> tables -> functions -> auth -> API (+ WAF).
+
+The platform stack (this one) holds what holds data (keys, tables, buckets, queues, the bus, the
+topic, the user pool) and the API; each bounded context's functions, roles, policies, mappings,
+rules and schedules are in a nested stack of their own, and dashboards and alarms in another.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,10 @@ from infra import office_holders
 from infra.register_stack.access import ACCESS, decrypts
 from infra.register_stack.api import Api
 from infra.register_stack.auth import Auth
+from infra.register_stack.contexts import CONTEXT_OF, Context, role_arn
 from infra.register_stack.firewall import Firewall
 from infra.register_stack.functions import Functions
-from infra.register_stack.intake import IntakeWiring, build_attachments_bucket
+from infra.register_stack.intake import IntakeWiring, PortalIntegration, build_attachments_bucket
 from infra.register_stack.key_guard import deny_decrypt_except
 from infra.register_stack.keys import Keys
 from infra.register_stack.messaging import Messaging
@@ -39,6 +45,10 @@ class RegisterStack(Stack):
         self.tables = Tables(self, "Tables", keys=self.keys, settings=settings)
         self.messaging = Messaging(self, "Messaging", settings=settings)
         self.attachments = build_attachments_bucket(self, settings=settings, keys=self.keys)
+        self.context_stacks = {
+            context: NestedStack(self, context.stack_id, description=f"ahaki register: the {context.value} context")
+            for context in Context
+        }
         self.functions = Functions(
             self,
             "Functions",
@@ -47,34 +57,52 @@ class RegisterStack(Stack):
             tables=self.tables,
             messaging=self.messaging,
             buckets={ATTACHMENTS_BUCKET.logical_id: self.attachments},
+            context_stacks=self.context_stacks,
         )
         office_holders.configure(self.node, self.functions)
         deny_decrypt_except(
             self.keys[VAULT_KEY.logical_id],
-            [self.functions.roles[f] for f, access in ACCESS.items() if decrypts(access, VAULT_KEY)],
+            [role_arn(self, settings.stage, f) for f, access in ACCESS.items() if decrypts(access, VAULT_KEY)],
         )
         self.notifications = Notifications(
-            self, "Notifications", tables=self.tables, messaging=self.messaging, functions=self.functions
+            self.context_stacks[Context.NOTIFICATIONS],
+            "Notifications",
+            tables=self.tables,
+            messaging=self.messaging,
+            functions=self.functions,
         )
         self.resident_sync = ResidentSync(
-            self, "ResidentSync", settings=settings, functions=self.functions, staff_alerts=self.messaging.topic
+            self,
+            "ResidentSync",
+            settings=settings,
+            functions=self.functions,
+            staff_alerts=self.messaging.topic,
+            context_stack=self.context_stacks[Context.RESIDENTS],
         )
         self.auth = Auth(self, "Auth", settings=settings)
-        self.api = Api(self, "Api", settings=settings, keys=self.keys, functions=self.functions, auth=self.auth)
+        # The REST API grows with every context's routes: a nested stack of its own, with its firewall.
+        self.api_stack = NestedStack(self, "ApiStack", description="ahaki register: the REST API and its firewall")
+        self.api = Api(
+            self.api_stack, "Api", settings=settings, keys=self.keys, functions=self.functions, auth=self.auth
+        )
         self.intake = IntakeWiring(
-            self,
+            self.context_stacks[Context.INTAKE],
             "Intake",
-            settings=settings,
             bucket=self.attachments,
             attachment_function=self.functions[Function.ATTACHMENT_RECEIVED],
-            rest_api=self.api.rest_api,
-            methods=self.api.methods,
             dead_letters=self.messaging.bus_dlq,
         )
-        self.retention = ApplicationRetention(
-            self, "Retention", functions=self.functions, messaging=self.messaging, bucket=self.attachments
+        self.portal = PortalIntegration(
+            self.api_stack, "Intake", settings=settings, rest_api=self.api.rest_api, methods=self.api.methods
         )
-        self.firewall = Firewall(self, "Firewall", settings=settings, keys=self.keys, api=self.api.rest_api)
+        self.retention = ApplicationRetention(
+            self.context_stacks[Context.INTAKE],
+            "Retention",
+            functions=self.functions,
+            messaging=self.messaging,
+            bucket=self.attachments,
+        )
+        self.firewall = Firewall(self.api_stack, "Firewall", settings=settings, keys=self.keys, api=self.api.rest_api)
         # Dashboards and alarms in a nested stack of their own: a third of the resources, none stateful.
         self.monitoring_stack = NestedStack(
             self, "MonitoringStack", description="ahaki register: dashboards and alarms"
@@ -85,7 +113,6 @@ class RegisterStack(Stack):
             stage=settings.stage,
             staff_alerts=self.messaging.topic,
             rest_api=self.api.rest_api,
-            functions=self.functions.functions,
             tables=self.tables.tables,
             work_queues={
                 **{
@@ -95,6 +122,15 @@ class RegisterStack(Stack):
                 "SyncQueue": (self.resident_sync.queue, self.resident_sync.dead_letters, "sync"),
             },
         )
+        for context, stack in self.context_stacks.items():
+            Monitoring(
+                stack,
+                f"{context.stack_id.removesuffix('Stack')}Monitoring",  # ids unique across the templates
+                stage=settings.stage,
+                staff_alerts=self.messaging.topic,
+                functions={f: fn for f, fn in self.functions.functions.items() if CONTEXT_OF[f] is context},
+                dashboard_suffix=f"-{context.value}",
+            )
         self._build_outputs()
         Tags.of(self).add("project", "ahaki-register")
         Tags.of(self).add("stage", settings.stage)

@@ -1,4 +1,4 @@
-"""DynamoDB tables built from ``schema.TABLES``: the specs are the only place a key or index is named."""
+"""DynamoDB tables built from ``kernel.specs.TABLES``: the specs are the only place a key or index is named."""
 
 from __future__ import annotations
 

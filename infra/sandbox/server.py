@@ -31,8 +31,7 @@ import boto3
 
 from ahaki.http.problems import PROBLEM_JSON, TYPE_BASE
 from ahaki.http.routes import ROUTES, AuthType, Function, find_route
-from ahaki.registry.wiring import ports
-from ahaki.residents.wiring import fake_jlis
+from ahaki.kernel.components import reset
 from infra.openapi import openapi_document
 from infra.sandbox.emulated_aws import REGION, emulated_aws
 from infra.sandbox.events import FakeLambdaContext, api_event
@@ -274,8 +273,7 @@ def running_sandbox(host: str = "127.0.0.1", port: int = 0, *, seed: bool = True
         # The fake J-LIS answers in the resident register's writing, as the real one does (a
         # run shows notation counts by rule); JLIS_FAKE_NOTATION=0 turns it off.
         os.environ.setdefault("JLIS_FAKE_NOTATION", SANDBOX_NOTATION)
-        fake_jlis.cache_clear()
-        ports.cache_clear()  # the adapters are built per execution environment: this one is new
+        reset()  # the adapters are built per execution environment: this one is new
         try:
             sandbox = Sandbox(Credentials.issue(), document)
             server = _Server((host, port), sandbox)  # bind first: a port in use fails before seeding
@@ -287,6 +285,7 @@ def running_sandbox(host: str = "127.0.0.1", port: int = 0, *, seed: bool = True
             workers = start_workers(sandbox.invoke)  # relay + notifier polling
             # Presigned attachment URLs point at this sandbox (see Sandbox.attachment_upload).
             os.environ["ATTACHMENTS_ENDPOINT_URL"] = f"http://{host}:{server.server_address[1]}{S3_PREFIX}"
+            reset()  # the settings are read once per execution environment: read them with this one
             thread = threading.Thread(target=server.serve_forever, name="sandbox-http", daemon=True)
             thread.start()
             try:
@@ -297,4 +296,4 @@ def running_sandbox(host: str = "127.0.0.1", port: int = 0, *, seed: bool = True
                 thread.join(timeout=5)
                 workers.stop()
         finally:
-            ports.cache_clear()
+            reset()

@@ -167,9 +167,9 @@ def _sqs_record(message: MessageTypeDef, arn: str) -> dict[str, Any]:
 
 def start_workers(invoke: Invoke) -> Workers:
     """The sandbox's hook: new adapters for this emulated AWS, then poll every half second."""
-    from ahaki.notifications.wiring import clear_caches
+    from ahaki.kernel.components import reset
 
-    clear_caches()
+    reset()
     workers = Workers(invoke=invoke)
     workers.start()
     return workers

@@ -139,24 +139,65 @@ def _substitute(value: Any, parameters: dict[str, Any]) -> Any:
 
 
 def nested_templates(template: dict[str, Any], outdir: Path) -> dict[str, dict[str, Any]]:
-    """``{nested stack resource id: its template}``, found in the assembly by their parameters."""
-    candidates = [json.loads(p.read_text()) for p in outdir.glob("*.nested.template.json")]
+    """``{nested stack resource id: its template}``, found in the assembly by the asset path CDK
+    records, else by their parameters and the construct id in the file name."""
+    files = {p.name: p for p in outdir.glob("*.nested.template.json")}
     found = {}
     for logical_id, resource in template["Resources"].items():
-        if resource["Type"] == "AWS::CloudFormation::Stack":
+        if resource["Type"] != "AWS::CloudFormation::Stack":
+            continue
+        path = resource.get("Metadata", {}).get("aws:asset:path")
+        if path not in files:
             names = set(resource["Properties"].get("Parameters", {}))
-            [nested] = [c for c in candidates if set(c.get("Parameters", {})) == names]
-            found[logical_id] = nested
+            construct_id = logical_id.split("NestedStack")[0]
+            candidates = [
+                name
+                for name, p in files.items()
+                if set(json.loads(p.read_text()).get("Parameters", {})) == names and construct_id in name
+            ]
+            if len(candidates) > 1:  # several stages in one assembly: the parent's name is in the file's
+                candidates = [n for n in candidates if _stage_prefix(template) in n]
+            [path] = candidates
+        found[logical_id] = json.loads(files[path].read_text())
     return found
+
+
+def _stage_prefix(template: dict[str, Any]) -> str:
+    """The parent stack's name as CDK spells it in its nested templates' file names."""
+    tags = [
+        r["Properties"].get("Tags", [])
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::CloudFormation::Stack"
+    ]
+    stage = next((t["Value"] for ts in tags for t in ts if t["Key"] == "stage"), "")
+    return f"AhakiRegister{stage}"
+
+
+def _resolve_outputs(value: Any, outputs: dict[tuple[str, str], Any]) -> Any:
+    if isinstance(value, dict):
+        attribute = value.get("Fn::GetAtt")
+        if len(value) == 1 and isinstance(attribute, list) and (attribute[0], attribute[1]) in outputs:
+            return outputs[(attribute[0], attribute[1])]
+        return {k: _resolve_outputs(v, outputs) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve_outputs(v, outputs) for v in value]
+    return value
 
 
 def flattened(template: dict[str, Any], outdir: Path) -> dict[str, Any]:
     """The stack with its nested stacks' resources in it, each parameter replaced by what the
-    parent passes: the tests read one template whichever stack a resource lives in."""
+    parent passes and each nested output by its value: the tests read one template whichever
+    stack a resource lives in."""
     resources = dict(template["Resources"])
+    outputs: dict[tuple[str, str], Any] = {}
     for logical_id, nested in nested_templates(template, outdir).items():
         parameters = resources[logical_id]["Properties"].get("Parameters", {})
         for nested_id, resource in nested["Resources"].items():
             assert nested_id not in resources, nested_id
             resources[nested_id] = _substitute(resource, parameters)
+        for name, output in nested.get("Outputs", {}).items():
+            outputs[(logical_id, f"Outputs.{name}")] = _substitute(output["Value"], parameters)
+    for _ in range(3):  # a sibling's output passed on as a parameter: resolved in a second round
+        outputs = {k: _resolve_outputs(v, outputs) for k, v in outputs.items()}
+    resources = {k: _resolve_outputs(v, outputs) for k, v in resources.items()}
     return {**template, "Resources": resources}

@@ -11,7 +11,7 @@ import pytest
 from ahaki.http.routes import Function
 from infra.register_stack.access import ACCESS
 from tests.infra.conftest import PORTAL_PRINCIPAL, PRODUCTION
-from tests.infra.template_tools import Synthesized, as_list, ref_id
+from tests.infra.template_tools import Synthesized, as_list, literal, ref_id
 
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]
 
@@ -34,8 +34,12 @@ def test_the_vault_key_refuses_decrypt_to_all_but_the_roles_that_open_my_numbers
     [deny] = [s for s in statements if s["Effect"] == "Deny"]
     assert deny["Principal"] == {"AWS": "*"}
     assert as_list(deny["Action"]) == ["kms:Decrypt"]
-    allowed = {ref_id(arn) for arn in as_list(deny["Condition"]["ArnNotEquals"]["aws:PrincipalArn"])}
-    roles = _roles(synthesized)
+    # Named by ARN, built from the role's name: the roles are in the contexts' stacks, which
+    # need the key, so the key's policy cannot refer to them.
+    arns = [str(literal(arn)) for arn in as_list(deny["Condition"]["ArnNotEquals"]["aws:PrincipalArn"])]
+    assert all(arn.startswith("arn:aws:iam::<account>:role/") for arn in arns), arns
+    allowed = {arn.rsplit("/", 1)[-1] for arn in arns}
+    roles = {f: synthesized.resources[role]["Properties"]["RoleName"] for f, role in _roles(synthesized).items()}
     decrypters = {
         f
         for f, access in ACCESS.items()
@@ -175,3 +179,27 @@ def test_one_invoke_permission_per_api_function(synthesized: Synthesized) -> Non
     ]
     targets = [ref_id(p["FunctionName"]) for p in permissions]
     assert len(targets) == len(set(targets))
+
+
+def _s3_statements(statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [s for s in _service_statements(statements) if "s3.amazonaws.com" in as_list(s["Principal"]["Service"])]
+
+
+def test_s3_may_notify_the_sync_queue_and_use_its_key_for_the_exchange_bucket_only(synthesized: Synthesized) -> None:
+    """The account is not enough: another bucket of the account could send to the sync queue."""
+    bucket_name = synthesized.resources["JlisExchangeBucket"]["Properties"].get("BucketName")
+    assert bucket_name is not None  # known before the bucket exists, so the policies can name it
+    [key_id] = [k for k in synthesized.of_type("AWS::KMS::Key") if "ExchangeKey" in k]
+    [queue_policy] = [
+        p
+        for p in synthesized.of_type("AWS::SQS::QueuePolicy").values()
+        if "SyncQueue" in {ref_id(q) for q in p["Properties"]["Queues"]}
+    ]
+    statements = _s3_statements(_key_statements(synthesized, key_id)) + _s3_statements(
+        queue_policy["Properties"]["PolicyDocument"]["Statement"]
+    )
+    assert len(statements) == 2
+    for statement in statements:
+        assert statement["Condition"]["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
+        source = statement["Condition"]["ArnEquals"]["aws:SourceArn"]
+        assert source == {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":s3:::", bucket_name]]}, source

@@ -7,8 +7,11 @@ import json
 
 import pytest
 
-from infra.stack_sizes import RESOURCE_LIMIT, TEMPLATE_LIMIT_BYTES, sizes
-from tests.infra.template_tools import Synthesized
+from ahaki.http.routes import Function
+from infra.register_stack.contexts import CONTEXT_OF, Context
+from infra.stack_sizes import HEADROOM, MORE_CONTEXTS, RESOURCE_LIMIT, TEMPLATE_LIMIT_BYTES, estimates, sizes
+from tests.infra.conftest import PRODUCTION, SECOND_DEV_STAGE
+from tests.infra.template_tools import Synthesized, created_before
 
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]
 
@@ -80,3 +83,91 @@ def test_every_stack_has_room_for_five_more_contexts(synthesized: Synthesized) -
     for name, count, size in rows:
         assert count + 5 * 40 <= RESOURCE_LIMIT, name
         assert size + 5 * 80_000 <= TEMPLATE_LIMIT_BYTES, name
+
+
+def _templates(synthesized: Synthesized) -> dict[str, dict[str, dict[str, object]]]:
+    return {p.name: json.loads(p.read_text())["Resources"] for p in synthesized.outdir.glob("*.template.json")}
+
+
+def _home_of(templates: dict[str, dict[str, dict[str, object]]], logical_id: str) -> str:
+    [home] = [name for name, resources in templates.items() if logical_id in resources]
+    return home
+
+
+@pytest.mark.parametrize("function", list(Function), ids=str)
+def test_each_function_with_its_role_policy_and_logs_lives_in_its_context_s_stack(
+    synthesized: Synthesized, function: Function
+) -> None:
+    templates = _templates(synthesized)
+    [fn_id] = [
+        k
+        for k, r in synthesized.of_type("AWS::Lambda::Function").items()
+        if r["Properties"]["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"] == function.value
+    ]
+    prefix = "Functions" + function.value.title().replace("_", "")
+    own = [k for k in synthesized.resources if k.startswith(prefix)]
+    kinds = {synthesized.resources[k]["Type"] for k in own}
+    assert {"AWS::Lambda::Function", "AWS::IAM::Role", "AWS::IAM::ManagedPolicy", "AWS::Logs::LogGroup"} <= kinds
+    homes = {_home_of(templates, k) for k in [fn_id, *own]}
+    assert len(homes) == 1, homes
+    [home] = homes
+    assert f"{CONTEXT_OF[function].stack_id}" in home and home.endswith(".nested.template.json"), home
+
+
+def test_the_platform_stack_holds_no_function_role_mapping_rule_or_schedule(synthesized: Synthesized) -> None:
+    platform = _platform_template(synthesized)
+    moved = {
+        "AWS::Lambda::Function",
+        "AWS::IAM::ManagedPolicy",
+        "AWS::Lambda::EventSourceMapping",
+        "AWS::Events::Rule",
+        "AWS::Scheduler::Schedule",
+    }
+    assert sorted(k for k, r in platform.items() if r["Type"] in moved) == []
+    # The one role left is API Gateway's account-wide logging role (in the API's stack since the split).
+    assert [k for k, r in platform.items() if r["Type"] == "AWS::IAM::Role"] == []
+
+
+def test_the_contexts_come_after_the_platform_s_data_and_the_api_after_every_context(
+    synthesized: Synthesized,
+) -> None:
+    """One ``cdk deploy --all`` of the platform stack: CloudFormation creates the nested stacks in
+    the order their references give: tables and keys, then each context, then the API that
+    integrates the contexts' functions."""
+    platform = _platform_template(synthesized)
+    nested = [k for k, r in platform.items() if r["Type"] == "AWS::CloudFormation::Stack"]
+    contexts = {c: [k for k in nested if k.startswith(c.stack_id)] for c in Context}
+    assert all(len(ids) == 1 for ids in contexts.values()), contexts
+    [api] = [k for k in nested if k.startswith("ApiStack")]
+    assert {ids[0] for ids in contexts.values()} <= created_before(platform, api)
+    for ids in contexts.values():
+        assert {"AuditTable", "VaultKey"} <= created_before(platform, ids[0]) or "RegisterTable" in created_before(
+            platform, ids[0]
+        ), ids
+
+
+def _stack_ids(synthesized: Synthesized) -> list[str]:
+    return sorted(
+        p.name.removesuffix(".template.json")
+        for p in synthesized.outdir.glob("*.template.json")
+        if not p.name.endswith(".nested.template.json")
+    )
+
+
+@pytest.mark.parametrize("stage", ["dev", SECOND_DEV_STAGE, PRODUCTION])
+def test_every_stack_stays_within_sixty_percent_of_the_limits_with_five_more_contexts(
+    synthesized: Synthesized, other_stages: dict[str, Synthesized], stage: str
+) -> None:
+    assembly = synthesized if stage == "dev" else other_stages[stage]
+    [stack_id] = [s for s in _stack_ids(assembly) if s.endswith(f"-{stage}")]
+    rows = estimates(assembly.outdir, stack_id)
+    assert len(rows) == 8  # the platform, the API, monitoring, four contexts, and a new context's own
+    print()
+    for row in rows:
+        count, size = row.with_more_contexts(MORE_CONTEXTS)
+        print(
+            f"{stage} {row.name}: {row.resources} resources, {row.size / 1000:.0f} KB; +{row.per_context} "
+            f"per context; with {MORE_CONTEXTS} more {count} / {size / 1000:.0f} KB"
+        )
+        assert row.resources <= HEADROOM * RESOURCE_LIMIT and row.size <= HEADROOM * TEMPLATE_LIMIT_BYTES, row
+        assert count <= HEADROOM * RESOURCE_LIMIT and size <= HEADROOM * TEMPLATE_LIMIT_BYTES, row

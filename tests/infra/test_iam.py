@@ -207,7 +207,7 @@ EXPECTED.update(
     }
 )
 # Who may open a My Number: the reveal, the on-demand look-up and the worker that builds request
-# files for registrants whose resident code is not yet known (docs/decisions.md, Issue 4).
+# files for registrants whose resident code is not yet known (docs/adr/0035-who-may-open-a-my-number.md).
 DECRYPTERS = {Function.MY_NUMBER_REVEAL, Function.RESIDENT_LOOKUP, Function.SYNC_WORKER}
 VAULT_KEY_USERS = DECRYPTERS | {Function.REGISTRY_API, Function.PORTAL_API}  # PORTAL_API: Encrypt only
 

@@ -13,8 +13,7 @@ import boto3
 import pytest
 
 from ahaki.http.routes import ROUTES, Role, Route
-from ahaki.registry.wiring import ports
-from ahaki.residents.wiring import fake_jlis, sync_ports
+from ahaki.kernel.components import reset
 from infra.sandbox.emulated_aws import PORTAL_CALLER_ARN, REGION, EmulatedAws, emulated_aws, reset_tables
 from infra.sandbox.events import FakeLambdaContext, api_event, claims
 from tests.data import registration
@@ -43,11 +42,9 @@ def aws_session() -> Iterator[EmulatedAws]:
 @pytest.fixture
 def aws(aws_session: EmulatedAws) -> Iterator[EmulatedAws]:
     reset_tables(aws_session)
-    for cached in (ports, sync_ports, fake_jlis):
-        cached.cache_clear()
+    reset()  # a new execution environment: settings, clients and the fake J-LIS made again
     yield aws_session
-    for cached in (ports, sync_ports, fake_jlis):
-        cached.cache_clear()
+    reset()
 
 
 class Api:

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 
+from ahaki.kernel.components import reset
 from ahaki.notifications.adapters.messaging import NOTIFIER_QUEUE
-from ahaki.notifications.wiring import clear_caches
 from infra.sandbox.emulated_aws import REGION, EmulatedAws
 from infra.sandbox.emulated_messaging import purge_queues
 from infra.sandbox.workers import Workers
@@ -23,9 +23,9 @@ if TYPE_CHECKING:
 @pytest.fixture
 def workers(aws: EmulatedAws) -> Iterator[Workers]:
     purge_queues(aws.env)
-    clear_caches()
+    reset()
     yield Workers()
-    clear_caches()
+    reset()
 
 
 def dlq_messages() -> list[MessageTypeDef]:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.infra.template_tools import flattened
+
 
 @dataclass(frozen=True)
 class Resource:
@@ -29,9 +31,12 @@ class Resource:
 
 class Assembly:
     def __init__(self, outdir: Path) -> None:
+        # A nested stack's resources are read as part of its parent, parameters and outputs
+        # resolved: a reference from a context's stack to the platform is followed like any other.
         self.templates: dict[str, dict[str, Any]] = {
-            path.name.removesuffix(".template.json"): json.loads(path.read_text(encoding="utf-8"))
+            path.name.removesuffix(".template.json"): flattened(json.loads(path.read_text(encoding="utf-8")), outdir)
             for path in sorted(outdir.glob("*.template.json"))
+            if not path.name.endswith(".nested.template.json")
         }
         assert self.templates, f"no template in {outdir}"
         self.resources: dict[tuple[str, str], Resource] = {

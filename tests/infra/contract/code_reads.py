@@ -5,7 +5,10 @@ parsed; each ``os.environ[X]``, ``os.environ.get(X, …)``, ``os.getenv(X)`` and
 local alias (``env = os.environ``; a parameter typed as the environment) is a read. The name ``X``
 is evaluated in the module's own namespace, so ``os.environ[INBOX_TABLE.env_var]`` reads
 ``INBOX_TABLE_NAME``. A subscript read is *required* (a KeyError without it); ``.get``/``getenv``
-is *defaulted*. Of the modules a handler imports, the code that runs at import and every def that
+is *defaulted*. A settings model (a subclass of ``ahaki.kernel.settings.EnvironmentSettings``)
+reads each variable its fields declare (their aliases: required without a default), wherever its
+class is named; the base's generic ``from_env`` stands for those reads and is not parsed itself.
+Of the modules a handler imports, the code that runs at import and every def that
 live code names counts (by name, so a call through an alias or a method is never missed): an
 over-approximation of what one function can run, never an under-approximation.
 """
@@ -22,6 +25,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[3]
 OUR_PACKAGES = ("ahaki", "functions")
+SETTINGS_MODULE = "ahaki.kernel.settings"  # its EnvironmentSettings.from_env reads what subclasses declare
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,24 @@ def _reads_in(nodes: list[ast.AST], name: str, aliases: set[str], module: Module
     return found
 
 
+def _settings_base() -> type:
+    base: type = importlib.import_module(SETTINGS_MODULE).EnvironmentSettings
+    return base
+
+
+def _declared_reads(node: ast.ClassDef, name: str, module: ModuleType) -> list[Read]:
+    """The variables a settings model's fields name (none if the class is not one)."""
+    cls = getattr(module, node.name, None)
+    if not isinstance(cls, type) or not issubclass(cls, _settings_base()):
+        return []
+    fields = cls.model_fields.values()  # type: ignore[attr-defined]
+    return [Read(f.alias, f.is_required(), name, node.lineno) for f in fields if f.alias]
+
+
+def _settings_classes(tree: ast.Module, module: ModuleType) -> list[ast.ClassDef]:
+    return [n for n in tree.body if isinstance(n, ast.ClassDef) and _declared_reads(n, "", module)]
+
+
 def _parsed(name: str) -> tuple[ast.Module, set[str], ModuleType]:
     path = _module_path(name)
     assert path is not None, name
@@ -128,7 +150,17 @@ def _parsed(name: str) -> tuple[ast.Module, set[str], ModuleType]:
 def reads_of_module(name: str) -> list[Read]:
     """Every read in the module, wherever it is."""
     tree, aliases, module = _parsed(name)
-    return _reads_in([tree], name, aliases, module)
+    declared = [read for node in _settings_classes(tree, module) for read in _declared_reads(node, name, module)]
+    return _reads_in(_without_generic_reader(name, [tree]), name, aliases, module) + declared
+
+
+def _without_generic_reader(name: str, nodes: list[ast.AST]) -> list[ast.AST]:
+    """The settings base reads by a field's alias, not by a constant: its subclasses declare what."""
+    if name != SETTINGS_MODULE:
+        return nodes
+    tree = nodes[0]
+    assert isinstance(tree, ast.Module)
+    return [n for n in tree.body if not (isinstance(n, ast.ClassDef) and n.name == "EnvironmentSettings")]
 
 
 Def = ast.FunctionDef | ast.AsyncFunctionDef
@@ -165,7 +197,9 @@ def _names(nodes: list[ast.AST]) -> set[str]:
 
 # Decorators that only wrap a def: it still runs when code names it. Any other decorator (a
 # validator, a route, a handler wrapper) hands the def to a framework that calls it unnamed.
-_WRAPPERS = frozenset({"cache", "lru_cache", "cached_property", "property", "staticmethod", "classmethod", "wraps"})
+_WRAPPERS = frozenset(
+    {"cache", "lru_cache", "cached_property", "property", "staticmethod", "classmethod", "wraps", "component"}
+)
 
 
 def _called_by_a_framework(node: Def) -> bool:
@@ -180,25 +214,50 @@ def _called_by_a_framework(node: Def) -> bool:
 
 
 def reads_of_function(function: str) -> list[Read]:
-    """Reads in the code a function can run: everything its modules run at import, every def of
-    its handler module (the route table binds them by name), every def a framework calls (dunder
-    methods, validators, decorated callbacks), and every def of ours that live code names (by its
-    name: generous, never missing a call through an alias or a method)."""
+    """Reads in the code a function can run (``live_code``), and those its settings models declare."""
+    parsed = {name: _parsed(name) for name in reachable_modules(f"functions.{function}.handler")}
+    live, settings = _live_and_settings(function)
+    found = [read for name, nodes in live for read in _reads_in(nodes, name, *parsed[name][1:])]
+    return found + [read for name, node in settings for read in _declared_reads(node, name, parsed[name][2])]
+
+
+def live_code(function: str) -> list[tuple[str, list[ast.AST]]]:
+    """The code a function can run, per module (see ``_live_and_settings``)."""
+    return _live_and_settings(function)[0]
+
+
+def _live_and_settings(function: str) -> tuple[list[tuple[str, list[ast.AST]]], list[tuple[str, ast.ClassDef]]]:
+    """The code a function can run, per module: everything its modules run at import, every def
+    of its handler module (the route table binds them by name), every def a framework calls
+    (dunder methods, validators, decorated callbacks), and every def of ours that live code names
+    (by its name: generous, never missing a call through an alias or a method); and the settings
+    models live code names."""
     handler = f"functions.{function}.handler"
     parsed = {name: _parsed(name) for name in reachable_modules(handler)}
     live: list[tuple[str, list[ast.AST]]] = []
     pending: list[tuple[str, Def]] = []
-    for name, (tree, _, _) in parsed.items():
+    declared: list[tuple[str, ast.ClassDef]] = []
+    for name, (tree, _, module) in parsed.items():
         at_import, defs = _split(tree)
         live.append((name, at_import))
+        declared += [(name, node) for node in _settings_classes(tree, module)]
         for node in defs:
+            if name == SETTINGS_MODULE and node.name == "from_env":
+                continue  # the generic reader: the settings classes named below are its reads
             if name == handler or _called_by_a_framework(node):
                 live.append((name, [node]))
             else:
                 pending.append((name, node))
     named = _names([n for _, nodes in live for n in nodes])
-    while woken := [(name, node) for name, node in pending if node.name in named]:
-        pending = [item for item in pending if item not in woken]
-        live += [(name, [node]) for name, node in woken]
-        named |= _names([node for _, node in woken])
-    return [read for name, nodes in live for read in _reads_in(nodes, name, *parsed[name][1:])]
+    settings: list[tuple[str, ast.ClassDef]] = []
+    while True:
+        woken_defs = [(name, node) for name, node in pending if node.name in named]
+        woken_settings = [(name, node) for name, node in declared if node.name in named]
+        if not woken_defs and not woken_settings:
+            break
+        pending = [item for item in pending if item not in woken_defs]
+        declared = [item for item in declared if item not in woken_settings]
+        live += [(name, [node]) for name, node in woken_defs]
+        settings += woken_settings
+        named |= _names([node for _, node in [*woken_defs, *woken_settings]])
+    return live, settings

@@ -29,7 +29,7 @@ DEFAULT_IS_RIGHT_IN_AWS: dict[str, str] = {
     "NOTIFICATION_RETENTION_DAYS": "the documented inbox retention (docs/notifications.md)",
     "FANOUT_PAGE_SIZE": "the documented broadcast page size",
     "FANOUT_PAGE_DELAY_SECONDS": "the documented pacing between broadcast pages",
-    "LOOKUP_RATE_LIMIT": "30 look-ups per staff member per hour (docs/decisions.md)",
+    "LOOKUP_RATE_LIMIT": "30 look-ups per staff member per hour (docs/adr/0040-look-up-rate-limit.md)",
     "AUDIT_SHARDS": "16, the same number the stack sets wherever it sets it",
     "POWERTOOLS_SERVICE_NAME": "set on every function (the test finds functions by it)",
     "SIGNATURE_TRUST_ANCHORS_PEM": "tests and the sandbox only: in AWS the portal reads the bundle from the SSM "
@@ -105,3 +105,22 @@ def test_only_the_code_a_function_can_run_counts() -> None:
     assert "EMAIL_SOURCE" in notifier  # notifier_ports(), a cached def the handler names
     assert "EMAIL_SOURCE" not in inbox  # the same module, a def the inbox never names
     assert "EVENT_BUS_NAME" in relay and "VAULT_TABLE" not in relay
+
+
+def test_a_settings_model_reads_the_variables_its_fields_declare() -> None:
+    names = {(r.name, r.required) for r in reads_of_module("ahaki.kernel.settings")}
+    assert ("REGISTER_TABLE", True) in names  # register_table: str = Field(alias=REGISTER_TABLE.env_var)
+    assert ("AUDIT_SHARDS", False) in names  # audit_shards: int = Field(16, alias="AUDIT_SHARDS")
+    intake = {r.name for r in reads_of_function(Function.PORTAL_API.value)}
+    assert {"IDEMPOTENCY_TABLE", "VAULT_TABLE"} <= intake  # IntakeSettings and the Settings it nests
+
+
+def test_a_variable_a_settings_model_declares_is_reported_when_unset(assembly: Assembly) -> None:
+    fn = assembly.functions()[Function.NOTIFIER.value]
+    reads = reads_of_function(Function.NOTIFIER.value)
+    assert any(r.name == "EMAIL_SOURCE" and r.required and r.module == "ahaki.notifications.wiring" for r in reads)
+    value = assembly.environment(fn).pop("EMAIL_SOURCE")
+    try:
+        assert [m.split(" ")[0] for m in unset_reads(assembly, Function.NOTIFIER, reads)] == ["EMAIL_SOURCE"]
+    finally:
+        assembly.environment(fn)["EMAIL_SOURCE"] = value

@@ -31,7 +31,7 @@ EXPECTED_ALLOWED: dict[str, set[Role]] = {
     "mark_notification_read": set(),
     "get_notification_preferences": set(),
     "put_notification_preferences": set(),
-    # Issue 4 (docs/decisions.md)
+    # The resident-register sync (docs/adr/0033-sync-roles-and-functions.md)
     "resident_lookup": {Role.REGISTRAR},
     "get_resident_lookup": {Role.REGISTRAR},
     "list_sync_findings": {Role.REGISTRAR, Role.APPROVER, Role.VIEWER},

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from ahaki.kernel.components import reset
 from infra.sandbox.emulated_aws import EmulatedAws
 from infra.sandbox.events import FakeLambdaContext
 from tests.infra.contract.code_reads import reads_of_function
@@ -61,6 +62,7 @@ class RecordingEnvironment(MutableMapping[str, str]):
 
 
 def _clear_caches() -> None:
+    reset()
     for name, module in list(sys.modules.items()):
         if name.startswith(("ahaki.", "functions.")):
             for value in list(vars(module).values()):

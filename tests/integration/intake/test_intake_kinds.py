@@ -11,7 +11,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from ahaki.intake.domain.commands import Submission
-from ahaki.intake.services import intake
+from ahaki.intake.services import application_records
+from ahaki.intake.services import submission as submissions
 from ahaki.intake.wiring import intake_ports
 from ahaki.kernel.caller import Caller
 from tests.intake_data import SigningCa, idem, new_registration, pseudonym
@@ -219,8 +220,8 @@ def test_retention_deletes_personal_data_and_attachments(api: Api) -> None:
     complete(api, who, app_id, ["medical_certificate"], 9000)
     approve(api, app_id)
     ip = intake_ports()
-    assert intake.purge_expired(ip, datetime.now(UTC)) == 0
-    assert intake.purge_expired(ip, datetime.now(UTC) + timedelta(days=91)) == 1
+    assert application_records.purge_expired(ip, datetime.now(UTC)) == 0
+    assert application_records.purge_expired(ip, datetime.now(UTC) + timedelta(days=91)) == 1
     assert api.items("ApplicationsTable") == []
     assert ip.attachments.head(f"foundation/{app_id}/medical_certificate") is None
 
@@ -231,8 +232,8 @@ def test_a_second_attempt_after_a_lost_lease_finds_the_first_application(api: Ap
     who, form = pseudonym(), new_registration()
     caller = Caller(f"portal:{who}", "portal", "foundation", "t", portal_pseudonym_id=who)
     submission = Submission.model_validate({"application": form})
-    derived = intake.application_id_for("foundation", who, "key-0001")
-    first = intake.submit(intake_ports(), caller, submission, form, derived)
-    second = intake.submit(intake_ports(), caller, submission, form, derived)
+    derived = submissions.application_id_for("foundation", who, "key-0001")
+    first = submissions.submit(intake_ports(), caller, submission, form, derived)
+    second = submissions.submit(intake_ports(), caller, submission, form, derived)
     assert first.application_id == second.application_id == derived
     assert len(api.items("ApplicationsTable")) == 1 and len(pending_items(api)) == 1

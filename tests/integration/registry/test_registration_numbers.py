@@ -1,5 +1,5 @@
 """Registration numbers: unique and gapless under concurrency, and a dead or departed writer
-never blocks the queue for long (the ticket lock of registry/adapters/sequence.py)."""
+never blocks the queue for long (the ticket lock of registry/services/numbering.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from ahaki.kernel.caller import Caller
 from ahaki.kernel.values import Qualification
 from ahaki.registry.domain.commands import Registration
-from ahaki.registry.services import registry
+from ahaki.registry.services import numbering, registry
 from ahaki.registry.wiring import ports
 from tests.data import registration
 from tests.integration.conftest import Api
@@ -30,7 +30,7 @@ def test_concurrent_registrations_get_unique_consecutive_numbers(api: Api) -> No
 
 
 def test_a_ticket_whose_holder_died_is_skipped_after_the_lease(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(registry, "TURN_LEASE_SECONDS", 0.2)
+    monkeypatch.setattr(numbering, "TURN_LEASE_SECONDS", 0.2)
     assert _register() == 1
     ports().sequence.take_ticket("foundation", ANMA)  # a writer that dies before its turn ends
     assert _register() == 2  # no gap: the dead ticket took no number
@@ -38,7 +38,7 @@ def test_a_ticket_whose_holder_died_is_skipped_after_the_lease(api: Api, monkeyp
 
 
 def test_an_abandoned_ticket_is_skipped_at_once(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(registry, "TURN_LEASE_SECONDS", 60.0)
+    monkeypatch.setattr(numbering, "TURN_LEASE_SECONDS", 60.0)
     assert _register() == 1
     given_up = ports().sequence.take_ticket("foundation", ANMA)
     ports().sequence.abandon("foundation", ANMA, given_up)
@@ -55,7 +55,7 @@ def test_a_refused_registration_passes_its_turn_without_a_number(api: Api) -> No
 
 
 def test_a_caller_that_waits_too_long_gets_a_retryable_503(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(registry, "TURN_LEASE_SECONDS", 60.0)
+    monkeypatch.setattr(numbering, "TURN_LEASE_SECONDS", 60.0)
     monkeypatch.setattr(registry, "RETRY_BUDGET_SECONDS", 0.1)
     ports().sequence.take_ticket("foundation", ANMA)  # a holder that never finishes
     reply = api.call("register", body=registration())

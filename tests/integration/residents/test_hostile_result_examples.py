@@ -7,7 +7,7 @@ import pytest
 
 from ahaki.residents.adapters.jlis_fake import Scenario
 from ahaki.residents.domain import jlis_codec
-from ahaki.residents.services import sync
+from ahaki.residents.services import sync, sync_results
 from ahaki.residents.wiring import fake_jlis
 from tests.data import remember
 from tests.integration.conftest import Api
@@ -186,7 +186,7 @@ def test_a_file_replaced_while_its_chunk_is_half_processed_is_refused_whole(
         raise _Died
 
     with monkeypatch.context() as patched:
-        patched.setattr(sync, "_settle", dies)
+        patched.setattr(sync_results, "_settle", dies)
         with pytest.raises(_Died):
             deliver(chunk, chunk.answer)  # claimed the file, settled nothing, died
     before = addresses(api)
@@ -195,7 +195,7 @@ def test_a_file_replaced_while_its_chunk_is_half_processed_is_refused_whole(
     assert addresses(api) == before
     assert _named(api, chunk.key.run_id) == {qid for qid, _ in people}
     assert {r["reason"] for r in quarantine(api, chunk.key.run_id) if r["qualification_pseudonym_id"]} == {
-        f"file refused: {sync.REPLACED}"
+        f"file refused: {sync_results.REPLACED}"
     }
     _reconciles(api, chunk.key.run_id)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -12,9 +11,18 @@ from ahaki.kernel.settings import Settings
 from tests.intake_data import SigningCa
 
 CA = SigningCa("Test JPKI Root for SSM")
-REGISTER = Settings("Register", "Vault", "Audit", "Outbox", "vault-key", "mac-key", 16, "Applications")
+REGISTER = Settings(
+    register_table="Register",
+    vault_table="Vault",
+    audit_table="Audit",
+    outbox_table="Outbox",
+    vault_key_id="vault-key",
+    blind_index_key_id="mac-key",
+    audit_shards=16,
+    applications_table="Applications",
+)
 SETTINGS = IntakeSettings(
-    register=REGISTER,
+    registry=REGISTER,
     idempotency_table="Idempotency",
     bucket="attachments",
     trust_anchors_pem="",
@@ -54,6 +62,6 @@ def test_the_stack_s_placeholder_means_no_anchors() -> None:
 @pytest.mark.parametrize("parameter", ["", "AnchorsParameter"])
 def test_a_bundle_in_the_environment_wins(parameter: str) -> None:
     ssm = CountingSsm("none configured")
-    settings = replace(SETTINGS, trust_anchors_pem=CA.pem, trust_anchors_parameter=parameter)
+    settings = SETTINGS.model_copy(update={"trust_anchors_pem": CA.pem, "trust_anchors_parameter": parameter})
     assert _anchors(settings, ssm)() == [CA.cert]
     assert ssm.calls == []

@@ -7,8 +7,9 @@ from ahaki.residents.adapters.jlis_notation import (
     block_form,
     in_resident_notation,
     variant_form,
+    whole_line,
 )
-from ahaki.residents.domain.notation.addresses import ADDRESS_RULES
+from ahaki.residents.domain.notation.addresses import ADDRESS_RULES, same_place
 from ahaki.residents.domain.notation.names import NAME_RULES
 from ahaki.residents.domain.notation.rules import same
 
@@ -36,3 +37,20 @@ def test_rates_are_seeded_stable_per_resident_and_near_their_share() -> None:
     assert 0.25 < names < 0.35 and 0.25 < addresses < 0.35
     off = NotationRates()
     assert in_resident_notation("1", "高橋", "一番町4-2", off) == ("高橋", "一番町4-2")
+
+
+def test_the_line_written_whole_names_the_municipality_of_its_code_and_is_the_same_place() -> None:
+    assert whole_line("一番町4-2-101", "131016") == "東京都千代田区一番町4-2-101"
+    assert whole_line("千代田区一番町4-2-101", "131016") == "東京都千代田区一番町4-2-101"  # not twice
+    assert whole_line("銀座1-1", "131024") == "銀座1-1"  # a code the table does not know
+    rates = NotationRates.parse("municipality=1")
+    _, line = in_resident_notation("1", "高橋", "一番町4-2-101", rates, "131016")
+    assert line == "東京都千代田区一番町4-2-101"
+    assert same_place("一番町4-2-101", line, "131016")
+    # The choices drawn before it are unchanged by the new rate (stable per resident).
+    old = NotationRates(variants=0.5, block_forms=0.5, kanji_numerals=0.5, seed=3)
+    new = NotationRates(variants=0.5, block_forms=0.5, kanji_numerals=0.5, seed=3, municipality=1.0)
+    for code in map(str, range(200)):
+        before = in_resident_notation(code, "高橋", "千代田区一番町4-2-101", old, "131016")
+        after = in_resident_notation(code, "高橋", "千代田区一番町4-2-101", new, "131016")
+        assert after == (before[0], "東京都" + before[1])

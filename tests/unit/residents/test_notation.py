@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from ahaki.residents.domain.notation.addresses import ADDRESS_RULES, kanji_number
 from ahaki.residents.domain.notation.kana import KANA_RULES
 from ahaki.residents.domain.notation.names import NAME_RULES, VARIANTS, VARIANTS_VERSION
-from ahaki.residents.domain.notation.rules import Rules, fold, same, why
+from ahaki.residents.domain.notation.rules import Rules, fold, folded, same, why
 
 ALL = {"name": NAME_RULES, "kana": KANA_RULES, "address": ADDRESS_RULES}
 
@@ -250,3 +250,27 @@ def test_the_lean_compare_agrees_with_classify_row_by_row() -> None:
             assert compare(request, (variant,)) == classify(request, (variant,)).verdict
             kinds.add(compare(request, (variant,)))
     assert len(kinds) >= 7
+
+
+@pytest.mark.parametrize("rules", [NAME_RULES, KANA_RULES, ADDRESS_RULES], ids=["name", "kana", "address"])
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_a_rule_leaves_a_value_without_its_characters_as_it_is(rules: Rules, data: st.DataObject) -> None:
+    value = data.draw(st.text(alphabet=_NAME_CHARS + _KANA_CHARS + _ADDRESS_CHARS, max_size=24) | st.text(max_size=12))
+    for rule in rules:
+        if rule.chars is not None and rule.chars.isdisjoint(value):
+            assert rule.apply(value) == value, rule.name
+            assert rule.trigger is None or rule.trigger.search(value) is None, rule.name
+
+
+@pytest.mark.parametrize(
+    ("rules", "alphabet"),
+    [(NAME_RULES, _NAME_CHARS), (KANA_RULES, _KANA_CHARS), (ADDRESS_RULES, _ADDRESS_CHARS)],
+    ids=["name", "kana", "address"],
+)
+@settings(max_examples=500, deadline=None)
+@given(data=st.data())
+def test_the_compiled_fold_is_the_rule_by_rule_fold(rules: Rules, alphabet: str, data: st.DataObject) -> None:
+    value = data.draw(_text(alphabet + _MARKS + " \u3000\t"))
+    off = frozenset(data.draw(st.sets(st.sampled_from([r.name for r in rules]))))
+    assert folded(value, rules, off) == fold(value, rules, off)

@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from functools import cache
-from http import HTTPStatus
 from typing import Any
 
 import boto3
@@ -27,9 +25,9 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyValidationError,
 )
 
-from ahaki.http.problems import EXTRA_STATUS_OF, MalformedHeader
+from ahaki.http.problems import KeyReused, MalformedHeader, StillInProgress
 from ahaki.kernel.adapters.aws import CLIENT_CONFIG
-from ahaki.kernel.errors import DomainError
+from ahaki.kernel.components import component
 
 IDEMPOTENCY_HEADER = "idempotency-key"
 _KEY = re.compile(r"[A-Za-z0-9._:-]{8,128}")
@@ -42,21 +40,6 @@ CONFIG = IdempotencyConfig(
     expires_after_seconds=RECORD_SECONDS,
     hash_function="sha256",
 )
-
-
-class KeyReused(DomainError):
-    """The same Idempotency-Key came with another body (422)."""
-
-
-class StillInProgress(DomainError):
-    """The first request with this key is still running (409; retry shortly)."""
-
-
-ERRORS: dict[type[DomainError], tuple[HTTPStatus, str]] = {
-    KeyReused: (HTTPStatus.UNPROCESSABLE_ENTITY, "idempotency-key-reused"),
-    StillInProgress: (HTTPStatus.CONFLICT, "idempotency-key-in-progress"),
-}
-EXTRA_STATUS_OF.update(ERRORS)
 
 
 def idempotency_key(headers: dict[str, str] | None) -> str:
@@ -82,7 +65,7 @@ def canonical_json(body: str) -> str:
         return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-@cache
+@component
 def _persistence(table: str) -> DynamoDBPersistenceLayer:
     return DynamoDBPersistenceLayer(table_name=table, boto3_client=boto3.client("dynamodb", config=CLIENT_CONFIG))
 

@@ -39,11 +39,18 @@ class MalformedHeader(DomainError):
     """A header the API reads is malformed (400)."""
 
 
-# Statuses of errors defined outside this module (e.g. idempotency), registered by their modules.
-EXTRA_STATUS_OF: dict[type[DomainError], tuple[HTTPStatus, str]] = {}
+class KeyReused(DomainError):
+    """The same Idempotency-Key came with another body (422)."""
+
+
+class StillInProgress(DomainError):
+    """The first request with this key is still running (409; retry shortly)."""
+
 
 TYPE_BASE = "https://register.ahaki.example.jp/problems/"
 
+# Every DomainError of the layer, declared here once (a test walks the subclasses): the mapping
+# does not depend on which modules a function happened to import.
 STATUS_OF: dict[type[DomainError], tuple[HTTPStatus, str]] = {
     NotFound: (HTTPStatus.NOT_FOUND, "not-found"),
     InvalidState: (HTTPStatus.CONFLICT, "not-allowed-in-this-state"),
@@ -57,6 +64,8 @@ STATUS_OF: dict[type[DomainError], tuple[HTTPStatus, str]] = {
     RateLimited: (HTTPStatus.TOO_MANY_REQUESTS, "rate-limited"),
     ResidentRegisterUnavailable: (HTTPStatus.SERVICE_UNAVAILABLE, "resident-register-unavailable"),
     SeparationOfDuties: (HTTPStatus.FORBIDDEN, "separation-of-duties"),
+    KeyReused: (HTTPStatus.UNPROCESSABLE_ENTITY, "idempotency-key-reused"),
+    StillInProgress: (HTTPStatus.CONFLICT, "idempotency-key-in-progress"),
 }
 
 
@@ -79,7 +88,7 @@ def problem(
 
 def from_domain(error: DomainError) -> Response[Any]:
     status, kind = next(
-        (v for cls, v in {**STATUS_OF, **EXTRA_STATUS_OF}.items() if isinstance(error, cls)),
+        (v for cls, v in STATUS_OF.items() if isinstance(error, cls)),
         (HTTPStatus.BAD_REQUEST, "bad-request"),
     )
     headers = {"ETag": f'"{error.current_version}"'} if isinstance(error, VersionConflict) else {}

@@ -171,7 +171,7 @@ ROUTES: tuple[Route, ...] = (
         "put_notification_preferences",
         AuthType.PORTAL,
     ),
-    # Resident-register sync (roles in docs/decisions.md, "resident-register sync").
+    # Resident-register sync (roles in docs/adr/0033-sync-roles-and-functions.md).
     Route("POST", "/admin/resident-lookups", Function.RESIDENT_LOOKUP, WRITERS, "resident_lookup"),
     Route("GET", "/admin/resident-lookups/{lookup_id}", Function.RESIDENT_LOOKUP, WRITERS, "get_resident_lookup"),
     Route("GET", "/admin/sync-findings", Function.SYNC_API, READERS, "list_sync_findings"),

@@ -15,7 +15,7 @@ from ahaki.intake.domain.application import (
     Decision,
     PaymentState,
 )
-from ahaki.intake.services.intake import Match
+from ahaki.intake.services.review import Match
 
 
 class Receipt(BaseModel):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from functools import cache
 from typing import Any, cast
 
 import boto3
 from botocore.config import Config
+from pydantic import Field, field_validator
 
 from ahaki.intake.adapters.application_writes import DynamoApplicationWrites
 from ahaki.intake.adapters.applications_table import DynamoApplications
@@ -21,7 +20,8 @@ from ahaki.intake.services.retention import RetentionPorts
 from ahaki.kernel.adapters.aws import CLIENT_CONFIG
 from ahaki.kernel.adapters.transaction import DynamoTransaction
 from ahaki.kernel.adapters.vault import KmsVault
-from ahaki.kernel.settings import Settings
+from ahaki.kernel.components import component
+from ahaki.kernel.settings import EnvironmentSettings, Settings
 from ahaki.kernel.specs import ATTACHMENTS_BUCKET, IDEMPOTENCY_TABLE
 from ahaki.registry.wiring import build_ports
 
@@ -35,28 +35,26 @@ ABANDONED_DAYS_ENV = "ABANDONED_APPLICATION_DAYS"
 ATTACHMENTS_ENDPOINT_ENV = "ATTACHMENTS_ENDPOINT_URL"
 
 
-@dataclass(frozen=True)
-class IntakeSettings:
-    register: Settings
-    idempotency_table: str
-    bucket: str
-    trust_anchors_pem: str
-    trust_anchors_parameter: str
-    retention_days: int
-    attachments_endpoint: str | None
+class IntakeSettings(EnvironmentSettings):
+    registry: Settings  # read with it: application writes join the register's transactions
+    idempotency_table: str = Field("", alias=IDEMPOTENCY_TABLE.env_var)
+    bucket: str = Field("", alias=ATTACHMENTS_BUCKET.env_var)
+    trust_anchors_pem: str = Field("", alias=TRUST_ANCHORS_ENV)
+    trust_anchors_parameter: str = Field("", alias=TRUST_ANCHORS_PARAMETER_ENV)
+    retention_days: int = Field(90, alias=RETENTION_ENV)
+    attachments_endpoint: str | None = Field(None, alias=ATTACHMENTS_ENDPOINT_ENV)
 
+    @field_validator("attachments_endpoint")
     @classmethod
-    def from_env(cls) -> IntakeSettings:
-        env = os.environ
-        return cls(
-            register=Settings.from_env(),
-            idempotency_table=env.get(IDEMPOTENCY_TABLE.env_var, ""),
-            bucket=env.get(ATTACHMENTS_BUCKET.env_var, ""),
-            trust_anchors_pem=env.get(TRUST_ANCHORS_ENV, ""),
-            trust_anchors_parameter=env.get(TRUST_ANCHORS_PARAMETER_ENV, ""),
-            retention_days=int(env.get(RETENTION_ENV, "90")),
-            attachments_endpoint=env.get(ATTACHMENTS_ENDPOINT_ENV) or None,
-        )
+    def _unset_if_empty(cls, value: str | None) -> str | None:
+        return value or None
+
+
+class RetentionSettings(EnvironmentSettings):
+    """The retention job's periods (infra/register_stack/retention.py offers them)."""
+
+    reminder_days: int = Field(RetentionPolicy().reminder_days, alias=REMINDER_DAYS_ENV)
+    abandoned_days: int = Field(RetentionPolicy().abandoned_days, alias=ABANDONED_DAYS_ENV)
 
 
 def build_intake_ports(
@@ -71,7 +69,7 @@ def build_intake_ports(
         # The stack stores a placeholder when no CA is configured (SSM refuses an empty value).
         return load_trust_anchors(pem if "-----BEGIN" in pem else "")
 
-    register = settings.register
+    register = settings.registry
     return IntakePorts(
         register=build_ports(register, dynamodb, kms),
         applications=DynamoApplications(dynamodb, register.applications_table),
@@ -85,8 +83,14 @@ def build_intake_ports(
     )
 
 
-@cache
-def _intake_ports(settings: IntakeSettings) -> IntakePorts:
+@component
+def intake_settings() -> IntakeSettings:
+    return IntakeSettings.from_env()
+
+
+@component
+def intake_ports() -> IntakePorts:
+    settings = intake_settings()
     s3_config = CLIENT_CONFIG.merge(Config(signature_version="s3v4", s3={"addressing_style": "path"}))
     s3 = boto3.client("s3", config=s3_config)
     presigner = boto3.client("s3", config=s3_config, endpoint_url=settings.attachments_endpoint)
@@ -96,28 +100,17 @@ def _intake_ports(settings: IntakeSettings) -> IntakePorts:
     return build_intake_ports(settings, dynamodb, kms, s3, presigner, ssm)
 
 
-def intake_ports() -> IntakePorts:
-    # Keyed by the settings: tests and the sandbox switch environments within one process.
-    return _intake_ports(IntakeSettings.from_env())
-
-
 def policy_from_env() -> RetentionPolicy:
-    env = os.environ
-    default = RetentionPolicy()
-    return RetentionPolicy(
-        reminder_days=int(env.get(REMINDER_DAYS_ENV, str(default.reminder_days))),
-        abandoned_days=int(env.get(ABANDONED_DAYS_ENV, str(default.abandoned_days))),
-    )
+    periods = RetentionSettings.from_env()
+    return RetentionPolicy(reminder_days=periods.reminder_days, abandoned_days=periods.abandoned_days)
 
 
-@cache
-def _reports(table: str) -> DynamoRetentionReports:
-    return DynamoRetentionReports(boto3.client("dynamodb", config=CLIENT_CONFIG), table)
-
-
+@component
 def retention_ports() -> RetentionPorts:
     return RetentionPorts(
         intake=intake_ports(),
-        reports=_reports(Settings.from_env().applications_table),
+        reports=DynamoRetentionReports(
+            boto3.client("dynamodb", config=CLIENT_CONFIG), intake_settings().registry.applications_table
+        ),
         policy=policy_from_env(),
     )

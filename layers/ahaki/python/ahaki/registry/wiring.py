@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
-from functools import cache
 from typing import Any
 
 import boto3
+from pydantic import Field
 
 from ahaki.kernel.adapters.audit_trail import DynamoAuditTrail
 from ahaki.kernel.adapters.aws import CLIENT_CONFIG, LazyClient, new_id, utc_now
 from ahaki.kernel.adapters.vault import KmsVault
-from ahaki.kernel.settings import Settings
+from ahaki.kernel.components import component
+from ahaki.kernel.settings import EnvironmentSettings, Settings
 from ahaki.registry.adapters.register_table import DynamoRegisterReader
 from ahaki.registry.adapters.sequence import DynamoSequence
 from ahaki.registry.adapters.unit_of_work import DynamoUnitOfWork
@@ -37,17 +37,33 @@ def build_ports(settings: Settings, dynamodb: Any, kms: Any) -> Ports:
     )
 
 
+class OfficeHolderSettings(EnvironmentSettings):
+    """OFFICE_HOLDERS: JSON, tenant -> holders; the stack sets it from the CDK context
+    ``ahaki:officeHolders`` (infra/office_holders.py)."""
+
+    table: str = Field("", alias=OFFICE_HOLDERS_ENV)
+
+
+@component
+def office_holder_table() -> dict[str, Any]:
+    table: dict[str, Any] = json.loads(OfficeHolderSettings.from_env().table or "{}")
+    return table
+
+
 def office_holders_from_env(tenant_id: str) -> OfficeHolders:
-    """The tenant's office holders from OFFICE_HOLDERS (JSON: tenant -> holders; the stack sets it
-    from the CDK context ``ahaki:officeHolders``). Read per call: a few hundred bytes."""
-    table = json.loads(os.environ.get(OFFICE_HOLDERS_ENV) or "{}")
-    return OfficeHolders.model_validate({"holders": table.get(tenant_id, [])})
+    """The tenant's office holders, from the table read once per execution environment."""
+    return OfficeHolders.model_validate({"holders": office_holder_table().get(tenant_id, [])})
 
 
 def clients() -> tuple[Any, Any]:
     return boto3.client("dynamodb", config=CLIENT_CONFIG), LazyClient("kms")
 
 
-@cache
+@component
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+@component
 def ports() -> Ports:
-    return build_ports(Settings.from_env(), *clients())
+    return build_ports(settings(), *clients())

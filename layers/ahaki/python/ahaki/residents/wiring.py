@@ -8,16 +8,18 @@ sandbox holds until a scenario is dialled; =s3 (AWS) exchanges files with J-LIS.
 from __future__ import annotations
 
 import json
-import os
 import time
-from functools import cache
 from typing import Any
 
 import boto3
+from pydantic import Field
 
 from ahaki.kernel.adapters.aws import CLIENT_CONFIG
+from ahaki.kernel.components import component
+from ahaki.kernel.settings import EnvironmentSettings
 from ahaki.kernel.specs import AUDIT_TABLE, OUTBOX_TABLE, SYNC_TABLE
 from ahaki.kernel.values import Qualification
+from ahaki.registry.services.ports import Ports
 from ahaki.registry.wiring import ports
 from ahaki.residents.adapters.jlis_exchange import S3Exchange
 from ahaki.residents.adapters.jlis_fake import FakeJlis
@@ -27,6 +29,25 @@ from ahaki.residents.adapters.query_log import DynamoQueryLog
 from ahaki.residents.adapters.sync_table import DynamoSyncStore
 from ahaki.residents.domain.jlis import RequestRecord, ResultRecord
 from ahaki.residents.services.ports import SyncPorts
+
+
+class SyncSettings(EnvironmentSettings):
+    sync_table: str = Field(alias=SYNC_TABLE.env_var)
+    outbox_table: str = Field(alias=OUTBOX_TABLE.env_var)
+    audit_table: str = Field(alias=AUDIT_TABLE.env_var)
+    bucket: str = Field(alias="JLIS_BUCKET")
+    adapter: str = Field("s3", alias="JLIS_ADAPTER")
+    queue_url: str = Field("", alias="SYNC_QUEUE_URL")
+    chunk_size: int = Field(5000, alias="SYNC_CHUNK_SIZE")
+    lookup_limit: int = Field(30, alias="LOOKUP_RATE_LIMIT")
+    # Only the staff API hands runs to the planner; elsewhere (and in the sandbox) nothing is set.
+    planner_function: str = Field("", alias="SYNC_PLANNER_FUNCTION")
+
+
+class FakeJlisSettings(EnvironmentSettings):
+    tenant: str = Field("foundation", alias="JLIS_FAKE_TENANT")
+    # e.g. "0.3": the fake answers in the resident register's writing.
+    notation: str = Field("", alias="JLIS_FAKE_NOTATION")
 
 
 class SqsQueue:
@@ -63,47 +84,56 @@ class ListQueue:
 class RegisterBackedFake(FakeJlis):
     """The fake whose residents are the register's registrants (their values at first ask)."""
 
+    def __init__(self, tenant: str, notation: NotationRates) -> None:
+        super().__init__(notation=notation)
+        self.tenant = tenant
+
     def look_up(self, request: RequestRecord) -> list[ResultRecord]:
         if request.subject_my_number and not self.knows(request.subject_my_number):
-            tenant = os.environ.get("JLIS_FAKE_TENANT", "foundation")
-            found = ports().reader.get(tenant, request.subject_reference)
+            found = ports().reader.get(self.tenant, request.subject_reference)
             if found is not None:
                 self.add_registrant(found, request.subject_my_number)
         return super().look_up(request)
 
 
-@cache
+def register_ports() -> Ports:
+    """The register's ports (audit trail, clock, ids) that this context's use cases take too: its
+    handlers get them here and so import no other context."""
+    return ports()
+
+
+@component
 def fake_jlis() -> RegisterBackedFake:
-    # JLIS_FAKE_NOTATION (e.g. "0.3"): the fake answers in the resident register's writing.
-    return RegisterBackedFake(notation=NotationRates.parse(os.environ.get("JLIS_FAKE_NOTATION", "")))
+    settings = FakeJlisSettings.from_env()
+    return RegisterBackedFake(settings.tenant, NotationRates.parse(settings.notation))
 
 
 def build_sync_ports(
-    dynamodb: Any, s3: Any, sqs: Any | None, env: dict[str, str] | os._Environ[str], lam: Any | None = None
+    dynamodb: Any, s3: Any, sqs: Any | None, settings: SyncSettings, lam: Any | None = None
 ) -> SyncPorts:
-    fake = env.get("JLIS_ADAPTER", "s3") == "fake"
-    queue: Any = SqsQueue(sqs, env["SYNC_QUEUE_URL"]) if sqs is not None and env.get("SYNC_QUEUE_URL") else ListQueue()
+    fake = settings.adapter == "fake"
+    queue: Any = SqsQueue(sqs, settings.queue_url) if sqs is not None and settings.queue_url else ListQueue()
     return SyncPorts(
-        store=DynamoSyncStore(dynamodb, env[SYNC_TABLE.env_var], env[OUTBOX_TABLE.env_var]),
-        exchange=S3Exchange(s3, env["JLIS_BUCKET"], responder=fake_jlis() if fake else None),
+        store=DynamoSyncStore(dynamodb, settings.sync_table, settings.outbox_table),
+        exchange=S3Exchange(s3, settings.bucket, responder=fake_jlis() if fake else None),
         queue=queue,
-        query_log=DynamoQueryLog(dynamodb, env[AUDIT_TABLE.env_var]),
-        lookups=DynamoLookups(dynamodb, env[SYNC_TABLE.env_var]),
+        query_log=DynamoQueryLog(dynamodb, settings.audit_table),
+        lookups=DynamoLookups(dynamodb, settings.sync_table),
         answers_at_once=fake,
-        chunk_size=int(env.get("SYNC_CHUNK_SIZE", "5000")),
-        lookup_limit=int(env.get("LOOKUP_RATE_LIMIT", "30")),
-        planner=LambdaPlanner(lam, env.get("SYNC_PLANNER_FUNCTION", "")) if lam is not None else None,
+        chunk_size=settings.chunk_size,
+        lookup_limit=settings.lookup_limit,
+        planner=LambdaPlanner(lam, settings.planner_function) if lam is not None else None,
     )
 
 
-@cache
+@component
 def sync_ports() -> SyncPorts:
+    settings = SyncSettings.from_env()
     client = boto3.client("dynamodb", config=CLIENT_CONFIG)
     s3 = boto3.client("s3", config=CLIENT_CONFIG)
-    sqs = boto3.client("sqs", config=CLIENT_CONFIG) if os.environ.get("SYNC_QUEUE_URL") else None
-    # Only the staff API hands runs to the planner; elsewhere (and in the sandbox) nothing is set.
-    lam = boto3.client("lambda", config=CLIENT_CONFIG) if os.environ.get("SYNC_PLANNER_FUNCTION") else None
-    return build_sync_ports(client, s3, sqs, os.environ, lam)
+    sqs = boto3.client("sqs", config=CLIENT_CONFIG) if settings.queue_url else None
+    lam = boto3.client("lambda", config=CLIENT_CONFIG) if settings.planner_function else None
+    return build_sync_ports(client, s3, sqs, settings, lam)
 
 
 def now_ms() -> int:

@@ -24,7 +24,7 @@ from ahaki.intake.domain.retention import (
     purge_rule,
     reminder_due,
 )
-from ahaki.intake.services.intake import application_chain, application_event
+from ahaki.intake.services.application_records import application_chain, application_event
 from ahaki.intake.services.ports import IntakePorts, RetentionReports
 from ahaki.kernel.audit import Outcome, append
 from ahaki.kernel.auditing import audit_alone, audit_entry, shard_chain

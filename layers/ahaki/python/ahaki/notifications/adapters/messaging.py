@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ahaki.notifications.domain.events import NOTICE_REQUESTED
+from ahaki.notifications.domain.events import NOTICE_REQUESTED, SILENT
 
 OUTBOX_SOURCE = "ahaki.outbox"  # EventBridge source of every relayed outbox event
 
@@ -50,11 +50,12 @@ STAFF_TOPIC = TopicSpec("StaffAlertsTopic", "STAFF_ALERTS_TOPIC_ARN")
 
 RULES: tuple[RuleSpec, ...] = (
     # Every kind goes to the notifier, which dead-letters kinds it has no template for: a new kind
-    # is noticed (DLQ alarm), never silently filtered out here.
+    # is noticed (DLQ alarm), never silently filtered out here. Only the kinds declared silent
+    # (they send nothing) are left out by name, so the notifier is not invoked for them.
     RuleSpec(
         "OutboxToNotifier",
         NOTIFIER_QUEUE,
-        {"source": [OUTBOX_SOURCE], "detail-type": [{"anything-but": [NOTICE_REQUESTED]}]},
+        {"source": [OUTBOX_SOURCE], "detail-type": [{"anything-but": [NOTICE_REQUESTED, *sorted(SILENT)]}]},
     ),
     RuleSpec("OutboxToNoticeFanout", FANOUT_QUEUE, {"source": [OUTBOX_SOURCE], "detail-type": [NOTICE_REQUESTED]}),
 )

@@ -30,7 +30,7 @@ class MessageTemplate:
     to_staff: bool = False  # an alert on the staff SNS topic (ids only, no template text)
     # The holder must be told (a decision, a change of their record): with no channel the event
     # is dead-lettered for staff to send a letter. False: a broadcast, where a holder without a
-    # channel is recorded as unreachable in the ledger instead (docs/decisions.md, notifications).
+    # channel is recorded as unreachable in the ledger instead (docs/adr/0026-holder-without-a-channel.md).
     must_reach: bool = True
 
 

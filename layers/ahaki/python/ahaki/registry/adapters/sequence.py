@@ -1,10 +1,9 @@
 """The registration-number sequence of one tenant's register of one qualification.
 
 A ticket lock: ``tickets`` counts tickets taken (atomic ADD, never contended), ``turn`` is the
-last ticket served, ``last`` the last registration number assigned. A registration waits for
-its turn, then assigns ``last + 1`` in the same transaction as the registrant; a registration
-that fails passes its turn on without taking a number. So numbers are unique and gapless, and
-writers are served in order instead of all racing for the same number.
+last ticket served, ``last`` the last registration number assigned. The algorithm over these
+(wait for the turn, write in it, pass it on) is registry/services/numbering.py; the unit of work
+assigns ``last + 1`` and serves the ticket in the registrant's own transaction.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from ahaki.registry.adapters import register_table as rt
 from ahaki.registry.adapters.sequence import sequence_key, turn_condition
 from ahaki.registry.domain.history import HistoryEvent
 from ahaki.registry.domain.registrant import Registrant
-from ahaki.registry.services.ports import SequenceContention
+from ahaki.registry.services.ports import SequenceContention, Turn
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -34,11 +34,12 @@ class DynamoUnitOfWork(DynamoTransaction):
         self._register = settings.register_table
         self._vault = settings.vault_table
 
-    def create(self, registrant: Registrant, event: HistoryEvent, ticket: int) -> None:
+    def create(self, registrant: Registrant, event: HistoryEvent, turn: Turn) -> None:
         r = registrant
         # The number is taken in the same transaction as the record, in this ticket's turn only:
         # no gaps, no duplicates (registry/adapters/sequence.py).
-        turn, values = turn_condition(ticket - 1)
+        ticket = turn.ticket
+        in_turn, values = turn_condition(ticket - 1)
         last, last_values = (
             ("attribute_not_exists(#last)", {})
             if r.registration_number == 1
@@ -53,7 +54,7 @@ class DynamoUnitOfWork(DynamoTransaction):
                     "TableName": self._register,
                     "Key": sequence_key(r.tenant_id, r.qualification),
                     "UpdateExpression": "SET #last = :next, turn = :ticket",
-                    "ConditionExpression": f"{turn} AND {last}",
+                    "ConditionExpression": f"{in_turn} AND {last}",
                     "ExpressionAttributeNames": {"#last": "last"},
                     "ExpressionAttributeValues": {
                         **values,

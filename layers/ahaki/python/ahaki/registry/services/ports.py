@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
@@ -53,8 +53,18 @@ class SequenceState:
     abandoned: frozenset[int] = frozenset()  # tickets given up before their turn
 
 
+@dataclass(frozen=True)
+class Turn:
+    """A registration's turn to take the next number: the sequence's lock gives it, the unit of
+    work takes it. Services read ``number``; the ticket is the lock's own (services/numbering.py)."""
+
+    number: int  # the registration number this turn may take
+    ticket: int = field(repr=False)
+
+
 class RegistrationSequence(Protocol):
-    """A ticket lock over the registration numbers of one register (registry/adapters/sequence.py)."""
+    """A ticket lock over the registration numbers of one register (registry/adapters/sequence.py);
+    services/numbering.py is its one user."""
 
     def take_ticket(self, tenant_id: str, qualification: Qualification) -> int: ...
 
@@ -68,8 +78,8 @@ class RegistrationSequence(Protocol):
 class UnitOfWork(Transaction, Protocol):
     """A register operation's writes, with its audit record and event, in one transaction."""
 
-    def create(self, registrant: Registrant, event: HistoryEvent, ticket: int) -> None:
-        """The new registrant, taking number ``registration_number`` in turn ``ticket``."""
+    def create(self, registrant: Registrant, event: HistoryEvent, turn: Turn) -> None:
+        """The new registrant, taking its registration number (``turn.number``) in ``turn``."""
         ...
 
     def update(self, registrant: Registrant, event: HistoryEvent) -> None: ...

@@ -6,8 +6,6 @@ change; for a read, before the data is returned (no audit record, no data).
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -34,11 +32,10 @@ from ahaki.registry.domain.events import registrant_kind
 from ahaki.registry.domain.history import Actor, HistoryEvent, Operation, make_event
 from ahaki.registry.domain.office_holders import names_in_office
 from ahaki.registry.domain.registrant import ErasureReason, Registrant
+from ahaki.registry.services.numbering import in_turn
 from ahaki.registry.services.portal_claims import move_portal_claim
-from ahaki.registry.services.ports import Page, Ports, UnitOfWork
+from ahaki.registry.services.ports import Page, Ports, Turn, UnitOfWork
 
-TURN_LEASE_SECONDS = 5.0  # a registration holds its turn for a few calls; longer means its holder died
-TURN_SECONDS = 0.02  # about how long one registration holds its turn
 # Writes another use case adds to a register operation's transaction (an application's decision):
 # called with the unit of work and the registrant as it will be, before the commit.
 Also = Callable[[UnitOfWork, Registrant], None]
@@ -67,49 +64,16 @@ def register_sealed(
     on = command.registered_on or ports.clock().astimezone(JST).date()
     given = {"minister_name": command.minister_name, "chair_name": command.chair_name}
     command = command.model_copy(update=names_in_office(ports.office_holders(tenant), on, given))
-    deadline = time.monotonic() + RETRY_BUDGET_SECONDS
-    ticket = ports.sequence.take_ticket(tenant, qualification)
-    waiting_on: tuple[int, float] = (-1, 0.0)  # (turn seen, since when): to spot a dead holder
-    first_seen: tuple[int, float] | None = None  # to learn how fast turns pass right now
-    while True:
-        state = ports.sequence.state(tenant, qualification)
-        if state.turn >= ticket:  # our ticket was skipped as stalled: queue again
-            ticket = ports.sequence.take_ticket(tenant, qualification)
-            continue
-        if state.turn < ticket - 1:
-            now = time.monotonic()
-            if state.turn + 1 in state.abandoned:
-                ports.sequence.pass_turn(tenant, qualification, state.turn)
-                continue
-            if state.turn != waiting_on[0]:
-                waiting_on = (state.turn, now)
-            elif now - waiting_on[1] > TURN_LEASE_SECONDS:
-                ports.sequence.pass_turn(tenant, qualification, state.turn)  # its holder died
-            if now > deadline:
-                ports.sequence.abandon(tenant, qualification, ticket)
-                raise Busy
-            first_seen = first_seen or (state.turn, now)
-            passed = state.turn - first_seen[0]
-            per_turn = (now - first_seen[1]) / passed if passed else TURN_SECONDS
-            # Sleep about as long as the registrations ahead will take: waiters polling faster only
-            # slow the one whose turn it is.
-            ahead = ticket - 1 - state.turn
-            time.sleep(min(max(per_turn, 0.005) * ahead, 1.0) * random.uniform(0.5, 1.0))  # noqa: S311 - jitter
-            continue
-        try:
-            return _register_in_turn(ports, caller, command, sealed, ticket, state.last, also)
-        except Contention:
-            if time.monotonic() > deadline:  # conflicts all along our turn: let the next one go
-                ports.sequence.pass_turn(tenant, qualification, ticket - 1)
-                raise Busy from None
-            continue  # a conflict, or our turn was taken from us while we were slow: look again
-        except (DuplicateMyNumber, PortalPseudonymInUse):
-            ports.sequence.pass_turn(tenant, qualification, ticket - 1)
-            record_refusal(ports, caller, Operation.REGISTER.value, Outcome.REJECTED, None)
-            raise
-        except BaseException:
-            ports.sequence.pass_turn(tenant, qualification, ticket - 1)
-            raise
+
+    def write(turn: Turn) -> Registrant:
+        return _register_in_turn(ports, caller, command, sealed, turn, also)
+
+    try:
+        # The turn is passed on if the write is refused; waiting counts against the request's budget.
+        return in_turn(ports.sequence, tenant, qualification, write, RETRY_BUDGET_SECONDS)
+    except (DuplicateMyNumber, PortalPseudonymInUse):
+        record_refusal(ports, caller, Operation.REGISTER.value, Outcome.REJECTED, None)
+        raise
 
 
 def _register_in_turn(
@@ -117,8 +81,7 @@ def _register_in_turn(
     caller: Caller,
     command: RegistrationDetails,
     sealed: SealedMyNumber,
-    ticket: int,
-    last: int,
+    turn: Turn,
     also: Also | None,
 ) -> Registrant:
     qualification_pseudonym_id = sealed.qualification_pseudonym_id
@@ -126,14 +89,14 @@ def _register_in_turn(
         command,
         tenant_id=caller.tenant_id,
         qualification_pseudonym_id=qualification_pseudonym_id,
-        registration_number=last + 1,
+        registration_number=turn.number,
         today=ports.clock().astimezone(JST).date(),
     )
     event = _event(ports, caller, None, registrant, Operation.REGISTER, None)
     # The id is new, so its audit chain starts here: no head to read.
     chain = ChainHead(chain=registrant_chain(caller.tenant_id, qualification_pseudonym_id))
     uow = ports.unit_of_work()
-    uow.create(registrant, event, ticket)
+    uow.create(registrant, event, turn)
     uow.claim_my_number(sealed)
     if registrant.portal_pseudonym_id is not None:
         uow.claim_portal_pseudonym(caller.tenant_id, registrant.portal_pseudonym_id, qualification_pseudonym_id)

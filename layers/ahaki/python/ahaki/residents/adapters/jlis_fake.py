@@ -157,7 +157,9 @@ class FakeJlis:
 
     def _written(self, m: Resident) -> Resident:
         """The resident as the resident register writes them (``jlis_notation``, at its rates)."""
-        name, address = in_resident_notation(m.resident_code, m.name_kanji, m.address, self.notation)
+        name, address = in_resident_notation(
+            m.resident_code, m.name_kanji, m.address, self.notation, m.municipality_code
+        )
         return m if (name, address) == (m.name_kanji, m.address) else replace(m, name_kanji=name, address=address)
 
     def _records(self, request: RequestRecord, matches: list[Resident]) -> list[ResultRecord]:

@@ -15,10 +15,15 @@ from typing import NamedTuple
 
 from ahaki.residents.domain.jlis import RequestRecord, ResultCode, ResultRecord, VitalStatus
 from ahaki.residents.domain.jlis_codec import Rejected, ResultReader, echoes, request_record
-from ahaki.residents.domain.notation.addresses import ADDRESS_RULES
+from ahaki.residents.domain.notation.addresses import (
+    ADDRESS_RULES,
+    MUNICIPALITY,
+    same_place,
+    without_municipality,
+)
 from ahaki.residents.domain.notation.kana import KANA_RULES
 from ahaki.residents.domain.notation.names import NAME_RULES
-from ahaki.residents.domain.notation.rules import Rules, same, why
+from ahaki.residents.domain.notation.rules import Rules, Same, equivalence, same, why
 
 
 class Verdict(StrEnum):
@@ -103,6 +108,21 @@ def _item(ours: str, theirs: str, rules: Rules, off: frozenset[str], folded: lis
     return Item.NOTATION
 
 
+def _place(ours: str, theirs: str, code: str, off: frozenset[str], folded: list[str] | None) -> Item:
+    if ours == theirs:
+        return Item.SAME
+    if not same_place(ours, theirs, code, off):
+        return Item.CHANGED
+    if folded is not None:
+        if MUNICIPALITY not in off:
+            stripped = without_municipality(ours, code), without_municipality(theirs, code)
+            if ours[: len(ours) - len(stripped[0])] != theirs[: len(theirs) - len(stripped[1])]:
+                folded.append(MUNICIPALITY)  # the name was written on one side only (or differently)
+            ours, theirs = stripped
+        folded += why(ours, theirs, ADDRESS_RULES, off)
+    return Item.NOTATION
+
+
 def classify(
     request: RequestRecord,
     results: tuple[ResultRecord, ...],
@@ -111,8 +131,9 @@ def classify(
 ) -> Comparison:
     """The verdict on one request and how each item differs. Names, readings and addresses are
     compared by the notation equivalences (``ahaki.residents.domain.notation``) with the rules in ``off``
-    turned off; the municipality by its code; sex and birth date exactly. ``explain`` also names
-    the rules that folded each difference (``Comparison.folded``), which costs a few folds more."""
+    turned off; the municipality by its code (its name in the line stripped, ``same_place``); sex
+    and birth date exactly. ``explain`` also names the rules that folded each difference
+    (``Comparison.folded``), which costs a few folds more."""
     first = results[0]
     if first.result_code == ResultCode.NOT_FOUND:
         return Comparison(Verdict.NOT_FOUND)
@@ -130,7 +151,7 @@ def classify(
     if first.municipality_code != request.subject_municipality_code:
         address = Item.CHANGED
     else:
-        address = _item(request.subject_address, first.address, ADDRESS_RULES, off, folded)
+        address = _place(request.subject_address, first.address, first.municipality_code, off, folded)
     if name is Item.CHANGED:
         verdict = Verdict.NAME_CHANGED
     elif first.birth_date != request.subject_birth_date or first.sex != request.subject_sex:
@@ -146,24 +167,36 @@ def classify(
     return Comparison(verdict, name, kana, address, tuple(folded or ()))
 
 
+_SAMES: dict[frozenset[str], tuple[Same, Same]] = {}
+
+
+def _sames(off: frozenset[str]) -> tuple[Same, Same]:
+    """The name and reading equivalences with the rules in ``off`` turned off."""
+    found = _SAMES.get(off)
+    if found is None:
+        found = _SAMES[off] = (equivalence(NAME_RULES, off)[0], equivalence(KANA_RULES, off)[0])
+    return found
+
+
 def compare(request: RequestRecord, results: tuple[ResultRecord, ...], off: frozenset[str] = frozenset()) -> Verdict:
     """``classify(...).verdict``, lean: reconcile calls it for every row that is not an echo, so
     it builds nothing and stops at the first item that decides (tests hold the two equal)."""
     first = results[0]
     if first.result_code != ResultCode.FOUND or len(results) > 1 or first.vital_status != VitalStatus.ALIVE:
         return classify(request, results, off).verdict
+    same_name, same_kana = _sames(off)
     name_same = first.name_kanji == request.subject_name_kanji
-    if not name_same and not same(request.subject_name_kanji, first.name_kanji, NAME_RULES, off):
+    if not name_same and not same_name(request.subject_name_kanji, first.name_kanji):
         return Verdict.NAME_CHANGED
     if first.birth_date != request.subject_birth_date or first.sex != request.subject_sex:
         return Verdict.DETAILS_CHANGED
     if first.municipality_code != request.subject_municipality_code:
         return Verdict.ADDRESS_CHANGED
     address_same = first.address == request.subject_address
-    if not address_same and not same(request.subject_address, first.address, ADDRESS_RULES, off):
+    if not address_same and not same_place(request.subject_address, first.address, first.municipality_code, off):
         return Verdict.ADDRESS_CHANGED
     kana_same = first.name_kana == request.subject_name_kana
-    if not kana_same and not same(request.subject_name_kana, first.name_kana, KANA_RULES, off):
+    if not kana_same and not same_kana(request.subject_name_kana, first.name_kana):
         return Verdict.KANA_DIFFERS
     return Verdict.UNCHANGED if name_same and address_same and kana_same else Verdict.NOTATION
 

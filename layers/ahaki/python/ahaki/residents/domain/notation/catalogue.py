@@ -12,11 +12,11 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel
 
 from ahaki.kernel.values import Frozen, LongText
-from ahaki.residents.domain.notation.addresses import ADDRESS_RULES
+from ahaki.residents.domain.notation.addresses import ADDRESS_RULES, MUNICIPALITY_RULE
 from ahaki.residents.domain.notation.kana import KANA_RULES
 from ahaki.residents.domain.notation.names import NAME_RULES, VARIANTS_VERSION
 
-ALL_RULES = (*NAME_RULES, *KANA_RULES, *ADDRESS_RULES)
+ALL_RULES = (*NAME_RULES, *KANA_RULES, *ADDRESS_RULES, MUNICIPALITY_RULE)
 RULE_NAMES = frozenset(r.name for r in ALL_RULES)
 
 

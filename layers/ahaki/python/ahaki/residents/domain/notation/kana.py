@@ -12,7 +12,7 @@ import jaconv
 from ahaki.residents.domain.notation.names import nfkc
 from ahaki.residents.domain.notation.rules import Rules, rule
 
-_SMALL = str.maketrans("ァィゥェォッャュョヮヵヶ", "アイウエオツヤユヨワカケ")
+_SMALL = dict(zip(map(ord, "ァィゥェォッャュョヮヵヶ"), "アイウエオツヤユヨワカケ", strict=True))
 _ROWS = {
     "ア": "アカガサザタダナハバパマヤャラワァヮ",
     "イ": "イキギシジチヂニヒビピミリヰィ",
@@ -27,8 +27,8 @@ def hiragana_as_katakana(value: str) -> str:
     return str(jaconv.hira2kata(value))
 
 
-# The characters jaconv changes (it maps one character at a time, hiragana only).
-_HIRAGANA = frozenset(c for c in map(chr, range(0x3000, 0x3100)) if hiragana_as_katakana(c) != c)
+# The characters jaconv changes (it maps one character at a time, hiragana only), as a table.
+_HIRAGANA = {ord(c): hiragana_as_katakana(c) for c in map(chr, range(0x3000, 0x3100)) if hiragana_as_katakana(c) != c}
 
 
 def small_as_large(value: str) -> str:
@@ -47,7 +47,13 @@ def long_vowel_spelled(value: str) -> str:
 
 KANA_RULES: Rules = (
     rule("kana.width", nfkc, "full-width/half-width kana (Unicode NFKC)", composes=False),
-    rule("kana.hiragana", hiragana_as_katakana, "hiragana read as katakana", _HIRAGANA),
-    rule("kana.small", small_as_large, "small kana read as large (ャ = ヤ)", "ァィゥェォッャュョヮヵヶ"),
+    rule(
+        "kana.hiragana",
+        hiragana_as_katakana,
+        "hiragana read as katakana",
+        frozenset(map(chr, _HIRAGANA)),
+        table=_HIRAGANA,
+    ),
+    rule("kana.small", small_as_large, "small kana read as large (ャ = ヤ)", "ァィゥェォッャュョヮヵヶ", table=_SMALL),
     rule("kana.long_vowel", long_vowel_spelled, "ー spelled as the vowel it lengthens (ユーコ = ユウコ)", "ー"),
 )

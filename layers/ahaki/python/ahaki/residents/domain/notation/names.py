@@ -6,7 +6,6 @@ header). 髙橋 and 高橋 are the same name; 高橋 and 鷹橋 are not.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable
 from functools import partial
@@ -15,7 +14,8 @@ from importlib.resources import files
 from ahaki.residents.domain.notation.rules import Rules, rule
 
 _TABLE = "variants.tsv"
-_SELECTORS = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")  # SVS and IVS variation selectors
+_SELECTOR_CODES = [*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)]  # SVS and IVS variation selectors
+_SELECTORS: dict[int, str | None] = dict.fromkeys(_SELECTOR_CODES)
 
 
 def _load() -> tuple[str, dict[int, str]]:
@@ -39,7 +39,7 @@ nfkc: Callable[[str], str] = partial(unicodedata.normalize, "NFKC")
 
 
 def without_selectors(value: str) -> str:
-    return _SELECTORS.sub("", value)
+    return value.translate(_SELECTORS)
 
 
 def variants_folded(value: str) -> str:
@@ -52,7 +52,8 @@ NAME_RULES: Rules = (
         "name.ivs",
         without_selectors,
         "ideographic variation selectors (IVS/SVS) dropped",
-        frozenset(map(chr, [*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])),
+        frozenset(map(chr, _SELECTOR_CODES)),
+        table=_SELECTORS,
     ),
     rule(
         "name.variants",
@@ -60,5 +61,6 @@ NAME_RULES: Rules = (
         f"variant characters folded (table {VARIANTS_VERSION})",
         frozenset(map(chr, VARIANTS)),
         composes=False,
+        table=VARIANTS,
     ),
 )

@@ -4,14 +4,22 @@ enabled rule, applied in order, folds them to the same string.
 Each rule has a name (what staff see in a run's counts and may turn off per tenant). ``same(a,
 b)`` is exactly ``fold(a) == fold(b)``, so the relation is reflexive, symmetric and transitive;
 ``why`` names the rules a difference was folded by (the counts by rule of a run).
+
+``fold`` applies the rules one by one: it is the definition. ``same`` (the sync's hot path) folds
+by a compiled form of the same rules: adjacent rules that only translate characters become one
+``str.translate`` table, and folds are memoised in a bounded cache (surnames and town names
+repeat). Property tests hold the two to the same result; docs/adr/0180 says why.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+
+from ahaki.residents.domain.notation.compiled import character_class, compile_steps
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +31,13 @@ class Rule:
     # as a character class. Only a shortcut: a value holding none of them skips the rule's call
     # (tests check the claim). A regex, not a set: a set test makes a string of every character.
     trigger: re.Pattern[str] | None = None
+    # A rule that is exactly ``value.translate(table)`` (then NFC if it composes) says so: the
+    # compiled fold merges adjacent tables into one translate.
+    table: Mapping[int, str | None] | None = None
+    composes: bool = True
+    # Characters one of which every match of the trigger holds (None: not known). The compiled
+    # fold guards a run of such rules by one search for any of their characters.
+    chars: frozenset[str] | None = None
 
     def skips(self, a: str, b: str) -> bool:
         return self.trigger is not None and self.trigger.search(a) is None and self.trigger.search(b) is None
@@ -38,6 +53,8 @@ def rule(
     trigger: str | frozenset[str] | re.Pattern[str] | None = None,
     *,
     composes: bool = True,
+    table: Mapping[int, str | None] | None = None,
+    chars: str | None = None,
 ) -> Rule:
     """A rule whose changed output is composed (NFC): removing or replacing a character must not
     leave a base and a combining mark that a second fold would compose (ッ + ゙ made large is ヅ).
@@ -51,8 +68,9 @@ def rule(
     if trigger is None or isinstance(trigger, re.Pattern):
         found = trigger  # a pattern: where the rule may apply, exactly (fewer calls than a character class)
     else:
-        found = re.compile("[" + "".join(map(re.escape, sorted(trigger))) + "]")
-    return Rule(name, composed if composes else apply, why, found)
+        found = character_class(trigger)
+        chars = chars or "".join(trigger)
+    return Rule(name, composed if composes else apply, why, found, table, composes, frozenset(chars or ()) or None)
 
 
 def fold(value: str, rules: Rules, off: frozenset[str] = frozenset()) -> str:
@@ -78,22 +96,53 @@ def enabled(rules: Rules, off: frozenset[str]) -> tuple[Step, ...]:
     return found[1]
 
 
-def same(a: str, b: str, rules: Rules, off: frozenset[str] = frozenset()) -> bool:
-    """Whether ``a`` and ``b`` are equal under the enabled rules: ``fold(a) == fold(b)``,
-    stopping at the first rule after which they agree. (The sync's hot path: kept lean.)"""
-    if a == b:
-        return True
-    for apply, trigger in enabled(rules, off):
-        if trigger is None:
-            a, b = apply(a), apply(b)
-        else:  # each side only if it holds a trigger: the rule leaves the other as it is
-            if trigger.search(a) is not None:
-                a = apply(a)
-            if trigger.search(b) is not None:
-                b = apply(b)
+FOLD_CACHE_SIZE = 4096  # folds kept per equivalence (about 200 bytes each): repeated surnames, towns
+Same = Callable[[str, str], bool]
+Fold = Callable[[str], str]
+_EQUIVALENCES: dict[tuple[int, frozenset[str]], tuple[Rules, Same, Fold]] = {}
+
+
+def _equivalence(rules: Rules, off: frozenset[str]) -> tuple[Same, Fold]:
+    steps = compile_steps(rules, off)
+
+    @lru_cache(maxsize=FOLD_CACHE_SIZE)
+    def folded(value: str) -> str:
+        for apply, trigger in steps:
+            if trigger is None or trigger.search(value) is not None:
+                value = apply(value)
+        return value
+
+    def same(a: str, b: str) -> bool:
+        """``b`` is folded first: when its fold is ``a`` itself, ``a`` needs no fold (the fold is
+        idempotent, so fold(a) = fold(fold(b)) = fold(b)). The sync passes J-LIS's writing as
+        ``b`` and the register's, most often canonical already, as ``a``."""
         if a == b:
             return True
-    return False
+        b = folded(b)
+        return a == b or folded(a) == b
+
+    return same, folded
+
+
+def equivalence(rules: Rules, off: frozenset[str] = frozenset()) -> tuple[Same, Fold]:
+    """``same`` and ``fold`` for the enabled rules, compiled once and memoised (a bounded cache
+    of folds each): what the sync's hot path calls, once per row."""
+    key = (id(rules), off)
+    found = _EQUIVALENCES.get(key)
+    if found is None or found[0] is not rules:  # first use (held: its id is not reused meanwhile)
+        found = (rules, *_equivalence(rules, off))
+        _EQUIVALENCES[key] = found
+    return found[1], found[2]
+
+
+def folded(value: str, rules: Rules, off: frozenset[str] = frozenset()) -> str:
+    """``fold(value, rules, off)`` by the compiled rules, memoised (tests hold the two equal)."""
+    return equivalence(rules, off)[1](value)
+
+
+def same(a: str, b: str, rules: Rules, off: frozenset[str] = frozenset()) -> bool:
+    """Whether ``a`` and ``b`` are equal under the enabled rules: ``fold(a) == fold(b)``."""
+    return equivalence(rules, off)[0](a, b)
 
 
 def _common(a: str, b: str) -> int:
