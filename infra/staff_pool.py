@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ahaki.http.auth import GROUPS_CLAIM, TENANT_CLAIM
 from ahaki.http.routes import Role
+
+if TYPE_CHECKING:  # the stubs are a development dependency; these are Cognito's own names
+    from mypy_boto3_cognito_idp.literals import AuthFlowTypeType, ExplicitAuthFlowsTypeType
 
 CUSTOM_PREFIX = "custom:"
 
@@ -58,8 +62,12 @@ GROUP_CLAIM = GROUPS_CLAIM
 
 # The app client: SRP for people; ADMIN_USER_PASSWORD_AUTH for server-side sign-in with IAM
 # credentials (the sandbox, operators' scripts); MFA still applies to both in AWS.
-AUTH_FLOWS: tuple[str, ...] = ("ALLOW_USER_SRP_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
-SANDBOX_AUTH_FLOW = "ADMIN_USER_PASSWORD_AUTH"
+AUTH_FLOWS: tuple[ExplicitAuthFlowsTypeType, ...] = (
+    "ALLOW_USER_SRP_AUTH",
+    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    "ALLOW_REFRESH_TOKEN_AUTH",
+)
+SANDBOX_AUTH_FLOW: AuthFlowTypeType = "ADMIN_USER_PASSWORD_AUTH"
 READ_ATTRIBUTES: tuple[str, ...] = ("email", "email_verified", *(a.claim for a in CUSTOM_ATTRIBUTES))
 WRITE_ATTRIBUTES: tuple[str, ...] = ("email",)  # never the tenant
 ID_TOKEN_MINUTES = 15

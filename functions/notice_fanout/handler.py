@@ -14,20 +14,36 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from ahaki.kernel.messages import MalformedMessage, parse_message
+from ahaki.kernel.outbox import OutboxEvent
+from ahaki.notifications.adapters.envelopes import is_relayed, relayed_event
 from ahaki.notifications.domain.notification import FanoutPage
 from ahaki.notifications.services.notices import fan_out_page, start_fanout
-from ahaki.notifications.services.notifier import parse_message
 from ahaki.notifications.wiring import fanout_ports
 
 logger = Logger()
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
+def step_of(body: str) -> OutboxEvent | FanoutPage:
+    """The notice.requested event from the bus, or the next page; MalformedMessage (no values) if neither."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise MalformedMessage(FanoutPage.__name__, ["(body)"]) from None  # the decoder quotes the text
+    return relayed_event(body) if is_relayed(data) else parse_message(data, FanoutPage)
+
+
 def handle(record: SQSRecord) -> None:
     ports = fanout_ports()
-    data = json.loads(record.body)
-    if isinstance(data, dict) and "detail-type" in data:  # the notice.requested event from the bus
-        event = parse_message(record.body)
+    try:
+        step = step_of(record.body)
+    except MalformedMessage as refused:  # retried, then dead-lettered by SQS: the alarm tells staff
+        extra = {"model": refused.model, "fields": refused.fields, "message_id": record.message_id}
+        logger.warning("malformed message", extra=extra)
+        raise
+    if isinstance(step, OutboxEvent):
+        event = step
         started = start_fanout(event)
         if isinstance(started, list):
             ports.notifier_queue.send_batch(started)
@@ -35,7 +51,7 @@ def handle(record: SQSRecord) -> None:
             return
         page = started
     else:
-        page = FanoutPage.model_validate(data)
+        page = step
     following = fan_out_page(ports, page)
     logger.info(
         "page enqueued",
@@ -49,6 +65,5 @@ def handle(record: SQSRecord) -> None:
 
 @logger.inject_lambda_context(log_event=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return process_partial_response(  # type: ignore[return-value]
-        event=event, record_handler=handle, processor=processor, context=context
-    )
+    response = process_partial_response(event=event, record_handler=handle, processor=processor, context=context)
+    return dict(response)

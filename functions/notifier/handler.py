@@ -13,10 +13,11 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import ValidationError
 
+from ahaki.kernel.messages import MalformedMessage
+from ahaki.notifications.adapters.envelopes import relayed_event
 from ahaki.notifications.domain.notification import Undeliverable
-from ahaki.notifications.services.notifier import notify, parse_message
+from ahaki.notifications.services.notifier import notify
 from ahaki.notifications.wiring import notifier_ports
 
 logger = Logger()
@@ -26,10 +27,16 @@ processor = BatchProcessor(event_type=EventType.SQS)
 def handle(record: SQSRecord) -> None:
     ports = notifier_ports()
     try:
-        event = parse_message(record.body)
-    except (ValueError, ValidationError):
+        event = relayed_event(record.body)
+    except MalformedMessage as refused:
         ports.dead_letters.dead_letter(record.body, "malformed", "not an outbox event")
-        logger.warning("dead-lettered", extra={"reason": "malformed", "message_id": record.message_id})
+        extra = {
+            "reason": "malformed",
+            "message_id": record.message_id,
+            "model": refused.model,
+            "fields": refused.fields,
+        }
+        logger.warning("dead-lettered", extra=extra)
         return
     try:
         outcome = notify(ports, event)
@@ -58,6 +65,5 @@ def handle(record: SQSRecord) -> None:
 
 @logger.inject_lambda_context(log_event=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return process_partial_response(  # type: ignore[return-value]
-        event=event, record_handler=handle, processor=processor, context=context
-    )
+    response = process_partial_response(event=event, record_handler=handle, processor=processor, context=context)
+    return dict(response)

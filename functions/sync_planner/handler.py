@@ -6,7 +6,9 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
 
+from ahaki.kernel.messages import MalformedMessage, parse_message
 from ahaki.kernel.values import Qualification
 from ahaki.registry.wiring import ports
 from ahaki.residents.services import sync
@@ -15,15 +17,26 @@ from ahaki.residents.wiring import sync_ports
 logger = Logger()
 
 
+class ScheduleInput(BaseModel):
+    """The schedule's input: the tenant, qualification and firing; nothing personal is in it."""
+
+    tenant_id: str = "foundation"
+    qualification: Qualification = Qualification.ANMA_MASSAGE_SHIATSU
+    run_id: str | None = None
+    scheduled_time: str | None = None  # <aws.scheduler.scheduled-time>
+
+
 @logger.inject_lambda_context(log_event=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    # The schedule's input names the tenant, qualification and firing; nothing personal is in it.
     # Every retry of one firing (Scheduler's, Lambda's) resumes the same run from its checkpoint.
-    tenant = str(event.get("tenant_id", "foundation"))
-    qualification = Qualification(event.get("qualification", Qualification.ANMA_MASSAGE_SHIATSU.value))
-    run_id = event.get("run_id")
-    if run_id is None and event.get("scheduled_time"):
-        run_id = sync.scheduled_run_id(tenant, qualification, str(event["scheduled_time"]))
+    try:
+        schedule = parse_message(event, ScheduleInput)
+    except MalformedMessage as refused:  # an error: Scheduler retries, then its dead-letter queue
+        logger.warning("malformed schedule input", extra={"model": refused.model, "fields": refused.fields})
+        raise
+    tenant, qualification, run_id = schedule.tenant_id, schedule.qualification, schedule.run_id
+    if run_id is None and schedule.scheduled_time:
+        run_id = sync.scheduled_run_id(tenant, qualification, schedule.scheduled_time)
     caller = sync.system_caller(tenant, context.aws_request_id)
     run = sync.start_run(ports(), sync_ports(), caller, qualification, run_id)
     logger.info("sync run planned", extra={"run_id": run.run_id})

@@ -1,6 +1,7 @@
 """SQS consumer of the sync: builds request files ("build" messages from the planner) and processes
 result files (S3 event notifications of the inbound/ prefix). Partial batch failures: a failed
-record alone is retried and, after maxReceiveCount, lands in the dead-letter queue."""
+record alone is retried and, after maxReceiveCount, lands in the dead-letter queue. A message that
+fits neither model is such a failure too: logged with its fields' names, never their values."""
 
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import Field
 
+from ahaki.kernel.messages import MalformedMessage, parse_message
 from ahaki.kernel.settings import EnvironmentSettings
-from ahaki.kernel.values import Qualification
-from ahaki.registry.domain.registrant import Status
 from ahaki.registry.wiring import ports
 from ahaki.residents.domain.jlis import FileKey
+from ahaki.residents.domain.sync_messages import BuildMessage, ResultNotification
 from ahaki.residents.domain.sync_records import LOOKUP_RUN_PREFIX
 from ahaki.residents.services import lookup as resident_lookup
 from ahaki.residents.services import sync, sync_results
@@ -36,16 +37,16 @@ MAX_RECEIVES = WorkerSettings.from_env().max_receives
 
 
 def handle(body: dict[str, Any], final_attempt: bool = False) -> None:
+    """One message; MalformedMessage if it fits neither model."""
     if body.get("kind") == "build":
-        key = FileKey(body["tenant_id"], body["run_id"], int(body["chunk_no"]))
-        status, qualification = Status(body["status"]), Qualification(body["qualification"])
-        cursor, page_size = body.get("cursor"), body.get("records")
-        sync.build_chunk(ports(), sync_ports(), key, qualification, status, cursor, page_size, final_attempt)
+        build(parse_message(body, BuildMessage), final_attempt)
         return
-    for record in body.get("Records", []):  # an S3 event notification
-        found = FileKey.parse(unquote_plus(record["s3"]["object"]["key"]))
-        if found is None or not record["s3"]["object"]["key"].startswith("inbound/"):
-            logger.warning("ignored an object outside inbound/", extra={"event": record.get("eventName")})
+    notification = parse_message(body, ResultNotification)
+    for record in notification.Records:
+        key = unquote_plus(record.s3.stored.key)
+        found = FileKey.parse(key)
+        if found is None or not record.s3.stored.key.startswith("inbound/"):
+            logger.warning("ignored an object outside inbound/", extra={"event": record.eventName})
             continue
         if found.run_id.startswith(LOOKUP_RUN_PREFIX):  # J-LIS's answer to an on-demand look-up
             resident_lookup.receive_answer(ports(), sync_ports(), found)
@@ -55,10 +56,41 @@ def handle(body: dict[str, Any], final_attempt: bool = False) -> None:
         logger.info("result file processed", extra={"run_id": found.run_id, "chunk_no": found.chunk_no, **counts})
 
 
+def build(message: BuildMessage, final_attempt: bool) -> None:
+    key = FileKey(message.tenant_id, message.run_id, message.chunk_no)
+    sync.build_chunk(
+        ports(),
+        sync_ports(),
+        key,
+        message.qualification,
+        message.status,
+        message.cursor,
+        message.records,
+        final_attempt,
+    )
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    try:
+        body = json.loads(text)
+    except ValueError:
+        raise MalformedMessage("SyncMessage", ["(body)"]) from None  # the decoder's message quotes the text
+    if not isinstance(body, dict):
+        raise MalformedMessage("SyncMessage", ["(body)"])
+    return body
+
+
 def record_handler(record: SQSRecord) -> None:
     # On the last receive before the dead-letter queue the chunk is counted failed first.
     final_attempt = int(record.attributes.approximate_receive_count) >= MAX_RECEIVES
-    handle(json.loads(record.body), final_attempt)
+    try:
+        handle(_json_object(record.body), final_attempt)
+    except MalformedMessage as refused:
+        logger.warning(
+            "malformed message",
+            extra={"model": refused.model, "fields": refused.fields, "message_id": record.message_id},
+        )
+        raise
 
 
 @logger.inject_lambda_context(log_event=False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import requests
@@ -21,6 +21,9 @@ from ahaki.http.routes import Role
 from infra import staff_pool
 from infra.sandbox.events import REGION, authorizer_claims
 from infra.staff_user import create_staff_user
+
+if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp.type_defs import SchemaAttributeTypeTypeDef
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ class SandboxPool:
 def create_pool(prefix: str) -> SandboxPool:
     """The pool, its groups and its app client in the active moto backend."""
     client = boto3.client("cognito-idp", region_name=REGION)
-    schema = [
+    schema: list[SchemaAttributeTypeTypeDef] = [
         {
             "Name": attribute.name,
             "AttributeDataType": "String",

@@ -13,12 +13,13 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Final
 
 import boto3
 from moto import mock_aws
 from moto.core.botocore_stubber import BotocoreStubber
 from moto.dynamodb.models import DynamoDBBackend
+from moto.events.utils import EventTemplateParser
 from moto.s3.models import S3Backend
 
 from ahaki.kernel.specs import BUCKETS, KEYS, TABLES, create_table_kwargs
@@ -26,7 +27,10 @@ from ahaki.registry.wiring import OFFICE_HOLDERS_ENV
 from infra import office_holders
 from infra.sandbox.emulated_messaging import create_messaging
 
-REGION = "ap-northeast-1"
+if TYPE_CHECKING:
+    from mypy_boto3_s3.type_defs import ServerSideEncryptionByDefaultTypeDef
+
+REGION: Final = "ap-northeast-1"  # Final: a literal, as S3's LocationConstraint wants
 # The portal integration's role as API Gateway's IAM auth reports it (requestContext.identity.userArn).
 PORTAL_CALLER_ARN = "arn:aws:sts::000000000000:assumed-role/ahaki-portal-integration/portal-session"
 PORTAL_CALLER_PATTERN = "arn:aws:sts::000000000000:assumed-role/ahaki-portal-integration/*"
@@ -113,6 +117,19 @@ def faithful_object_encryption() -> None:
     _encryption_patched = True
 
 
+def faithful_event_envelopes() -> None:
+    """EventBridge's envelope names the account, as AWS's does (idempotent).
+
+    moto 5.2.5's default input template for a rule's target leaves ``account`` out, so a consumer
+    validating the envelope (Powertools' EventBridgeModel) would refuse every emulated event.
+    """
+    template = EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE
+    if '"account"' not in template:
+        EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE = template.replace(
+            '"version": "0",', '"version": "0", "account": "<account>",'
+        )
+
+
 @dataclass(frozen=True)
 class EmulatedAws:
     env: dict[str, str]
@@ -161,7 +178,7 @@ def create_resources(prefix: str = "ahaki") -> EmulatedAws:
     )
     # The stack's bucket default: SSE-KMS with the exchange key (infra/register_stack/resident_sync.py).
     key_ids[EXCHANGE_KEY] = kms.create_key(Description="J-LIS exchange files")["KeyMetadata"]["KeyId"]
-    default = {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_ids[EXCHANGE_KEY]}
+    default: ServerSideEncryptionByDefaultTypeDef = {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_ids[EXCHANGE_KEY]}
     boto3.client("s3", region_name=REGION).put_bucket_encryption(
         Bucket=exchange,
         ServerSideEncryptionConfiguration={
@@ -200,6 +217,7 @@ def emulated_aws(prefix: str = "ahaki") -> Iterator[EmulatedAws]:
     serialize_moto()
     faithful_transactions()
     faithful_object_encryption()
+    faithful_event_envelopes()
     saved = dict(os.environ)
     os.environ.update(fake_credentials())
     try:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 
@@ -23,6 +23,10 @@ from ahaki.http.routes import Function
 from ahaki.kernel.specs import OUTBOX_TABLE
 from ahaki.notifications.adapters.messaging import FANOUT_QUEUE, NOTIFIER_QUEUE, QueueSpec
 from infra.sandbox.events import FakeLambdaContext
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodbstreams.type_defs import RecordTypeDef
+    from mypy_boto3_sqs.type_defs import DeleteMessageBatchRequestEntryTypeDef, MessageTypeDef
 
 log = logging.getLogger("infra.sandbox.workers")
 REGION = "ap-northeast-1"
@@ -94,7 +98,9 @@ class Workers:
         done = [m for m in messages if m["MessageId"] not in failed]
         for start in range(0, len(done), 10):
             chunk = done[start : start + 10]
-            entries = [{"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(chunk)]
+            entries: list[DeleteMessageBatchRequestEntryTypeDef] = [
+                {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(chunk)
+            ]
             sqs.delete_message_batch(QueueUrl=url, Entries=entries)
         return len(messages)
 
@@ -136,7 +142,7 @@ class Workers:
             self._thread.join(timeout=5)
 
 
-def _stream_record(record: dict[str, Any], arn: str) -> dict[str, Any]:
+def _stream_record(record: RecordTypeDef, arn: str) -> dict[str, Any]:
     """A get_records record as Lambda hands it over (JSON-safe: no datetime)."""
     image = dict(record.get("dynamodb") or {})
     created = image.get("ApproximateCreationDateTime")
@@ -145,7 +151,7 @@ def _stream_record(record: dict[str, Any], arn: str) -> dict[str, Any]:
     return {**record, "dynamodb": image, "eventSourceARN": arn}
 
 
-def _sqs_record(message: dict[str, Any], arn: str) -> dict[str, Any]:
+def _sqs_record(message: MessageTypeDef, arn: str) -> dict[str, Any]:
     return {
         "messageId": message["MessageId"],
         "receiptHandle": message["ReceiptHandle"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
@@ -16,6 +16,9 @@ from infra.sandbox.emulated_aws import REGION, EmulatedAws
 from infra.sandbox.emulated_messaging import purge_queues
 from infra.sandbox.workers import Workers
 
+if TYPE_CHECKING:
+    from mypy_boto3_sqs.type_defs import MessageTypeDef
+
 
 @pytest.fixture
 def workers(aws: EmulatedAws) -> Iterator[Workers]:
@@ -25,7 +28,7 @@ def workers(aws: EmulatedAws) -> Iterator[Workers]:
     reset()
 
 
-def dlq_messages() -> list[dict[str, Any]]:
+def dlq_messages() -> list[MessageTypeDef]:
     sqs = boto3.client("sqs", region_name=REGION)
     found = sqs.receive_message(
         QueueUrl=os.environ[NOTIFIER_QUEUE.dlq_env_var],

@@ -4,7 +4,7 @@ another writer recorded first on a change."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from botocore.exceptions import ClientError
@@ -21,6 +21,10 @@ from ahaki.registry.services.ports import SequenceContention, Turn
 from tests.data import registration
 
 SETTINGS = Settings(register_table="Register", vault_table="Vault", audit_table="Audit", outbox_table="Outbox")
+
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 
 class EventPutFails:
@@ -62,7 +66,7 @@ def _event(before: Registrant | None, after: Registrant, operation: Operation) -
 def test_a_taken_event_on_a_change_is_a_conflict_at_the_events_version() -> None:
     before, after = _registrant(3), _registrant(4)
     client = EventPutFails()
-    uow = DynamoUnitOfWork(client, SETTINGS)
+    uow = DynamoUnitOfWork(cast("DynamoDBClient", client), SETTINGS)  # the fake has transact_write_items only
     uow.update(after, _event(before, after, Operation.CORRECT))
     with pytest.raises(VersionConflict) as raised:
         uow.commit()
@@ -73,7 +77,7 @@ def test_a_taken_event_on_a_change_is_a_conflict_at_the_events_version() -> None
 def test_a_taken_event_on_a_registration_is_sequence_contention() -> None:
     registrant = _registrant(1)
     client = EventPutFails()
-    uow = DynamoUnitOfWork(client, SETTINGS)
+    uow = DynamoUnitOfWork(cast("DynamoDBClient", client), SETTINGS)  # the fake has transact_write_items only
     uow.create(registrant, _event(None, registrant, Operation.REGISTER), Turn(number=7, ticket=7))
     with pytest.raises(SequenceContention):
         uow.commit()

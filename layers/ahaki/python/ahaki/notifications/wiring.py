@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import boto3
 from pydantic import Field
 
@@ -22,6 +24,10 @@ from ahaki.notifications.adapters.tables import (
 from ahaki.notifications.services.ports import FanoutPorts, NotifierPorts
 from ahaki.registry.services.ports import Ports
 from ahaki.registry.wiring import ports, settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_sqs import SQSClient
 
 DEFAULT_RETENTION_DAYS = 180  # inbox items; NOTIFICATION_RETENTION_DAYS overrides
 
@@ -68,12 +74,12 @@ def register_ports() -> Ports:
 
 
 @component
-def dynamodb() -> object:
+def dynamodb() -> DynamoDBClient:
     return boto3.client("dynamodb", config=CLIENT_CONFIG)
 
 
 @component
-def sqs() -> object:
+def sqs() -> SQSClient:
     return boto3.client("sqs", config=CLIENT_CONFIG)
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ahaki.intake.domain.application import Application, ApplicationKind, ApplicationStatus
 from ahaki.intake.domain.retention import WAITING_ON_APPLICANT
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 APPLICATION = "APPLICATION"
 
@@ -67,7 +70,7 @@ def _application(item: dict[str, Any]) -> Application:
 class DynamoApplications:
     """Reads of the applications table (strongly consistent where a decision follows)."""
 
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
 
 class S3Attachments:
-    def __init__(self, s3: Any, bucket: str, presigner: Any = None) -> None:
+    def __init__(self, s3: S3Client, bucket: str, presigner: S3Client | None = None) -> None:
         self._s3 = s3
         self._bucket = bucket
         self._presigner = presigner or s3  # the sandbox presigns for its own endpoint

@@ -6,9 +6,12 @@ the run's time, so the newest come first. Reports hold ids, codes and counts, ne
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ahaki.intake.domain.retention import DeletionReport
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 REPORT_PREFIX = "REPORT#"
 
@@ -18,7 +21,7 @@ def reports_pk(tenant_id: str) -> str:
 
 
 class DynamoRetentionReports:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 

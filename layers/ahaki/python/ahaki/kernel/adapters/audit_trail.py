@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from ahaki.kernel.audit import AuditRecord, ChainHead
 from ahaki.kernel.retry import ChainContention
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 
 def audit_item(record: AuditRecord) -> dict[str, Any]:
@@ -31,7 +34,7 @@ def put_audit_item(table: str, record: AuditRecord) -> dict[str, Any]:
 
 
 class DynamoAuditTrail:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 

@@ -7,7 +7,7 @@ outbox event of a change go in the same transaction as the change itself.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
@@ -16,13 +16,16 @@ from ahaki.kernel.audit import AuditRecord
 from ahaki.kernel.outbox import OutboxEvent
 from ahaki.kernel.retry import ChainContention, EventIdTaken, TransactionConflict
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
 Failure = Callable[[dict[str, Any]], Exception]
 # Relayed within seconds; kept a week so a stalled relay can be redriven from the table itself.
 OUTBOX_RETENTION_SECONDS = 7 * 24 * 3600
 
 
 class DynamoTransaction:
-    def __init__(self, client: Any, audit_table: str, outbox_table: str) -> None:
+    def __init__(self, client: DynamoDBClient, audit_table: str, outbox_table: str) -> None:
         self._client = client
         self._audit = audit_table
         self._outbox = outbox_table

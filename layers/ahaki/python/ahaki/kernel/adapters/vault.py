@@ -6,10 +6,14 @@ this number" can be answered without storing or decrypting any number.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ahaki.kernel.values import Qualification
 from ahaki.kernel.vault import SealedMyNumber
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_kms import KMSClient
 
 MY_NUMBER = "MY_NUMBER"
 CLAIM = "CLAIM"
@@ -30,7 +34,9 @@ def encryption_context(tenant_id: str, qualification_pseudonym_id: str) -> dict[
 
 
 class KmsVault:
-    def __init__(self, kms: Any, dynamodb: Any, table: str, key_id: str, blind_index_key_id: str) -> None:
+    def __init__(
+        self, kms: KMSClient, dynamodb: DynamoDBClient, table: str, key_id: str, blind_index_key_id: str
+    ) -> None:
         self._kms = kms
         self._dynamodb = dynamodb
         self._table = table

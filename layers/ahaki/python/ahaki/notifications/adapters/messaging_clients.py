@@ -6,25 +6,33 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ahaki.notifications.domain.notification import DeliveryFailed, Rendered
+
+if TYPE_CHECKING:
+    from mypy_boto3_ses import SESClient
+    from mypy_boto3_sns import SNSClient
+    from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_sqs.type_defs import DeleteMessageBatchRequestEntryTypeDef, SendMessageBatchRequestEntryTypeDef
 
 REASON_ATTRIBUTE = "ahaki-dlq-reason"
 DETAIL_ATTRIBUTE = "ahaki-dlq-detail"
 
 
 class SqsQueue:
-    def __init__(self, client: Any, url: str) -> None:
+    def __init__(self, client: SQSClient, url: str) -> None:
         self._client = client
         self.url = url
 
     def send_batch(self, bodies: Sequence[str], delay_seconds: int = 0) -> None:
         if not bodies:
             return
-        entries = [{"Id": str(n), "MessageBody": body, "DelaySeconds": delay_seconds} for n, body in enumerate(bodies)]
+        entries: list[SendMessageBatchRequestEntryTypeDef] = [
+            {"Id": str(n), "MessageBody": body, "DelaySeconds": delay_seconds} for n, body in enumerate(bodies)
+        ]
         result = self._client.send_message_batch(QueueUrl=self.url, Entries=entries)
         failed = result.get("Failed") or []
         if failed:  # the caller's message is retried; duplicates are absorbed by the ledger
@@ -32,7 +40,7 @@ class SqsQueue:
 
 
 class SqsDeadLetters:
-    def __init__(self, client: Any, dlq_url: str) -> None:
+    def __init__(self, client: SQSClient, dlq_url: str) -> None:
         self._client = client
         self._url = dlq_url
 
@@ -53,7 +61,7 @@ class RedriveResult:
     rounds: int
 
 
-def redrive(client: Any, dlq_url: str, source_url: str, max_messages: int = 100_000) -> RedriveResult:
+def redrive(client: SQSClient, dlq_url: str, source_url: str, max_messages: int = 100_000) -> RedriveResult:
     """Moves every message of the DLQ back to its source queue. Safe to run twice, or concurrently:
     a message is sent before it is deleted (a crash between the two duplicates it, and the ledger
     delivers it once); an empty DLQ moves nothing."""
@@ -72,7 +80,9 @@ def redrive(client: Any, dlq_url: str, source_url: str, max_messages: int = 100_
             Entries=[{"Id": str(n), "MessageBody": m["Body"]} for n, m in enumerate(messages)],
         )
         ok = {entry["Id"] for entry in sent.get("Successful") or []}
-        done = [{"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(messages) if str(n) in ok]
+        done: list[DeleteMessageBatchRequestEntryTypeDef] = [
+            {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(messages) if str(n) in ok
+        ]
         if done:
             client.delete_message_batch(QueueUrl=dlq_url, Entries=done)
         moved += len(done)
@@ -80,7 +90,7 @@ def redrive(client: Any, dlq_url: str, source_url: str, max_messages: int = 100_
 
 
 class SnsStaffAlerts:
-    def __init__(self, client: Any, topic_arn: str) -> None:
+    def __init__(self, client: SNSClient, topic_arn: str) -> None:
         self._client = client
         self._topic = topic_arn
 
@@ -97,7 +107,7 @@ class SnsStaffAlerts:
 class SesEmail:
     """SES v1 SendEmail with our own rendered subject, text and HTML (UTF-8)."""
 
-    def __init__(self, client: Any, source: str, configuration_set: str | None = None) -> None:
+    def __init__(self, client: SESClient, source: str, configuration_set: str | None = None) -> None:
         self._client = client
         self._source = source
         self._configuration_set = configuration_set

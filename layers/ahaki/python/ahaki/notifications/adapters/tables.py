@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
@@ -18,6 +18,9 @@ from ahaki.notifications.domain.notification import Channel, ContactPreference, 
 from ahaki.notifications.services.ports import Claim
 from ahaki.registry.domain.registrant import Registrant, Status
 from ahaki.registry.keys import SNAPSHOT, portal_key, registrant_pk, status_key
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 # A claim older than this is a worker that died mid-delivery: another may take it over.
 CLAIM_LEASE_SECONDS = 120
@@ -32,7 +35,7 @@ def _conditional_failed(error: ClientError) -> bool:
 
 
 class DynamoDeliveryLedger:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 
@@ -115,7 +118,7 @@ def inbox_pk(tenant_id: str, portal_pseudonym_id: str) -> str:
 
 
 class DynamoInbox:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 
@@ -199,7 +202,7 @@ def contact_item(preference: ContactPreference) -> dict[str, Any]:
 
 
 class DynamoContacts:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 
@@ -218,7 +221,7 @@ def notice_pk(tenant_id: str, notice_id: str) -> str:
 
 
 class DynamoNotices:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 
@@ -230,7 +233,7 @@ class DynamoNotices:
 class NoticeUnitOfWork(DynamoTransaction):
     """A staff notice: the notice item, its audit record and its event in one transaction."""
 
-    def __init__(self, client: Any, settings: Settings, notice_table: str) -> None:
+    def __init__(self, client: DynamoDBClient, settings: Settings, notice_table: str) -> None:
         super().__init__(client, settings.audit_table, settings.outbox_table)
         self._notice_table = notice_table
 
@@ -245,7 +248,7 @@ class NoticeUnitOfWork(DynamoTransaction):
 class DynamoHolderDirectory:
     """Holder look-ups on the register table's GSIs."""
 
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 

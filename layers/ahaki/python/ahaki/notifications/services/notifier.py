@@ -8,7 +8,6 @@ already delivered are skipped thanks to the ledger.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,14 +42,6 @@ class Outcomes:
     delivered: tuple[Channel, ...]  # delivered by this call
     skipped: tuple[Channel, ...]  # delivered before (duplicate or retried event)
     unreachable: str | None = None  # a broadcast's holder without a channel: recorded, not sent
-
-
-def parse_message(body: str) -> OutboxEvent:
-    """An SQS body: an EventBridge envelope (relayed outbox event) or a bare event (fan-out)."""
-    data: Any = json.loads(body)
-    if isinstance(data, dict) and "detail" in data and "detail-type" in data:
-        data = data["detail"]
-    return OutboxEvent.model_validate(data)
 
 
 def notify(ports: NotifierPorts, event: OutboxEvent) -> Outcomes:

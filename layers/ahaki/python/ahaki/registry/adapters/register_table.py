@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ahaki.kernel.errors import InvalidInput
 from ahaki.kernel.values import NameKana, Qualification
@@ -25,6 +25,10 @@ from ahaki.registry.keys import (
     status_key,
 )
 from ahaki.registry.services.ports import Page
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import QueryOutputTypeDef
 
 
 def snapshot_item(registrant: Registrant) -> dict[str, Any]:
@@ -60,7 +64,7 @@ def _registrant(item: dict[str, Any]) -> Registrant:
 class DynamoRegisterReader:
     """Reads of the register (the RegisterReader port). Strongly consistent where it matters."""
 
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 
@@ -133,7 +137,7 @@ class DynamoRegisterReader:
 
     def _query_index(
         self, index: str, key: str, value: str, limit: int, start: dict[str, Any] | None = None
-    ) -> dict[str, Any]:
+    ) -> QueryOutputTypeDef:
         kwargs: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": index,
@@ -143,8 +147,7 @@ class DynamoRegisterReader:
         }
         if start:
             kwargs["ExclusiveStartKey"] = start
-        result: dict[str, Any] = self._client.query(**kwargs)
-        return result
+        return self._client.query(**kwargs)
 
 
 _CURSOR_KEYS = {"pk", "sk", "gsi_status", "gsi_status_sk"}

@@ -8,12 +8,15 @@ assigns ``last + 1`` and serves the ticket in the registrant's own transaction.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from ahaki.kernel.values import Qualification
 from ahaki.registry.services.ports import SequenceState
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 SEQUENCE = "SEQUENCE"
 
@@ -30,7 +33,7 @@ def turn_condition(served: int) -> tuple[str, dict[str, Any]]:
 
 
 class DynamoSequence:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ahaki.kernel.adapters import vault as v
 from ahaki.kernel.adapters.transaction import DynamoTransaction, Failure
@@ -17,6 +17,9 @@ from ahaki.registry.domain.history import HistoryEvent
 from ahaki.registry.domain.registrant import Registrant
 from ahaki.registry.services.ports import SequenceContention, Turn
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
 
 def _version_conflict(reason: dict[str, Any]) -> Exception:
     current = reason.get("Item", {}).get("version", {}).get("N")
@@ -26,7 +29,7 @@ def _version_conflict(reason: dict[str, Any]) -> Exception:
 class DynamoUnitOfWork(DynamoTransaction):
     """A register operation's transaction: the register, the vault's claims, audit and outbox."""
 
-    def __init__(self, client: Any, settings: Settings) -> None:
+    def __init__(self, client: DynamoDBClient, settings: Settings) -> None:
         super().__init__(client, settings.audit_table, settings.outbox_table)
         self._register = settings.register_table
         self._vault = settings.vault_table

@@ -11,10 +11,14 @@ object. Reading streams line by line, so a file of any size needs little memory.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ahaki.residents.domain.jlis import INBOUND, OUTBOUND, FileKey
 from ahaki.residents.domain.jlis_lines import TextLines
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import CompletedPartTypeDef
 
 _PART = 5 * 1024 * 1024  # S3's smallest multipart part
 _READ = 1024 * 1024
@@ -27,7 +31,7 @@ class Responder(Protocol):
 
 
 class S3Exchange:
-    def __init__(self, s3: Any, bucket: str, responder: Responder | None = None) -> None:
+    def __init__(self, s3: S3Client, bucket: str, responder: Responder | None = None) -> None:
         self._s3 = s3
         self._bucket = bucket
         self._responder = responder  # None in AWS: J-LIS answers by itself
@@ -53,7 +57,7 @@ class S3Exchange:
     def _put(self, object_key: str, lines: Iterable[str]) -> None:
         # Multipart in 5 MB parts, so a chunk's file is never held whole in memory.
         upload = self._s3.create_multipart_upload(Bucket=self._bucket, Key=object_key)  # the bucket's key
-        parts: list[dict[str, Any]] = []
+        parts: list[CompletedPartTypeDef] = []
         buffer: list[bytes] = []
         size = 0
         try:
@@ -73,7 +77,7 @@ class S3Exchange:
             self._s3.abort_multipart_upload(Bucket=self._bucket, Key=object_key, UploadId=upload["UploadId"])
             raise
 
-    def _part(self, object_key: str, upload_id: str, number: int, data: bytes) -> dict[str, Any]:
+    def _part(self, object_key: str, upload_id: str, number: int, data: bytes) -> CompletedPartTypeDef:
         found = self._s3.upload_part(
             Bucket=self._bucket, Key=object_key, UploadId=upload_id, PartNumber=number, Body=data
         )

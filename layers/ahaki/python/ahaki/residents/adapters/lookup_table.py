@@ -7,11 +7,14 @@ result file delivered twice changes nothing. The answer holds personal data: the
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from ahaki.residents.domain.sync_records import Lookup
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 LOOKUP = "LOOKUP"
 
@@ -21,7 +24,7 @@ def lookup_key(tenant_id: str, lookup_id: str) -> dict[str, dict[str, str]]:
 
 
 class DynamoLookups:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
 

@@ -3,18 +3,21 @@ records of notation-only differences kept for staff (``noted``), which carry no 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from ahaki.residents.domain.notation.catalogue import NotationSettings
 from ahaki.residents.domain.sync_records import Finding
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
 
 class NotationItems:
     """Mixed into ``DynamoSyncStore``: the same client, table and finding items."""
 
-    _client: Any
+    _client: DynamoDBClient
     _table: str
 
     def _finding_item(self, finding: Finding) -> dict[str, Any]:
@@ -35,6 +38,10 @@ class NotationItems:
         """Put ``settings`` (version n) over version n - 1; False if another change came first."""
         condition = "attribute_not_exists(pk)" if settings.version == 1 else "#v = :before"
         values = {} if settings.version == 1 else {":before": {"N": str(settings.version - 1)}}
+        # No placeholders on a first version: DynamoDB refuses empty attribute maps.
+        placeholders: dict[str, Any] = (
+            {"ExpressionAttributeNames": {"#v": "v"}, "ExpressionAttributeValues": values} if values else {}
+        )
         try:
             self._client.put_item(
                 TableName=self._table,
@@ -44,7 +51,7 @@ class NotationItems:
                     "body": {"S": settings.model_dump_json()},
                 },
                 ConditionExpression=condition,
-                **({"ExpressionAttributeNames": {"#v": "v"}, "ExpressionAttributeValues": values} if values else {}),
+                **placeholders,
             )
         except ClientError as error:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":

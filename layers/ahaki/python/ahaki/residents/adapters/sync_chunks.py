@@ -5,7 +5,7 @@ PROCESSED (conditionally), so a redelivered chunk adds nothing."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
@@ -21,11 +21,14 @@ from ahaki.residents.adapters.sync_items import (
 )
 from ahaki.residents.services.ports import ChunkState
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
 
 class ChunkItems:
     """Part of ``DynamoSyncStore``: its client and table."""
 
-    _client: Any
+    _client: DynamoDBClient
     _table: str
 
     def chunk_failing(self, tenant_id: str, run_id: str, chunk_no: int, stage: str) -> bool:

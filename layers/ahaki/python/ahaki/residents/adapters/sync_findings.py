@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
@@ -25,11 +25,14 @@ from ahaki.residents.domain.sync_records import (
     FindingStatus,
 )
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
 
 class FindingItems:
     """Part of ``DynamoSyncStore``: its client, table and the outbox table."""
 
-    _client: Any
+    _client: DynamoDBClient
     _table: str
     _outbox: str
 

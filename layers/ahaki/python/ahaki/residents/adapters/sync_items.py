@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from ahaki.kernel.values import Qualification
 from ahaki.residents.domain.sync_records import FindingStatus
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 RUN, FINDING = "RUN", "FINDING"
 REQUESTED, PROCESSED = "requested", "processed"
@@ -51,10 +54,12 @@ def add_update(amounts: dict[str, int]) -> dict[str, Any]:
     }
 
 
-def transact(client: Any, items: list[dict[str, Any]]) -> bool:
+def transact(client: DynamoDBClient, items: list[dict[str, Any]]) -> bool:
     """One transaction; False if one of its conditions failed (a redelivery got there first)."""
     try:
-        client.transact_write_items(TransactItems=items)
+        # The items are the wire's plain dicts, as the kernel's transaction builder passes them.
+        request: dict[str, Any] = {"TransactItems": items}
+        client.transact_write_items(**request)
     except ClientError as error:
         reasons = error.response.get("CancellationReasons") or []
         if any(r.get("Code") == "ConditionalCheckFailed" for r in reasons):

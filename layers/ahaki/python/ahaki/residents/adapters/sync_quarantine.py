@@ -7,17 +7,22 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ahaki.kernel.errors import InvalidInput
 from ahaki.residents.domain.sync_outcome import Quarantined
 from ahaki.residents.domain.sync_records import QuarantineEntry
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import WriteRequestUnionTypeDef
+
 
 class QuarantineItems:
     """Part of ``DynamoSyncStore``: its client, table and run partition."""
 
-    _client: Any
+    _client: DynamoDBClient
     _table: str
 
     def _run_partition(self, tenant_id: str, run_id: str) -> str:
@@ -28,7 +33,9 @@ class QuarantineItems:
         chunk, so a redelivery writes the same items again (idempotent)."""
         items = [self._quarantine_item(tenant_id, run_id, chunk_no, e) for e in entries]
         for start in range(0, len(items), 25):
-            requests = {self._table: [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]}
+            requests: Mapping[str, Sequence[WriteRequestUnionTypeDef]] = {
+                self._table: [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
+            }
             while requests:
                 requests = self._client.batch_write_item(RequestItems=requests).get("UnprocessedItems") or {}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
@@ -21,11 +21,14 @@ from ahaki.residents.domain.sync_records import (
     SyncRun,
 )
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
 
 class RunItems:
     """Part of ``DynamoSyncStore``: its client and table."""
 
-    _client: Any
+    _client: DynamoDBClient
     _table: str
 
     def create_run(self, run: SyncRun) -> bool:

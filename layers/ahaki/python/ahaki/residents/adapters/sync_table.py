@@ -8,7 +8,7 @@ markers are put with ``attribute_not_exists`` on keys made of run and registrant
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
@@ -24,12 +24,15 @@ from ahaki.residents.adapters.sync_items import (
 from ahaki.residents.adapters.sync_quarantine import QuarantineItems
 from ahaki.residents.adapters.sync_runs import RunItems
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
 
 class DynamoSyncStore(RunItems, ChunkItems, FindingItems, QuarantineItems, NotationItems):
     """The sync store port over one table (and the outbox table for findings' events); each item
     family is its own module, mixed in here."""
 
-    def __init__(self, client: Any, table: str, outbox_table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str, outbox_table: str) -> None:
         self._client = client
         self._table = table
         self._outbox = outbox_table
