@@ -123,6 +123,9 @@ _ENUM_REPR = re.compile(r"<\w+\.\w+: ('[^']*')>")  # pydantic quotes Literal[Enu
 _OWN_MESSAGES: dict[str, str] = {
     "extra_forbidden": "holds a field that is not allowed here (see the schema)",
     "union_tag_not_found": "needs its discriminator field",
+    "model_type": "must be an object (see the schema)",
+    "model_attributes_type": "must be an object (see the schema)",
+    "dict_type": "must be an object (see the schema)",
 }
 _SHORTEST_ECHO = 3  # shorter inputs occur in rule texts by chance ("01-47")
 
