@@ -1,4 +1,4 @@
-"""Figures of hostile J-LIS result files (issue 10). Printed counts and rates, never assertions.
+"""Figures of hostile J-LIS result files. Printed counts and rates, never assertions.
 
 python -m benchmarks.hostile_files                 # all figures
 HOSTILE_BENCH_EXAMPLES=5000 ...                    # pure-path examples (default 1,000)

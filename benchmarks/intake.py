@@ -1,4 +1,4 @@
-"""Figures of issue 3 (online applications), printed, never asserted on time.
+"""Figures of online applications, printed, never asserted on time.
 
     python -m benchmarks.intake            # N=1000 submissions (INTAKE_BENCH_N to change)
 

@@ -1,4 +1,4 @@
-"""Issue 5, figure 2: a broadcast to N holders held in moto's register, fanned out by the real
+"""Notifications, figure 2: a broadcast to N holders held in moto's register, fanned out by the real
 ``notice_fanout`` handler through moto's SQS; peak memory of the fan-out in a fresh process.
 
 The host (this process) runs moto: the holders' snapshots are put straight into the emulated

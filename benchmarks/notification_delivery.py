@@ -1,4 +1,4 @@
-"""Issue 5, figure 1: 10,000 events (+1,000 duplicated) through the real notifier against moto,
+"""Notifications, figure 1: 10,000 events (+1,000 duplicated) through the real notifier against moto,
 with delivery failures injected at the AWS client, then the real redrive command, twice.
 
 Everything is the stack's: the notifier handler (Powertools batch, partial failures) fed by moto's

@@ -1,4 +1,4 @@
-"""Issue 5 figures (counts, never timed assertions): ``python -m benchmarks.notifications``.
+"""Notification figures (counts, never timed assertions): ``python -m benchmarks.notifications``.
 
 1. ``notification_delivery``: 10,000 events (+1,000 duplicated) through the real notifier against
    moto, with failures injected at the AWS client (inbox PutItem, SES SendEmail), moto's DLQ and

@@ -1,4 +1,4 @@
-"""Figures of the resident-register sync (issue 4). Printed ratios and counts, never assertions.
+"""Figures of the resident-register sync. Printed ratios and counts, never assertions.
 
 python -m benchmarks.sync            # all figures
 SYNC_BENCH_RECORDS=200000 ...        # a smaller processing-core file (default 1,000,000)

@@ -1,4 +1,4 @@
-"""Issue 4's fault figure: 100,000 registrants verified against moto with injected faults, and the
+"""The sync's fault figure: 100,000 registrants verified against moto with injected faults, and the
 register compared with a fault-free run of the same seed. Printed, never asserted.
 
 SYNC_BENCH_FAULT_N=20000 python -m benchmarks.sync_faults   # fewer registrants (default 100,000)
