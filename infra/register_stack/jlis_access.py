@@ -16,22 +16,15 @@ from ahaki.residents.domain.jlis import INBOUND, OUTBOUND
 
 def grant_jlis_transfer(bucket: s3.Bucket, key: kms.Key, principal_arn: str) -> None:
     principal = iam.ArnPrincipal(principal_arn)
-    bucket.add_to_resource_policy(
-        iam.PolicyStatement(
-            sid="JlisReadsRequestFiles",
-            principals=[principal],
-            actions=["s3:GetObject"],
-            resources=[bucket.arn_for_objects(f"{OUTBOUND}/*")],
+    for sid, action, prefix in (
+        ("JlisReadsRequestFiles", "s3:GetObject", OUTBOUND),
+        ("JlisWritesResultFiles", "s3:PutObject", INBOUND),
+    ):
+        bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid=sid, principals=[principal], actions=[action], resources=[bucket.arn_for_objects(f"{prefix}/*")]
+            )
         )
-    )
-    bucket.add_to_resource_policy(
-        iam.PolicyStatement(
-            sid="JlisWritesResultFiles",
-            principals=[principal],
-            actions=["s3:PutObject"],
-            resources=[bucket.arn_for_objects(f"{INBOUND}/*")],
-        )
-    )
     key.add_to_resource_policy(
         iam.PolicyStatement(
             sid="JlisUsesTheExchangeKeyThroughS3",

@@ -7,8 +7,6 @@ from typing import Any
 
 import jsii
 from aws_cdk import Duration
-from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
@@ -19,6 +17,7 @@ from constructs import Construct
 from ahaki.http.routes import Function
 from ahaki.kernel.specs import OUTBOX_TABLE
 from ahaki.notifications.adapters.messaging import RULES, RuleSpec
+from infra.register_stack.alarms import message_waiting_alarm
 from infra.register_stack.functions import Functions
 from infra.register_stack.messaging import Messaging
 from infra.register_stack.tables import Tables
@@ -127,14 +126,11 @@ class Notifications(Construct):
         )
 
     def _depth_alarm(self, name: str, queue: sqs.Queue) -> None:
-        alarm = cloudwatch.Alarm(
+        message_waiting_alarm(
             self,
             f"{name}Depth",
-            alarm_description=f"Messages in {name}: run `make redrive` once the cause is fixed (docs/notifications.md)",
-            metric=queue.metric_approximate_number_of_messages_visible(period=Duration.minutes(5), statistic="Maximum"),
-            threshold=1,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            queue=queue,
+            description=f"Messages in {name}: run `make redrive` once the cause is fixed (docs/notifications.md)",
+            topic=self._messaging.topic,
+            statistic="Maximum",
         )
-        alarm.add_alarm_action(cw_actions.SnsAction(self._messaging.topic))

@@ -12,7 +12,6 @@ import json
 
 from aws_cdk import Aws, Duration, Fn, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
@@ -25,6 +24,7 @@ from constructs import Construct
 from ahaki.http.routes import Function
 from ahaki.residents.domain.jlis import INBOUND, OUTBOUND
 from infra.register_stack.access import EXCHANGE_INBOUND, EXCHANGE_OUTBOUND, access_of
+from infra.register_stack.alarms import message_waiting_alarm
 from infra.register_stack.async_failures import keep_async_failures
 from infra.register_stack.functions import Functions
 from infra.register_stack.jlis_access import grant_jlis_transfer
@@ -108,18 +108,13 @@ class ResidentSync(Construct):
         return dead, queue
 
     def _build_alarm(self) -> cloudwatch.Alarm:
-        alarm = cloudwatch.Alarm(
+        return message_waiting_alarm(
             self,
             "DeadLettersAlarm",
-            alarm_description="A sync chunk failed five times and is in the dead-letter queue: redrive after the fix",
-            metric=self.dead_letters.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
-            threshold=1,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            queue=self.dead_letters,
+            description="A sync chunk failed five times and is in the dead-letter queue: redrive after the fix",
+            topic=self._staff_alerts,
         )
-        alarm.add_alarm_action(cloudwatch_actions.SnsAction(self._staff_alerts))  # the staff alerts topic
-        return alarm
 
     def _build_planner_failures(self) -> sqs.Queue:
         """The planner is invoked asynchronously (the schedule, the staff API's hand-over): an
@@ -140,17 +135,13 @@ class ResidentSync(Construct):
             "(its alarm pages the staff topic); it needs no dead-letter queue of its own.",
             f"{AWS_SOLUTIONS}-SQS3",
         )
-        alarm = cloudwatch.Alarm(
+        message_waiting_alarm(
             self,
             "PlannerFailuresAlarm",
-            alarm_description="A sync run's planning failed: resume it with POST /admin/sync-runs {run_id}",
-            metric=queue.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
-            threshold=1,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            queue=queue,
+            description="A sync run's planning failed: resume it with POST /admin/sync-runs {run_id}",
+            topic=self._staff_alerts,
         )
-        alarm.add_alarm_action(cloudwatch_actions.SnsAction(self._staff_alerts))
         keep_async_failures(
             self._wiring,
             "PlannerAsyncFailures",

@@ -14,7 +14,6 @@ import json
 
 from aws_cdk import Duration, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
@@ -25,6 +24,7 @@ from constructs import Construct
 from ahaki.http.routes import Function
 from ahaki.intake.domain.retention import RetentionPolicy
 from ahaki.intake.wiring import ABANDONED_DAYS_ENV, REMINDER_DAYS_ENV
+from infra.register_stack.alarms import message_waiting_alarm
 from infra.register_stack.functions import Functions
 from infra.register_stack.messaging import Messaging
 from infra.register_stack.nag import AWS_SOLUTIONS, acknowledge
@@ -127,18 +127,13 @@ class ApplicationRetention(Construct):
         )
 
     def _build_alarm(self, messaging: Messaging) -> cloudwatch.Alarm:
-        alarm = cloudwatch.Alarm(
+        return message_waiting_alarm(
             self,
             "DeadLettersAlarm",
-            alarm_description="A daily retention run failed after every retry: data past its period is still stored",
-            metric=self.dead_letters.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
-            threshold=1,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            queue=self.dead_letters,
+            description="A daily retention run failed after every retry: data past its period is still stored",
+            topic=messaging.topic,
         )
-        alarm.add_alarm_action(cloudwatch_actions.SnsAction(messaging.topic))
-        return alarm
 
 
 def _pin(construct: Construct, logical_id: str) -> None:
