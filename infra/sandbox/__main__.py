@@ -13,7 +13,6 @@ import logging
 import os
 import signal
 import sys
-import threading
 import time
 from pathlib import Path
 from types import FrameType
@@ -27,15 +26,16 @@ REFRESH_SECONDS = 30 * 60  # the ID tokens of moto's pool last an hour
 
 
 class _Stop:
-    """SIGINT and SIGTERM only set an event; the main thread then shuts down in order.
+    """SIGINT and SIGTERM only note the signal; the main thread then shuts down in order.
 
     Python's default SIGINT raises KeyboardInterrupt wherever the main thread happens to be: a
     second Ctrl-C (or a burst of signals) would interrupt the shutdown itself, halfway through
-    joining the server thread or inside a lock, and hang or print a traceback.
+    joining the server thread or inside a lock, and hang or print a traceback. The handler takes
+    no lock either: it runs on the main thread between two bytecodes, and an ``Event.set`` there
+    deadlocks when the main thread was interrupted inside the same event's ``wait``.
     """
 
     def __init__(self) -> None:
-        self.event = threading.Event()
         self.first: int | None = None
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, self._handle)
@@ -43,7 +43,12 @@ class _Stop:
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         if self.first is None:
             self.first = signum
-        self.event.set()
+
+    def wait(self, seconds: float) -> bool:
+        """Whether a stop was asked, after at most ``seconds`` (a signal cuts the sleep short)."""
+        if self.first is None:
+            time.sleep(seconds)
+        return self.first is not None
 
     @property
     def status(self) -> int:
@@ -91,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  {line}")
             print("Ctrl-C stops the sandbox; its data lives in memory only.", flush=True)
             refresh_at = time.monotonic() + REFRESH_SECONDS
-            while not stop.event.wait(0.5):
+            while not stop.wait(0.5):
                 if time.monotonic() >= refresh_at:  # new ID tokens before the old ones expire
                     running.sandbox.tokens.refresh()
                     running.sandbox.tokens.write(args.tokens)
