@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import boto3
 from pydantic import Field
@@ -19,10 +19,14 @@ from ahaki.registry.adapters.unit_of_work import DynamoUnitOfWork
 from ahaki.registry.domain.office_holders import OfficeHolders
 from ahaki.registry.services.ports import Ports
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_kms import KMSClient
+
 OFFICE_HOLDERS_ENV = "OFFICE_HOLDERS"
 
 
-def build_ports(settings: Settings, dynamodb: Any, kms: Any) -> Ports:
+def build_ports(settings: Settings, dynamodb: DynamoDBClient, kms: KMSClient) -> Ports:
     """The real adapters over the given clients (benchmarks pass clients they instrument)."""
     return Ports(
         reader=DynamoRegisterReader(dynamodb, settings.register_table),
@@ -55,8 +59,9 @@ def office_holders_from_env(tenant_id: str) -> OfficeHolders:
     return OfficeHolders.model_validate({"holders": office_holder_table().get(tenant_id, [])})
 
 
-def clients() -> tuple[Any, Any]:
-    return boto3.client("dynamodb", config=CLIENT_CONFIG), LazyClient("kms")
+def clients() -> tuple[DynamoDBClient, KMSClient]:
+    # The lazy client stands in for the KMS client it makes at first use (most requests never do).
+    return boto3.client("dynamodb", config=CLIENT_CONFIG), cast("KMSClient", LazyClient("kms"))
 
 
 @component
