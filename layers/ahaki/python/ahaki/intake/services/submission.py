@@ -17,7 +17,6 @@ from ahaki.intake.domain.application import (
     REQUIRED_ATTACHMENTS,
     Application,
     ApplicationKind,
-    ApplicationStatus,
     DeathReportForm,
     NewRegistrationForm,
     Payment,
@@ -33,6 +32,7 @@ from ahaki.intake.domain.commands import (
     PaymentNotification,
     Submission,
 )
+from ahaki.intake.domain.status import ApplicationStatus
 from ahaki.intake.services.application_records import attachment_key, audit_read, record, save
 from ahaki.intake.services.ports import IntakePorts
 from ahaki.kernel.audit import Outcome
