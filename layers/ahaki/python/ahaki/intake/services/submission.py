@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from ahaki.intake.domain import signature as signatures
 from ahaki.intake.domain.application import (
     ATTACHMENT_RULES,
     FEES,
@@ -62,6 +61,8 @@ def submit(
     now = ports.clock()
     check = SignatureCheck(status="absent")
     if submission.signature is not None:
+        from ahaki.intake.domain import signature as signatures  # here: it loads cryptography
+
         check = signatures.verify(submission.signature, raw_application, ip.trust_anchors(), now)
     assert caller.portal_pseudonym_id is not None  # the portal authorizer guarantees it
     sealed = None
