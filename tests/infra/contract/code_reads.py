@@ -239,11 +239,8 @@ def _live_and_settings(function: str) -> tuple[list[tuple[str, list[ast.AST]]], 
     declared: list[tuple[str, ast.ClassDef]] = []
     for name, (tree, _, module) in parsed.items():
         at_import, defs = _split(tree)
-        models = _settings_classes(tree, module)
-        # A settings model's base is no read of its own: the model declares the fields it inherits.
-        bases = {id(base) for node in models for base in node.bases}
-        live.append((name, [node for node in at_import if id(node) not in bases]))
-        declared += [(name, node) for node in models]
+        live.append((name, at_import))
+        declared += [(name, node) for node in _settings_classes(tree, module)]
         for node in defs:
             if name == SETTINGS_MODULE and node.name == "from_env":
                 continue  # the generic reader: the settings classes named below are its reads

@@ -107,13 +107,6 @@ def test_only_the_code_a_function_can_run_counts() -> None:
     assert "EVENT_BUS_NAME" in relay and "VAULT_TABLE" not in relay
 
 
-def test_a_settings_model_named_only_as_another_s_base_is_not_read() -> None:
-    # kernel.settings: Settings(AuditSettings); the relay imports the module, names neither model.
-    relay = {r.name for r in reads_of_function(Function.OUTBOX_RELAY.value)}
-    assert "AUDIT_TABLE" not in relay and "REGISTER_TABLE" not in relay
-    assert "AUDIT_TABLE" in {r.name for r in reads_of_function(Function.REGISTRY_API.value)}
-
-
 def test_a_settings_model_reads_the_variables_its_fields_declare() -> None:
     names = {(r.name, r.required) for r in reads_of_module("ahaki.kernel.settings")}
     assert ("REGISTER_TABLE", True) in names  # register_table: str = Field(alias=REGISTER_TABLE.env_var)
