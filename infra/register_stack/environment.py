@@ -56,9 +56,9 @@ INTAKE = (
 RETENTION_POLICY = ("APPLICATION_REMINDER_DAYS", "ABANDONED_APPLICATION_DAYS")
 # ahaki.residents.wiring.build_sync_ports and the worker's redelivery count
 SYNC = (SYNC_TABLE.env_var, "JLIS_BUCKET", "SYNC_QUEUE_URL", "JLIS_ADAPTER", "SYNC_CHUNK_SIZE", "SYNC_MAX_RECEIVES")
-# ahaki.http.auth: who the portal integration is
+# ahaki.http.settings.PortalCallerSettings: who the portal integration is
 PORTAL_CALLER = ("PORTAL_CALLER_ARNS", "PORTAL_TENANT_ID")
-# ahaki.http.resolver (every function behind the API): the staff browser origins (CORS)
+# ahaki.http.settings.StaffBrowserSettings (every function behind the API): the staff browser origins (CORS)
 STAFF_BROWSER = ("STAFF_ALLOWED_ORIGINS",)
 
 READS: Mapping[Function, tuple[str, ...]] = {
