@@ -26,7 +26,7 @@ def today_jst() -> date:
 class Frozen(BaseModel):
     """Base of every domain model: immutable, and unknown fields are refused by name."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False, defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
 
 
 class Qualification(StrEnum):
