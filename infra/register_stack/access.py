@@ -9,14 +9,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ahaki.http.routes import Function
+from ahaki.kernel.specs import KeySpec
 from infra.register_stack.contexts import DECLARED
-from infra.register_stack.grants import AUDIT_DENIED, FunctionAccess, decrypts
+from infra.register_stack.grants import AUDIT_DENIED, FunctionAccess
 
-__all__ = ["ACCESS", "AUDIT_DENIED", "access_of", "decrypts"]
+__all__ = ["ACCESS", "AUDIT_DENIED", "decrypts"]
 
 # In the order of the Function enum.
 ACCESS: Mapping[Function, FunctionAccess] = {function: declared.access for function, declared in DECLARED.items()}
 
 
-def access_of(function: Function) -> FunctionAccess:
-    return ACCESS[function]
+def decrypts(access: FunctionAccess, key: KeySpec) -> bool:
+    return any(use.key == key and "kms:Decrypt" in use.actions for use in access.keys)

@@ -65,7 +65,7 @@ class FunctionAccess:
     keys: tuple[KeyUse, ...] = ()
     messaging: tuple[MessagingUse, ...] = ()
     buckets: tuple[BucketAccess, ...] = ()
-    late: tuple[ResourceUse, ...] = ()  # granted by the construct that builds those resources
+    late: tuple[ResourceUse, ...] = ()  # granted by the context's build, once those resources exist
 
 
 READ_ACTIONS = frozenset({"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"})
@@ -110,7 +110,3 @@ REGISTER_REGISTRATION = TableAccess(
     ),
     index_actions=("dynamodb:Query",),
 )
-
-
-def decrypts(access: FunctionAccess, key: KeySpec) -> bool:
-    return any(use.key == key and "kms:Decrypt" in use.actions for use in access.keys)

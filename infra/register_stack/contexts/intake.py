@@ -48,6 +48,10 @@ from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
 from infra.register_stack.roles import portal_role_name
 from infra.register_stack.settings import Settings
 
+# Decided applications lose their attachments after the retention period (the retention job);
+# the lifecycle rule is the backstop for whatever is left: retention + the longest review.
+REVIEW_WINDOW_DAYS = 180
+
 # ahaki.intake.wiring.IntakeSettings.from_env (only the portal function is granted the
 # trust anchors parameter: the others never check a signature, so never load it)
 INTAKE = (
@@ -165,11 +169,6 @@ def build(platform: Platform, wiring: Wiring) -> None:
 
 
 CONTEXT = ContextInfra(functions=FUNCTIONS, build_data=build_bucket, build=build)
-
-
-# Decided applications lose their attachments after the retention period (the retention job);
-# the lifecycle rule is the backstop for whatever is left: retention + the longest review.
-REVIEW_WINDOW_DAYS = 180
 
 
 def build_attachments_bucket(scope: Construct, *, settings: Settings, keys: Keys) -> s3.Bucket:

@@ -62,7 +62,7 @@ _PLANNER_DLQ_REASON = (
 
 # Registrant changes go through the register's own transaction (snapshot, history, audit, outbox);
 # the My Number is opened (kms:Decrypt) only for a registrant whose resident code is not yet known.
-CONTEXT_FUNCTIONS = {
+FUNCTIONS = {
     Function.RESIDENT_LOOKUP: FunctionDeclaration(
         FunctionAccess(
             tables=(
@@ -148,7 +148,7 @@ def build(platform: Platform, wiring: Wiring) -> None:
     SyncWiring(wiring.stack, "ResidentSync", settings=platform.settings, functions=wiring.functions, exchange=exchange)
 
 
-CONTEXT = ContextInfra(functions=CONTEXT_FUNCTIONS, build=build)
+CONTEXT = ContextInfra(functions=FUNCTIONS, build=build)
 
 
 class SyncWiring(Construct):
@@ -210,7 +210,7 @@ class SyncWiring(Construct):
 
     def _policy(self, function: Function, name: str, arns: dict[str, str]) -> iam.ManagedPolicy:
         bucket_arn = nested_reference(self._exchange.bucket, "Arn")  # as cdk-nag names it in the context's stack
-        declared = {use.resource for use in CONTEXT_FUNCTIONS[function].access.late}
+        declared = {use.resource for use in FUNCTIONS[function].access.late}
         policy = self._functions.grant_declared(
             self,
             f"{function.value.title().replace('_', '')}{name}",
