@@ -3,7 +3,8 @@
 One facade per stack that needs one: the platform's (API, tables, work queues) and one in each
 context's stack for its functions, so that monitoring grows with a context in the context's own
 stack. Each has a detail dashboard and an alarm dashboard; every alarm pages the staff alerts topic
-(the DLQ depth alarms are built beside their queues, in notifications.py and resident_sync.py).
+(the DLQ depth alarms are built beside their queues, in each context's file under contexts/).
+The platform's work queues are those the contexts add to ``Platform.work_queues``.
 Thresholds are for a register with few staff writes and bursty portal and batch traffic: any
 fault or throttle is worth a look, since a retry hides it from the caller but not from us.
 """
