@@ -109,6 +109,7 @@ class RegisterStack(Stack):
                 stage=self.settings.stage,
                 staff_alerts=self.messaging.topic,
                 functions={f: fn for f, fn in self.functions.functions.items() if CONTEXT_OF[f] is context},
+                stream_ages={f: d.stream_max_age for f, d in DECLARED.items() if d.stream_max_age},
                 dashboard_suffix=f"-{context.value}",
             )
 

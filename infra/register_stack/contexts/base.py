@@ -16,15 +16,15 @@ from ahaki.http.routes import Function
 from infra.register_stack.grants import FunctionAccess
 
 if TYPE_CHECKING:  # types only: the platform's modules never import a context
-    from aws_cdk import Stack
+    from aws_cdk import Duration, Stack
     from aws_cdk import aws_s3 as s3
-    from aws_cdk import aws_sqs as sqs
     from constructs import Construct
 
     from infra.register_stack.api import Api
     from infra.register_stack.functions import Functions
     from infra.register_stack.keys import Keys
     from infra.register_stack.messaging import Messaging
+    from infra.register_stack.monitoring import WorkQueue
     from infra.register_stack.settings import Settings
     from infra.register_stack.tables import Tables
 
@@ -38,6 +38,7 @@ class FunctionDeclaration:
     timeout_seconds: int = 10  # behind API Gateway, which gives up at 29 s
     dlq_reason: str | None = None  # why it has no dead-letter queue, when not an API or queue function
     checks_signatures: bool = False  # reads the card's signing CAs (the trust anchors parameter)
+    stream_max_age: Duration | None = None  # a stream consumer: its oldest record past this alarms
 
 
 @dataclass
@@ -50,8 +51,8 @@ class Platform:
     tables: Tables
     messaging: Messaging
     buckets: dict[str, s3.IBucket] = field(default_factory=dict)  # by logical id, for the functions' grants
-    # Work queues with their dead-letter queues, for the platform's dashboards: (queue, dlq, kind).
-    work_queues: dict[str, tuple[sqs.IQueue, sqs.IQueue, str]] = field(default_factory=dict)
+    # Work queues with their dead-letter queues, for the platform's dashboards, by logical id.
+    work_queues: dict[str, WorkQueue] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

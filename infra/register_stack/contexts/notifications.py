@@ -51,11 +51,17 @@ from infra.register_stack.grants import (
     TableAccess,
 )
 from infra.register_stack.messaging import Messaging
+from infra.register_stack.monitoring import WorkQueue
 from infra.register_stack.tables import Tables
 
 # Where the outbox stream's mapping puts the coordinates (shard, sequence numbers) of records the
 # relay gave up on.
 RELAY_DLQ_ID = "OutboxRelayDlq"
+
+# The outbox relay must keep up with the register: an old stream record means notifications late.
+RELAY_MAX_AGE = Duration.minutes(5)
+# The notifier and the fan-out should drain their queues in minutes.
+QUEUE_MAX_AGE = Duration.minutes(30)
 
 # Queues and the topic are encrypted with MessagingKey (kms:ViaService sqs/sns).
 _MESSAGING_KEY_SEND = MessagingUse("MessagingKey", ("kms:Decrypt", "kms:GenerateDataKey"))
@@ -68,7 +74,9 @@ def build_queues(platform: Platform) -> None:
     """The consumers' queues (each with its DLQ) and the relay's DLQ, in the platform stack."""
     for spec in QUEUES:
         queue = platform.messaging.work_queue(spec)
-        platform.work_queues[spec.logical_id] = (queue, platform.messaging.dlqs[spec.logical_id], "notifications")
+        platform.work_queues[spec.logical_id] = WorkQueue(
+            queue, platform.messaging.dlqs[spec.logical_id], QUEUE_MAX_AGE
+        )
     platform.messaging.dead_letter_queue(RELAY_DLQ_ID)
 
 
@@ -126,6 +134,7 @@ CONTEXT = ContextInfra(
             ),
             reads=(EVENT_BUS.env_var,),
             timeout_seconds=30,
+            stream_max_age=RELAY_MAX_AGE,
         ),
         Function.NOTIFIER: FunctionDeclaration(
             FunctionAccess(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+from aws_cdk import Duration
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_scheduler as scheduler
 from constructs import Construct
@@ -32,6 +33,7 @@ from infra.register_stack.grants import (
     ResourceUse,
     TableAccess,
 )
+from infra.register_stack.monitoring import WorkQueue
 from infra.register_stack.nag import AWS_SOLUTIONS, acknowledge, nested_reference
 from infra.register_stack.schedules import scheduler_role
 from infra.register_stack.settings import Settings
@@ -55,6 +57,8 @@ _EXCHANGE_FILES = (
     ResourceUse(EXCHANGE_OUTBOUND, ("s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload")),
     ResourceUse(EXCHANGE_INBOUND, ("s3:GetObject",)),
 )
+# A sync chunk may wait for its result file from J-LIS for up to a day.
+QUEUE_MAX_AGE = Duration.hours(26)
 _PLANNER_DLQ_REASON = (
     "Started by EventBridge Scheduler, which retries the start; a run that never "
     "started shows as a missing run and an operator starts it with POST /admin/sync-runs."
@@ -144,7 +148,7 @@ def build(platform: Platform, wiring: Wiring) -> None:
     exchange = JlisExchange(
         platform.stack, "ResidentSync", settings=platform.settings, staff_alerts=platform.messaging.topic
     )
-    platform.work_queues["SyncQueue"] = (exchange.queue, exchange.dead_letters, "sync")
+    platform.work_queues["SyncQueue"] = WorkQueue(exchange.queue, exchange.dead_letters, QUEUE_MAX_AGE)
     SyncWiring(wiring.stack, "ResidentSync", settings=platform.settings, functions=wiring.functions, exchange=exchange)
 
 
