@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import jsii
 from aws_cdk import Duration, Stack
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
@@ -18,17 +17,11 @@ from constructs import Construct, IValidation
 from ahaki.http.routes import WORKERS, Function
 from ahaki.kernel.specs import AUDIT_TABLE, BUCKETS, KEYS, TABLES
 from infra.register_stack.environment import TRUST_ANCHORS_PARAMETER, reads_of
-from infra.register_stack.grants import (
-    AUDIT_DENIED,
-    TABLE_KEY_READ,
-    TABLE_KEY_WRITE,
-    BucketAccess,
-    FunctionAccess,
-    TableAccess,
-)
+from infra.register_stack.grant_statements import GrantStatements
+from infra.register_stack.grants import AUDIT_DENIED
 from infra.register_stack.keys import Keys
 from infra.register_stack.messaging import Messaging
-from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge, nested_reference
+from infra.register_stack.nag import NIST, acknowledge
 from infra.register_stack.paths import DOMAIN_LAYER_DIR, FUNCTIONS_DIR, require_dependency_layer
 from infra.register_stack.roles import portal_role_name, role_name
 from infra.register_stack.settings import Settings
@@ -103,6 +96,7 @@ class Functions(Construct):
         self._tables = tables
         self._messaging = messaging
         self._buckets = dict(buckets or {})
+        self._statements = GrantStatements(self, keys=keys, tables=tables, messaging=messaging, buckets=self._buckets)
         self._layers = self._build_layers()
         self.trust_anchors = self._build_trust_anchors()
         self._values = self._build_values()
@@ -154,7 +148,7 @@ class Functions(Construct):
         )
 
     def _build_values(self) -> dict[str, str]:
-        """Every value a function may be given; ``environment.READS`` picks each function's."""
+        """Every value a function may be given; each function's declared reads pick its own."""
         values: dict[str, str] = {
             "POWERTOOLS_LOG_LEVEL": "INFO",
             "POWERTOOLS_METRICS_NAMESPACE": "Ahaki",
@@ -249,7 +243,7 @@ class Functions(Construct):
             f"{name}Policy",
             description=f"What the {function.value} function may do, and nothing else",
             roles=[role],
-            statements=self._build_statements(declaration.access, log_group, home)
+            statements=self._statements.of(declaration.access, log_group, home)
             + self._parameter_statements(declaration.checks_signatures),
         )
         fn = lambda_.Function(
@@ -294,34 +288,6 @@ class Functions(Construct):
         self.log_groups[function] = log_group
         return fn
 
-    def _build_statements(
-        self, access: FunctionAccess, log_group: logs.LogGroup, home: Construct
-    ) -> list[iam.PolicyStatement]:
-        statements = [
-            iam.PolicyStatement(
-                sid="WriteOwnLogs",
-                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-                resources=[log_group.log_group_arn],
-            )
-        ]
-        for table_access in access.tables:
-            statements += self._table_statements(table_access)
-        statements += self._table_key_statements(access.tables)
-        for bucket_access in access.buckets:
-            statements += self._bucket_statements(bucket_access, home)
-        statements += self._messaging.statements(access.messaging)
-        for use in access.keys:
-            key = self._keys[use.key.logical_id]
-            statements.append(
-                iam.PolicyStatement(
-                    sid=f"Use{use.key.logical_id}",
-                    actions=list(use.actions),
-                    resources=[key.key_arn],
-                    conditions=self._key_use_conditions(use.key.hmac),
-                )
-            )
-        return statements
-
     def _parameter_statements(self, checks_signatures: bool) -> list[iam.PolicyStatement]:
         if not checks_signatures:  # only a function that checks signatures loads the anchors
             return []
@@ -332,89 +298,6 @@ class Functions(Construct):
                 resources=[self.trust_anchors.parameter_arn],
             )
         ]
-
-    def _table_statements(self, access: TableAccess) -> list[iam.PolicyStatement]:
-        table = self._tables[access.table.logical_id]
-        statements = []
-        if access.actions:
-            statements.append(
-                iam.PolicyStatement(
-                    sid=f"{access.table.logical_id}Items",
-                    actions=list(access.actions),
-                    resources=[table.table_arn],
-                )
-            )
-        if access.stream_actions:
-            statements.append(
-                iam.PolicyStatement(
-                    sid=f"{access.table.logical_id}Stream",
-                    actions=list(access.stream_actions),
-                    resources=[str(table.table_stream_arn)],
-                )
-            )
-        if access.index_actions and access.table.indexes:
-            statements.append(
-                iam.PolicyStatement(
-                    sid=f"{access.table.logical_id}Indexes",
-                    actions=list(access.index_actions),
-                    resources=[f"{table.table_arn}/index/{index.name}" for index in access.table.indexes],
-                )
-            )
-        return statements
-
-    def _table_key_statements(self, accesses: tuple[TableAccess, ...]) -> list[iam.PolicyStatement]:
-        writes: dict[str, bool] = {}
-        for access in accesses:
-            alias = access.table.key_alias
-            writes[alias] = writes.get(alias, False) or access.writes
-        via_dynamodb = {"StringEquals": {"kms:ViaService": f"dynamodb.{Stack.of(self).region}.amazonaws.com"}}
-        statements = []
-        for alias, write in writes.items():
-            key: kms.Key = self._keys[alias]
-            statements.append(
-                iam.PolicyStatement(
-                    sid=f"{alias}ViaDynamoDB",
-                    actions=list(TABLE_KEY_WRITE if write else TABLE_KEY_READ),
-                    resources=[key.key_arn],
-                    conditions=via_dynamodb,
-                )
-            )
-        return statements
-
-    def _bucket_statements(self, access: BucketAccess, home: Construct) -> list[iam.PolicyStatement]:
-        bucket = self._buckets[access.bucket.logical_id]
-        statements = [
-            iam.PolicyStatement(
-                sid=f"{access.bucket.logical_id}Objects",
-                actions=list(access.actions),
-                resources=[bucket.arn_for_objects("*")],
-            )
-        ]
-        acknowledge(
-            home,
-            "Attachment object keys are <tenant>/<application id>/<type>, created per application: the "
-            "object ARN must end in a wildcard; the actions are only the object-level ones the function needs.",
-            f"{AWS_SOLUTIONS}-IAM5[Resource::{nested_reference(bucket, 'Arn')}/*]",
-        )
-        if access.key_actions:
-            via_s3 = {"StringEquals": {"kms:ViaService": f"s3.{Stack.of(self).region}.amazonaws.com"}}
-            statements.append(
-                iam.PolicyStatement(
-                    sid=f"{access.bucket.key_alias}ViaS3",
-                    actions=list(access.key_actions),
-                    resources=[self._keys[access.bucket.key_alias].key_arn],
-                    conditions=via_s3,
-                )
-            )
-        return statements
-
-    @staticmethod
-    def _key_use_conditions(hmac: bool) -> dict[str, object] | None:
-        if hmac:
-            return None
-        # The vault binds every ciphertext to its qualification_pseudonym_id with an encryption
-        # context; a call without any context is a bug (or an attack) and is refused by IAM.
-        return {"Null": {"kms:EncryptionContextKeys": "false"}}
 
     # -- every role ------------------------------------------------------------------------------
 
