@@ -10,11 +10,21 @@ compiles on install. "process" is the time from starting the interpreter to the 
 measured from outside, for both (a) and (b); "cpu" is the measured process's own CPU time over
 the timed span, which neither moto's answers (in this process) nor the shared machine's other
 load inflate: the steadier ratio when the machine is busy.
+
+(f), the floor: the least a function written with this project's libraries pays (boto3, pydantic,
+Powertools' REST resolver with validation and its Logger; one GET reading DynamoDB once, one
+model). A function's figure over the floor's is what our own code costs.
+
+With ``COLD_START_INSTRUCTIONS=1`` each process also runs once under callgrind (valgrind): the
+instructions of the whole process, start to answer, repeat exactly whatever else the machine does,
+so that ratio is the one to compare between commits on a shared machine.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -39,6 +49,9 @@ TARGET = 1.5
 CHILD = REPO / "benchmarks" / "_cold_child.py"
 MARK = "BENCH_TIMER_START"
 BASELINE = "boto3"
+FLOOR = "floor"
+CALLGRIND = ("valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null")
+_COLLECTED = re.compile(rb"Collected : ([0-9]+)")
 
 
 @dataclass(frozen=True)
@@ -81,11 +94,13 @@ def _seed(aws: EmulatedAws, case: ColdCase) -> None:
             dynamodb.put_item(TableName=aws.table_names[logical_id], Item=item)
 
 
-def _child(mode: str, env: dict[str, str], event: dict[str, Any] | None, stderr: IO[bytes]) -> Run:
+def _child(
+    mode: str, env: dict[str, str], event: dict[str, Any] | None, stderr: IO[bytes], wrap: tuple[str, ...] = ()
+) -> Run:
     ours, theirs = socket.socketpair()
     start = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, str(CHILD), mode, REGION],
+        [*wrap, sys.executable, str(CHILD), mode, REGION],
         env={**env, "COLD_FD": str(theirs.fileno())},
         pass_fds=[theirs.fileno()],
         stdout=subprocess.DEVNULL,
@@ -117,12 +132,45 @@ def _child(mode: str, env: dict[str, str], event: dict[str, Any] | None, stderr:
     )
 
 
-def _run(aws: EmulatedAws, case: ColdCase | None, env: dict[str, str]) -> Run:
+def _floor_event(aws: EmulatedAws) -> dict[str, Any]:
+    """A REST API proxy event for the floor's one GET, naming the register table."""
+    table = aws.table_names["RegisterTable"]
+    return {
+        "resource": "/floor/{table}",
+        "path": f"/floor/{table}",
+        "httpMethod": "GET",
+        "headers": {},
+        "multiValueHeaders": {},
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": {"table": table},
+        "stageVariables": None,
+        "requestContext": {"requestId": "cold", "stage": "cold", "resourcePath": "/floor/{table}", "httpMethod": "GET"},
+        "body": None,
+        "isBase64Encoded": False,
+    }
+
+
+def _run(aws: EmulatedAws, case: ColdCase | None, env: dict[str, str], wrap: tuple[str, ...] = ()) -> Run:
     with tempfile.TemporaryFile() as stderr:
         if case is None:
-            return _child(BASELINE, env, None, stderr)
+            return _child(BASELINE, env, None, stderr, wrap)
         _seed(aws, case)
-        return _child(case.function, env, case.event, stderr)
+        return _child(case.function, env, case.event, stderr, wrap)
+
+
+def _instructions(aws: EmulatedAws, case: ColdCase | None, env: dict[str, str]) -> int:
+    """Instructions of the whole process under callgrind, from start to answer (one run: exact)."""
+    with tempfile.TemporaryFile() as stderr:
+        if case is not None:
+            _seed(aws, case)
+        mode, event = (BASELINE, None) if case is None else (case.function, case.event)
+        _child(mode, env, event, stderr, CALLGRIND)
+        stderr.seek(0)
+        found = _COLLECTED.search(stderr.read())
+    if found is None:
+        raise RuntimeError(f"callgrind printed no count for {mode}")
+    return int(found[1])
 
 
 def _import_costs(aws: EmulatedAws, case: ColdCase, env: dict[str, str]) -> list[tuple[str, float]]:
@@ -150,17 +198,30 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f}"
 
 
+def _counting() -> bool:
+    wanted = os.environ.get("COLD_START_INSTRUCTIONS") == "1"
+    if wanted and shutil.which("valgrind") is None:
+        print("   COLD_START_INSTRUCTIONS=1 but valgrind is not on PATH: instructions not counted")
+    return wanted and shutil.which("valgrind") is not None
+
+
 def cold_start() -> list[Row]:
     section(f"3. cold start of every function, median of {REPEATS} fresh processes each")
     runs: defaultdict[str, list[Run]] = defaultdict(list)
+    counted: dict[str, int] = {}
     with emulated_aws("cold") as aws, tempfile.TemporaryDirectory(prefix="bench-pycache-") as pycache:
+        floor = ColdCase(FLOOR, "GET one item", _floor_event(aws))
         every = cases(seed(aws))
+        measured: tuple[ColdCase | None, ...] = (None, floor, *every)
         env = _env(pycache)
-        for case in (None, *every):  # warm the bytecode cache (untimed)
+        for case in measured:  # warm the bytecode cache (untimed)
             _run(aws, case, env)
         for _ in range(REPEATS):  # interleaved, so drift of the machine hits all alike
-            for case in (None, *every):
+            for case in measured:
                 runs[BASELINE if case is None else case.function].append(_run(aws, case, env))
+        if _counting():
+            for case in measured:
+                counted[BASELINE if case is None else case.function] = _instructions(aws, case, env)
         registry = next(c for c in every if c.function == "registry_api")
         heaviest = _import_costs(aws, registry, env)[:6]
     base, base_process = _median(runs[BASELINE], "total_s"), _median(runs[BASELINE], "process_s")
@@ -168,35 +229,30 @@ def cold_start() -> list[Row]:
     print(
         f"   (a) import boto3 {_ms(_median(runs[BASELINE], 'import_s'))} ms + client "
         f"{_ms(_median(runs[BASELINE], 'first_s'))} ms = {_ms(base)} ms; process {_ms(base_process)} ms;"
-        f" cpu {_ms(base_cpu)} ms"
+        f" cpu {_ms(base_cpu)} ms" + (f"; {counted[BASELINE] / 1e6:.0f} M instructions" if counted else "")
     )
-    header = (
-        "function",
-        "first event",
-        "import ms",
-        "first ms",
-        "total ms",
-        "ratio",
-        "process ms",
-        "ratio",
-        "cpu ms",
-        "ratio",
-        "answer",
-    )
+    header = ("function", "first event", "import ms", "first ms", "total ms", "ratio", "process ms", "ratio")
+    header += ("cpu ms", "ratio", *(("instr M", "ratio") if counted else ()), "of floor", "answer")
     lines = [header]
     preloaded = sorted({name for mine in runs.values() for r in mine for name in r.preloaded})
     rows = [
         Row("3 cold start", "(a) import boto3 + dynamodb client", f"{_ms(base)} ms"),
         Row("3 cold start", "packages loaded before the timer", ", ".join(preloaded) or "none", "none", not preloaded),
     ]
-    for case in every:
+    floor_total = _median(runs[FLOOR], "total_s")
+    for case in (floor, *every):
         mine = runs[case.function]
         total, process, cpu = _median(mine, "total_s"), _median(mine, "process_s"), _median(mine, "cpu_s")
         answers = ",".join(sorted({r.outcome for r in mine}))
         ratio = total / base
+        instructions = (
+            (f"{counted[case.function] / 1e6:.0f}", f"{counted[case.function] / counted[BASELINE]:.2f}")
+            if counted
+            else ()
+        )
         lines.append(
             (
-                case.function,
+                f"(f) {case.function}" if case is floor else case.function,
                 case.first,
                 _ms(_median(mine, "import_s")),
                 _ms(_median(mine, "first_s")),
@@ -206,14 +262,17 @@ def cold_start() -> list[Row]:
                 f"{process / base_process:.2f}",
                 _ms(cpu),
                 f"{cpu / base_cpu:.2f}",
+                *instructions,
+                f"{total / floor_total:.2f}",
                 answers,
             )
         )
+        exact = f"; instructions {instructions[1]}" if instructions else ""
         rows.append(
             Row(
                 "3 cold start",
                 f"{case.function}: (import + first event)/a",
-                f"{ratio:.2f} ({_ms(total)} ms, {answers}; cpu {cpu / base_cpu:.2f})",
+                f"{ratio:.2f} ({_ms(total)} ms, {answers}; cpu {cpu / base_cpu:.2f}{exact})",
                 f"<= {TARGET}",
                 ratio <= TARGET,
             )

@@ -18,7 +18,8 @@ from ahaki.kernel.adapters.audit_trail import DynamoAuditTrail
 from ahaki.kernel.audit import verify_chain
 from ahaki.kernel.errors import VersionConflict
 from ahaki.registry.domain.commands import Correction
-from ahaki.registry.domain.history import Operation, fold
+from ahaki.registry.domain.history import fold
+from ahaki.registry.domain.operations import Operation
 from ahaki.registry.domain.registrant import Registrant
 from ahaki.registry.services import registry
 from ahaki.registry.services.ports import Ports

@@ -31,8 +31,9 @@ from ahaki.residents.domain import sync as sync_domain
 from ahaki.residents.domain.events import finding_kind
 from ahaki.residents.domain.jlis import RequestRecord, ResultCode, ResultRecord, VitalStatus
 from ahaki.residents.domain.jlis_codec import ResultReader, encode_requests, encode_results, request_rows
-from ahaki.residents.domain.sync import FINDING_VERDICTS, Decision, Verdict, reconcile
+from ahaki.residents.domain.sync import Decision, reconcile
 from ahaki.residents.domain.sync_records import FindingStatus
+from ahaki.residents.domain.verdicts import FINDING_VERDICTS, Verdict
 
 Figures = list[tuple[str, str]]
 Timing = tuple[float, float]  # wall, CPU (seconds)

@@ -26,8 +26,8 @@ from ahaki.residents.domain.jlis import RequestRecord, ResultCode, ResultRecord
 from ahaki.residents.domain.jlis_codec import ResultReader, decode_requests, encode_requests, request_rows
 from ahaki.residents.domain.jlis_lines import TextLines
 from ahaki.residents.domain.jlis_mapping import request_for
-from ahaki.residents.domain.sync import Verdict
 from ahaki.residents.domain.sync_outcome import ChunkOutcome, assess
+from ahaki.residents.domain.verdicts import Verdict
 
 _ENCODINGS = ("shift_jis", "cp932", "utf-16", "utf-8-sig", "euc_jp")
 _SNIPPETS = (

@@ -21,7 +21,7 @@ from ahaki.registry.domain.commands import (
     RelicensureRequest,
     SearchQuery,
 )
-from ahaki.registry.domain.history import Operation
+from ahaki.registry.domain.operations import Operation
 from ahaki.registry.domain.registrant import Registrant
 from ahaki.registry.services import registry
 from ahaki.registry.wiring import ports

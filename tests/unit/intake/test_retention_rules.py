@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 
-from ahaki.intake.domain.application import Application, ApplicationStatus, Payment, SignatureCheck
+from ahaki.intake.domain.application import Application, Payment, SignatureCheck
 from ahaki.intake.domain.retention import (
     DeletedApplication,
     DeletionReport,
@@ -16,6 +16,7 @@ from ahaki.intake.domain.retention import (
     purge_rule,
     reminder_due,
 )
+from ahaki.intake.domain.status import ApplicationStatus
 
 POLICY = RetentionPolicy()
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)

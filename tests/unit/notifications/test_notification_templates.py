@@ -10,7 +10,7 @@ from ahaki.kernel.values import Qualification
 from ahaki.kernel.wareki import wareki, wareki_and_iso
 from ahaki.notifications.domain.notification import NoTemplate, RenderFailed
 from ahaki.notifications.domain.templates import TEMPLATES, render, template_of
-from ahaki.registry.domain.history import Operation
+from ahaki.registry.domain.operations import Operation
 
 
 def test_reiwa_dates_with_gannen_and_iso() -> None:

@@ -20,7 +20,8 @@ from ahaki.registry.domain.commands import (
     Registration,
     RelicensureRequest,
 )
-from ahaki.registry.domain.history import Actor, HistoryEvent, Operation, fold, make_event
+from ahaki.registry.domain.history import Actor, HistoryEvent, fold, make_event
+from ahaki.registry.domain.operations import Operation
 from ahaki.registry.domain.registrant import Registrant, Status
 from tests.data import registration
 

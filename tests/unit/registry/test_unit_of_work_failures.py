@@ -14,7 +14,8 @@ from ahaki.kernel.settings import Settings
 from ahaki.registry.adapters.unit_of_work import DynamoUnitOfWork
 from ahaki.registry.domain import lifecycle
 from ahaki.registry.domain.commands import Registration
-from ahaki.registry.domain.history import Actor, HistoryEvent, Operation, make_event
+from ahaki.registry.domain.history import Actor, HistoryEvent, make_event
+from ahaki.registry.domain.operations import Operation
 from ahaki.registry.domain.registrant import Registrant
 from ahaki.registry.keys import EVENT_PREFIX
 from ahaki.registry.services.ports import SequenceContention, Turn

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from ahaki.kernel.identifiers import validate_local_government_code
 from ahaki.residents.domain.jlis import RequestRecord, ResultRecord
 from ahaki.residents.domain.notation.addresses import MUNICIPALITIES, MUNICIPALITIES_VERSION, MUNICIPALITY
-from ahaki.residents.domain.sync import Verdict, classify, compare
+from ahaki.residents.domain.sync import classify, compare
+from ahaki.residents.domain.verdicts import Verdict
 from benchmarks.sync_notation import SAME, _pair
 
 

@@ -18,7 +18,8 @@ from ahaki.residents.domain.jlis_codec import (
     request_rows,
 )
 from ahaki.residents.domain.jlis_mapping import request_for
-from ahaki.residents.domain.sync import Decision, Unanswered, Verdict, reconcile
+from ahaki.residents.domain.sync import Decision, Unanswered, reconcile
+from ahaki.residents.domain.verdicts import Verdict
 from tests.data import my_number, registration, remember
 
 _N = 6

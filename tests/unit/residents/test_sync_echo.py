@@ -24,7 +24,8 @@ from ahaki.residents.domain.jlis_codec import (
     request_rows,
 )
 from ahaki.residents.domain.jlis_mapping import request_for
-from ahaki.residents.domain.sync import Decision, Unanswered, Unchanged, Verdict, compare, reconcile
+from ahaki.residents.domain.sync import Decision, Unanswered, Unchanged, compare, reconcile
+from ahaki.residents.domain.verdicts import Verdict
 from tests.unit.residents.test_jlis_codec import _people
 
 _ITEMS = 6  # people in tests.unit.residents.test_jlis_codec._people

@@ -23,7 +23,7 @@ from ahaki.kernel.audit import Outcome
 from ahaki.kernel.auditing import record_refusal
 from ahaki.kernel.caller import Caller
 from ahaki.kernel.errors import DomainError
-from ahaki.registry.wiring import ports
+from ahaki.kernel.wiring import edge_audit
 
 logger = Logger()
 ANONYMOUS = "anonymous"
@@ -61,13 +61,13 @@ def _staff_caller(
     principal = principal_of(raw_event)
     if principal is None:
         anonymous = Caller(ANONYMOUS, "-", UNKNOWN_TENANT, request_id)
-        record_refusal(ports(), anonymous, action, Outcome.UNAUTHENTICATED, subject)
+        record_refusal(edge_audit(), anonymous, action, Outcome.UNAUTHENTICATED, subject)
         return problems.problem(HTTPStatus.UNAUTHORIZED, "unauthenticated", "Sign in first.")
     role = granted_role(principal, route) if route else None
     if principal.tenant_id is None or route is None or role is None:
         groups = ",".join(sorted(principal.groups)) or "-"
         refused = Caller(principal.actor_id, groups, principal.tenant_id or UNKNOWN_TENANT, request_id)
-        record_refusal(ports(), refused, action, Outcome.DENIED, subject)
+        record_refusal(edge_audit(), refused, action, Outcome.DENIED, subject)
         logger.info("request denied", extra={"operation": action, "outcome": "denied"})
         return problems.problem(HTTPStatus.FORBIDDEN, "forbidden", "Your role may not do this.")
     return Caller(principal.actor_id, role.value, principal.tenant_id, request_id)
@@ -76,7 +76,7 @@ def _staff_caller(
 def _portal_caller(raw_event: dict[str, Any], request_id: str, action: str) -> Caller | Response[Any]:
     portal = portal_principal_of(raw_event)
     if portal is None:
-        record_refusal(ports(), Caller(ANONYMOUS, "-", UNKNOWN_TENANT, request_id), action, Outcome.DENIED, None)
+        record_refusal(edge_audit(), Caller(ANONYMOUS, "-", UNKNOWN_TENANT, request_id), action, Outcome.DENIED, None)
         return problems.problem(HTTPStatus.FORBIDDEN, "forbidden", "Only the portal integration may call this.")
     if portal.portal_pseudonym_id is None:
         return problems.problem(

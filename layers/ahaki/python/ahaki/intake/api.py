@@ -8,13 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ahaki.intake.domain.application import (
-    Application,
-    ApplicationKind,
-    ApplicationStatus,
-    Decision,
-    PaymentState,
-)
+from ahaki.intake.domain.application import Application, ApplicationKind, Decision, PaymentState
+from ahaki.intake.domain.status import ApplicationStatus
 from ahaki.intake.services.review import Match
 
 

@@ -14,7 +14,6 @@ from ahaki.intake.adapters.applications_table import DynamoApplications
 from ahaki.intake.adapters.attachments import S3Attachments
 from ahaki.intake.adapters.retention_reports import DynamoRetentionReports
 from ahaki.intake.domain.retention import RetentionPolicy
-from ahaki.intake.domain.signature import load_trust_anchors
 from ahaki.intake.services.ports import IntakePorts
 from ahaki.intake.services.retention import RetentionPorts
 from ahaki.kernel.adapters.aws import CLIENT_CONFIG
@@ -66,6 +65,8 @@ def build_intake_ports(
         pem = settings.trust_anchors_pem
         if not pem and settings.trust_anchors_parameter and ssm is not None:
             pem = ssm.get_parameter(Name=settings.trust_anchors_parameter)["Parameter"]["Value"]
+        from ahaki.intake.domain.signature import load_trust_anchors  # here: it loads cryptography
+
         # The stack stores a placeholder when no CA is configured (SSM refuses an empty value).
         return load_trust_anchors(pem if "-----BEGIN" in pem else "")
 

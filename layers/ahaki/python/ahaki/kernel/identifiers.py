@@ -7,8 +7,6 @@ import re
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.jp import in_ as my_number_rule
 
 _DIGITS = re.compile(r"[0-9]+")
 
@@ -17,6 +15,10 @@ def validate_my_number(value: str) -> str:
     """個人番号: 12 digits, check digit by python-stdnum (stdnum.jp.in_)."""
     if not isinstance(value, str) or not _DIGITS.fullmatch(value) or len(value) != 12:
         raise ValueError("must be 12 half-width digits")
+    # Imported here: python-stdnum loads pydoc, milliseconds of every cold start that reads no My Number.
+    from stdnum.exceptions import ValidationError as StdnumError
+    from stdnum.jp import in_ as my_number_rule
+
     try:
         return str(my_number_rule.validate(value))
     except StdnumError:

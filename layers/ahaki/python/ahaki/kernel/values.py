@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Annotated, Any
 
-import pycountry
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from ahaki.kernel import text
@@ -27,7 +26,7 @@ def today_jst() -> date:
 class Frozen(BaseModel):
     """Base of every domain model: immutable, and unknown fields are refused by name."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False, defer_build=True)
 
 
 class Qualification(StrEnum):
@@ -120,6 +119,8 @@ def _prefecture(value: Any) -> str:
 def _nationality(value: Any) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{2}", value):
         raise ValueError("must be an ISO 3166-1 alpha-2 code")
+    import pycountry  # here: its import and database cost every cold start, and few records need it
+
     if pycountry.countries.get(alpha_2=value) is None:
         raise ValueError("is not an ISO 3166-1 alpha-2 country code")
     if value == "JP":

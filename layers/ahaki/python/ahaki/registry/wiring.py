@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import boto3
 from pydantic import Field
 
 from ahaki.kernel.adapters.audit_trail import DynamoAuditTrail
-from ahaki.kernel.adapters.aws import CLIENT_CONFIG, LazyClient, new_id, utc_now
+from ahaki.kernel.adapters.aws import LazyClient, new_id, utc_now
 from ahaki.kernel.adapters.vault import KmsVault
 from ahaki.kernel.components import component
 from ahaki.kernel.settings import EnvironmentSettings, Settings
+from ahaki.kernel.wiring import dynamodb
 from ahaki.registry.adapters.register_table import DynamoRegisterReader
 from ahaki.registry.adapters.sequence import DynamoSequence
 from ahaki.registry.adapters.unit_of_work import DynamoUnitOfWork
@@ -56,7 +56,7 @@ def office_holders_from_env(tenant_id: str) -> OfficeHolders:
 
 
 def clients() -> tuple[Any, Any]:
-    return boto3.client("dynamodb", config=CLIENT_CONFIG), LazyClient("kms")
+    return dynamodb(), LazyClient("kms")
 
 
 @component

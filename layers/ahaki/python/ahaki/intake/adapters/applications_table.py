@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from ahaki.intake.domain.application import Application, ApplicationKind, ApplicationStatus
+from ahaki.intake.domain.application import Application, ApplicationKind
 from ahaki.intake.domain.retention import WAITING_ON_APPLICANT
+from ahaki.intake.domain.status import ApplicationStatus
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

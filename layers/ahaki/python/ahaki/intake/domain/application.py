@@ -17,6 +17,7 @@ from typing import Annotated, Literal, Self
 from pydantic import Field, model_validator
 
 from ahaki.intake.domain.deadlines import death_report_deadline
+from ahaki.intake.domain.status import OPEN, ApplicationStatus
 from ahaki.kernel.errors import InvalidState
 from ahaki.kernel.identifiers import MyNumber
 from ahaki.kernel.values import (
@@ -42,19 +43,6 @@ class ApplicationKind(StrEnum):
     CERTIFICATE_REISSUE = "certificate_reissue"  # 再交付 (torn, soiled, lost)
     ERASURE_REQUEST = "erasure_request"  # 登録の消除, by the holder
     DEATH_REPORT = "death_report"  # 登録の消除, reported by the person obliged to report
-
-
-class ApplicationStatus(StrEnum):
-    INCOMPLETE = "incomplete"  # attachments or payment missing
-    RECEIVED = "received"  # complete; waiting for staff
-    MORE_INFORMATION_REQUESTED = "more_information_requested"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-
-
-OPEN = frozenset(
-    {ApplicationStatus.INCOMPLETE, ApplicationStatus.RECEIVED, ApplicationStatus.MORE_INFORMATION_REQUESTED}
-)
 
 
 class Relationship(StrEnum):

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import jpholiday
-
 # あはき法施行令: on a death, the person the Family Register Act obliges to report it (戸籍法の
 # 死亡の届出義務者) applies for erasure within 30 days; the period runs from the death itself.
 DEATH_REPORT_DAYS = 30
 
 
 def government_closed(day: date) -> bool:
+    import jpholiday  # here: its table loads on import, and most cold starts count no deadline
+
     year_end = (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
     return day.weekday() >= 5 or year_end or jpholiday.is_holiday(day)
 

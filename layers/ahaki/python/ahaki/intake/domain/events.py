@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ahaki.intake.domain.application import ApplicationStatus
+from ahaki.intake.domain.status import ApplicationStatus
 
 # The retention job: an application waiting on its applicant passed the deadline (intake/domain/retention.py).
 DOCUMENTS_OVERDUE = "application.documents_overdue"

@@ -16,7 +16,8 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from ahaki.intake.domain.application import Application, ApplicationKind, ApplicationStatus
+from ahaki.intake.domain.application import Application, ApplicationKind
+from ahaki.intake.domain.status import ApplicationStatus
 from ahaki.kernel.values import Frozen
 
 WAITING_ON_APPLICANT = frozenset({ApplicationStatus.INCOMPLETE, ApplicationStatus.MORE_INFORMATION_REQUESTED})

@@ -23,16 +23,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.verification import ExtensionPolicy, PolicyBuilder, Store, VerificationError
 
 from ahaki.intake.domain.application import SignatureCheck
+from ahaki.intake.domain.envelope import SignatureEnvelope
 from ahaki.kernel.errors import InvalidInput
-from ahaki.kernel.values import Frozen
-
-
-class SignatureEnvelope(Frozen):
-    """What the portal forwards: base64 signature, the signer's PEM certificate, intermediates."""
-
-    value: str
-    certificate: str
-    intermediates: tuple[str, ...] = ()
 
 
 def load_trust_anchors(pem_bundle: str) -> list[x509.Certificate]:

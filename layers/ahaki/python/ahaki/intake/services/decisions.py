@@ -13,7 +13,6 @@ from pydantic import BaseModel
 from ahaki.intake.domain.application import (
     Application,
     ApplicationKind,
-    ApplicationStatus,
     CertificateReissueForm,
     CertificateRewriteForm,
     CorrectionForm,
@@ -28,6 +27,7 @@ from ahaki.intake.domain.commands import (
     Approval,
     Rejection,
 )
+from ahaki.intake.domain.status import ApplicationStatus
 from ahaki.intake.services.application_records import record
 from ahaki.intake.services.ports import IntakePorts
 from ahaki.kernel.audit import Outcome
@@ -42,7 +42,7 @@ from ahaki.registry.domain.commands import (
     ErasureRequest,
     RegistrationDetails,
 )
-from ahaki.registry.domain.history import Operation
+from ahaki.registry.domain.operations import Operation
 from ahaki.registry.domain.registrant import ErasureReason, Registrant
 from ahaki.registry.services import registry
 from ahaki.registry.services.ports import UnitOfWork

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from ahaki.intake.domain.application import Application, ApplicationKind, ApplicationStatus
+from ahaki.intake.domain.application import Application, ApplicationKind
 from ahaki.intake.domain.retention import DeletionReport
+from ahaki.intake.domain.status import ApplicationStatus
 from ahaki.kernel.ports import Transaction
 from ahaki.kernel.values import Qualification
 from ahaki.kernel.vault import SealedMyNumber

@@ -11,7 +11,6 @@ from ahaki.intake.domain.application import (
     MAX_ATTACHMENTS,
     Application,
     ApplicationKind,
-    ApplicationStatus,
     CorrectionForm,
     NewRegistrationDetails,
     require_open,
@@ -21,6 +20,7 @@ from ahaki.intake.domain.commands import (
     InformationRequest,
     QueueQuery,
 )
+from ahaki.intake.domain.status import ApplicationStatus
 from ahaki.intake.services.application_records import audit_read, save
 from ahaki.intake.services.ports import IntakePorts
 from ahaki.kernel.audit import Outcome

@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from ahaki.intake.domain import signature as signatures
 from ahaki.intake.domain.application import (
     ATTACHMENT_RULES,
     FEES,
@@ -17,7 +16,6 @@ from ahaki.intake.domain.application import (
     REQUIRED_ATTACHMENTS,
     Application,
     ApplicationKind,
-    ApplicationStatus,
     DeathReportForm,
     NewRegistrationForm,
     Payment,
@@ -33,6 +31,7 @@ from ahaki.intake.domain.commands import (
     PaymentNotification,
     Submission,
 )
+from ahaki.intake.domain.status import ApplicationStatus
 from ahaki.intake.services.application_records import attachment_key, audit_read, record, save
 from ahaki.intake.services.ports import IntakePorts
 from ahaki.kernel.audit import Outcome
@@ -62,6 +61,8 @@ def submit(
     now = ports.clock()
     check = SignatureCheck(status="absent")
     if submission.signature is not None:
+        from ahaki.intake.domain import signature as signatures  # here: it loads cryptography
+
         check = signatures.verify(submission.signature, raw_application, ip.trust_anchors(), now)
     assert caller.portal_pseudonym_id is not None  # the portal authorizer guarantees it
     sealed = None

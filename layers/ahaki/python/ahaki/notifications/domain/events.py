@@ -9,12 +9,12 @@ kind nobody may be listening for.
 
 from __future__ import annotations
 
-from ahaki.intake.domain.application import ApplicationStatus
 from ahaki.intake.domain.events import DOCUMENTS_OVERDUE, application_kind
+from ahaki.intake.domain.status import ApplicationStatus
 from ahaki.registry.domain.events import registrant_kind
-from ahaki.registry.domain.history import Operation
+from ahaki.registry.domain.operations import Operation
 from ahaki.residents.domain.events import finding_kind
-from ahaki.residents.domain.sync import FINDING_VERDICTS
+from ahaki.residents.domain.verdicts import FINDING_VERDICTS
 
 NOTIFIER = "notifier"  # the consuming functions (ahaki.http.routes.Function values)
 NOTICE_FANOUT = "notice_fanout"

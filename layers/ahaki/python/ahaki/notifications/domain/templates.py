@@ -17,7 +17,7 @@ from string import Template
 from ahaki.intake.domain.events import DOCUMENTS_OVERDUE
 from ahaki.notifications.domain.notification import NoTemplate, Rendered, RenderFailed
 from ahaki.residents.domain.events import finding_kind
-from ahaki.residents.domain.sync import FINDING_VERDICTS, Verdict
+from ahaki.residents.domain.verdicts import FINDING_VERDICTS, Verdict
 
 FOOTER = "このメッセージは送信専用です。ご不明な点は公益財団法人東洋療法研修試験財団までお問い合わせください。"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ahaki.registry.domain.history import Operation
+from ahaki.registry.domain.operations import Operation
 
 
 def registrant_kind(operation: Operation) -> str:

@@ -7,26 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from pydantic import Field
 
 from ahaki.kernel.values import Frozen
+from ahaki.registry.domain.operations import Operation
 from ahaki.registry.domain.registrant import Registrant
-
-
-class Operation(StrEnum):
-    REGISTER = "register"
-    CORRECT = "correct"
-    REWRITE_CERTIFICATE = "rewrite_certificate"
-    REISSUE_CERTIFICATE = "reissue_certificate"
-    ERASE = "erase"
-    DISPOSE = "dispose"
-    RELICENSE = "relicense"
-    # From the resident-register sync, not 名簿訂正 (the address is not a register item to correct):
-    CHANGE_ADDRESS = "change_address"  # a move: the holder is told of the change of address
-    ADOPT_NOTATION = "adopt_notation"  # the same address in the resident register's notation: no notice
 
 
 class Actor(Frozen):

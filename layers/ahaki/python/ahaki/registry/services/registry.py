@@ -29,8 +29,9 @@ from ahaki.kernel.vault import SealedMyNumber
 from ahaki.registry.domain import lifecycle
 from ahaki.registry.domain.commands import Registration, RegistrationDetails, SearchQuery
 from ahaki.registry.domain.events import registrant_kind
-from ahaki.registry.domain.history import Actor, HistoryEvent, Operation, make_event
+from ahaki.registry.domain.history import Actor, HistoryEvent, make_event
 from ahaki.registry.domain.office_holders import names_in_office
+from ahaki.registry.domain.operations import Operation
 from ahaki.registry.domain.registrant import ErasureReason, Registrant
 from ahaki.registry.services.numbering import in_turn
 from ahaki.registry.services.portal_claims import move_portal_claim

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ahaki.residents.domain.sync import Verdict
+from ahaki.residents.domain.verdicts import Verdict
 
 
 def finding_kind(verdict: Verdict) -> str:

@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 from ahaki.kernel.values import AddressLine, Frozen, LongText, NameKana, PastDate, Qualification, Sex, Text
 from ahaki.registry.domain.commands import Correction, ErasureRequest
 from ahaki.registry.domain.registrant import Status
-from ahaki.residents.domain.sync import Verdict
+from ahaki.residents.domain.verdicts import Verdict
 
 COUNTS = (
     "planned",

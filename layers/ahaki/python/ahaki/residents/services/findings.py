@@ -7,13 +7,13 @@ from ahaki.kernel.audit import Outcome
 from ahaki.kernel.auditing import audit_alone, audit_entry, record_refusal, shard_chain
 from ahaki.kernel.caller import Caller
 from ahaki.kernel.errors import InvalidInput, NotFound
-from ahaki.registry.domain.history import Operation
+from ahaki.registry.domain.operations import Operation
 from ahaki.registry.domain.registrant import Registrant
 from ahaki.registry.services import registry
 from ahaki.registry.services.ports import Ports
 from ahaki.registry.services.registry import registrant_chain
-from ahaki.residents.domain.sync import ERASURE_CANDIDATES, Verdict
 from ahaki.residents.domain.sync_records import Finding, FindingStatus, Resolution, ResolveFinding
+from ahaki.residents.domain.verdicts import ERASURE_CANDIDATES, Verdict
 from ahaki.residents.services.ports import SyncPorts
 
 

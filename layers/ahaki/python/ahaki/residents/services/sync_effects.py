@@ -8,13 +8,14 @@ from __future__ import annotations
 from ahaki.kernel.caller import Caller
 from ahaki.kernel.errors import NotFound
 from ahaki.registry.domain.commands import AddressUpdate
-from ahaki.registry.domain.history import Operation
+from ahaki.registry.domain.operations import Operation
 from ahaki.registry.services import registry
 from ahaki.registry.services.ports import Ports
 from ahaki.residents.domain.jlis import ResultRecord
 from ahaki.residents.domain.jlis_mapping import address_of
-from ahaki.residents.domain.sync import Comparison, Decision, Item, Verdict
+from ahaki.residents.domain.sync import Comparison, Decision, Item
 from ahaki.residents.domain.sync_records import Finding, FindingStatus, ResidentData
+from ahaki.residents.domain.verdicts import Verdict
 from ahaki.residents.services.ports import SyncPorts
 
 

@@ -9,7 +9,7 @@ from collections import Counter
 from ahaki.kernel.caller import Caller
 from ahaki.kernel.errors import DomainError
 from ahaki.kernel.outbox import OutboxEvent
-from ahaki.registry.domain.history import Operation
+from ahaki.registry.domain.operations import Operation
 from ahaki.registry.services.ports import Ports
 from ahaki.residents.domain.events import finding_kind
 from ahaki.residents.domain.jlis import INBOUND, OUTBOUND, FileKey, ResultCode
@@ -18,12 +18,13 @@ from ahaki.residents.domain.jlis_codec import (
     ResultReader,
     request_rows,
 )
-from ahaki.residents.domain.sync import ERASURE_CANDIDATES, Comparison, Decision, Item, Verdict, classify
+from ahaki.residents.domain.sync import Comparison, Decision, Item, classify
 from ahaki.residents.domain.sync_outcome import Quarantined, assess
 from ahaki.residents.domain.sync_records import (
     FOLDED,
     Finding,
 )
+from ahaki.residents.domain.verdicts import ERASURE_CANDIDATES, Verdict
 from ahaki.residents.services.ports import SyncPorts
 from ahaki.residents.services.sync import RESULT, Delivery, candidate_of, system_caller
 from ahaki.residents.services.sync_effects import apply_address, note
