@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import boto3
 import rfc8785
 from aws_lambda_powertools.utilities.idempotency import (
     DynamoDBPersistenceLayer,
@@ -26,8 +25,8 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 
 from ahaki.http.problems import KeyReused, MalformedHeader, StillInProgress
-from ahaki.kernel.adapters.aws import CLIENT_CONFIG
 from ahaki.kernel.components import component
+from ahaki.kernel.wiring import dynamodb
 
 IDEMPOTENCY_HEADER = "idempotency-key"
 _KEY = re.compile(r"[A-Za-z0-9._:-]{8,128}")
@@ -67,7 +66,7 @@ def canonical_json(body: str) -> str:
 
 @component
 def _persistence(table: str) -> DynamoDBPersistenceLayer:
-    return DynamoDBPersistenceLayer(table_name=table, boto3_client=boto3.client("dynamodb", config=CLIENT_CONFIG))
+    return DynamoDBPersistenceLayer(table_name=table, boto3_client=dynamodb())
 
 
 def run_once(

@@ -16,12 +16,13 @@ from ahaki.intake.adapters.retention_reports import DynamoRetentionReports
 from ahaki.intake.domain.retention import RetentionPolicy
 from ahaki.intake.services.ports import IntakePorts
 from ahaki.intake.services.retention import RetentionPorts
-from ahaki.kernel.adapters.aws import CLIENT_CONFIG
+from ahaki.kernel.adapters.aws import CLIENT_CONFIG, lazy
 from ahaki.kernel.adapters.transaction import DynamoTransaction
 from ahaki.kernel.adapters.vault import KmsVault
 from ahaki.kernel.components import component
 from ahaki.kernel.settings import EnvironmentSettings, Settings
 from ahaki.kernel.specs import ATTACHMENTS_BUCKET, IDEMPOTENCY_TABLE
+from ahaki.kernel.wiring import dynamodb
 from ahaki.registry.wiring import build_ports
 
 TRUST_ANCHORS_ENV = "SIGNATURE_TRUST_ANCHORS_PEM"  # the card's signing CA certificates (PEM bundle)
@@ -93,12 +94,11 @@ def intake_settings() -> IntakeSettings:
 def intake_ports() -> IntakePorts:
     settings = intake_settings()
     s3_config = CLIENT_CONFIG.merge(Config(signature_version="s3v4", s3={"addressing_style": "path"}))
-    s3 = boto3.client("s3", config=s3_config)
-    presigner = boto3.client("s3", config=s3_config, endpoint_url=settings.attachments_endpoint)
-    dynamodb = boto3.client("dynamodb", config=CLIENT_CONFIG)
-    kms = boto3.client("kms", config=CLIENT_CONFIG)
-    ssm = boto3.client("ssm", config=CLIENT_CONFIG) if settings.trust_anchors_parameter else None
-    return build_intake_ports(settings, dynamodb, kms, s3, presigner, ssm)
+    s3 = lazy(lambda: boto3.client("s3", config=s3_config))
+    presigner = lazy(lambda: boto3.client("s3", config=s3_config, endpoint_url=settings.attachments_endpoint))
+    kms = lazy(lambda: boto3.client("kms", config=CLIENT_CONFIG))
+    ssm = lazy(lambda: boto3.client("ssm", config=CLIENT_CONFIG)) if settings.trust_anchors_parameter else None
+    return build_intake_ports(settings, dynamodb(), kms, s3, presigner, ssm)
 
 
 def policy_from_env() -> RetentionPolicy:
@@ -110,8 +110,6 @@ def policy_from_env() -> RetentionPolicy:
 def retention_ports() -> RetentionPorts:
     return RetentionPorts(
         intake=intake_ports(),
-        reports=DynamoRetentionReports(
-            boto3.client("dynamodb", config=CLIENT_CONFIG), intake_settings().registry.applications_table
-        ),
+        reports=DynamoRetentionReports(dynamodb(), intake_settings().registry.applications_table),
         policy=policy_from_env(),
     )

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 import boto3
 from pydantic import Field
 
-from ahaki.kernel.adapters.aws import CLIENT_CONFIG, utc_now
+from ahaki.kernel.adapters.aws import CLIENT_CONFIG, lazy, utc_now
 from ahaki.kernel.components import component
 from ahaki.kernel.settings import EnvironmentSettings
 from ahaki.kernel.specs import CONTACT_TABLE, DELIVERY_TABLE, INBOX_TABLE, NOTICE_TABLE, REGISTER_TABLE
+from ahaki.kernel.wiring import dynamodb
 from ahaki.notifications.adapters.messaging import FANOUT_QUEUE, NOTIFIER_QUEUE, STAFF_TOPIC
 from ahaki.notifications.adapters.messaging_clients import SesEmail, SnsStaffAlerts, SqsDeadLetters, SqsQueue
 from ahaki.notifications.adapters.tables import (
@@ -26,7 +27,6 @@ from ahaki.registry.services.ports import Ports
 from ahaki.registry.wiring import ports, settings
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_sqs import SQSClient
 
 DEFAULT_RETENTION_DAYS = 180  # inbox items; NOTIFICATION_RETENTION_DAYS overrides
@@ -74,13 +74,8 @@ def register_ports() -> Ports:
 
 
 @component
-def dynamodb() -> DynamoDBClient:
-    return boto3.client("dynamodb", config=CLIENT_CONFIG)
-
-
-@component
 def sqs() -> SQSClient:
-    return boto3.client("sqs", config=CLIENT_CONFIG)
+    return lazy(lambda: boto3.client("sqs", config=CLIENT_CONFIG))
 
 
 @component
@@ -117,8 +112,10 @@ def notifier_ports() -> NotifierPorts:
         holders=holders(),
         ledger=DynamoDeliveryLedger(client, env.delivery_table),
         inbox=inbox(),
-        email=SesEmail(boto3.client("ses", config=CLIENT_CONFIG), env.email_source, env.ses_configuration_set or None),
-        staff=SnsStaffAlerts(boto3.client("sns", config=CLIENT_CONFIG), env.staff_topic),
+        email=SesEmail(
+            lazy(lambda: boto3.client("ses", config=CLIENT_CONFIG)), env.email_source, env.ses_configuration_set or None
+        ),
+        staff=SnsStaffAlerts(lazy(lambda: boto3.client("sns", config=CLIENT_CONFIG)), env.staff_topic),
         contacts=contacts(),
         notices=DynamoNotices(client, env.notice_table),
         dead_letters=SqsDeadLetters(sqs(), env.dead_letter_queue),

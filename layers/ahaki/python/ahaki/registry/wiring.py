@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import boto3
 from pydantic import Field
 
 from ahaki.kernel.adapters.audit_trail import DynamoAuditTrail
-from ahaki.kernel.adapters.aws import LazyClient, new_id, utc_now
+from ahaki.kernel.adapters.aws import CLIENT_CONFIG, lazy, new_id, utc_now
 from ahaki.kernel.adapters.vault import KmsVault
 from ahaki.kernel.components import component
 from ahaki.kernel.settings import EnvironmentSettings, Settings
@@ -56,7 +57,7 @@ def office_holders_from_env(tenant_id: str) -> OfficeHolders:
 
 
 def clients() -> tuple[Any, Any]:
-    return dynamodb(), LazyClient("kms")
+    return dynamodb(), lazy(lambda: boto3.client("kms", config=CLIENT_CONFIG))
 
 
 @component

@@ -14,11 +14,12 @@ from typing import Any
 import boto3
 from pydantic import Field
 
-from ahaki.kernel.adapters.aws import CLIENT_CONFIG
+from ahaki.kernel.adapters.aws import CLIENT_CONFIG, lazy
 from ahaki.kernel.components import component
 from ahaki.kernel.settings import EnvironmentSettings
 from ahaki.kernel.specs import AUDIT_TABLE, OUTBOX_TABLE, SYNC_TABLE
 from ahaki.kernel.values import Qualification
+from ahaki.kernel.wiring import dynamodb
 from ahaki.registry.services.ports import Ports
 from ahaki.registry.wiring import ports
 from ahaki.residents.adapters.jlis_exchange import S3Exchange
@@ -129,11 +130,10 @@ def build_sync_ports(
 @component
 def sync_ports() -> SyncPorts:
     settings = SyncSettings.from_env()
-    client = boto3.client("dynamodb", config=CLIENT_CONFIG)
-    s3 = boto3.client("s3", config=CLIENT_CONFIG)
-    sqs = boto3.client("sqs", config=CLIENT_CONFIG) if settings.queue_url else None
-    lam = boto3.client("lambda", config=CLIENT_CONFIG) if settings.planner_function else None
-    return build_sync_ports(client, s3, sqs, settings, lam)
+    s3 = lazy(lambda: boto3.client("s3", config=CLIENT_CONFIG))
+    sqs = lazy(lambda: boto3.client("sqs", config=CLIENT_CONFIG)) if settings.queue_url else None
+    lam = lazy(lambda: boto3.client("lambda", config=CLIENT_CONFIG)) if settings.planner_function else None
+    return build_sync_ports(dynamodb(), s3, sqs, settings, lam)
 
 
 def now_ms() -> int:

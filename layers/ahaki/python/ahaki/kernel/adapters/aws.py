@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
-import boto3
 from botocore.config import Config
+
+T = TypeVar("T")
 
 # Fail fast inside the API Gateway timeout; standard retries back off on throttling.
 CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=2, read_timeout=5)
@@ -21,15 +23,18 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-class LazyClient:
-    """A boto3 client made on first use: most requests never touch KMS, and making a client
-    costs tens of milliseconds of a cold start."""
-
-    def __init__(self, service: str) -> None:
-        self._service = service
-        self._client: Any = None
+class _Deferred:
+    def __init__(self, make: Callable[[], object]) -> None:
+        self._make = make
+        self._made: object = None
 
     def __getattr__(self, name: str) -> Any:
-        if self._client is None:
-            self._client = boto3.client(self._service, config=CLIENT_CONFIG)  # type: ignore[call-overload]
-        return getattr(self._client, name)
+        if self._made is None:
+            self._made = self._make()
+        return getattr(self._made, name)
+
+
+def lazy(make: Callable[[], T]) -> T:
+    """``make()``'s client, made on its first use. Making a client loads its service model (S3's
+    costs tens of milliseconds): a cold start pays only for the clients its first event uses."""
+    return cast(T, _Deferred(make))
