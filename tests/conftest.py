@@ -13,7 +13,9 @@ import pytest
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "ahaki-register")
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 
+from ahaki.kernel.components import reset
 from tests.data import SENSITIVE
+from tests.environment import Environment
 
 
 class _Capture(logging.Handler):
@@ -64,6 +66,14 @@ def no_personal_data_in_logs(capsys: pytest.CaptureFixture[str]) -> Iterator[Non
     text = "\n".join([*capture.lines, out, err])
     leaked = sorted(value for value in SENSITIVE if value in text)
     assert not leaked, f"personal data reached the logs ({len(leaked)} values; first kind: {_kind(leaked[0])})"
+
+
+@pytest.fixture
+def environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[Environment]:
+    """Set or delete variables for this test; what was built from them is forgotten afterwards."""
+    reset()
+    yield Environment(monkeypatch)
+    reset()  # the next build reads the variables monkeypatch restores
 
 
 def _kind(value: str) -> str:

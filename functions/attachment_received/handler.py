@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from ahaki.http.resolver import logger
 from ahaki.intake.adapters.upload_events import uploaded_keys
 from ahaki.intake.services import submission
 from ahaki.intake.wiring import intake_ports
+
+logger = Logger()
 
 
 @logger.inject_lambda_context(log_event=False)

@@ -10,9 +10,8 @@ from pydantic import BaseModel
 
 from ahaki.kernel.messages import MalformedMessage, parse_message
 from ahaki.kernel.values import Qualification
-from ahaki.registry.wiring import ports
 from ahaki.residents.services import sync
-from ahaki.residents.wiring import sync_ports
+from ahaki.residents.wiring import register_ports, sync_ports
 
 logger = Logger()
 
@@ -38,6 +37,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     if run_id is None and schedule.scheduled_time:
         run_id = sync.scheduled_run_id(tenant, qualification, schedule.scheduled_time)
     caller = sync.system_caller(tenant, context.aws_request_id)
-    run = sync.start_run(ports(), sync_ports(), caller, qualification, run_id)
+    run = sync.start_run(register_ports(), sync_ports(), caller, qualification, run_id)
     logger.info("sync run planned", extra={"run_id": run.run_id})
     return {"run_id": run.run_id}

@@ -17,13 +17,12 @@ from pydantic import Field
 
 from ahaki.kernel.messages import MalformedMessage, parse_message
 from ahaki.kernel.settings import EnvironmentSettings
-from ahaki.registry.wiring import ports
 from ahaki.residents.domain.jlis import FileKey
 from ahaki.residents.domain.sync_messages import BuildMessage, ResultNotification
 from ahaki.residents.domain.sync_records import LOOKUP_RUN_PREFIX
 from ahaki.residents.services import lookup as resident_lookup
 from ahaki.residents.services import sync, sync_results
-from ahaki.residents.wiring import sync_ports
+from ahaki.residents.wiring import register_ports, sync_ports
 
 logger = Logger()
 processor = BatchProcessor(event_type=EventType.SQS)
@@ -49,17 +48,17 @@ def handle(body: dict[str, Any], final_attempt: bool = False) -> None:
             logger.warning("ignored an object outside inbound/", extra={"event": record.eventName})
             continue
         if found.run_id.startswith(LOOKUP_RUN_PREFIX):  # J-LIS's answer to an on-demand look-up
-            resident_lookup.receive_answer(ports(), sync_ports(), found)
+            resident_lookup.receive_answer(register_ports(), sync_ports(), found)
             logger.info("look-up answered", extra={"lookup": found.run_id})
             continue
-        counts = sync_results.process_result(ports(), sync_ports(), found, final_attempt)
+        counts = sync_results.process_result(register_ports(), sync_ports(), found, final_attempt)
         logger.info("result file processed", extra={"run_id": found.run_id, "chunk_no": found.chunk_no, **counts})
 
 
 def build(message: BuildMessage, final_attempt: bool) -> None:
     key = FileKey(message.tenant_id, message.run_id, message.chunk_no)
     sync.build_chunk(
-        ports(),
+        register_ports(),
         sync_ports(),
         key,
         message.qualification,

@@ -35,9 +35,9 @@ REGISTER = (
     "AUDIT_SHARDS",
     "OFFICE_HOLDERS",  # ahaki.registry.wiring: the tenants' office holders (items 24/25, infra/office_holders.py)
 )
-# ahaki.http.auth: who the portal integration is
+# ahaki.http.settings.PortalCallerSettings: who the portal integration is
 PORTAL_CALLER = ("PORTAL_CALLER_ARNS", "PORTAL_TENANT_ID")
-# ahaki.http.resolver (every function behind the API): the staff browser origins (CORS)
+# ahaki.http.settings.StaffBrowserSettings (every function behind the API): the staff browser origins (CORS)
 STAFF_BROWSER = ("STAFF_ALLOWED_ORIGINS",)
 
 

@@ -124,3 +124,30 @@ def test_a_variable_a_settings_model_declares_is_reported_when_unset(assembly: A
         assert [m.split(" ")[0] for m in unset_reads(assembly, Function.NOTIFIER, reads)] == ["EMAIL_SOURCE"]
     finally:
         assembly.environment(fn)["EMAIL_SOURCE"] = value
+
+
+@pytest.mark.parametrize(
+    ("function", "name"),
+    [
+        (Function.PORTAL_API, "PORTAL_CALLER_ARNS"),
+        (Function.PORTAL_API, "PORTAL_TENANT_ID"),
+        (Function.REGISTRY_API, "STAFF_ALLOWED_ORIGINS"),
+    ],
+    ids=str,
+)
+def test_the_http_edge_settings_are_read_and_reported_when_unset(
+    assembly: Assembly, function: Function, name: str
+) -> None:
+    fn = assembly.functions()[function.value]
+    reads = reads_of_function(function.value)
+    assert any(r.name == name and r.module == "ahaki.http.settings" for r in reads)
+    value = assembly.environment(fn).pop(name)
+    try:
+        assert [m.split(" ")[0] for m in unset_reads(assembly, function, reads)] == [name]
+    finally:
+        assembly.environment(fn)[name] = value
+
+
+def test_the_resident_code_switch_is_read_through_its_settings() -> None:
+    reads = reads_of_function(Function.SYNC_WORKER.value)
+    assert any(r.name == "RESIDENT_CODE_CHECK" and r.module == "ahaki.kernel.identifiers" for r in reads)

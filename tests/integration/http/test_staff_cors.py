@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from ahaki.http.routes import ROUTES, Role
+from ahaki.kernel.components import reset
 from infra.sandbox.emulated_aws import EmulatedAws
 from infra.sandbox.events import FakeLambdaContext, api_event, claims
 
@@ -28,10 +29,12 @@ def fresh_handler(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
             monkeypatch.delenv("STAFF_ALLOWED_ORIGINS", raising=False)
         else:
             monkeypatch.setenv("STAFF_ALLOWED_ORIGINS", origins)
+        reset()  # settings are read once per execution environment: this one is new
         return importlib.reload(module)
 
     yield cold_start
     monkeypatch.undo()
+    reset()
     importlib.reload(module)
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from ahaki.http.auth import portal_principal_of
 from infra.sandbox.events import iam_identity
+from tests.environment import Environment
 
 PATTERN = "arn:aws:sts::111122223333:assumed-role/ahaki-portal-integration/*"
 PORTAL = "arn:aws:sts::111122223333:assumed-role/ahaki-portal-integration/session-1"
@@ -19,9 +20,9 @@ def _event(arn: str | None, pseudonym: str | None) -> dict[str, object]:
 
 
 @pytest.fixture(autouse=True)
-def _configured(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PORTAL_CALLER_ARNS", PATTERN)
-    monkeypatch.setenv("PORTAL_TENANT_ID", "foundation")
+def _configured(environment: Environment) -> None:
+    environment.set("PORTAL_CALLER_ARNS", PATTERN)
+    environment.set("PORTAL_TENANT_ID", "foundation")
 
 
 def test_the_portal_role_acting_for_a_pseudonym() -> None:
@@ -49,6 +50,6 @@ def test_a_missing_or_malformed_pseudonym_is_flagged(pseudonym: str | None) -> N
     assert found is not None and found.portal_pseudonym_id is None
 
 
-def test_nothing_configured_means_no_portal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("PORTAL_CALLER_ARNS")
+def test_nothing_configured_means_no_portal(environment: Environment) -> None:
+    environment.delete("PORTAL_CALLER_ARNS")
     assert portal_principal_of(_event(PORTAL, "pp-0123456789")) is None

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
 from ahaki.intake.wiring import IntakeSettings, build_intake_ports
 from ahaki.kernel.settings import Settings
 from tests.intake_data import SigningCa
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_kms import KMSClient
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_ssm import SSMClient
 
 CA = SigningCa("Test JPKI Root for SSM")
 REGISTER = Settings(
@@ -43,7 +49,14 @@ class CountingSsm:
 
 
 def _anchors(settings: IntakeSettings, ssm: CountingSsm | None) -> Any:
-    return build_intake_ports(settings, dynamodb=object(), kms=object(), s3=object(), ssm=ssm).trust_anchors
+    # Building the ports calls no client; the counting SSM fake has get_parameter only.
+    return build_intake_ports(
+        settings,
+        dynamodb=cast("DynamoDBClient", object()),
+        kms=cast("KMSClient", object()),
+        s3=cast("S3Client", object()),
+        ssm=cast("SSMClient | None", ssm),
+    ).trust_anchors
 
 
 def test_anchors_are_read_from_the_parameter_once() -> None:

@@ -10,6 +10,7 @@ from ahaki.kernel.identifiers import (
     validate_my_number,
     validate_resident_code,
 )
+from tests.environment import Environment
 
 
 @pytest.mark.parametrize("number", ["123456789018", "621498320257", "548836529885", "000111111111"])
@@ -59,11 +60,11 @@ def test_malformed_local_government_codes(code: str, message: str) -> None:
         validate_local_government_code(code)
 
 
-def test_resident_code_check_is_switchable(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_resident_code_check_is_switchable(environment: Environment) -> None:
     assert validate_resident_code("12345678901") == "12345678901"  # off by default: formula unverified
     with pytest.raises(ValueError, match="11 half-width digits"):
         validate_resident_code("1234567890")
-    monkeypatch.setenv("RESIDENT_CODE_CHECK", "on")
+    environment.set("RESIDENT_CODE_CHECK", "on")
     results = []
     for last in "0123456789":
         try:

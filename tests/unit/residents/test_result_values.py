@@ -21,6 +21,7 @@ from ahaki.residents.domain.jlis_codec import (
 )
 from ahaki.residents.domain.jlis_lines import TextLines
 from ahaki.residents.domain.jlis_mapping import request_for
+from tests.environment import Environment
 from tests.hostile_files import REPEAT
 from tests.unit.residents.test_jlis_codec import _people
 
@@ -87,10 +88,10 @@ def test_a_quoted_comma_is_refused_not_read_as_a_value() -> None:
     assert isinstance(found, Rejected)
 
 
-def test_the_resident_code_check_digit_is_verified_when_switched_on(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_resident_code_check_digit_is_verified_when_switched_on(environment: Environment) -> None:
     wrong = replace(_FOUND, resident_code="12345678906")
     assert _reason(wrong) is None  # off: the formula is provisional (DOMAIN.md)
-    monkeypatch.setenv("RESIDENT_CODE_CHECK", "on")
+    environment.set("RESIDENT_CODE_CHECK", "on")
     assert _reason(wrong) == "malformed resident_code"
     assert _reason(_FOUND) is None
 

@@ -6,13 +6,13 @@ again (defence in depth) so a misrouted or misconfigured method can never open a
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
 from ahaki.http.routes import ROUTES, Role, Route
+from ahaki.http.settings import portal_caller
 
 TENANT_CLAIM = "custom:tenant_id"
 GROUPS_CLAIM = "cognito:groups"
@@ -71,13 +71,12 @@ class PortalPrincipal:
 def portal_principal_of(event: dict[str, Any]) -> PortalPrincipal | None:
     """The portal integration when API Gateway's IAM auth identified one of its roles, else None.
 
-    PORTAL_CALLER_ARNS lists the ARN patterns of the integration's (assumed) roles; the tenant the
-    portal files into is PORTAL_TENANT_ID (the registration body).
+    The integration's role ARN patterns and its tenant come from ``PortalCallerSettings``.
     """
     identity = (event.get("requestContext") or {}).get("identity") or {}
     arn = identity.get("userArn")
-    patterns = [p.strip() for p in os.environ.get("PORTAL_CALLER_ARNS", "").split(",") if p.strip()]
-    if not isinstance(arn, str) or not any(fnmatchcase(arn, p) for p in patterns):
+    settings = portal_caller()
+    if not isinstance(arn, str) or not any(fnmatchcase(arn, p) for p in settings.caller_arns):
         return None
     headers = {str(k).lower(): v for k, v in (event.get("headers") or {}).items()}
     pseudonym = headers.get(PORTAL_PSEUDONYM_HEADER)
@@ -85,5 +84,5 @@ def portal_principal_of(event: dict[str, Any]) -> PortalPrincipal | None:
     return PortalPrincipal(
         caller_arn=arn,
         portal_pseudonym_id=pseudonym if valid else None,
-        tenant_id=os.environ.get("PORTAL_TENANT_ID", "foundation"),
+        tenant_id=settings.tenant_id,
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
@@ -19,6 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from ahaki.http import problems, request_gate
 from ahaki.http.auth import granted_role, portal_principal_of, principal_of, route_of
 from ahaki.http.routes import PORTAL_ROLE, AuthType, Function, Route, powertools_path, routes_of
+from ahaki.http.settings import staff_browser
 from ahaki.kernel.audit import Outcome
 from ahaki.kernel.auditing import record_refusal
 from ahaki.kernel.caller import Caller
@@ -106,12 +106,12 @@ def _json(body: Any) -> str:
 
 def staff_cors() -> CORSConfig | None:
     """CORS headers for the staff browser origins the stack allows (none: no CORS headers)."""
-    origins = [o.strip() for o in os.environ.get("STAFF_ALLOWED_ORIGINS", "").split(",") if o.strip()]
+    origins = staff_browser().allowed_origins
     if not origins:
         return None
     return CORSConfig(
         allow_origin=origins[0],
-        extra_origins=origins[1:],
+        extra_origins=list(origins[1:]),
         allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
         expose_headers=["ETag", "Location"],
         max_age=3600,

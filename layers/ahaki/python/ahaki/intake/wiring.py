@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import boto3
 from botocore.config import Config
@@ -24,6 +24,12 @@ from ahaki.kernel.settings import EnvironmentSettings, Settings
 from ahaki.kernel.specs import ATTACHMENTS_BUCKET, IDEMPOTENCY_TABLE
 from ahaki.kernel.wiring import dynamodb
 from ahaki.registry.wiring import build_ports
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_kms import KMSClient
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_ssm import SSMClient
 
 TRUST_ANCHORS_ENV = "SIGNATURE_TRUST_ANCHORS_PEM"  # the card's signing CA certificates (PEM bundle)
 # In AWS: the SSM parameter holding that bundle (two CAs would not fit Lambda's 4 KB environment).
@@ -58,7 +64,12 @@ class RetentionSettings(EnvironmentSettings):
 
 
 def build_intake_ports(
-    settings: IntakeSettings, dynamodb: Any, kms: Any, s3: Any, presigner: Any = None, ssm: Any = None
+    settings: IntakeSettings,
+    dynamodb: DynamoDBClient,
+    kms: KMSClient,
+    s3: S3Client,
+    presigner: S3Client | None = None,
+    ssm: SSMClient | None = None,
 ) -> IntakePorts:
     @cache
     def anchors() -> list[Any]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
+
+from ahaki.kernel.components import component
+from ahaki.kernel.settings import EnvironmentSettings
 
 _DIGITS = re.compile(r"[0-9]+")
 
@@ -44,9 +46,21 @@ def validate_local_government_code(value: str) -> str:
     return value
 
 
+class CheckDigitSettings(EnvironmentSettings):
+    """RESIDENT_CODE_CHECK=on tests the 住民票コード check digit; any other value leaves it
+    untested (the formula is unverified, DOMAIN.md)."""
+
+    resident_code_check: str = Field("off", alias="RESIDENT_CODE_CHECK")
+
+
+@component
+def check_digit_settings() -> CheckDigitSettings:
+    return CheckDigitSettings.from_env()
+
+
 def resident_code_check_enabled() -> bool:
     """The 住民票コード check-digit formula is unverified (DOMAIN.md), so checking is switchable."""
-    return os.environ.get("RESIDENT_CODE_CHECK", "off") == "on"
+    return check_digit_settings().resident_code_check == "on"
 
 
 def validate_resident_code(value: str) -> str:

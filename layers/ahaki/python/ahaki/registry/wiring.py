@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from pydantic import Field
@@ -20,10 +20,14 @@ from ahaki.registry.adapters.unit_of_work import DynamoUnitOfWork
 from ahaki.registry.domain.office_holders import OfficeHolders
 from ahaki.registry.services.ports import Ports
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_kms import KMSClient
+
 OFFICE_HOLDERS_ENV = "OFFICE_HOLDERS"
 
 
-def build_ports(settings: Settings, dynamodb: Any, kms: Any) -> Ports:
+def build_ports(settings: Settings, dynamodb: DynamoDBClient, kms: KMSClient) -> Ports:
     """The real adapters over the given clients (benchmarks pass clients they instrument)."""
     return Ports(
         reader=DynamoRegisterReader(dynamodb, settings.register_table),
@@ -56,7 +60,7 @@ def office_holders_from_env(tenant_id: str) -> OfficeHolders:
     return OfficeHolders.model_validate({"holders": office_holder_table().get(tenant_id, [])})
 
 
-def clients() -> tuple[Any, Any]:
+def clients() -> tuple[DynamoDBClient, KMSClient]:
     return dynamodb(), lazy(lambda: boto3.client("kms", config=CLIENT_CONFIG))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from pydantic import Field
@@ -29,7 +29,13 @@ from ahaki.residents.adapters.lookup_table import DynamoLookups
 from ahaki.residents.adapters.query_log import DynamoQueryLog
 from ahaki.residents.adapters.sync_table import DynamoSyncStore
 from ahaki.residents.domain.jlis import RequestRecord, ResultRecord
-from ahaki.residents.services.ports import SyncPorts
+from ahaki.residents.services.ports import Queue, SyncPorts
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_lambda import LambdaClient
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_sqs import SQSClient
 
 
 class SyncSettings(EnvironmentSettings):
@@ -52,7 +58,7 @@ class FakeJlisSettings(EnvironmentSettings):
 
 
 class SqsQueue:
-    def __init__(self, sqs: Any, url: str) -> None:
+    def __init__(self, sqs: SQSClient, url: str) -> None:
         self._sqs = sqs
         self._url = url
 
@@ -63,7 +69,7 @@ class SqsQueue:
 class LambdaPlanner:
     """The planner function, invoked asynchronously (Lambda retries it; it resumes from its checkpoint)."""
 
-    def __init__(self, client: Any, function_name: str) -> None:
+    def __init__(self, client: LambdaClient, function_name: str) -> None:
         self._client = client
         self._function_name = function_name
 
@@ -110,10 +116,14 @@ def fake_jlis() -> RegisterBackedFake:
 
 
 def build_sync_ports(
-    dynamodb: Any, s3: Any, sqs: Any | None, settings: SyncSettings, lam: Any | None = None
+    dynamodb: DynamoDBClient,
+    s3: S3Client,
+    sqs: SQSClient | None,
+    settings: SyncSettings,
+    lam: LambdaClient | None = None,
 ) -> SyncPorts:
     fake = settings.adapter == "fake"
-    queue: Any = SqsQueue(sqs, settings.queue_url) if sqs is not None and settings.queue_url else ListQueue()
+    queue: Queue = SqsQueue(sqs, settings.queue_url) if sqs is not None and settings.queue_url else ListQueue()
     return SyncPorts(
         store=DynamoSyncStore(dynamodb, settings.sync_table, settings.outbox_table),
         exchange=S3Exchange(s3, settings.bucket, responder=fake_jlis() if fake else None),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ahaki.intake.adapters.applications_table import APPLICATION, application_pk, put_application
 from ahaki.intake.domain.application import Application
@@ -11,6 +11,9 @@ from ahaki.kernel.adapters.transaction import DynamoTransaction
 from ahaki.kernel.errors import InvalidState
 from ahaki.kernel.retry import Contention
 from ahaki.kernel.vault import SealedMyNumber
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import DeleteTypeDef
 
 
 class PendingIdTaken(Contention):
@@ -53,7 +56,7 @@ class DynamoApplicationWrites:
     ) -> None:
         """On rejection, once the number became the registrant's (approval), and on retention
         (``must_exist=False``: an application that never held one, or lost it, deletes nothing)."""
-        delete: dict[str, Any] = {
+        delete: DeleteTypeDef = {
             "TableName": self._vault_table,
             "Key": {"pk": {"S": v.vault_pk(tenant_id, qualification_pseudonym_id)}, "sk": {"S": v.PENDING}},
         }

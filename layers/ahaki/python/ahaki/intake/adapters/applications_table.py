@@ -11,6 +11,7 @@ from ahaki.intake.domain.status import ApplicationStatus
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef, PutTypeDef
 
 APPLICATION = "APPLICATION"
 
@@ -31,9 +32,9 @@ def _order(application: Application) -> str:
     return f"{application.submitted_at.isoformat()}#{application.application_id}"
 
 
-def application_item(application: Application) -> dict[str, Any]:
+def application_item(application: Application) -> dict[str, AttributeValueTypeDef]:
     a = application
-    item: dict[str, Any] = {
+    item: dict[str, AttributeValueTypeDef] = {
         "pk": {"S": application_pk(a.tenant_id, a.application_id)},
         "sk": {"S": APPLICATION},
         "version": {"N": str(a.version)},
@@ -48,7 +49,7 @@ def application_item(application: Application) -> dict[str, Any]:
     return item
 
 
-def put_application(table: str, application: Application) -> dict[str, Any]:
+def put_application(table: str, application: Application) -> PutTypeDef:
     """The conditional Put of a new version (the first one: the id must be free)."""
     if application.version == 1:
         return {

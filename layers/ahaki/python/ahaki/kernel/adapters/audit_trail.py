@@ -11,9 +11,10 @@ from ahaki.kernel.retry import ChainContention
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef, PutTypeDef
 
 
-def audit_item(record: AuditRecord) -> dict[str, Any]:
+def audit_item(record: AuditRecord) -> dict[str, AttributeValueTypeDef]:
     return {
         "chain": {"S": record.chain},
         "seq": {"N": str(record.seq)},
@@ -24,7 +25,7 @@ def audit_item(record: AuditRecord) -> dict[str, Any]:
     }
 
 
-def put_audit_item(table: str, record: AuditRecord) -> dict[str, Any]:
+def put_audit_item(table: str, record: AuditRecord) -> PutTypeDef:
     """The Put of a record, for PutItem or a transaction: it may only take a free position."""
     return {
         "TableName": table,

@@ -18,7 +18,9 @@ from ahaki.kernel.retry import ChainContention, EventIdTaken, TransactionConflic
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemsInputTypeDef, TransactWriteItemTypeDef
 
+# Called with the failed item's cancellation reason (with the old item when the Put asked for it).
 Failure = Callable[[dict[str, Any]], Exception]
 # Relayed within seconds; kept a week so a stalled relay can be redriven from the table itself.
 OUTBOX_RETENTION_SECONDS = 7 * 24 * 3600
@@ -30,10 +32,10 @@ class DynamoTransaction:
         self._audit = audit_table
         self._outbox = outbox_table
         # Each item, with the error its failed condition means.
-        self._items: list[tuple[dict[str, Any], Failure]] = []
+        self._items: list[tuple[TransactWriteItemTypeDef, Failure]] = []
         self._token: str | None = None
 
-    def add(self, item: dict[str, Any], failure: Failure) -> None:
+    def add(self, item: TransactWriteItemTypeDef, failure: Failure) -> None:
         self._items.append((item, failure))
 
     def idempotent_as(self, token: str) -> None:
@@ -58,11 +60,11 @@ class DynamoTransaction:
         )
 
     def commit(self) -> None:
-        kwargs: dict[str, Any] = {"TransactItems": [item for item, _ in self._items]}
+        request: TransactWriteItemsInputTypeDef = {"TransactItems": [item for item, _ in self._items]}
         if self._token:
-            kwargs["ClientRequestToken"] = self._token
+            request["ClientRequestToken"] = self._token
         try:
-            self._client.transact_write_items(**kwargs)
+            self._client.transact_write_items(**request)
         except ClientError as error:
             if error.response["Error"]["Code"] != "TransactionCanceledException":
                 raise

@@ -28,12 +28,12 @@ from ahaki.registry.services.ports import Page
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import QueryOutputTypeDef
+    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef, QueryOutputTypeDef
 
 
-def snapshot_item(registrant: Registrant) -> dict[str, Any]:
+def snapshot_item(registrant: Registrant) -> dict[str, AttributeValueTypeDef]:
     r = registrant
-    item: dict[str, Any] = {
+    item: dict[str, AttributeValueTypeDef] = {
         "pk": {"S": registrant_pk(r.tenant_id, r.qualification_pseudonym_id)},
         "sk": {"S": SNAPSHOT},
         "version": {"N": str(r.version)},
@@ -49,7 +49,7 @@ def snapshot_item(registrant: Registrant) -> dict[str, Any]:
     return item
 
 
-def event_item(event: HistoryEvent) -> dict[str, Any]:
+def event_item(event: HistoryEvent) -> dict[str, AttributeValueTypeDef]:
     return {
         "pk": {"S": registrant_pk(event.tenant_id, event.qualification_pseudonym_id)},
         "sk": {"S": event_sk(event.version)},

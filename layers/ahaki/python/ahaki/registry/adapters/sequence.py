@@ -8,7 +8,7 @@ assigns ``last + 1`` and serves the ticket in the registrant's own transaction.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
@@ -17,15 +17,16 @@ from ahaki.registry.services.ports import SequenceState
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
 
 SEQUENCE = "SEQUENCE"
 
 
-def sequence_key(tenant_id: str, qualification: Qualification) -> dict[str, Any]:
+def sequence_key(tenant_id: str, qualification: Qualification) -> dict[str, AttributeValueTypeDef]:
     return {"pk": {"S": f"T#{tenant_id}#SEQ#{qualification.value}"}, "sk": {"S": SEQUENCE}}
 
 
-def turn_condition(served: int) -> tuple[str, dict[str, Any]]:
+def turn_condition(served: int) -> tuple[str, dict[str, AttributeValueTypeDef]]:
     """Condition that ``served`` is still the last ticket served (none yet when 0)."""
     if served == 0:
         return "attribute_not_exists(turn)", {}

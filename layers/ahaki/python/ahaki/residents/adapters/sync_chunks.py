@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 from ahaki.residents.adapters.sync_items import (
     PROCESSED,
     REQUESTED,
-    add_update,
+    add_to_counters,
     chunk_sk,
     conditional_failed,
     run_key,
@@ -23,6 +23,7 @@ from ahaki.residents.services.ports import ChunkState
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef, TransactWriteItemTypeDef
 
 
 class ChunkItems:
@@ -59,7 +60,7 @@ class ChunkItems:
     def chunk_requested(self, tenant_id: str, run_id: str, chunk_no: int, requested: int, unasked: int = 0) -> bool:
         """Checkpoint: the request file is out. False if a redelivery got here first. Registrants
         the file could not carry (``unasked``) count as unanswered."""
-        chunk = {
+        chunk: TransactWriteItemTypeDef = {
             "Put": {
                 "TableName": self._table,
                 "Item": {
@@ -71,15 +72,8 @@ class ChunkItems:
                 "ConditionExpression": "attribute_not_exists(pk)",
             }
         }
-        run = {
-            "Update": {
-                "TableName": self._table,
-                "Key": run_key(tenant_id, run_id),
-                **add_update(
-                    {"requested": requested, "chunks_requested": 1, **({"unanswered": unasked} if unasked else {})}
-                ),
-            }
-        }
+        amounts = {"requested": requested, "chunks_requested": 1, **({"unanswered": unasked} if unasked else {})}
+        run = add_to_counters(self._table, run_key(tenant_id, run_id), amounts)
         return transact(self._client, [chunk, run])
 
     def claim_result(self, tenant_id: str, run_id: str, chunk_no: int, digest: str) -> bool:
@@ -106,7 +100,7 @@ class ChunkItems:
         """Checkpoint: the result file is done; its counts join the run's exactly once. The file's
         SHA-256 stays with the chunk, so a different file at the same key is told apart."""
         names = {"#s": "state", "#p": "problem", "#d": "digest"}
-        chunk = {
+        chunk: TransactWriteItemTypeDef = {
             "Update": {
                 "TableName": self._table,
                 "Key": {"pk": {"S": run_pk(tenant_id, run_id)}, "sk": {"S": chunk_sk(chunk_no)}},
@@ -122,7 +116,7 @@ class ChunkItems:
             }
         }
         adds = {**{k: v for k, v in counts.items() if v}, "chunks_processed": 1}
-        run = {"Update": {"TableName": self._table, "Key": run_key(tenant_id, run_id), **add_update(adds)}}
+        run = add_to_counters(self._table, run_key(tenant_id, run_id), adds)
         return transact(self._client, [chunk, run])
 
     def mark(self, tenant_id: str, run_id: str, qualification_pseudonym_id: str, state: str) -> str | None:
@@ -150,13 +144,14 @@ class ChunkItems:
         return str(found["state"]["S"]) if found else None
 
     def _fail_marker(self, tenant_id: str, run_id: str, chunk_no: int, stage: str, change: int) -> bool:
-        key = {"pk": {"S": run_pk(tenant_id, run_id)}, "sk": {"S": f"{chunk_sk(chunk_no)}#FAIL#{stage}"}}
-        marker = (
+        key: dict[str, AttributeValueTypeDef] = {
+            "pk": {"S": run_pk(tenant_id, run_id)},
+            "sk": {"S": f"{chunk_sk(chunk_no)}#FAIL#{stage}"},
+        }
+        marker: TransactWriteItemTypeDef = (
             {"Put": {"TableName": self._table, "Item": key, "ConditionExpression": "attribute_not_exists(pk)"}}
             if change > 0
             else {"Delete": {"TableName": self._table, "Key": key, "ConditionExpression": "attribute_exists(pk)"}}
         )
-        run = {
-            "Update": {"TableName": self._table, "Key": run_key(tenant_id, run_id), **add_update({"failed": change})}
-        }
+        run = add_to_counters(self._table, run_key(tenant_id, run_id), {"failed": change})
         return transact(self._client, [marker, run])

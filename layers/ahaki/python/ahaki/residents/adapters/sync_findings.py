@@ -27,6 +27,7 @@ from ahaki.residents.domain.sync_records import (
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 
 class FindingItems:
@@ -38,14 +39,14 @@ class FindingItems:
 
     def open_finding(self, finding: Finding, event: OutboxEvent, expires_at: int) -> bool:
         """The finding and its outbox event in one transaction; False if it was already open."""
-        put = {
+        put: TransactWriteItemTypeDef = {
             "Put": {
                 "TableName": self._table,
                 "Item": self._finding_item(finding),
                 "ConditionExpression": "attribute_not_exists(pk)",
             }
         }
-        emit = {
+        emit: TransactWriteItemTypeDef = {
             "Put": {
                 "TableName": self._outbox,
                 "Item": {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 from botocore.exceptions import ClientError
 
@@ -11,6 +11,7 @@ from ahaki.residents.domain.sync_records import FindingStatus
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef, TransactWriteItemTypeDef
 
 RUN, FINDING = "RUN", "FINDING"
 REQUESTED, PROCESSED = "requested", "processed"
@@ -36,7 +37,7 @@ def status_key(tenant_id: str, status: FindingStatus) -> str:
     return f"T#{tenant_id}#FS#{status.value}"
 
 
-def run_key(tenant_id: str, run_id: str) -> dict[str, Any]:
+def run_key(tenant_id: str, run_id: str) -> dict[str, AttributeValueTypeDef]:
     return {"pk": {"S": run_pk(tenant_id, run_id)}, "sk": {"S": RUN}}
 
 
@@ -44,9 +45,17 @@ def conditional_failed(error: ClientError) -> bool:
     return error.response["Error"]["Code"] in {"ConditionalCheckFailedException", "TransactionCanceledException"}
 
 
-def add_update(amounts: dict[str, int]) -> dict[str, Any]:
+class AddUpdate(TypedDict):
+    """The part of an update that adds amounts to counters (spread into an Update or UpdateItem)."""
+
+    UpdateExpression: str
+    ExpressionAttributeNames: dict[str, str]
+    ExpressionAttributeValues: dict[str, AttributeValueTypeDef]
+
+
+def add_update(amounts: dict[str, int]) -> AddUpdate:
     names = {f"#a{i}": name for i, name in enumerate(amounts)}
-    values = {f":a{i}": {"N": str(v)} for i, v in enumerate(amounts.values())}
+    values: dict[str, AttributeValueTypeDef] = {f":a{i}": {"N": str(v)} for i, v in enumerate(amounts.values())}
     return {
         "UpdateExpression": "ADD " + ", ".join(f"#a{i} :a{i}" for i in range(len(amounts))),
         "ExpressionAttributeNames": names,
@@ -54,12 +63,26 @@ def add_update(amounts: dict[str, int]) -> dict[str, Any]:
     }
 
 
-def transact(client: DynamoDBClient, items: list[dict[str, Any]]) -> bool:
+def add_to_counters(
+    table: str, key: dict[str, AttributeValueTypeDef], amounts: dict[str, int]
+) -> TransactWriteItemTypeDef:
+    """A transaction's Update adding the amounts to the item's counters."""
+    adds = add_update(amounts)
+    return {
+        "Update": {
+            "TableName": table,
+            "Key": key,
+            "UpdateExpression": adds["UpdateExpression"],
+            "ExpressionAttributeNames": adds["ExpressionAttributeNames"],
+            "ExpressionAttributeValues": adds["ExpressionAttributeValues"],
+        }
+    }
+
+
+def transact(client: DynamoDBClient, items: list[TransactWriteItemTypeDef]) -> bool:
     """One transaction; False if one of its conditions failed (a redelivery got there first)."""
     try:
-        # The items are the wire's plain dicts, as the kernel's transaction builder passes them.
-        request: dict[str, Any] = {"TransactItems": items}
-        client.transact_write_items(**request)
+        client.transact_write_items(TransactItems=items)
     except ClientError as error:
         reasons = error.response.get("CancellationReasons") or []
         if any(r.get("Code") == "ConditionalCheckFailed" for r in reasons):
