@@ -68,7 +68,7 @@ from ahaki.residents.services.ports import SyncPorts
 from benchmarks.moto_rollback import cheap_transaction_rollback
 from benchmarks.moto_speed import fast_moto, forget
 from benchmarks.sync import _my_number, _registrant
-from infra.register_stack.resident_sync import MAX_RECEIVES
+from infra.register_stack.contexts.residents_exchange import MAX_RECEIVES
 from infra.sandbox.emulated_aws import REGION, EmulatedAws, emulated_aws
 
 Figures = list[tuple[str, str]]

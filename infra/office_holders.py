@@ -43,4 +43,4 @@ def from_cdk_json() -> str:
 
 def configure(node: Node, functions: Functions) -> None:
     value = office_holders_json(node.try_get_context(CONTEXT_KEY))
-    functions.offer({OFFICE_HOLDERS_ENV: value})  # to every function that declares it (environment.py)
+    functions.offer({OFFICE_HOLDERS_ENV: value})  # to every function that reads it (REGISTER in environment.py)

@@ -22,7 +22,8 @@ from pathlib import Path
 RESOURCE_LIMIT = 500
 TEMPLATE_LIMIT_BYTES = 1_000_000  # a template uploaded to S3 (CDK always uploads)
 HEADROOM = 0.6  # every stack stays within 60 % of both limits
-CONTEXT_STACKS = ("RegistryStack", "IntakeStack", "ResidentsStack", "NotificationsStack")
+# The nested stacks every context shares; every other nested stack is a context's (infra/register_stack/contexts/).
+SHARED_STACKS = ("ApiStack", "MonitoringStack")
 MORE_CONTEXTS = 5
 
 
@@ -35,10 +36,14 @@ class StackSize:
 
     @property
     def is_context(self) -> bool:
-        return any(context in self.name for context in CONTEXT_STACKS)
+        return is_context_stack(self.name)
 
     def with_more_contexts(self, count: int) -> tuple[int, int]:
         return self.resources + count * self.per_context[0], self.size + count * self.per_context[1]
+
+
+def is_context_stack(template: str) -> bool:
+    return template.endswith(".nested.template.json") and not any(shared in template for shared in SHARED_STACKS)
 
 
 def sizes(outdir: Path, stack_id: str | None = None) -> list[tuple[str, int, int]]:
@@ -69,12 +74,12 @@ def _scaling(path: Path) -> tuple[int, int]:
 
 def estimates(outdir: Path, stack_id: str | None = None) -> list[StackSize]:
     rows = sizes(outdir, stack_id)
-    contexts = [row for row in rows if any(c in row[0] for c in CONTEXT_STACKS)]
+    contexts = [row for row in rows if is_context_stack(row[0])]
     served = max(len(contexts), 1)
     largest = (max((r for _, r, _ in contexts), default=0), max((s for _, _, s in contexts), default=0))
     found = []
     for name, count, size in rows:
-        own = any(c in name for c in CONTEXT_STACKS)
+        own = is_context_stack(name)
         # A context stack does not grow with new contexts: each new context is a stack like it.
         scaling_count, scaling_bytes = (0, 0) if own else _scaling(outdir / name)
         growth = (math.ceil(scaling_count / served), math.ceil(scaling_bytes / served))

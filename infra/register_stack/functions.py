@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 import jsii
 from aws_cdk import Duration, Stack
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
@@ -16,24 +16,20 @@ from constructs import Construct, IValidation
 
 from ahaki.http.routes import WORKERS, Function
 from ahaki.kernel.specs import AUDIT_TABLE, BUCKETS, KEYS, TABLES
-from infra.register_stack.access import (
-    AUDIT_DENIED,
-    TABLE_KEY_READ,
-    TABLE_KEY_WRITE,
-    BucketAccess,
-    FunctionAccess,
-    TableAccess,
-    access_of,
-)
-from infra.register_stack.contexts import CONTEXT_OF, Context, role_name
 from infra.register_stack.environment import TRUST_ANCHORS_PARAMETER, reads_of
+from infra.register_stack.grant_statements import GrantStatements
+from infra.register_stack.grants import AUDIT_DENIED
 from infra.register_stack.keys import Keys
 from infra.register_stack.messaging import Messaging
-from infra.register_stack.messaging_access import WORKER_DLQ_REASON, WORKER_TIMEOUTS, messaging_statements
-from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge, nested_reference
+from infra.register_stack.nag import NIST, acknowledge
 from infra.register_stack.paths import DOMAIN_LAYER_DIR, FUNCTIONS_DIR, require_dependency_layer
+from infra.register_stack.roles import portal_role_name, role_name
 from infra.register_stack.settings import Settings
 from infra.register_stack.tables import Tables
+
+if TYPE_CHECKING:  # the contexts declare their functions; this module never imports them
+    from infra.register_stack.contexts import Context
+    from infra.register_stack.contexts.base import FunctionDeclaration
 
 RUNTIME = lambda_.Runtime.PYTHON_3_14  # keep in step with PYTHON_VERSION in infra/build_layer.py
 ARCHITECTURE = lambda_.Architecture.ARM_64
@@ -47,12 +43,11 @@ _API_DLQ_REASON = (
     "Invoked synchronously by API Gateway only: the caller receives every error as an HTTP "
     "problem response, and a dead-letter queue applies to asynchronous invocations only."
 )
-_DLQ_REASONS = {
-    Function.ATTACHMENT_RECEIVED: "Invoked by an EventBridge rule on attachment uploads, which retries and keeps "
-    "its own dead-letter handling; a lost event leaves the application incomplete, visible to staff.",
-    Function.SYNC_PLANNER: "Started by EventBridge Scheduler, which retries the start; a run that never "
-    "started shows as a missing run and an operator starts it with POST /admin/sync-runs.",
-}
+_WORKER_DLQ_REASON = (
+    "Invoked by an event source mapping (the outbox stream or an SQS queue), never asynchronously: "
+    "failed records go to the mapping's on-failure destination (stream) or the queue's own "
+    "redrive DLQ (SQS), each with a depth alarm to the staff topic; a function DLQ would never receive one."
+)
 
 
 @jsii.implements(IValidation)
@@ -66,18 +61,13 @@ class _EnvironmentCheck:
         return self._check()
 
 
-def portal_role_name(stage: str) -> str:
-    """The portal integration's role has a fixed name, so functions can recognise it without a
-    reference (which would make the API, the role and the functions depend on one another)."""
-    return f"ahaki-portal-integration-{stage}"
-
-
 def _pascal(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("_"))
 
 
 class Functions(Construct):
-    """``functions[Function.X]``, with ``roles`` and ``log_groups`` keyed the same way."""
+    """``functions[Function.X]``, with ``roles`` and ``log_groups`` keyed the same way; each built
+    as its context declares it (``declared``), in its context's stack."""
 
     def __init__(
         self,
@@ -88,6 +78,8 @@ class Functions(Construct):
         keys: Keys,
         tables: Tables,
         messaging: Messaging,
+        declared: Mapping[Function, FunctionDeclaration],
+        context_of: Mapping[Function, Context],
         context_stacks: Mapping[Context, Construct],
         buckets: Mapping[str, s3.IBucket] | None = None,
     ) -> None:
@@ -95,13 +87,16 @@ class Functions(Construct):
         # Each function is built in its context's stack (``Functions`` there); the layers, the
         # trust anchors and the values every function may be given stay here, in the platform.
         self._homes: dict[Context, Construct] = {
-            context: Construct(context_stacks[context], construct_id) for context in Context
+            context: Construct(stack, construct_id) for context, stack in context_stacks.items()
         }
+        self._declared = declared
+        self._context_of = context_of
         self._settings = settings
         self._keys = keys
         self._tables = tables
         self._messaging = messaging
         self._buckets = dict(buckets or {})
+        self._statements = GrantStatements(self, keys=keys, tables=tables, messaging=messaging, buckets=self._buckets)
         self._layers = self._build_layers()
         self.trust_anchors = self._build_trust_anchors()
         self._values = self._build_values()
@@ -111,8 +106,8 @@ class Functions(Construct):
             function: self._build_function(function) for function in Function
         }
         self.audit_guards: dict[Context, iam.ManagedPolicy] = {
-            context: self._build_audit_guard(context, [r for f, r in self.roles.items() if CONTEXT_OF[f] is context])
-            for context in Context
+            context: self._build_audit_guard(context, [r for f, r in self.roles.items() if context_of[f] is context])
+            for context in context_stacks
         }
         self.node.add_validation(_EnvironmentCheck(self._check_environment))
 
@@ -153,7 +148,7 @@ class Functions(Construct):
         )
 
     def _build_values(self) -> dict[str, str]:
-        """Every value a function may be given; ``environment.READS`` picks each function's."""
+        """Every value a function may be given; each function's declared reads pick its own."""
         values: dict[str, str] = {
             "POWERTOOLS_LOG_LEVEL": "INFO",
             "POWERTOOLS_METRICS_NAMESPACE": "Ahaki",
@@ -177,11 +172,15 @@ class Functions(Construct):
         values["STAFF_ALLOWED_ORIGINS"] = ",".join(self._settings.staff_origins)
         return values
 
+    def reads(self, function: Function) -> tuple[str, ...]:
+        """The variables the function's code reads, as its context declares them."""
+        return reads_of(function, self._declared[function].reads)
+
     def offer(self, values: Mapping[str, str]) -> None:
         """Values built after the functions (the sync's bucket and queue): set where declared."""
         self._values.update(values)
         for function, fn in self.functions.items():
-            for name in reads_of(function):
+            for name in self.reads(function):
                 if name in values:
                     fn.add_environment(name, values[name])
 
@@ -189,7 +188,7 @@ class Functions(Construct):
         return [
             f"{function.value} reads {name}, which nothing in the stack provides"
             for function in self.functions
-            for name in reads_of(function)
+            for name in self.reads(function)
             if name not in self._values
         ]
 
@@ -198,10 +197,11 @@ class Functions(Construct):
     def grant_declared(
         self, scope: Construct, construct_id: str, function: Function, arns: Mapping[str, str]
     ) -> iam.ManagedPolicy:
-        """The function's ``late`` grants (access.py) on resources built after it, by the names
+        """The function's ``late`` grants (its declaration) on resources built after it, by the names
         ``arns`` offers them under: the declaration stays the one place that says what it may do."""
-        uses = [use for use in access_of(function).late if use.resource in arns]
-        missing = {use.resource for use in access_of(function).late} - set(arns)
+        late = self._declared[function].access.late
+        uses = [use for use in late if use.resource in arns]
+        missing = {use.resource for use in late} - set(arns)
         if not uses or missing:
             raise ValueError(f"{function.value}: declared late grants {sorted(missing)} are not offered here")
         return iam.ManagedPolicy(
@@ -214,13 +214,14 @@ class Functions(Construct):
 
     def audit_guard(self, function: Function) -> iam.ManagedPolicy:
         """The append-only guard on the audit table that applies to the function's role."""
-        return self.audit_guards[CONTEXT_OF[function]]
+        return self.audit_guards[self._context_of[function]]
 
     def home(self, function: Function) -> Construct:
         """Where the function's resources are built: ``Functions`` in its context's stack."""
-        return self._homes[CONTEXT_OF[function]]
+        return self._homes[self._context_of[function]]
 
     def _build_function(self, function: Function) -> lambda_.Function:
+        declaration = self._declared[function]
         name = _pascal(function.value)
         home = self.home(function)
         log_group = logs.LogGroup(
@@ -242,8 +243,8 @@ class Functions(Construct):
             f"{name}Policy",
             description=f"What the {function.value} function may do, and nothing else",
             roles=[role],
-            statements=self._build_statements(access_of(function), log_group, home)
-            + self._parameter_statements(function),
+            statements=self._statements.of(declaration.access, log_group, home)
+            + self._parameter_statements(declaration.checks_signatures),
         )
         fn = lambda_.Function(
             home,
@@ -257,9 +258,9 @@ class Functions(Construct):
             role=role,
             log_group=log_group,
             memory_size=1024,
-            timeout=Duration.seconds(WORKER_TIMEOUTS.get(function, 10)),  # API Gateway gives up at 29 s
+            timeout=Duration.seconds(declaration.timeout_seconds),
             reserved_concurrent_executions=self._settings.reserved_concurrency.get(function),
-            environment={name: self._values[name] for name in reads_of(function) if name in self._values}
+            environment={name: self._values[name] for name in self.reads(function) if name in self._values}
             | {"POWERTOOLS_SERVICE_NAME": function.value},
         )
         fn.node.add_dependency(policy)  # the role can act before the first invocation
@@ -272,7 +273,7 @@ class Functions(Construct):
             )
         acknowledge(
             fn,
-            _DLQ_REASONS.get(function, WORKER_DLQ_REASON if function in WORKERS else _API_DLQ_REASON),
+            declaration.dlq_reason or (_WORKER_DLQ_REASON if function in WORKERS else _API_DLQ_REASON),
             f"{NIST}-LambdaDLQ",
         )
         acknowledge(
@@ -287,36 +288,8 @@ class Functions(Construct):
         self.log_groups[function] = log_group
         return fn
 
-    def _build_statements(
-        self, access: FunctionAccess, log_group: logs.LogGroup, home: Construct
-    ) -> list[iam.PolicyStatement]:
-        statements = [
-            iam.PolicyStatement(
-                sid="WriteOwnLogs",
-                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-                resources=[log_group.log_group_arn],
-            )
-        ]
-        for table_access in access.tables:
-            statements += self._table_statements(table_access)
-        statements += self._table_key_statements(access.tables)
-        for bucket_access in access.buckets:
-            statements += self._bucket_statements(bucket_access, home)
-        statements += messaging_statements(self._messaging, access.messaging)
-        for use in access.keys:
-            key = self._keys[use.key.logical_id]
-            statements.append(
-                iam.PolicyStatement(
-                    sid=f"Use{use.key.logical_id}",
-                    actions=list(use.actions),
-                    resources=[key.key_arn],
-                    conditions=self._key_use_conditions(use.key.hmac),
-                )
-            )
-        return statements
-
-    def _parameter_statements(self, function: Function) -> list[iam.PolicyStatement]:
-        if function is not Function.PORTAL_API:  # the one function that checks signatures
+    def _parameter_statements(self, checks_signatures: bool) -> list[iam.PolicyStatement]:
+        if not checks_signatures:  # only a function that checks signatures loads the anchors
             return []
         return [
             iam.PolicyStatement(
@@ -325,89 +298,6 @@ class Functions(Construct):
                 resources=[self.trust_anchors.parameter_arn],
             )
         ]
-
-    def _table_statements(self, access: TableAccess) -> list[iam.PolicyStatement]:
-        table = self._tables[access.table.logical_id]
-        statements = []
-        if access.actions:
-            statements.append(
-                iam.PolicyStatement(
-                    sid=f"{access.table.logical_id}Items",
-                    actions=list(access.actions),
-                    resources=[table.table_arn],
-                )
-            )
-        if access.stream_actions:
-            statements.append(
-                iam.PolicyStatement(
-                    sid=f"{access.table.logical_id}Stream",
-                    actions=list(access.stream_actions),
-                    resources=[str(table.table_stream_arn)],
-                )
-            )
-        if access.index_actions and access.table.indexes:
-            statements.append(
-                iam.PolicyStatement(
-                    sid=f"{access.table.logical_id}Indexes",
-                    actions=list(access.index_actions),
-                    resources=[f"{table.table_arn}/index/{index.name}" for index in access.table.indexes],
-                )
-            )
-        return statements
-
-    def _table_key_statements(self, accesses: tuple[TableAccess, ...]) -> list[iam.PolicyStatement]:
-        writes: dict[str, bool] = {}
-        for access in accesses:
-            alias = access.table.key_alias
-            writes[alias] = writes.get(alias, False) or access.writes
-        via_dynamodb = {"StringEquals": {"kms:ViaService": f"dynamodb.{Stack.of(self).region}.amazonaws.com"}}
-        statements = []
-        for alias, write in writes.items():
-            key: kms.Key = self._keys[alias]
-            statements.append(
-                iam.PolicyStatement(
-                    sid=f"{alias}ViaDynamoDB",
-                    actions=list(TABLE_KEY_WRITE if write else TABLE_KEY_READ),
-                    resources=[key.key_arn],
-                    conditions=via_dynamodb,
-                )
-            )
-        return statements
-
-    def _bucket_statements(self, access: BucketAccess, home: Construct) -> list[iam.PolicyStatement]:
-        bucket = self._buckets[access.bucket.logical_id]
-        statements = [
-            iam.PolicyStatement(
-                sid=f"{access.bucket.logical_id}Objects",
-                actions=list(access.actions),
-                resources=[bucket.arn_for_objects("*")],
-            )
-        ]
-        acknowledge(
-            home,
-            "Attachment object keys are <tenant>/<application id>/<type>, created per application: the "
-            "object ARN must end in a wildcard; the actions are only the object-level ones the function needs.",
-            f"{AWS_SOLUTIONS}-IAM5[Resource::{nested_reference(bucket, 'Arn')}/*]",
-        )
-        if access.key_actions:
-            via_s3 = {"StringEquals": {"kms:ViaService": f"s3.{Stack.of(self).region}.amazonaws.com"}}
-            statements.append(
-                iam.PolicyStatement(
-                    sid=f"{access.bucket.key_alias}ViaS3",
-                    actions=list(access.key_actions),
-                    resources=[self._keys[access.bucket.key_alias].key_arn],
-                    conditions=via_s3,
-                )
-            )
-        return statements
-
-    @staticmethod
-    def _key_use_conditions(hmac: bool) -> dict[str, object] | None:
-        if hmac:
-            return None
-        # The vault binds every ciphertext to its qualification_pseudonym_id with an encryption
-        # context; a call without any context is a bug (or an attack) and is refused by IAM.
-        return {"Null": {"kms:EncryptionContextKeys": "false"}}
 
     # -- every role ------------------------------------------------------------------------------
 

@@ -1,5 +1,7 @@
-"""Notifications: the event bus, the consumers' queues with DLQs, the staff alert topic, the SES identity
-and the key that encrypts the queues and the topic. Built from ``ahaki.notifications.adapters.messaging``."""
+"""Messaging: the event bus with its dead-letter queue, the staff alert topic, the SES identity and
+the key that encrypts the queues and the topic; the contexts add their work queues (each with its
+dead-letter queue) and dead-letter queues here, in the platform stack (``work_queue``). Built from
+``ahaki.notifications.adapters.messaging``; ``statements`` turns MessagingUse grants into IAM."""
 
 from __future__ import annotations
 
@@ -13,13 +15,13 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from ahaki.notifications.adapters.messaging import EVENT_BUS, QUEUES, STAFF_TOPIC, QueueSpec
+from ahaki.notifications.adapters.messaging import EVENT_BUS, STAFF_TOPIC, QueueSpec
+from infra.register_stack.grants import MessagingUse
 from infra.register_stack.nag import AWS_SOLUTIONS, acknowledge
 from infra.register_stack.settings import Settings
 
 MESSAGING_KEY_ID = "MessagingKey"
 EMAIL_IDENTITY_ID = "EmailIdentity"
-RELAY_DLQ_ID = "OutboxRelayDlq"
 BUS_DLQ_ID = "EventBusDlq"
 DLQ_REASON = (
     "This queue is itself a dead-letter queue of the notification path: what lands here waits for "
@@ -29,7 +31,8 @@ RETENTION = Duration.days(14)  # the longest SQS allows: time to fix a template 
 
 
 class Messaging(Construct):
-    """``arns[logical_id]`` for access.py's MessagingUse; ``env`` for the functions."""
+    """``arns[logical_id]`` for the MessagingUse grants; ``env`` for the functions; ``queues``,
+    ``dlqs`` (by work queue) and ``dead_letters`` (the others) by logical id."""
 
     def __init__(self, scope: Construct, construct_id: str, *, settings: Settings) -> None:
         super().__init__(scope, construct_id)
@@ -39,12 +42,11 @@ class Messaging(Construct):
         self.bus = events.EventBus(self, EVENT_BUS.logical_id, event_bus_name=self._bus_name)
         self.queues: dict[str, sqs.Queue] = {}
         self.dlqs: dict[str, sqs.Queue] = {}
-        for spec in QUEUES:
-            self._build_queue(spec)
-        # Where the stream's event source mapping puts the coordinates (shard, sequence numbers) of
-        # records the relay gave up on, and where EventBridge puts events it could not deliver.
-        self.relay_dlq = self._dead_letter_queue(RELAY_DLQ_ID)
-        self.bus_dlq = self._dead_letter_queue(BUS_DLQ_ID)
+        self.dead_letters: dict[str, sqs.Queue] = {}
+        self.arns: dict[str, str] = {}
+        self.env: dict[str, str] = {}
+        # Where EventBridge puts events it could not deliver to a rule's target.
+        self.bus_dlq = self.dead_letter_queue(BUS_DLQ_ID)
         self.topic = self._build_topic()
         self.email_domain = settings.sender_domain
         # Easy DKIM: SES gives three CNAME records to publish in the stage's domain (README).
@@ -56,28 +58,23 @@ class Messaging(Construct):
             dkim_signing=True,
         )
         stack = Stack.of(self)
-        self.arns: dict[str, str] = {
+        self.arns |= {
             MESSAGING_KEY_ID: self.key.key_arn,
             EVENT_BUS.logical_id: self.bus.event_bus_arn,
             STAFF_TOPIC.logical_id: self.topic.topic_arn,
             EMAIL_IDENTITY_ID: stack.format_arn(
                 service="ses", resource="identity", resource_name=settings.sender_domain
             ),
-            **{lid: q.queue_arn for lid, q in self.queues.items()},
-            **{f"{lid}Dlq": q.queue_arn for lid, q in self.dlqs.items()},
-            RELAY_DLQ_ID: self.relay_dlq.queue_arn,
         }
         # In the SES sandbox, SendEmail is authorized against each recipient's identity too.
         self.recipient_arns = [
             stack.format_arn(service="ses", resource="identity", resource_name=address)
             for address in settings.ses_sandbox_recipients
         ]
-        self.env: dict[str, str] = {
+        self.env |= {
             EVENT_BUS.env_var: self.bus.event_bus_name,
             STAFF_TOPIC.env_var: self.topic.topic_arn,
             "EMAIL_SOURCE": f"no-reply@{settings.sender_domain}",
-            **{spec.env_var: self.queues[spec.logical_id].queue_url for spec in QUEUES},
-            **{spec.dlq_env_var: self.dlqs[spec.logical_id].queue_url for spec in QUEUES},
         }
 
     def _build_topic(self) -> sns.Topic:
@@ -145,7 +142,8 @@ class Messaging(Construct):
             )
         return key
 
-    def _dead_letter_queue(self, construct_id: str) -> sqs.Queue:
+    def dead_letter_queue(self, construct_id: str) -> sqs.Queue:
+        """A dead-letter queue of the notification path, kept 14 days, encrypted with the messaging key."""
         dlq = sqs.Queue(
             self,
             construct_id,
@@ -155,10 +153,13 @@ class Messaging(Construct):
             retention_period=RETENTION,
         )
         acknowledge(dlq, DLQ_REASON, f"{AWS_SOLUTIONS}-SQS3")
+        self.dead_letters[construct_id] = dlq
+        self.arns[construct_id] = dlq.queue_arn
         return dlq
 
-    def _build_queue(self, spec: QueueSpec) -> None:
-        dlq = self._dead_letter_queue(f"{spec.logical_id}Dlq")
+    def work_queue(self, spec: QueueSpec) -> sqs.Queue:
+        """A consumer's queue from its spec, with its dead-letter queue (``<logical id>Dlq``)."""
+        dlq = self.dead_letter_queue(f"{spec.logical_id}Dlq")
         queue = sqs.Queue(
             self,
             spec.logical_id,
@@ -171,3 +172,28 @@ class Messaging(Construct):
         )
         self.queues[spec.logical_id] = queue
         self.dlqs[spec.logical_id] = dlq
+        self.arns[spec.logical_id] = queue.queue_arn
+        self.env |= {spec.env_var: queue.queue_url, spec.dlq_env_var: dlq.queue_url}
+        return queue
+
+    def statements(self, uses: tuple[MessagingUse, ...]) -> list[iam.PolicyStatement]:
+        """A function's MessagingUse grants as IAM statements, one per resource."""
+        statements = []
+        region = Stack.of(self).region
+        for use in uses:
+            conditions = None
+            if use.resource == MESSAGING_KEY_ID:
+                # Only through SQS and SNS: the function can never use the key directly.
+                conditions = {
+                    "StringEquals": {"kms:ViaService": [f"sqs.{region}.amazonaws.com", f"sns.{region}.amazonaws.com"]}
+                }
+            recipients = self.recipient_arns if use.resource == EMAIL_IDENTITY_ID else []
+            statements.append(
+                iam.PolicyStatement(
+                    sid=f"Use{use.resource}",
+                    actions=list(use.actions),
+                    resources=[self.arns[use.resource], *recipients],
+                    conditions=conditions,
+                )
+            )
+        return statements

@@ -3,12 +3,16 @@
 One facade per stack that needs one: the platform's (API, tables, work queues) and one in each
 context's stack for its functions, so that monitoring grows with a context in the context's own
 stack. Each has a detail dashboard and an alarm dashboard; every alarm pages the staff alerts topic
-(the DLQ depth alarms are built beside their queues, in notifications.py and resident_sync.py).
+(the DLQ depth alarms are built beside their queues, in each context's file under contexts/).
+The platform's work queues are those the contexts add to ``Platform.work_queues``.
 Thresholds are for a register with few staff writes and bursty portal and batch traffic: any
 fault or throttle is worth a look, since a retry hides it from the caller but not from us.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from aws_cdk import Duration
 from aws_cdk import aws_apigateway as apigw
@@ -33,12 +37,17 @@ from constructs import Construct
 from ahaki.http.routes import Function
 from infra.register_stack.api import API_STAGE
 
+
+@dataclass(frozen=True)
+class WorkQueue:
+    """A context's work queue, for the platform's dashboards: its oldest message alarms past ``max_age``."""
+
+    queue: sqs.IQueue
+    dead_letters: sqs.IQueue
+    max_age: Duration
+
+
 WARNING = "Warning"
-# The outbox relay must keep up with the register: an old stream record means notifications late.
-RELAY_MAX_AGE = Duration.minutes(5)
-# A work queue's oldest message: the notifier should drain in minutes; a sync chunk may wait for
-# its result file from J-LIS for up to a day.
-QUEUE_MAX_AGE = {"notifications": Duration.minutes(30), "sync": Duration.hours(26)}
 API_P99 = Duration.seconds(3)
 API_5XX_RATE = 0.01  # 1 % of requests in five minutes
 
@@ -53,8 +62,9 @@ class Monitoring(Construct):
         staff_alerts: sns.ITopic,
         rest_api: apigw.IRestApi | None = None,
         functions: dict[Function, lambda_.Function] | None = None,
+        stream_ages: Mapping[Function, Duration] | None = None,
         tables: dict[str, dynamodb.Table] | None = None,
-        work_queues: dict[str, tuple[sqs.IQueue, sqs.IQueue, str]] | None = None,
+        work_queues: Mapping[str, WorkQueue] | None = None,
         dashboard_suffix: str = "",
     ) -> None:
         super().__init__(scope, construct_id)
@@ -80,11 +90,11 @@ class Monitoring(Construct):
         if rest_api is not None:
             self._api(rest_api)
         for function, handler in (functions or {}).items():
-            self._function(function, handler)
+            self._function(function, handler, (stream_ages or {}).get(function))
         for name, table in (tables or {}).items():
             self._table(name, table)
-        for name, (queue, dead_letters, kind) in (work_queues or {}).items():
-            self._queue(name, queue, dead_letters, kind)
+        for name, work_queue in (work_queues or {}).items():
+            self._queue(name, work_queue)
 
     def _api(self, rest_api: apigw.IRestApi) -> None:
         self.facade.monitor_api_gateway(
@@ -95,7 +105,7 @@ class Monitoring(Construct):
             add_latency_p99_alarm={WARNING: LatencyThreshold(max_latency=API_P99)},
         )
 
-    def _function(self, function: Function, handler: lambda_.Function) -> None:
+    def _function(self, function: Function, handler: lambda_.Function, stream_age: Duration | None) -> None:
         name = function.value.title().replace("_", "")
         self.facade.monitor_lambda_function(
             lambda_function=handler,
@@ -103,9 +113,7 @@ class Monitoring(Construct):
             add_fault_count_alarm={WARNING: ErrorCountThreshold(max_error_count=0)},
             add_throttles_count_alarm={WARNING: ErrorCountThreshold(max_error_count=0)},
             add_max_iterator_age_alarm=(
-                {WARNING: MaxAgeThreshold(max_age_in_millis=RELAY_MAX_AGE.to_milliseconds())}
-                if function is Function.OUTBOX_RELAY
-                else None
+                {WARNING: MaxAgeThreshold(max_age_in_millis=stream_age.to_milliseconds())} if stream_age else None
             ),
         )
 
@@ -120,12 +128,12 @@ class Monitoring(Construct):
             add_system_error_count_alarm={WARNING: ErrorCountThreshold(max_error_count=0)},
         )
 
-    def _queue(self, name: str, queue: sqs.IQueue, dead_letters: sqs.IQueue, kind: str) -> None:
+    def _queue(self, name: str, work_queue: WorkQueue) -> None:
         self.facade.monitor_sqs_queue_with_dlq(
-            queue=queue,
-            dead_letter_queue=dead_letters,
+            queue=work_queue.queue,
+            dead_letter_queue=work_queue.dead_letters,
             alarm_friendly_name=name,
             add_queue_max_message_age_alarm={
-                WARNING: MaxMessageAgeThreshold(max_age_in_seconds=QUEUE_MAX_AGE[kind].to_seconds())
+                WARNING: MaxMessageAgeThreshold(max_age_in_seconds=work_queue.max_age.to_seconds())
             },
         )

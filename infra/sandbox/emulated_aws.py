@@ -176,7 +176,7 @@ def create_resources(prefix: str = "ahaki") -> EmulatedAws:
     boto3.client("s3", region_name=REGION).create_bucket(
         Bucket=exchange, CreateBucketConfiguration={"LocationConstraint": REGION}
     )
-    # The stack's bucket default: SSE-KMS with the exchange key (infra/register_stack/resident_sync.py).
+    # The stack's bucket default: SSE-KMS with the exchange key (infra/register_stack/contexts/residents_exchange.py).
     key_ids[EXCHANGE_KEY] = kms.create_key(Description="J-LIS exchange files")["KeyMetadata"]["KeyId"]
     default: ServerSideEncryptionByDefaultTypeDef = {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_ids[EXCHANGE_KEY]}
     boto3.client("s3", region_name=REGION).put_bucket_encryption(

@@ -32,7 +32,7 @@ def test_functions_run_python_3_14_on_arm64_with_both_layers(synthesized: Synthe
 
 
 def test_environment_names_the_tables_and_keys(synthesized: Synthesized) -> None:
-    # Each function is given only what it reads (environment.READS; test_deploy_first), and
+    # Each function is given only what it reads (its declared reads; test_deploy_first), and
     # whatever it is given names the right table or key.
     for fn in synthesized.of_type("AWS::Lambda::Function").values():
         env = fn["Properties"]["Environment"]["Variables"]

@@ -1,7 +1,8 @@
 """Least privilege, read from the synthesized IAM policies (moto does not enforce IAM).
 
 The expected grants are restated here on purpose, independently of
-infra/register_stack/access.py: a change to a function's permissions must change both.
+the contexts' declarations (infra/register_stack/contexts/, gathered in
+infra/register_stack/access.py): a change to a function's permissions must change both.
 """
 
 from __future__ import annotations
@@ -136,7 +137,7 @@ _CHANGE = _allow(("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"), [RE
     ("dynamodb:Query",), REG_INDEXES
 )
 _SEND = _allow(("sqs:SendMessage",), [QUEUE]) | _allow(("kms:GenerateDataKey", "kms:Decrypt"), [EXCHANGE_KEY])
-# The daily retention job; its attachment versions and dead-letter queue (infra/register_stack/retention.py).
+# The daily retention job; its attachment versions and dead-letter queue (contexts/intake_retention.py).
 EXPECTED[Function.APPLICATION_RETENTION] = (
     _allow(("dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"), [APPS])
     | _allow(("dynamodb:GetItem", "dynamodb:DeleteItem"), [VAULT])

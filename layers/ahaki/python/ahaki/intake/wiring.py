@@ -57,7 +57,7 @@ class IntakeSettings(EnvironmentSettings):
 
 
 class RetentionSettings(EnvironmentSettings):
-    """The retention job's periods (infra/register_stack/retention.py offers them)."""
+    """The retention job's periods (infra/register_stack/contexts/intake_retention.py offers them)."""
 
     reminder_days: int = Field(RetentionPolicy().reminder_days, alias=REMINDER_DAYS_ENV)
     abandoned_days: int = Field(RetentionPolicy().abandoned_days, alias=ABANDONED_DAYS_ENV)

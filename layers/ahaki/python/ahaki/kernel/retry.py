@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from ahaki.kernel.errors import Busy
 
-# Inside the functions' 10 s timeout (infra/register_stack/functions.py), which is inside API
+# Inside the functions' 10 s timeout (infra/register_stack/contexts/base.py), which is inside API
 # Gateway's 29 s: a caller that waited this long gets a retryable 503 rather than a timeout.
 RETRY_BUDGET_SECONDS = 8.0
 MAX_BACKOFF_SECONDS = 0.05  # short: a long sleep starves a loser while newcomers win

@@ -1,59 +1,37 @@
-"""The resident-register sync's resources around the functions ``Functions`` built.
+"""The resident-register sync's exchange with J-LIS: what holds data, in the platform stack.
 
-J-LIS exchange bucket (SSE-KMS, TLS only, versioned, no public access; outbound/ and inbound/),
-the work queue with its dead-letter queue and an alarm on the DLQ's depth, the S3 notification of
-inbound/ result files onto the queue, the worker's event source mapping (partial batch failures),
-and the EventBridge Scheduler schedule that starts the planner (monthly, from cdk.json).
+The exchange key; the J-LIS exchange bucket (SSE-KMS, TLS only, versioned, no public access;
+outbound/ request files, inbound/ result files, whose creation notifies the work queue); what
+J-LIS's transfer principal may do there (read our request files, write its result files); the work
+queue with its dead-letter queue, and the queue of the planner's failed invocations, each with an
+alarm to the staff topic. The functions' side (grants, mapping, schedule) is in residents.py.
 """
 
 from __future__ import annotations
-
-import json
 
 from aws_cdk import Aws, Duration, Fn, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from ahaki.http.routes import Function
 from ahaki.residents.domain.jlis import INBOUND, OUTBOUND
-from infra.register_stack.access import EXCHANGE_INBOUND, EXCHANGE_OUTBOUND, access_of
 from infra.register_stack.alarms import message_waiting_alarm
-from infra.register_stack.async_failures import keep_async_failures
-from infra.register_stack.functions import Functions
-from infra.register_stack.jlis_access import grant_jlis_transfer
-from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge, nested_reference
-from infra.register_stack.schedules import scheduler_role
+from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
 from infra.register_stack.settings import Settings
 
 WORKER_TIMEOUT_SECONDS = 600  # one chunk of 5,000: request file or result file (docs/scaling.md)
 MAX_RECEIVES = 5  # then the dead-letter queue
 
 
-class ResidentSync(Construct):
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        settings: Settings,
-        functions: Functions,
-        staff_alerts: sns.ITopic,
-        context_stack: Construct,
-    ) -> None:
+class JlisExchange(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, settings: Settings, staff_alerts: sns.ITopic) -> None:
         super().__init__(scope, construct_id)
-        # The key, queues and bucket hold data: the platform stack (``scope``). The grants, the
-        # worker's mapping, the schedule and the planner's failure destination: the context's.
-        self._wiring = Construct(context_stack, construct_id)
         self._staff_alerts = staff_alerts
         self._settings = settings
-        self._functions = functions
         self.key = kms.Key(
             self,
             "ExchangeKey",
@@ -83,8 +61,6 @@ class ResidentSync(Construct):
         _pin(self.bucket, "JlisExchangeBucket")
         if settings.jlis_principal_arn:
             grant_jlis_transfer(self.bucket, self.key, settings.jlis_principal_arn)
-        self._wire_functions()
-        self.schedule = self._build_schedule()
         self.planner_failures = self._build_planner_failures()
 
     def _build_queues(self) -> tuple[sqs.Queue, sqs.Queue]:
@@ -118,8 +94,8 @@ class ResidentSync(Construct):
 
     def _build_planner_failures(self) -> sqs.Queue:
         """The planner is invoked asynchronously (the schedule, the staff API's hand-over): an
-        invocation that fails Lambda's retries lands here, alarmed, with its run in the payload;
-        the operator resumes the run with POST /admin/sync-runs {"run_id": …}."""
+        invocation that fails Lambda's retries lands here (residents.py sends it), alarmed, with
+        its run in the payload; the operator resumes the run with POST /admin/sync-runs {"run_id": …}."""
         queue = sqs.Queue(
             self,
             "PlannerFailures",
@@ -141,14 +117,6 @@ class ResidentSync(Construct):
             queue=queue,
             description="A sync run's planning failed: resume it with POST /admin/sync-runs {run_id}",
             topic=self._staff_alerts,
-        )
-        keep_async_failures(
-            self._wiring,
-            "PlannerAsyncFailures",
-            function=self._functions[Function.SYNC_PLANNER],
-            role=self._functions.roles[Function.SYNC_PLANNER],
-            queue=queue,
-            key=self.key,
         )
         return queue
 
@@ -219,98 +187,6 @@ class ResidentSync(Construct):
         )
         return bucket
 
-    def _wire_functions(self) -> None:
-        env = {
-            "JLIS_BUCKET": self.bucket.bucket_name,
-            "SYNC_QUEUE_URL": self.queue.queue_url,
-            "JLIS_ADAPTER": "s3",
-            "SYNC_CHUNK_SIZE": str(self._settings.sync_chunk_size),
-            "SYNC_MAX_RECEIVES": str(MAX_RECEIVES),
-        }
-        self._functions.offer(env)
-        worker = self._functions[Function.SYNC_WORKER]
-        cfn = worker.node.default_child
-        assert isinstance(cfn, lambda_.CfnFunction)
-        cfn.add_property_override("Timeout", WORKER_TIMEOUT_SECONDS)
-        self._functions[Function.SYNC_PLANNER].node.default_child.add_property_override(  # type: ignore[union-attr]
-            "Timeout", 900
-        )
-        planner = self._functions[Function.SYNC_PLANNER]
-        self._functions[Function.SYNC_API].add_environment("SYNC_PLANNER_FUNCTION", planner.function_name)
-        # What each function may do here is declared in access.py (``late``); these are the ARNs.
-        arns = {
-            "SyncPlanner": planner.function_arn,
-            "SyncQueue": self.queue.queue_arn,
-            "ExchangeKey": self.key.key_arn,
-            EXCHANGE_OUTBOUND: self.bucket.arn_for_objects(f"{OUTBOUND}/*"),
-            EXCHANGE_INBOUND: self.bucket.arn_for_objects(f"{INBOUND}/*"),
-        }
-        self._policy(Function.SYNC_API, "Send", arns)
-        self._policy(Function.SYNC_PLANNER, "Send", arns)
-        self._policy(Function.RESIDENT_LOOKUP, "Inquiry", arns)
-        exchange = self._policy(Function.SYNC_WORKER, "Exchange", arns)
-        mapping = worker.add_event_source_mapping(
-            "SyncQueueMapping",
-            event_source_arn=self.queue.queue_arn,
-            batch_size=1,  # a message is a whole chunk: its own retry and its own DLQ entry
-            report_batch_item_failures=True,
-            # Throttled receives would count towards the fifth receive and dead-letter good chunks:
-            # Lambda never polls for more concurrent chunks than the worker may run.
-            max_concurrency=sync_worker_concurrency(self._settings),
-        )
-        # Lambda refuses a mapping whose role cannot yet receive from (and decrypt) the queue.
-        mapping.node.add_dependency(exchange, self._functions.audit_guard(Function.SYNC_WORKER))
-
-    def _policy(self, function: Function, name: str, arns: dict[str, str]) -> iam.ManagedPolicy:
-        bucket_arn = nested_reference(self.bucket, "Arn")  # as cdk-nag names it in the context's stack
-        declared = {use.resource for use in access_of(function).late}
-        policy = self._functions.grant_declared(
-            self._wiring,
-            f"{function.value.title().replace('_', '')}{name}",
-            function,
-            {resource: arn for resource, arn in arns.items() if resource in declared},
-        )
-        acknowledge(
-            policy,
-            "Object keys are per tenant, run and chunk, created at run time: the grant is limited to "
-            "the bucket's outbound/ (write and read back) and inbound/ (read) prefixes of this one "
-            "bucket, and the KMS actions are S3 SSE-KMS data-key use on the exchange key only.",
-            *(f"{AWS_SOLUTIONS}-IAM5[Resource::{bucket_arn}/{prefix}/*]" for prefix in (OUTBOUND, INBOUND)),
-        )
-        return policy
-
-    def _build_schedule(self) -> scheduler.CfnSchedule:
-        planner = self._functions[Function.SYNC_PLANNER]
-        role = scheduler_role(self._wiring, "EventBridge Scheduler invokes the sync planner, nothing else")
-        iam.ManagedPolicy(
-            self._wiring,
-            "SchedulerInvokesPlanner",
-            roles=[role],
-            statements=[iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=[planner.function_arn])],
-        )
-        return scheduler.CfnSchedule(
-            self._wiring,
-            "MonthlyVerification",
-            description="Scheduled verification of every live registrant against the resident register",
-            schedule_expression=self._settings.sync_schedule,
-            schedule_expression_timezone="Asia/Tokyo",
-            flexible_time_window=scheduler.CfnSchedule.FlexibleTimeWindowProperty(mode="OFF"),
-            target=scheduler.CfnSchedule.TargetProperty(
-                arn=planner.function_arn,
-                role_arn=role.role_arn,
-                # The firing's time names the run: a retried invocation resumes it
-                # (docs/adr/0049-planner-resumes-from-a-checkpoint.md).
-                input=json.dumps(
-                    {
-                        "tenant_id": "foundation",
-                        "qualification": "anma_massage_shiatsu",
-                        "scheduled_time": "<aws.scheduler.scheduled-time>",
-                    }
-                ),
-                retry_policy=scheduler.CfnSchedule.RetryPolicyProperty(maximum_retry_attempts=3),
-            ),
-        )
-
 
 def exchange_bucket_name(stage: str) -> str:
     """``ahaki-<stage>-jlis-<last 12 hex digits of the stack's id>``: known before the bucket
@@ -321,9 +197,28 @@ def exchange_bucket_name(stage: str) -> str:
     return Fn.join("-", ["ahaki", stage.lower(), "jlis", Fn.select(4, Fn.split("-", stack_uuid))])
 
 
-def sync_worker_concurrency(settings: Settings) -> int:
-    """The queue mapping's maximum concurrency: the worker's reservation, or Lambda's minimum (2)."""
-    return max(2, settings.reserved_concurrency.get(Function.SYNC_WORKER, 2))
+def grant_jlis_transfer(bucket: s3.Bucket, key: kms.Key, principal_arn: str) -> None:
+    """J-LIS's transfer principal (an IAM role of the transfer service, configured per stage) gets
+    exactly the bucket's two prefixes and, through S3 only, the exchange key's data-key use."""
+    principal = iam.ArnPrincipal(principal_arn)
+    for sid, action, prefix in (
+        ("JlisReadsRequestFiles", "s3:GetObject", OUTBOUND),
+        ("JlisWritesResultFiles", "s3:PutObject", INBOUND),
+    ):
+        bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid=sid, principals=[principal], actions=[action], resources=[bucket.arn_for_objects(f"{prefix}/*")]
+            )
+        )
+    key.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="JlisUsesTheExchangeKeyThroughS3",
+            principals=[principal],
+            actions=["kms:Decrypt", "kms:GenerateDataKey"],
+            resources=["*"],  # in a key policy, "*" is this key
+            conditions={"StringEquals": {"kms:ViaService": f"s3.{Stack.of(bucket).region}.amazonaws.com"}},
+        )
+    )
 
 
 def _pin(construct: Construct, logical_id: str) -> None:

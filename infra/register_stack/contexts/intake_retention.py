@@ -1,11 +1,11 @@
-"""The daily retention job of online applications around the function ``Functions`` built.
+"""The intake context's daily retention job of online applications, around its function.
 
 Its schedule (EventBridge Scheduler, daily at 03:00 JST), the dead-letter queue for firings that
 failed after every retry (Scheduler's own and Lambda's asynchronous ones), an alarm on that queue
 to the staff alerts topic (the function's error alarm is Monitoring's, like every function's), the
-run time, the configurable periods, and the grants beyond access.py's kinds: listing the
-attachments' versions and sending to the dead-letter queue. Everything lives here so the stack
-needs one statement to add it.
+configurable periods, and the grants beyond the declaration's kinds: listing the attachments'
+versions and sending to the dead-letter queue. The function, its run time and its other grants
+are declared in intake.py.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from infra.register_stack.nag import AWS_SOLUTIONS, acknowledge
 from infra.register_stack.schedules import scheduler_role
 
 SCHEDULE = "cron(0 3 * * ? *)"  # daily, 03:00 Asia/Tokyo: after the day's work, before the next
-TIMEOUT_SECONDS = 900
 DLQ_ID = "RetentionDeadLetters"
 
 
@@ -75,7 +74,6 @@ class ApplicationRetention(Construct):
         functions.offer({REMINDER_DAYS_ENV: str(reminder), ABANDONED_DAYS_ENV: str(abandoned)})
         cfn = self.function.node.default_child
         assert isinstance(cfn, lambda_.CfnFunction)
-        cfn.add_property_override("Timeout", TIMEOUT_SECONDS)
         # Scheduler invokes asynchronously: a failed invocation (after Lambda's retries) lands in the
         # dead-letter queue. Set on the resource: CDK's dead_letter_queue= adds an inline policy.
         cfn.dead_letter_config = lambda_.CfnFunction.DeadLetterConfigProperty(target_arn=self.dead_letters.queue_arn)

@@ -1,4 +1,10 @@
-"""Online applications infrastructure: the attachments bucket, its upload events, the portal integration role."""
+"""The intake context: online applications from the portal, their attachments and their review.
+
+Its functions with their grants and environment; the attachments bucket (it holds data: the
+platform stack, before the functions, whose policies name it); the upload events to the
+attachment function; the portal integration's invoke-only role (beside the API); and the daily
+retention job (``intake_retention.py``).
+"""
 
 from __future__ import annotations
 
@@ -12,18 +18,157 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from ahaki.http.routes import ROUTES, AuthType
-from ahaki.kernel.specs import ATTACHMENTS_BUCKET
+from ahaki.http.routes import ROUTES, AuthType, Function
+from ahaki.kernel.specs import (
+    APPLICATIONS_TABLE,
+    ATTACHMENTS_BUCKET,
+    AUDIT_TABLE,
+    BLIND_INDEX_KEY,
+    IDEMPOTENCY_TABLE,
+    REGISTER_TABLE,
+    VAULT_KEY,
+    VAULT_TABLE,
+)
 from infra.register_stack.api import API_STAGE
 from infra.register_stack.async_failures import keep_async_failures
-from infra.register_stack.functions import portal_role_name
+from infra.register_stack.contexts.base import ContextInfra, FunctionDeclaration, Platform, Wiring
+from infra.register_stack.contexts.intake_retention import ApplicationRetention
+from infra.register_stack.environment import REGISTER, TRUST_ANCHORS_PARAMETER
+from infra.register_stack.grants import (
+    AUDIT_APPEND,
+    OUTBOX_APPEND,
+    REGISTER_REGISTRATION,
+    BucketAccess,
+    FunctionAccess,
+    KeyUse,
+    TableAccess,
+)
 from infra.register_stack.keys import Keys
 from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
+from infra.register_stack.roles import portal_role_name
 from infra.register_stack.settings import Settings
 
 # Decided applications lose their attachments after the retention period (the retention job);
 # the lifecycle rule is the backstop for whatever is left: retention + the longest review.
 REVIEW_WINDOW_DAYS = 180
+
+# ahaki.intake.wiring.IntakeSettings.from_env (only the portal function is granted the
+# trust anchors parameter: the others never check a signature, so never load it)
+INTAKE = (
+    *REGISTER,
+    IDEMPOTENCY_TABLE.env_var,
+    ATTACHMENTS_BUCKET.env_var,
+    "APPLICATION_RETENTION_DAYS",
+    TRUST_ANCHORS_PARAMETER,
+)
+# ahaki.intake.wiring.policy_from_env (offered by intake_retention.py)
+RETENTION_POLICY = ("APPLICATION_REMINDER_DAYS", "ABANDONED_APPLICATION_DAYS")
+_APPLICATIONS = TableAccess(
+    APPLICATIONS_TABLE,
+    actions=("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"),
+    index_actions=("dynamodb:Query",),
+)
+_UPLOAD_DLQ_REASON = (
+    "Invoked by an EventBridge rule on attachment uploads, which retries and keeps "
+    "its own dead-letter handling; a lost event leaves the application incomplete, visible to staff."
+)
+
+FUNCTIONS = {
+    # The portal function seals a new registration's My Number (Encrypt, never Decrypt) and signs
+    # the presigned PUTs, so the upload is authorized as this role.
+    Function.PORTAL_API: FunctionDeclaration(
+        FunctionAccess(
+            tables=(
+                TableAccess(
+                    REGISTER_TABLE, actions=("dynamodb:GetItem", "dynamodb:Query"), index_actions=("dynamodb:Query",)
+                ),
+                TableAccess(VAULT_TABLE, actions=("dynamodb:PutItem",)),  # the pending My Number, in the transaction
+                AUDIT_APPEND,
+                OUTBOX_APPEND,
+                _APPLICATIONS,
+                TableAccess(
+                    IDEMPOTENCY_TABLE,
+                    actions=("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
+                ),
+            ),
+            keys=(KeyUse(VAULT_KEY, ("kms:Encrypt",)), KeyUse(BLIND_INDEX_KEY, ("kms:GenerateMac",))),
+            buckets=(BucketAccess(ATTACHMENTS_BUCKET, ("s3:PutObject",), ("kms:GenerateDataKey",)),),
+        ),
+        reads=INTAKE,
+        checks_signatures=True,
+    ),
+    # Staff decisions: the register operation and the application in one transaction. No KMS key
+    # use at all: the pending My Number is moved as ciphertext with its blind index.
+    Function.APPLICATION_REVIEW: FunctionDeclaration(
+        FunctionAccess(
+            tables=(
+                REGISTER_REGISTRATION,
+                TableAccess(VAULT_TABLE, actions=("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem")),
+                AUDIT_APPEND,
+                OUTBOX_APPEND,
+                _APPLICATIONS,
+            ),
+        ),
+        reads=(*INTAKE, *RETENTION_POLICY),  # its routes over the deletion reports
+    ),
+    Function.ATTACHMENT_RECEIVED: FunctionDeclaration(
+        FunctionAccess(
+            tables=(
+                AUDIT_APPEND,
+                OUTBOX_APPEND,
+                TableAccess(APPLICATIONS_TABLE, actions=("dynamodb:GetItem", "dynamodb:PutItem")),
+            ),
+            buckets=(BucketAccess(ATTACHMENTS_BUCKET, ("s3:GetObject", "s3:DeleteObject")),),
+        ),
+        reads=INTAKE,
+        dlq_reason=_UPLOAD_DLQ_REASON,
+    ),
+    # The daily retention job (intake/services/retention.py): finds the applications due, sends
+    # the overdue notice, deletes an application with its pending My Number; the bucket's
+    # ListBucketVersions and the dead-letter queue are granted in intake_retention.py.
+    Function.APPLICATION_RETENTION: FunctionDeclaration(
+        FunctionAccess(
+            tables=(
+                TableAccess(
+                    APPLICATIONS_TABLE,
+                    actions=("dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"),
+                ),
+                TableAccess(VAULT_TABLE, actions=("dynamodb:GetItem", "dynamodb:DeleteItem")),
+                TableAccess(AUDIT_TABLE, actions=("dynamodb:PutItem", "dynamodb:Query")),  # chain head, append
+                OUTBOX_APPEND,
+            ),
+            buckets=(BucketAccess(ATTACHMENTS_BUCKET, ("s3:DeleteObjectVersion",)),),
+        ),
+        reads=(*INTAKE, *RETENTION_POLICY),
+        timeout_seconds=900,
+    ),
+}
+
+
+def build_bucket(platform: Platform) -> None:
+    platform.buckets[ATTACHMENTS_BUCKET.logical_id] = build_attachments_bucket(
+        platform.stack, settings=platform.settings, keys=platform.keys
+    )
+
+
+def build(platform: Platform, wiring: Wiring) -> None:
+    bucket = platform.buckets[ATTACHMENTS_BUCKET.logical_id]
+    IntakeWiring(
+        wiring.stack,
+        "Intake",
+        bucket=bucket,
+        attachment_function=wiring.functions[Function.ATTACHMENT_RECEIVED],
+        dead_letters=platform.messaging.bus_dlq,
+    )
+    PortalIntegration(
+        wiring.api_stack, "Intake", settings=platform.settings, rest_api=wiring.api.rest_api, methods=wiring.api.methods
+    )
+    ApplicationRetention(
+        wiring.stack, "Retention", functions=wiring.functions, messaging=platform.messaging, bucket=bucket
+    )
+
+
+CONTEXT = ContextInfra(functions=FUNCTIONS, build_data=build_bucket, build=build)
 
 
 def build_attachments_bucket(scope: Construct, *, settings: Settings, keys: Keys) -> s3.Bucket:
