@@ -23,12 +23,9 @@ from ahaki.kernel.wiring import dynamodb
 from ahaki.registry.services.ports import Ports
 from ahaki.registry.wiring import ports
 from ahaki.residents.adapters.jlis_exchange import S3Exchange
-from ahaki.residents.adapters.jlis_fake import FakeJlis
-from ahaki.residents.adapters.jlis_notation import NotationRates
 from ahaki.residents.adapters.lookup_table import DynamoLookups
 from ahaki.residents.adapters.query_log import DynamoQueryLog
 from ahaki.residents.adapters.sync_table import DynamoSyncStore
-from ahaki.residents.domain.jlis import RequestRecord, ResultRecord
 from ahaki.residents.services.ports import Queue, SyncPorts
 
 if TYPE_CHECKING:
@@ -36,6 +33,8 @@ if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sqs import SQSClient
+
+    from ahaki.residents.adapters.jlis_fake import RegisterBackedFake
 
 
 class SyncSettings(EnvironmentSettings):
@@ -88,21 +87,6 @@ class ListQueue:
         self.messages.append(message)
 
 
-class RegisterBackedFake(FakeJlis):
-    """The fake whose residents are the register's registrants (their values at first ask)."""
-
-    def __init__(self, tenant: str, notation: NotationRates) -> None:
-        super().__init__(notation=notation)
-        self.tenant = tenant
-
-    def look_up(self, request: RequestRecord) -> list[ResultRecord]:
-        if request.subject_my_number and not self.knows(request.subject_my_number):
-            found = ports().reader.get(self.tenant, request.subject_reference)
-            if found is not None:
-                self.add_registrant(found, request.subject_my_number)
-        return super().look_up(request)
-
-
 def register_ports() -> Ports:
     """The register's ports (audit trail, clock, ids) that this context's use cases take too: its
     handlers get them here and so import no other context."""
@@ -111,8 +95,14 @@ def register_ports() -> Ports:
 
 @component
 def fake_jlis() -> RegisterBackedFake:
+    # Imported here: only tests and the sandbox answer from the fake; a deployed function never loads it.
+    from ahaki.residents.adapters.jlis_fake import RegisterBackedFake
+    from ahaki.residents.adapters.jlis_notation import NotationRates
+
     settings = FakeJlisSettings.from_env()
-    return RegisterBackedFake(settings.tenant, NotationRates.parse(settings.notation))
+    return RegisterBackedFake(
+        settings.tenant, NotationRates.parse(settings.notation), lambda tenant, qid: ports().reader.get(tenant, qid)
+    )
 
 
 def build_sync_ports(

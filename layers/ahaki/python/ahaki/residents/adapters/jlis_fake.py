@@ -9,7 +9,7 @@ answers in the resident register's writing (``jlis_notation``), as the real one 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -210,3 +210,20 @@ def _empty(request: RequestRecord, code: ResultCode) -> ResultRecord:
         address="",
         municipality_code="",
     )
+
+
+class RegisterBackedFake(FakeJlis):
+    """The fake whose residents are the register's registrants (their values at first ask):
+    ``find(tenant, qualification_pseudonym_id)`` reads the register."""
+
+    def __init__(self, tenant: str, notation: NotationRates, find: Callable[[str, str], Registrant | None]) -> None:
+        super().__init__(notation=notation)
+        self.tenant = tenant
+        self._find = find
+
+    def look_up(self, request: RequestRecord) -> list[ResultRecord]:
+        if request.subject_my_number and not self.knows(request.subject_my_number):
+            found = self._find(self.tenant, request.subject_reference)
+            if found is not None:
+                self.add_registrant(found, request.subject_my_number)
+        return super().look_up(request)
