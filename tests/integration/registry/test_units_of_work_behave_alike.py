@@ -72,6 +72,12 @@ def test_an_update_whose_version_moved_is_refused(any_ports: Ports) -> None:
         second.commit()
     assert moved.value.current_version == 2
     assert any_ports.reader.get("foundation", before.qualification_pseudonym_id) == _moved(before, Sex.MALE)[0]
+    skipping = any_ports.unit_of_work()  # a version may only follow the one stored
+    after = before.model_copy(update={"version": 4})
+    skipping.update(after, _event(before, after, Operation.CORRECT))
+    with pytest.raises(VersionConflict) as skipped:
+        skipping.commit()
+    assert skipped.value.current_version == 2
     missing = any_ports.unit_of_work()
     missing.update(*_moved(_new(9), Sex.MALE))
     with pytest.raises(VersionConflict) as none:
