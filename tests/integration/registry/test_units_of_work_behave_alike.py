@@ -126,6 +126,7 @@ def test_the_sequence_passes_a_turn_once_and_skips_abandoned_tickets(any_ports: 
     sequence = any_ports.sequence
     assert [sequence.take_ticket("foundation", ANMA) for _ in range(3)] == [1, 2, 3]
     sequence.abandon("foundation", ANMA, 3)
+    assert sequence.state("foundation", ANMA).abandoned == frozenset({3})
     sequence.pass_turn("foundation", ANMA, 0)
     sequence.pass_turn("foundation", ANMA, 0)  # the turn already moved: nothing happens
     assert sequence.state("foundation", ANMA).turn == 1
