@@ -12,6 +12,8 @@ import hmac
 import threading
 from dataclasses import dataclass, field
 
+from botocore.exceptions import ClientError
+
 from ahaki.kernel.audit import AuditRecord, ChainHead
 from ahaki.kernel.outbox import OutboxEvent
 from ahaki.kernel.retry import ChainContention
@@ -21,6 +23,7 @@ from ahaki.kernel.vault import SealedMyNumber
 # Deterministic stand-ins for the KMS keys: enough to bind and hide a number in a test, not secrecy.
 _DATA_KEY = b"in-memory vault data key"
 _BLIND_INDEX_KEY = b"in-memory vault blind index key"
+_TAG_BYTES = 16
 
 
 @dataclass
@@ -77,6 +80,11 @@ def _xor(data: bytes, stream: bytes) -> bytes:
     return bytes(a ^ b for a, b in zip(data, stream, strict=True))
 
 
+def _tag(tenant_id: str, qualification_pseudonym_id: str, body: bytes) -> bytes:
+    holder = f"{tenant_id}\x00{qualification_pseudonym_id}\x00".encode()
+    return hmac.new(_DATA_KEY, holder + body, hashlib.sha256).digest()[:_TAG_BYTES]
+
+
 class InMemoryVault:
     """Seals with a fixed in-memory key; the store keeps only ciphertext and the blind index."""
 
@@ -91,11 +99,12 @@ class InMemoryVault:
         self, tenant_id: str, qualification: Qualification, qualification_pseudonym_id: str, my_number: str
     ) -> SealedMyNumber:
         plain = my_number.encode()
+        body = _xor(plain, _keystream(tenant_id, qualification_pseudonym_id, len(plain)))
         return SealedMyNumber(
             tenant_id=tenant_id,
             qualification=qualification,
             qualification_pseudonym_id=qualification_pseudonym_id,
-            ciphertext=_xor(plain, _keystream(tenant_id, qualification_pseudonym_id, len(plain))),
+            ciphertext=body + _tag(tenant_id, qualification_pseudonym_id, body),
             blind_index=self.blind_index(my_number),
         )
 
@@ -104,8 +113,12 @@ class InMemoryVault:
             sealed = self._store.sealed.get((tenant_id, qualification_pseudonym_id))
         if sealed is None:
             return None
-        stream = _keystream(tenant_id, qualification_pseudonym_id, len(sealed.ciphertext))
-        return _xor(sealed.ciphertext, stream).decode()
+        body, tag = sealed.ciphertext[:-_TAG_BYTES], sealed.ciphertext[-_TAG_BYTES:]
+        if not hmac.compare_digest(tag, _tag(tenant_id, qualification_pseudonym_id, body)):
+            # What KMS answers for a ciphertext sealed for another holder (its encryption context).
+            error = {"Error": {"Code": "InvalidCiphertextException", "Message": "bound to another holder"}}
+            raise ClientError(error, "Decrypt")  # type: ignore[arg-type]
+        return _xor(body, _keystream(tenant_id, qualification_pseudonym_id, len(body))).decode()
 
     def holder_of(self, tenant_id: str, qualification: Qualification, my_number: str) -> str | None:
         """The live registrant holding this My Number, if any (as KmsVault.holder_of)."""
