@@ -6,6 +6,7 @@ fakes, or the reverse, means tests/fakes/ drifted from the adapters.
 
 from __future__ import annotations
 
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
@@ -14,7 +15,14 @@ import pytest
 
 from ahaki.kernel.audit import verify_chain
 from ahaki.kernel.caller import Caller
-from ahaki.kernel.errors import DuplicateMyNumber, InvalidInput, InvalidState, NotFound, VersionConflict
+from ahaki.kernel.errors import (
+    DuplicateMyNumber,
+    InvalidInput,
+    InvalidState,
+    NotFound,
+    PortalPseudonymInUse,
+    VersionConflict,
+)
 from ahaki.kernel.values import NameKana, Qualification
 from ahaki.registry.domain.commands import (
     Correction,
@@ -172,3 +180,15 @@ def test_concurrent_registrations_get_consecutive_numbers(any_ports: Ports) -> N
     assert sorted(numbers) == list(range(1, 17))
     state = any_ports.sequence.state("foundation", ANMA)
     assert (state.last, state.turn) == (16, 16)
+
+
+def test_a_portal_pseudonym_links_one_registrant(any_ports: Ports) -> None:
+    who = f"pp-{uuid.uuid4().hex[:16]}"
+    linked = _register(any_ports, portal_pseudonym_id=who)
+    assert any_ports.reader.by_portal_pseudonym("foundation", who) == linked
+    assert any_ports.reader.portal_pseudonym_holder("foundation", who) == linked.qualification_pseudonym_id
+    with pytest.raises(PortalPseudonymInUse):
+        _register(any_ports, portal_pseudonym_id=who)
+    _erase(any_ports, linked.qualification_pseudonym_id, ErasureReason.ON_REQUEST)
+    assert any_ports.reader.portal_pseudonym_holder("foundation", who) is None
+    assert _register(any_ports, portal_pseudonym_id=who).registration_number == 2
