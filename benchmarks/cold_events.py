@@ -19,8 +19,8 @@ from typing import Any
 import boto3
 
 from ahaki.kernel.outbox import OutboxEvent
+from ahaki.kernel.qualification import Qualification
 from ahaki.kernel.specs import ATTACHMENTS_BUCKET, TABLES
-from ahaki.kernel.values import Qualification
 from ahaki.notifications.adapters.messaging import OUTBOX_SOURCE
 from ahaki.notifications.domain.notification import FanoutPage
 from ahaki.registry.adapters.register_table import snapshot_item

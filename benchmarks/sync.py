@@ -21,8 +21,8 @@ from typing import Any
 import boto3
 from stdnum.jp import in_
 
+from ahaki.kernel.qualification import Qualification
 from ahaki.kernel.settings import Settings
-from ahaki.kernel.values import Qualification
 from ahaki.registry.adapters import register_table as rt
 from ahaki.registry.domain.registrant import Registrant, Status
 from ahaki.registry.wiring import build_ports

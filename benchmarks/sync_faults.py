@@ -47,9 +47,9 @@ from moto.dynamodb.models.table import Table
 import benchmarks  # noqa: F401 - puts the layer and the repository on sys.path
 from ahaki.kernel.adapters import vault as v
 from ahaki.kernel.adapters.aws import CLIENT_CONFIG
+from ahaki.kernel.qualification import Qualification
 from ahaki.kernel.settings import Settings
 from ahaki.kernel.specs import TABLES
-from ahaki.kernel.values import Qualification
 from ahaki.registry import keys
 from ahaki.registry.adapters import register_table as rt
 from ahaki.registry.domain.registrant import Status

@@ -210,7 +210,7 @@ def worker_figures(registrants: int) -> Figures:
     """The same mix through the real worker against moto (smaller): what it wrote and announced."""
     import boto3
 
-    from ahaki.kernel.values import Qualification
+    from ahaki.kernel.qualification import Qualification
     from ahaki.residents.services import sync
     from benchmarks.sync import _drain, _ports, _seed
     from infra.sandbox.emulated_aws import REGION, emulated_aws

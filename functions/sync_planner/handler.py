@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
 from ahaki.kernel.messages import MalformedMessage, parse_message
-from ahaki.kernel.values import Qualification
+from ahaki.kernel.qualification import Qualification
 from ahaki.residents.services import sync
 from ahaki.residents.wiring import register_ports, sync_ports
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import boto3
 
-from ahaki.kernel.values import Qualification
+from ahaki.kernel.qualification import Qualification
 from ahaki.registry.domain.registrant import Status
 from ahaki.registry.wiring import ports
 from ahaki.residents.adapters.jlis_fake import Scenario

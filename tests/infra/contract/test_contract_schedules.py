@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from ahaki.http.routes import Function
-from ahaki.kernel.values import Qualification
+from ahaki.kernel.qualification import Qualification
 from tests.infra.contract.assembly import Assembly, Resource
 
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]

@@ -6,7 +6,7 @@ from typing import Any
 
 import boto3
 
-from ahaki.kernel.values import Qualification
+from ahaki.kernel.qualification import Qualification
 from ahaki.notifications.adapters.tables import DynamoHolderDirectory
 from ahaki.registry.domain.registrant import Status
 from benchmarks.moto_seed import holder, put_items

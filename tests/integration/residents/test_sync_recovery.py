@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
-from ahaki.kernel.values import Qualification
+from ahaki.kernel.qualification import Qualification
 from ahaki.registry.wiring import ports
 from ahaki.residents.adapters.jlis_exchange import S3Exchange
 from ahaki.residents.domain.jlis import FileKey

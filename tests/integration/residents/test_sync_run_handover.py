@@ -10,7 +10,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from ahaki.kernel.values import Qualification
+from ahaki.kernel.qualification import Qualification
 from ahaki.residents.wiring import LambdaPlanner, ListQueue, sync_ports
 from functions.sync_api import handler as sync_api
 from functions.sync_planner import handler as sync_planner

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from ahaki.kernel.values import Qualification
+from ahaki.kernel.qualification import Qualification
 from ahaki.kernel.wareki import wareki, wareki_and_iso
 from ahaki.notifications.domain.notification import NoTemplate, RenderFailed
 from ahaki.notifications.domain.templates import TEMPLATES, render, template_of

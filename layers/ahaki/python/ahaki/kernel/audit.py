@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import Field
 
-from ahaki.kernel.values import Frozen
+from ahaki.kernel.model import Frozen
 
 GENESIS = "0" * 64
 

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from ahaki.kernel.values import Frozen
+from ahaki.kernel.model import Frozen
 
 Scalar = str | int | bool | None
 

@@ -7,10 +7,11 @@ from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from ahaki.kernel import text
 from ahaki.kernel.identifiers import LocalGovernmentCode
+from ahaki.kernel.model import Frozen
 
 JST = timezone(timedelta(hours=9), "JST")  # Japan keeps no daylight saving time
 
@@ -21,33 +22,6 @@ MAX_REGISTRATION_NUMBER = 999_999_999
 
 def today_jst() -> date:
     return datetime.now(JST).date()
-
-
-class Frozen(BaseModel):
-    """Base of every domain model: immutable, and unknown fields are refused by name."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
-
-
-class Qualification(StrEnum):
-    """The licence: one register per value (あはき法 licenses all three, same registration body)."""
-
-    ANMA_MASSAGE_SHIATSU = "anma_massage_shiatsu"
-    ACUPUNCTURE = "acupuncture"  # はり師
-    MOXIBUSTION = "moxibustion"  # きゆう師
-
-    @property
-    def japanese(self) -> str:
-        """The licence's name as notices and certificates print it (the register is 「<name>名簿」)."""
-        return QUALIFICATION_NAMES[self]
-
-
-# Today's spelling, as the ministry writes it; the statute's old orthography has きゆう and マツサージ.
-QUALIFICATION_NAMES: dict[Qualification, str] = {
-    Qualification.ANMA_MASSAGE_SHIATSU: "あん摩マッサージ指圧師",
-    Qualification.ACUPUNCTURE: "はり師",
-    Qualification.MOXIBUSTION: "きゅう師",
-}
 
 
 class Sex(StrEnum):

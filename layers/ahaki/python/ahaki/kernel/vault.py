@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from ahaki.kernel.values import Qualification
+from ahaki.kernel.qualification import Qualification
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from ahaki.kernel.values import NameKana, Qualification
+from ahaki.kernel.qualification import Qualification
+from ahaki.kernel.values import NameKana
 from ahaki.registry.domain.registrant import Status
 
 SNAPSHOT = "SNAPSHOT"

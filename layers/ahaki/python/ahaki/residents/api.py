@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from ahaki.kernel.audit import AuditRecord
-from ahaki.kernel.values import Qualification
+from ahaki.kernel.qualification import Qualification
 from ahaki.registry.api import RegistrantView, registrant_view
 from ahaki.registry.domain.registrant import Registrant
 from ahaki.residents.domain.notation.catalogue import VARIANTS_VERSION, NotationSettings, RuleView, rules_view

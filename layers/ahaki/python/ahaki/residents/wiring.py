@@ -16,9 +16,9 @@ from pydantic import Field
 
 from ahaki.kernel.adapters.aws import CLIENT_CONFIG, lazy
 from ahaki.kernel.components import component
+from ahaki.kernel.qualification import Qualification
 from ahaki.kernel.settings import EnvironmentSettings
 from ahaki.kernel.specs import AUDIT_TABLE, OUTBOX_TABLE, SYNC_TABLE
-from ahaki.kernel.values import Qualification
 from ahaki.kernel.wiring import dynamodb
 from ahaki.registry.services.ports import Ports
 from ahaki.registry.wiring import ports

@@ -20,16 +20,16 @@ from ahaki.intake.domain.deadlines import death_report_deadline
 from ahaki.intake.domain.status import OPEN, ApplicationStatus
 from ahaki.kernel.errors import InvalidState
 from ahaki.kernel.identifiers import MyNumber
+from ahaki.kernel.model import Frozen
+from ahaki.kernel.qualification import Qualification
 from ahaki.kernel.values import (
     MAX_REGISTRATION_NUMBER,
     Address,
-    Frozen,
     LongText,
     Name,
     NameKana,
     PastDate,
     PersonName,
-    Qualification,
     Sex,
     YearMonth,
 )

@@ -10,7 +10,8 @@ from pydantic import AfterValidator, Field, JsonValue, model_validator
 from ahaki.intake.domain.application import ATTACHMENT_RULES, ApplicationKind, StoredForm, SubmittedForm
 from ahaki.intake.domain.envelope import SignatureEnvelope
 from ahaki.intake.domain.status import ApplicationStatus
-from ahaki.kernel.values import Frozen, LongText, Text
+from ahaki.kernel.model import Frozen
+from ahaki.kernel.values import LongText, Text
 from ahaki.registry.domain.office_holders import PersonInOffice
 
 

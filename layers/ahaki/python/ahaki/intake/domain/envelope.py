@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ahaki.kernel.values import Frozen
+from ahaki.kernel.model import Frozen
 
 
 class SignatureEnvelope(Frozen):

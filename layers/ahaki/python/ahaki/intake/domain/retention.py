@@ -18,7 +18,7 @@ from pydantic import Field, model_validator
 
 from ahaki.intake.domain.application import Application, ApplicationKind
 from ahaki.intake.domain.status import ApplicationStatus
-from ahaki.kernel.values import Frozen
+from ahaki.kernel.model import Frozen
 
 WAITING_ON_APPLICANT = frozenset({ApplicationStatus.INCOMPLETE, ApplicationStatus.MORE_INFORMATION_REQUESTED})
 

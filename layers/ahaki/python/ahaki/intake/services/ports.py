@@ -12,7 +12,7 @@ from ahaki.intake.domain.application import Application, ApplicationKind
 from ahaki.intake.domain.retention import DeletionReport
 from ahaki.intake.domain.status import ApplicationStatus
 from ahaki.kernel.ports import Transaction
-from ahaki.kernel.values import Qualification
+from ahaki.kernel.qualification import Qualification
 from ahaki.kernel.vault import SealedMyNumber
 from ahaki.registry.services.ports import Ports
 

@@ -12,8 +12,8 @@ from botocore.exceptions import ClientError
 
 from ahaki.kernel.adapters.transaction import DynamoTransaction
 from ahaki.kernel.errors import InvalidInput
+from ahaki.kernel.qualification import Qualification
 from ahaki.kernel.settings import Settings
-from ahaki.kernel.values import Qualification
 from ahaki.notifications.domain.notification import Channel, ContactPreference, InboxItem, Notice
 from ahaki.notifications.services.ports import Claim
 from ahaki.registry.domain.registrant import Registrant, Status

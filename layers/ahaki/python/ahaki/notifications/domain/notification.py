@@ -13,7 +13,8 @@ from typing import Annotated, Literal, Self
 from pydantic import AfterValidator, Field, model_validator
 
 from ahaki.kernel import text
-from ahaki.kernel.values import Frozen, Qualification
+from ahaki.kernel.model import Frozen
+from ahaki.kernel.qualification import Qualification
 
 
 class Channel(StrEnum):

@@ -15,7 +15,8 @@ from ahaki.kernel.audit import Outcome
 from ahaki.kernel.auditing import audit_alone, audit_entry
 from ahaki.kernel.caller import Caller
 from ahaki.kernel.outbox import OutboxEvent
-from ahaki.kernel.values import JST, Qualification
+from ahaki.kernel.qualification import Qualification
+from ahaki.kernel.values import JST
 from ahaki.kernel.wareki import wareki_and_iso
 from ahaki.notifications.domain.notification import (
     Channel,

@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from ahaki.kernel.values import Qualification
+from ahaki.kernel.qualification import Qualification
 from ahaki.notifications.domain.notification import Channel, ContactPreference, InboxItem, Notice, Rendered
 from ahaki.registry.domain.registrant import Registrant, Status
 from ahaki.registry.services.ports import Ports

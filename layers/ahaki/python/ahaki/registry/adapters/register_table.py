@@ -9,7 +9,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ahaki.kernel.errors import InvalidInput
-from ahaki.kernel.values import NameKana, Qualification
+from ahaki.kernel.qualification import Qualification
+from ahaki.kernel.values import NameKana
 from ahaki.registry.domain.history import HistoryEvent
 from ahaki.registry.domain.registrant import Registrant, Status
 from ahaki.registry.keys import (

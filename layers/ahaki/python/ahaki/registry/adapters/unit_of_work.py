@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 from ahaki.kernel.adapters import vault as v
 from ahaki.kernel.adapters.transaction import DynamoTransaction, Failure
 from ahaki.kernel.errors import DuplicateMyNumber, PortalPseudonymInUse, VersionConflict
+from ahaki.kernel.qualification import Qualification
 from ahaki.kernel.settings import Settings
-from ahaki.kernel.values import Qualification
 from ahaki.kernel.vault import SealedMyNumber
 from ahaki.registry import keys
 from ahaki.registry.adapters import register_table as rt

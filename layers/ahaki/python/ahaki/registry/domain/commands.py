@@ -7,17 +7,17 @@ from typing import Self
 from pydantic import Field, model_validator
 
 from ahaki.kernel.identifiers import MyNumber
+from ahaki.kernel.model import Frozen
+from ahaki.kernel.qualification import Qualification
 from ahaki.kernel.values import (
     MAX_REGISTRATION_NUMBER,
     Address,
-    Frozen,
     IsoDate,
     LongText,
     Name,
     NameKana,
     PastDate,
     PortalPseudonym,
-    Qualification,
     Sex,
     YearMonth,
 )

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import Field
 
-from ahaki.kernel.values import Frozen
+from ahaki.kernel.model import Frozen
 from ahaki.registry.domain.operations import Operation
 from ahaki.registry.domain.registrant import Registrant
 

@@ -16,7 +16,8 @@ from typing import Annotated, Self
 from pydantic import AfterValidator, Field, model_validator
 
 from ahaki.kernel.errors import InvalidInput
-from ahaki.kernel.values import Frozen, IsoDate, Text
+from ahaki.kernel.model import Frozen
+from ahaki.kernel.values import IsoDate, Text
 
 # Titles alone, as they were stored before: a name must say who, not only which office.
 _TITLES = frozenset(

@@ -8,9 +8,10 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
+from ahaki.kernel.model import Frozen
+from ahaki.kernel.qualification import Qualification
 from ahaki.kernel.values import (
     Address,
-    Frozen,
     IsoDate,
     LongText,
     Name,
@@ -18,7 +19,6 @@ from ahaki.kernel.values import (
     Nationality,
     PastDate,
     PrefectureCode,
-    Qualification,
     Sex,
     Text,
     YearMonth,

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from ahaki.kernel.errors import Busy
+from ahaki.kernel.qualification import Qualification
 from ahaki.kernel.retry import Contention
-from ahaki.kernel.values import Qualification
 from ahaki.registry.services.ports import RegistrationSequence, Turn
 
 TURN_LEASE_SECONDS = 5.0  # a registration holds its turn for a few calls; longer means its holder died

@@ -8,8 +8,9 @@ from datetime import date, datetime
 from typing import Protocol
 
 from ahaki.kernel.ports import AuditTrail, Transaction
+from ahaki.kernel.qualification import Qualification
 from ahaki.kernel.retry import Contention
-from ahaki.kernel.values import NameKana, Qualification
+from ahaki.kernel.values import NameKana
 from ahaki.kernel.vault import SealedMyNumber, Vault
 from ahaki.registry.domain.history import HistoryEvent
 from ahaki.registry.domain.office_holders import OfficeHolders

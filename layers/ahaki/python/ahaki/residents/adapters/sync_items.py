@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from botocore.exceptions import ClientError
 
-from ahaki.kernel.values import Qualification
+from ahaki.kernel.qualification import Qualification
 from ahaki.residents.domain.sync_records import FindingStatus
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from ahaki.kernel.values import Qualification
+from ahaki.kernel.qualification import Qualification
 from ahaki.residents.adapters.notation_items import NotationItems
 from ahaki.residents.adapters.sync_chunks import ChunkItems
 from ahaki.residents.adapters.sync_findings import FindingItems

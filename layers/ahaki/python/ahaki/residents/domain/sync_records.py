@@ -12,7 +12,9 @@ from typing import Any, Literal, Self
 
 from pydantic import Field, model_validator
 
-from ahaki.kernel.values import AddressLine, Frozen, LongText, NameKana, PastDate, Qualification, Sex, Text
+from ahaki.kernel.model import Frozen
+from ahaki.kernel.qualification import Qualification
+from ahaki.kernel.values import AddressLine, LongText, NameKana, PastDate, Sex, Text
 from ahaki.registry.domain.commands import Correction, ErasureRequest
 from ahaki.registry.domain.registrant import Status
 from ahaki.residents.domain.verdicts import Verdict

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from ahaki.kernel.audit import AuditRecord
 from ahaki.kernel.outbox import OutboxEvent
-from ahaki.kernel.values import Qualification
+from ahaki.kernel.qualification import Qualification
 from ahaki.residents.domain.jlis import FileKey
 from ahaki.residents.domain.jlis_lines import TextLines
 from ahaki.residents.domain.notation.catalogue import NotationSettings

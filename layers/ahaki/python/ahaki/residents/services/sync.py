@@ -19,7 +19,8 @@ from typing import Any
 from ahaki.kernel.auditing import audit_alone, audit_entry, shard_chain
 from ahaki.kernel.caller import Caller
 from ahaki.kernel.errors import InvalidInput, NotFound
-from ahaki.kernel.values import JST, Qualification
+from ahaki.kernel.qualification import Qualification
+from ahaki.kernel.values import JST
 from ahaki.registry.domain.registrant import Status
 from ahaki.registry.services.ports import Ports
 from ahaki.residents.domain.jlis import FileKey, RequestRecord, ResultRecord

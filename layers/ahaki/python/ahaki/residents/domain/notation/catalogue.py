@@ -11,7 +11,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel
 
-from ahaki.kernel.values import Frozen, LongText
+from ahaki.kernel.model import Frozen
+from ahaki.kernel.values import LongText
 from ahaki.residents.domain.notation.addresses import ADDRESS_RULES, MUNICIPALITY_RULE
 from ahaki.residents.domain.notation.kana import KANA_RULES
 from ahaki.residents.domain.notation.names import NAME_RULES, VARIANTS_VERSION
