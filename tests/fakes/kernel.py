@@ -16,8 +16,8 @@ from botocore.exceptions import ClientError
 
 from ahaki.kernel.audit import AuditRecord, ChainHead
 from ahaki.kernel.outbox import OutboxEvent
+from ahaki.kernel.qualification import Qualification
 from ahaki.kernel.retry import ChainContention
-from ahaki.kernel.values import Qualification
 from ahaki.kernel.vault import SealedMyNumber
 
 # Deterministic stand-ins for the KMS keys: enough to bind and hide a number in a test, not secrecy.

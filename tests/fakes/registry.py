@@ -14,7 +14,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from ahaki.kernel.errors import InvalidInput
-from ahaki.kernel.values import NameKana, Qualification
+from ahaki.kernel.qualification import Qualification
+from ahaki.kernel.values import NameKana
 from ahaki.registry.domain.history import HistoryEvent
 from ahaki.registry.domain.office_holders import OfficeHolders
 from ahaki.registry.domain.registrant import Registrant, Status

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ahaki.kernel.values import Qualification
+from ahaki.kernel.qualification import Qualification
 from ahaki.registry.domain.history import HistoryEvent
 from ahaki.registry.domain.registrant import Registrant
 from ahaki.registry.services.ports import SequenceState

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from ahaki.kernel.audit import AuditRecord
 from ahaki.kernel.errors import DuplicateMyNumber, PortalPseudonymInUse, VersionConflict
 from ahaki.kernel.outbox import OutboxEvent
+from ahaki.kernel.qualification import Qualification
 from ahaki.kernel.retry import ChainContention, EventIdTaken
-from ahaki.kernel.values import Qualification
 from ahaki.kernel.vault import SealedMyNumber
 from ahaki.registry.domain.history import HistoryEvent
 from ahaki.registry.domain.registrant import Registrant

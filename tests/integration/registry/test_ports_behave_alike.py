@@ -23,7 +23,8 @@ from ahaki.kernel.errors import (
     PortalPseudonymInUse,
     VersionConflict,
 )
-from ahaki.kernel.values import NameKana, Qualification
+from ahaki.kernel.qualification import Qualification
+from ahaki.kernel.values import NameKana
 from ahaki.registry.domain.commands import (
     Correction,
     DispositionRequest,

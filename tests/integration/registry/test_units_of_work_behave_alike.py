@@ -10,8 +10,9 @@ import pytest
 
 from ahaki.kernel.audit import AuditEntry, ChainHead, Outcome, append
 from ahaki.kernel.errors import PortalPseudonymInUse, VersionConflict
+from ahaki.kernel.qualification import Qualification
 from ahaki.kernel.retry import ChainContention
-from ahaki.kernel.values import Qualification, Sex
+from ahaki.kernel.values import Sex
 from ahaki.registry.domain import lifecycle
 from ahaki.registry.domain.commands import Registration
 from ahaki.registry.domain.history import Actor, HistoryEvent, make_event

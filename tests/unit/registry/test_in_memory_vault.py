@@ -7,7 +7,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from ahaki.kernel.caller import Caller
-from ahaki.kernel.values import Qualification
+from ahaki.kernel.qualification import Qualification
 from ahaki.registry.domain.commands import Registration
 from ahaki.registry.services import registry
 from tests.data import registration

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ahaki.kernel.caller import Caller
-from ahaki.kernel.values import Qualification
+from ahaki.kernel.qualification import Qualification
 from ahaki.registry.domain.commands import Registration
 from ahaki.registry.services import numbering, registry
 from ahaki.registry.services.ports import Ports
