@@ -29,23 +29,6 @@ def test_concurrent_registrations_get_unique_consecutive_numbers(api: Api) -> No
     assert sorted(numbers) == list(range(1, 25))
 
 
-def test_a_ticket_whose_holder_died_is_skipped_after_the_lease(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(numbering, "TURN_LEASE_SECONDS", 0.2)
-    assert _register() == 1
-    ports().sequence.take_ticket("foundation", ANMA)  # a writer that dies before its turn ends
-    assert _register() == 2  # no gap: the dead ticket took no number
-    assert ports().sequence.state("foundation", ANMA).turn == 3
-
-
-def test_an_abandoned_ticket_is_skipped_at_once(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(numbering, "TURN_LEASE_SECONDS", 60.0)
-    assert _register() == 1
-    given_up = ports().sequence.take_ticket("foundation", ANMA)
-    ports().sequence.abandon("foundation", ANMA, given_up)
-    assert _register() == 2
-    assert ports().sequence.state("foundation", ANMA).abandoned == frozenset()
-
-
 def test_a_refused_registration_passes_its_turn_without_a_number(api: Api) -> None:
     first = registration()
     assert api.call("register", body=first).status == 201
