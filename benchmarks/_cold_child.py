@@ -46,6 +46,19 @@ class _Context:
         return 29_000
 
 
+def _timed(t0: float, t1: float, c0: float, outcome: str, preloaded: list[str]) -> dict[str, Any]:
+    """The times from the timer's start (t0: wall, c0: CPU) to now, split at t1 (imports done)."""
+    t2, c2 = time.perf_counter(), time.process_time()
+    return {
+        "import_s": t1 - t0,
+        "first_s": t2 - t1,
+        "total_s": t2 - t0,
+        "cpu_s": c2 - c0,
+        "outcome": outcome,
+        "preloaded": preloaded,
+    }
+
+
 def baseline(conn: Connection, region: str) -> dict[str, Any]:
     preloaded = _preloaded()
     c0, t0 = time.process_time(), time.perf_counter()
@@ -54,15 +67,7 @@ def baseline(conn: Connection, region: str) -> dict[str, Any]:
 
     t1 = time.perf_counter()
     boto3.client("dynamodb", region_name=region)
-    t2, c2 = time.perf_counter(), time.process_time()
-    return {
-        "import_s": t1 - t0,
-        "first_s": t2 - t1,
-        "total_s": t2 - t0,
-        "cpu_s": c2 - c0,
-        "outcome": "client",
-        "preloaded": preloaded,
-    }
+    return _timed(t0, t1, c0, "client", preloaded)
 
 
 def floor(conn: Connection, region: str) -> dict[str, Any]:
@@ -91,15 +96,7 @@ def floor(conn: Connection, region: str) -> dict[str, Any]:
     t1 = time.perf_counter()
     context: Any = _Context()  # what Lambda passes, duck-typed as in handler() below
     outcome = _outcome(logger.inject_lambda_context(app.resolve)(event, context))
-    t2, c2 = time.perf_counter(), time.process_time()
-    return {
-        "import_s": t1 - t0,
-        "first_s": t2 - t1,
-        "total_s": t2 - t0,
-        "cpu_s": c2 - c0,
-        "outcome": outcome,
-        "preloaded": preloaded,
-    }
+    return _timed(t0, t1, c0, outcome, preloaded)
 
 
 def _outcome(response: Any) -> str:
@@ -125,15 +122,7 @@ def handler(conn: Connection, function: str) -> dict[str, Any]:
         outcome = _outcome(module.lambda_handler(event, _Context()))
     except Exception as error:  # reported in the table, as Lambda would report it
         outcome = f"raised {type(error).__name__}"
-    t2, c2 = time.perf_counter(), time.process_time()
-    return {
-        "import_s": t1 - t0,
-        "first_s": t2 - t1,
-        "total_s": t2 - t0,
-        "cpu_s": c2 - c0,
-        "outcome": outcome,
-        "preloaded": preloaded,
-    }
+    return _timed(t0, t1, c0, outcome, preloaded)
 
 
 if __name__ == "__main__":
