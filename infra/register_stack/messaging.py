@@ -30,6 +30,28 @@ DLQ_REASON = (
 RETENTION = Duration.days(14)  # the longest SQS allows: time to fix a template and redrive
 
 
+def encrypted_queue(
+    scope: Construct,
+    construct_id: str,
+    key: kms.IKey,
+    *,
+    retention: Duration | None = RETENTION,
+    visibility_timeout: Duration | None = None,
+    dead_letter_queue: sqs.DeadLetterQueue | None = None,
+) -> sqs.Queue:
+    """A queue as every queue of the stack is: encrypted with a key of ours, TLS only."""
+    return sqs.Queue(
+        scope,
+        construct_id,
+        encryption=sqs.QueueEncryption.KMS,
+        encryption_master_key=key,
+        enforce_ssl=True,
+        retention_period=retention,
+        visibility_timeout=visibility_timeout,
+        dead_letter_queue=dead_letter_queue,
+    )
+
+
 class Messaging(Construct):
     """``arns[logical_id]`` for the MessagingUse grants; ``env`` for the functions; ``queues``,
     ``dlqs`` (by work queue) and ``dead_letters`` (the others) by logical id."""
@@ -144,14 +166,7 @@ class Messaging(Construct):
 
     def dead_letter_queue(self, construct_id: str) -> sqs.Queue:
         """A dead-letter queue of the notification path, kept 14 days, encrypted with the messaging key."""
-        dlq = sqs.Queue(
-            self,
-            construct_id,
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=self.key,
-            enforce_ssl=True,
-            retention_period=RETENTION,
-        )
+        dlq = encrypted_queue(self, construct_id, self.key)
         acknowledge(dlq, DLQ_REASON, f"{AWS_SOLUTIONS}-SQS3")
         self.dead_letters[construct_id] = dlq
         self.arns[construct_id] = dlq.queue_arn
@@ -160,13 +175,10 @@ class Messaging(Construct):
     def work_queue(self, spec: QueueSpec) -> sqs.Queue:
         """A consumer's queue from its spec, with its dead-letter queue (``<logical id>Dlq``)."""
         dlq = self.dead_letter_queue(f"{spec.logical_id}Dlq")
-        queue = sqs.Queue(
+        queue = encrypted_queue(
             self,
             spec.logical_id,
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=self.key,
-            enforce_ssl=True,
-            retention_period=RETENTION,
+            self.key,
             visibility_timeout=Duration.seconds(spec.visibility_timeout_seconds),
             dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=spec.max_receive_count),
         )

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import json
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_scheduler as scheduler
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from ahaki.http.routes import Function
@@ -26,7 +25,7 @@ from ahaki.intake.domain.retention import RetentionPolicy
 from ahaki.intake.wiring import ABANDONED_DAYS_ENV, REMINDER_DAYS_ENV
 from infra.register_stack.alarms import message_waiting_alarm
 from infra.register_stack.functions import Functions
-from infra.register_stack.messaging import Messaging
+from infra.register_stack.messaging import Messaging, encrypted_queue
 from infra.register_stack.nag import AWS_SOLUTIONS, acknowledge
 from infra.register_stack.schedules import scheduler_role
 
@@ -46,14 +45,7 @@ class ApplicationRetention(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.function = functions[Function.APPLICATION_RETENTION]
-        self.dead_letters = sqs.Queue(
-            self,
-            DLQ_ID,
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=messaging.key,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
+        self.dead_letters = encrypted_queue(self, DLQ_ID, messaging.key)
         _pin(self.dead_letters, DLQ_ID)
         acknowledge(
             self.dead_letters,

@@ -20,6 +20,7 @@ from constructs import Construct
 
 from ahaki.residents.domain.jlis import INBOUND, OUTBOUND
 from infra.register_stack.alarms import message_waiting_alarm
+from infra.register_stack.messaging import encrypted_queue
 from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
 from infra.register_stack.settings import Settings
 
@@ -64,20 +65,12 @@ class JlisExchange(Construct):
         self.planner_failures = self._build_planner_failures()
 
     def _build_queues(self) -> tuple[sqs.Queue, sqs.Queue]:
-        dead = sqs.Queue(
-            self,
-            "SyncDeadLetters",
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=self.key,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
-        queue = sqs.Queue(
+        dead = encrypted_queue(self, "SyncDeadLetters", self.key)
+        queue = encrypted_queue(
             self,
             "SyncQueue",
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=self.key,
-            enforce_ssl=True,
+            self.key,
+            retention=None,  # SQS's default: a chunk waits minutes, not days
             visibility_timeout=Duration.seconds(WORKER_TIMEOUT_SECONDS * 6),  # AWS's advice for SQS → Lambda
             dead_letter_queue=sqs.DeadLetterQueue(queue=dead, max_receive_count=MAX_RECEIVES),
         )
@@ -96,14 +89,7 @@ class JlisExchange(Construct):
         """The planner is invoked asynchronously (the schedule, the staff API's hand-over): an
         invocation that fails Lambda's retries lands here (residents.py sends it), alarmed, with
         its run in the payload; the operator resumes the run with POST /admin/sync-runs {"run_id": …}."""
-        queue = sqs.Queue(
-            self,
-            "PlannerFailures",
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=self.key,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
+        queue = encrypted_queue(self, "PlannerFailures", self.key)
         _pin(queue, "PlannerFailures")
         acknowledge(
             queue,
