@@ -19,7 +19,7 @@ from ahaki.registry.domain.registrant import Status
 from ahaki.registry.wiring import ports
 from ahaki.residents.adapters.jlis_fake import Scenario
 from ahaki.residents.domain.jlis import INBOUND, OUTBOUND, FileKey
-from ahaki.residents.domain.sync_records import SyncRun
+from ahaki.residents.domain.sync_records import Finding, SyncRun
 from ahaki.residents.services import sync
 from ahaki.residents.wiring import ListQueue, fake_jlis, sync_ports
 from functions.sync_worker.handler import handle
@@ -161,6 +161,10 @@ def world(api: Api) -> World:
     return World(api, people, build_chunk("run-foreign").answer)
 
 
+def _noted_in(record: Finding | None, run_id: str) -> bool:
+    return record is not None and record.run_id == run_id
+
+
 def check_worker(w: World, ops: list[Mutation], retrail: bool) -> tuple[list[str], int]:
     """One mutated answer through the worker's entry point: (broken invariants, exceptions escaped)."""
     chunk = build_chunk()
@@ -178,10 +182,8 @@ def check_worker(w: World, ops: list[Mutation], retrail: bool) -> tuple[list[str
 
     run_id = chunk.key.run_id
     counts = run_counts(w.api, run_id)
-    need(
-        counts["received"] == counts["unchanged"] + counts["applied"] + counts["findings"] + counts["quarantined"],
-        "counts reconcile",
-    )
+    settled = ("unchanged", "notation", "applied", "findings", "quarantined")
+    need(counts["received"] == sum(counts[outcome] for outcome in settled), "counts reconcile")
     entries = quarantine(w.api, run_id)
     named = {e["qualification_pseudonym_id"] for e in entries if e["qualification_pseudonym_id"]}
     # Reasons name rules (in English) and digests, never a value: no name, address or identifier.
@@ -189,13 +191,20 @@ def check_worker(w: World, ops: list[Mutation], retrail: bool) -> tuple[list[str
     refused_whole = any(str(e["reason"]).startswith("file:") for e in entries)
     after = addresses(w.api)
     changed = {qid for qid in before if after.get(qid) != before[qid]}
-    with_finding = {qid for qid, _ in w.people if sync_ports().store.get_finding(TENANT, f"{run_id}.{qid}")}
+    store = sync_ports().store
+    with_finding = {qid for qid, _ in w.people if store.get_finding(TENANT, f"{run_id}.{qid}")}
+    # A name or reading the resident register writes otherwise is noted for staff (one record per
+    # registrant, the latest run's), never a finding: counted as notation.
+    noted = {qid for qid, _ in w.people if _noted_in(store.get_finding(TENANT, f"noted.{qid}"), run_id)}
     need(counts["unanswered"] == len(named), "unanswered counts the named")
-    need(counts["applied"] == len(changed), "applied counts the addresses changed")
-    need(not (named & changed) and not (named & with_finding), "nothing of a named person is settled")
-    need(len(named) + len(with_finding) + len(changed) + counts["unchanged"] == len(w.people), "everyone accounted")
+    # A move is applied; an address only written otherwise is adopted, counted as notation.
+    need(counts["applied"] <= len(changed) <= counts["applied"] + counts["notation"], "applied counts the moves")
+    need(not (named & (changed | with_finding | noted)), "nothing of a named person is settled")
+    need(not (with_finding & (changed | noted)), "a finding settles nothing by itself")
+    settled_people = len(named) + len(with_finding) + sum(counts[o] for o in ("applied", "notation", "unchanged"))
+    need(settled_people == len(w.people), "everyone accounted")
     if refused_whole:
-        need(not changed and not with_finding, "a refused file changes nothing")
+        need(not changed and not with_finding and not noted, "a refused file changes nothing")
     rows = file_rows(data)
     ours = bool(rows) and rows[0][:5] == ["H", "AHAKI-JLIS-RES", "1", run_id, "1"]
     need(ours or refused_whole, "a file of another run or chunk is refused whole")

@@ -24,6 +24,8 @@ def test_the_worker_keeps_every_invariant_for_any_mutated_file(api: Api) -> None
     @example(drawn=([Mutation("reencode", 0)], False))  # Shift_JIS
     @example(drawn=([Mutation("moved", 4, 0, 1)], False))  # a valid move: applied
     @example(drawn=([Mutation("field", 1, 13, value="20230230")], True))  # an impossible date
+    @example(drawn=([Mutation("swap_field", 0, 4, 12)], False))  # readings swapped: noted, not a finding
+    @example(drawn=([Mutation("swap_field", 0, 4, 12), Mutation("duplicate", 0)], True))  # and a second header
     def each(drawn: tuple[list[Mutation], bool]) -> None:
         ops, retrail = drawn
         assert check_worker(state, ops, retrail) == ([], 0)
