@@ -32,11 +32,16 @@ def _hostile(rng: random.Random) -> tuple[str, bytes]:
     """One hostile variant of a well-formed file, as the declared type and the bytes."""
     declared = rng.choice(_TYPES)
     whole = sample(declared, rng.randint(0, 50_000))
-    kind = rng.choice(["other type", "appended", "cut", "flip", "active"])
+    kind = rng.choice(["other type", "appended", "cut", "flip", "active", "archive"])
     if kind == "other type":
         return declared, sample(rng.choice([t for t in _TYPES if t != declared]), rng.randint(0, 50_000))
     if kind == "appended":
+        if declared == PDF and rng.random() < 0.5:  # closed by an end marker, as if an update (a comment
+            # line there would be one: PDF syntax, not another file)
+            return declared, whole + rng.choice([b"PK\x03\x04", b"<script>", b"MZ"]) + rng.randbytes(8) + b"\n%%EOF\n"
         return declared, whole + rng.choice([b"PK\x03\x04", b"<script>", b"MZ", b"%"]) + rng.randbytes(8)
+    if kind == "archive" and declared == PDF:  # a ZIP's end record in a comment before the trailer
+        return declared, whole.replace(b"trailer", b"%PK\x05\x06" + bytes(18) + b"\ntrailer", 1)
     end = whole.rfind(b"%%EOF") + 5 if declared == PDF else len(whole)
     if kind == "cut":
         return declared, whole[: rng.randrange(end)]
@@ -81,6 +86,7 @@ def _slow_files() -> dict[str, tuple[str, bytes]]:
             PDF,
             b"%PDF-1.7\n" + (b"stream\n" + zlib.compress(b"x")) * (_LARGEST // 18) + b"%%EOF\n",
         ),
+        "a PDF of 1.4 M end markers": (PDF, b"%PDF-1.7\n" + b"%%EOF\n%" * (_LARGEST // 7) + b"%%EOF\n"),
         "a PDF of 5 M names": (PDF, b"%PDF-1.7\n" + b"/J" * (_LARGEST // 2) + b"%%EOF\n"),
         "a PNG of 0.8 M empty chunks": (PNG, tiny_png[:33] + _chunk(b"prVt", b"") * (_LARGEST // 12) + tiny_png[33:]),
         "a JPEG scan of 5 M stuffed bytes": (

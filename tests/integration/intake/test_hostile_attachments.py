@@ -12,6 +12,7 @@ import boto3
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from ahaki.intake.adapters.attachments import S3Attachments
 from ahaki.intake.domain.attachment_refusals import AttachmentRefusal
@@ -169,3 +170,70 @@ def test_a_refusal_interrupted_before_the_delete_is_told_once(api: Api, monkeypa
     redeliver(bucket, key)
     assert _versions(api, key) == []
     assert len(_refused_events(api, application_id)) == 1
+
+
+class Uploads(RuleBasedStateMachine):
+    """An applicant's uploads of one attachment in any order, honest or not, with redelivered
+    events and a function that dies before its delete: what the bucket, the application and the
+    outbox hold always follows from the uploads alone."""
+
+    def __init__(self, api: Api) -> None:
+        super().__init__()
+        self.api = api
+        self.who, self.application_id = _submitted(api)
+        self.bucket = api.resources.env["ATTACHMENTS_BUCKET"]
+        self.key = f"foundation/{self.application_id}/medical_certificate"
+        self.accepted: bytes | None = None  # the last accepted upload's bytes
+        self.refused = 0
+
+    @rule(size=st.integers(0, 4000))
+    def honest(self, size: int) -> None:
+        data = sample(PDF, size)
+        upload(self.bucket, self.key, PDF, body=data)
+        self.accepted = data
+
+    @rule(body=_hostile)
+    def hostile(self, body: bytes) -> None:
+        upload(self.bucket, self.key, PDF, body=body)
+        self.refused += 1
+
+    @rule(body=_hostile)
+    def hostile_then_the_function_dies(self, body: bytes) -> None:
+        def dies(store: S3Attachments, key: str, version_id: str | None = None) -> None:
+            raise RuntimeError("the function's time ran out")
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(S3Attachments, "delete", dies)
+            with pytest.raises(RuntimeError):
+                upload(self.bucket, self.key, PDF, body=body)
+        self.refused += 1
+        redeliver(self.bucket, self.key)  # the retry
+
+    @rule()
+    def redelivered(self) -> None:
+        redeliver(self.bucket, self.key)
+
+    @invariant()
+    def follows_from_the_uploads(self) -> None:
+        versions = _versions(self.api, self.key)
+        missing = "attachment:medical_certificate" in _missing(self.api, self.who, self.application_id)
+        assert missing == (self.accepted is None)
+        if self.accepted is None:
+            assert versions == []
+        else:
+            s3 = boto3.client("s3", region_name=REGION)
+            assert s3.get_object(Bucket=self.bucket, Key=self.key)["Body"].read() == self.accepted
+        assert len(_refused_events(self.api, self.application_id)) == self.refused
+
+
+def test_any_sequence_of_uploads_leaves_what_the_uploads_say(api: Api) -> None:
+    class OnThisApi(Uploads):
+        def __init__(self) -> None:
+            super().__init__(api)
+
+    run_state_machine_as_test(
+        OnThisApi,
+        settings=settings(
+            max_examples=10, stateful_step_count=8, deadline=None, suppress_health_check=list(HealthCheck)
+        ),
+    )

@@ -122,3 +122,36 @@ def test_a_signature_alone_does_not_pass(content_type: str, junk: bytes, more: b
 
 def test_an_undeclared_type_is_refused() -> None:
     assert content_refusal("text/html", b"<html></html>") is AttachmentRefusal.SIGNATURE
+
+
+@given(st.binary(max_size=64).filter(lambda b: not b.lstrip(b"\x00\t\n\x0c\r ")[:1].isdigit()), sizes)
+def test_another_file_before_a_second_end_marker_is_refused(between: bytes, size: int) -> None:
+    """Bytes appended after %%EOF and closed by another %%EOF: only an incremental update may be there."""
+    document = pdf(size) + b"HOSTILE" + between + b"\n%%EOF\n"
+    assert pdf_refusal(document) is AttachmentRefusal.STRUCTURE
+
+
+@given(sizes)
+def test_an_incremental_update_passes(size: int) -> None:
+    update = b"5 0 obj\n<< /Producer (scanner) >>\nendobj\nxref\n0 1\ntrailer\n<< /Root 1 0 R /Prev 0 >>\n%%EOF\n"
+    assert pdf_refusal(pdf(size) + update) is None
+
+
+@given(types, sizes, st.binary(max_size=18))
+def test_an_archive_end_record_where_readers_look_is_refused(content_type: str, size: int, comment: bytes) -> None:
+    """A ZIP end record near the end makes the file an archive too, however well-formed it is
+    otherwise: in a PNG's private chunk, a JPEG's comment segment, a PDF's comment."""
+    record = b"PK\x05\x06" + comment.replace(b"\n", b" ")
+    whole = sample(content_type, size)
+    if content_type == PNG:  # a chunk of its own before IEND
+        polyglot = whole[:-12] + _png_chunk(b"zipP", record) + whole[-12:]
+    elif content_type == JPEG:  # a comment segment before EOI
+        polyglot = whole[:-2] + b"\xff\xfe" + (len(record) + 2).to_bytes(2, "big") + record + whole[-2:]
+    else:  # a comment line before the trailer
+        polyglot = whole.replace(b"trailer", b"%" + record + b"\ntrailer", 1)
+    assert content_refusal(content_type, whole) is None
+    assert content_refusal(content_type, polyglot) is AttachmentRefusal.POLYGLOT
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")

@@ -5,6 +5,7 @@ uploader's: a script named a PDF, a photo with an archive appended, a cut-off sc
 PNG: the signature, then chunks (each length, type and CRC checked) from IHDR to IEND, and the
 file ends at IEND. JPEG: SOI, then marker segments by their lengths and entropy-coded scans to the
 one EOI, which ends the file. PDF: ``pdf_content`` (the header, the end marker, no active content).
+Any type: no ZIP end record where an archive reader would find one (a polyglot).
 Pure and bounded by the file's size (the attachment rules cap it at 10 MB)."""
 
 from __future__ import annotations
@@ -17,12 +18,25 @@ from ahaki.intake.domain.pdf_content import pdf_refusal
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _PNG_MAX_CHUNK = 2**31 - 1  # the format's own limit on a chunk's length
+# A ZIP archive is read from its end record, looked for in the last 22 + 65,535 bytes (its comment
+# may cover the rest): such a record there makes any file an archive too (a PNG with a ZIP in a
+# private chunk, a PDF with one before its trailer). An honest file holds those four bytes there
+# by chance about once in 65,000.
+_ZIP_END = b"PK\x05\x06"
+_ZIP_TAIL = 22 + 65_535
 _FILL = re.compile(rb"\xff+")
 _MARKER = re.compile(rb"\xff(?=[^\x00\xd0-\xd7])")  # in a scan: not a stuffed byte, not a restart
 
 
 def content_refusal(content_type: str, data: bytes) -> AttachmentRefusal | None:
     """Why ``data`` is not an acceptable file of ``content_type`` (None: it is)."""
+    refused = _format_refusal(content_type, data)
+    if refused is None and _ZIP_END in data[-_ZIP_TAIL:]:
+        return AttachmentRefusal.POLYGLOT
+    return refused
+
+
+def _format_refusal(content_type: str, data: bytes) -> AttachmentRefusal | None:
     if content_type == "image/png":
         return _png(data)
     if content_type == "image/jpeg":

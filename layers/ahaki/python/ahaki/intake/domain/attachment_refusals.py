@@ -14,6 +14,7 @@ class AttachmentRefusal(StrEnum):
     STRUCTURE = "structure"  # broken inside (a chunk, a segment, a checksum)
     TRUNCATED = "truncated"  # ends before the format's end
     TRAILING_DATA = "trailing_data"  # more bytes after the format's end (another file appended)
+    POLYGLOT = "polyglot"  # an archive's end record where archive readers look for it (the last 64 KiB)
     ACTIVE_CONTENT = "active_content"  # a PDF with scripts, launch actions, embedded files or forms
     ENCRYPTED = "encrypted"  # a PDF staff could not read
     TOO_DEEP = "too_deep"  # compressed streams inflating past what is inspected

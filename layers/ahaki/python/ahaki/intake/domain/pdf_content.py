@@ -47,6 +47,10 @@ def _spelt(name: bytes) -> bytes:
 # than reading it once.
 _ACTIVE = re.compile(b"|".join(_spelt(name) for name in sorted(ACTIVE_NAMES)))
 _ENCRYPT = re.compile(_spelt(b"Encrypt"))
+# After an end marker that is not the last, an incremental update: objects, a cross-reference
+# section or a trailer (ISO 32000-2 7.5.6), or a comment; not another file.
+_EOF = re.compile(rb"%%EOF")
+_UPDATE = re.compile(rb"[\x00\t\n\x0c\r ]*(?:\d+[\x00\t\n\x0c\r ]+\d+[\x00\t\n\x0c\r ]+obj|xref|trailer|startxref|%)")
 # A stream whose first two bytes could open zlib data (deflate, a window of at most 32 KiB).
 _STREAM = re.compile(rb"stream\r?\n(?=[\x08\x18\x28\x38\x48\x58\x68\x78])")
 _PIECE = 64 * 1024
@@ -60,6 +64,8 @@ def pdf_refusal(data: bytes, inflate_budget: int = INFLATE_BUDGET) -> Attachment
         return AttachmentRefusal.TRUNCATED
     if data[end + 5 :].strip(_TAIL_SPACE):
         return AttachmentRefusal.TRAILING_DATA
+    if any(not _UPDATE.match(data, found.end()) for found in _EOF.finditer(data, 0, end)):
+        return AttachmentRefusal.STRUCTURE  # something other than an update after an end marker
     if _ENCRYPT.search(data):
         return AttachmentRefusal.ENCRYPTED
     if _ACTIVE.search(data):
