@@ -31,6 +31,7 @@ from benchmarks.support import TENANT, registrar, registration
 from infra.sandbox.emulated_aws import REGION, EmulatedAws
 from infra.sandbox.events import FakeLambdaContext
 from infra.sandbox.sample_events import PLACEHOLDER_ID
+from tests.attachment_files import pdf
 
 PORTAL_PSEUDONYM = "pp-cold-0001"
 EVENTS = REPO / "events"
@@ -76,7 +77,7 @@ def _submitted_application(qid: str) -> str:
     answer = portal_api(_sample("portal_api", "submit_application", qid), FakeLambdaContext())  # type: ignore[arg-type]
     key = f"{TENANT}/{json.loads(answer['body'])['application_id']}/medical_certificate"
     boto3.client("s3", region_name=REGION).put_object(
-        Bucket=os.environ[ATTACHMENTS_BUCKET.env_var], Key=key, Body=b"%PDF-1.7", ContentType="application/pdf"
+        Bucket=os.environ[ATTACHMENTS_BUCKET.env_var], Key=key, Body=pdf(183_211), ContentType="application/pdf"
     )
     return key
 
@@ -163,7 +164,7 @@ def _upload(bucket_key: str) -> dict[str, Any]:
         "time": "2026-12-01T00:00:00Z",
         "region": REGION,
         "resources": [],
-        "detail": {"bucket": {"name": "attachments"}, "object": {"key": bucket_key, "size": 9}},
+        "detail": {"bucket": {"name": "attachments"}, "object": {"key": bucket_key, "size": 183_211}},
     }
 
 

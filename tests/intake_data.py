@@ -17,6 +17,7 @@ from cryptography.x509.oid import NameOID
 from ahaki.intake.domain.signature import canonical
 from infra.sandbox.emulated_aws import REGION
 from infra.sandbox.events import FakeLambdaContext
+from tests.attachment_files import sample
 from tests.data import registration, remember
 
 
@@ -37,15 +38,19 @@ def idem() -> dict[str, str]:
     return {"Idempotency-Key": str(uuid.uuid4())}
 
 
-def upload(bucket: str, key: str, content_type: str = "application/pdf", size: int = 1024) -> None:
-    """The applicant's PUT to the presigned URL, then the S3 event AWS would send."""
+def upload(
+    bucket: str, key: str, content_type: str = "application/pdf", size: int = 1024, body: bytes | None = None
+) -> None:
+    """The applicant's PUT to the presigned URL (a well-formed file of the type, unless ``body``),
+    then the S3 event AWS would send."""
     from functions.attachment_received.handler import lambda_handler
 
-    boto3.client("s3", region_name=REGION).put_object(
-        Bucket=bucket, Key=key, Body=b"%" * size, ContentType=content_type
-    )
+    data = sample(content_type, size) if body is None else body
+    boto3.client("s3", region_name=REGION).put_object(Bucket=bucket, Key=key, Body=data, ContentType=content_type)
     event = {
-        "Records": [{"eventSource": "aws:s3", "s3": {"bucket": {"name": bucket}, "object": {"key": key, "size": size}}}]
+        "Records": [
+            {"eventSource": "aws:s3", "s3": {"bucket": {"name": bucket}, "object": {"key": key, "size": len(data)}}}
+        ]
     }
     lambda_handler(event, FakeLambdaContext())  # type: ignore[arg-type]
 

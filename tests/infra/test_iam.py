@@ -123,7 +123,7 @@ EXPECTED: dict[Function, set[Grant]] = {
         | _allow(("dynamodb:PutItem",), [OUTBOX_TABLE.logical_id])
         | _allow(("dynamodb:GetItem", "dynamodb:PutItem"), [APPS])
         | _allow(TABLE_KEY_WRITE, ["AuditKey", "RegisterKey", "ApplicationsKey"])
-        | _allow(("s3:GetObject", "s3:DeleteObject"), [BUCKET_OBJECTS])
+        | _allow(("s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectVersion"), [BUCKET_OBJECTS])
     ),
 }
 

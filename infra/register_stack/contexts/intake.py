@@ -124,7 +124,15 @@ FUNCTIONS = {
                 OUTBOX_APPEND,
                 TableAccess(APPLICATIONS_TABLE, actions=("dynamodb:GetItem", "dynamodb:PutItem")),
             ),
-            buckets=(BucketAccess(ATTACHMENTS_BUCKET, ("s3:GetObject", "s3:DeleteObject")),),
+            # It reads the bytes (their checks: intake/domain/attachment_content.py) and deletes a
+            # refused upload's version itself, so no copy of it stays behind.
+            buckets=(
+                BucketAccess(
+                    ATTACHMENTS_BUCKET,
+                    ("s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectVersion"),
+                    ("kms:Decrypt",),
+                ),
+            ),
         ),
         reads=INTAKE,
         dlq_reason=_UPLOAD_DLQ_REASON,

@@ -45,9 +45,17 @@ def audit_alone(ports: AuditPorts, chain: str, entry: AuditEntry) -> None:
     retrying(attempt)
 
 
-def record_refusal(ports: AuditPorts, caller: Caller, action: str, outcome: Outcome, subject: str | None) -> None:
+def record_refusal(
+    ports: AuditPorts,
+    caller: Caller,
+    action: str,
+    outcome: Outcome,
+    subject: str | None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """``detail``: ids and rule names only (why it was refused), never a value of the request."""
     audit_alone(
         ports,
         shard_chain(caller.tenant_id, ports.audit_shards),
-        audit_entry(ports, caller, action, outcome, subject=subject),
+        audit_entry(ports, caller, action, outcome, subject=subject, detail=detail or {}),
     )

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
+from ahaki.intake.services.ports import StoredAttachment
+
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
@@ -27,17 +29,29 @@ class S3Attachments:
         )
         return url
 
-    def head(self, key: str) -> tuple[str, int] | None:
+    def fetch(self, key: str, limit: int) -> StoredAttachment | None:
         try:
-            found = self._s3.head_object(Bucket=self._bucket, Key=key)
+            found = self._s3.get_object(Bucket=self._bucket, Key=key)
         except ClientError as error:
             if error.response["Error"]["Code"] in {"404", "NoSuchKey", "NotFound"}:
                 return None
             raise
-        return str(found.get("ContentType", "")), int(found["ContentLength"])
+        body, size = found["Body"], int(found["ContentLength"])
+        try:
+            # Read only what the rules allow: a larger object is refused unread.
+            data = body.read(limit + 1) if size <= limit else None
+        finally:
+            body.close()
+        if data is not None and len(data) != size:
+            data = None  # not the object S3 described (cannot be in AWS): refused as too large
+        version = found.get("VersionId")
+        return StoredAttachment(str(found.get("ContentType", "")), size, version if version != "null" else None, data)
 
-    def delete(self, key: str) -> None:
-        self._s3.delete_object(Bucket=self._bucket, Key=key)
+    def delete(self, key: str, version_id: str | None = None) -> None:
+        if version_id is None:
+            self._s3.delete_object(Bucket=self._bucket, Key=key)
+        else:
+            self._s3.delete_object(Bucket=self._bucket, Key=key, VersionId=version_id)
 
     def delete_prefix(self, prefix: str) -> int:
         deleted = 0

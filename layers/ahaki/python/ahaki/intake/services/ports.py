@@ -67,14 +67,28 @@ class ApplicationWrites(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class StoredAttachment:
+    """An uploaded object as stored now: its declared type, size and version, and its bytes (None
+    when it is larger than the reader's limit: not read at all)."""
+
+    content_type: str
+    size: int
+    version_id: str | None
+    data: bytes | None
+
+
 class AttachmentStore(Protocol):
     def upload_url(self, key: str, content_type: str, size: int, expires_in: int) -> str: ...
 
-    def head(self, key: str) -> tuple[str, int] | None:
-        """(content type, size) of the stored object, or None."""
+    def fetch(self, key: str, limit: int) -> StoredAttachment | None:
+        """The object now at ``key`` (its bytes only up to ``limit``), or None."""
         ...
 
-    def delete(self, key: str) -> None: ...
+    def delete(self, key: str, version_id: str | None = None) -> None:
+        """The object at ``key``; with ``version_id``, that version itself (no delete marker: an
+        earlier version, if any, is current again)."""
+        ...
 
     def delete_prefix(self, prefix: str) -> int: ...
 
