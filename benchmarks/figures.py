@@ -41,6 +41,12 @@ def hostile_file_figures() -> list[Row]:
     return _figures_of("10 hostile result files", hostile_files.run())
 
 
+def hostile_attachment_figures() -> list[Row]:
+    from benchmarks import hostile_attachments
+
+    return _figures_of("hostile attachments", hostile_attachments.run())
+
+
 def notification_figures() -> list[Row]:
     from benchmarks import notifications
 
@@ -57,6 +63,7 @@ FIGURES: tuple[Callable[[], list[Row]], ...] = (
     sync_figures,
     notation_figures,
     hostile_file_figures,
+    hostile_attachment_figures,
     notification_figures,
 )
 

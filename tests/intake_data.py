@@ -43,14 +43,17 @@ def upload(
 ) -> None:
     """The applicant's PUT to the presigned URL (a well-formed file of the type, unless ``body``),
     then the S3 event AWS would send."""
-    from functions.attachment_received.handler import lambda_handler
-
     data = sample(content_type, size) if body is None else body
     boto3.client("s3", region_name=REGION).put_object(Bucket=bucket, Key=key, Body=data, ContentType=content_type)
+    redeliver(bucket, key, len(data))
+
+
+def redeliver(bucket: str, key: str, size: int = 0) -> None:
+    """The S3 event of an upload, as AWS sends it (again, on a retry)."""
+    from functions.attachment_received.handler import lambda_handler
+
     event = {
-        "Records": [
-            {"eventSource": "aws:s3", "s3": {"bucket": {"name": bucket}, "object": {"key": key, "size": len(data)}}}
-        ]
+        "Records": [{"eventSource": "aws:s3", "s3": {"bucket": {"name": bucket}, "object": {"key": key, "size": size}}}]
     }
     lambda_handler(event, FakeLambdaContext())  # type: ignore[arg-type]
 

@@ -9,7 +9,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ahaki.intake.adapters.upload_events import uploaded_keys
-from ahaki.intake.services import submission
+from ahaki.intake.services import arrivals
 from ahaki.intake.wiring import intake_ports
 
 logger = Logger()
@@ -23,7 +23,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, i
         logger.warning("malformed upload event", extra={"model": refused.model, "fields": refused.fields})
     handled = 0
     for key in keys:
-        submission.attachment_arrived(intake_ports(), key)
+        arrivals.attachment_arrived(intake_ports(), key)
         handled += 1
     logger.info("attachments handled", extra={"count": handled, "refused": len(refusals)})
     return {"handled": handled, "refused": len(refusals)}

@@ -1,7 +1,7 @@
 """Hostile uploads through the attachment function's entry point, against moto: whatever bytes
 arrive under a declared type, a file that is not what it claims is gone (no version of it kept),
-its application is not marked, and the refusal is audited by a rule's name, with nothing of the
-file; a refused re-upload leaves the accepted file before it current."""
+its application is not marked, the refusal is audited by a rule's name, with nothing of the file,
+and the applicant is told once; a refused re-upload leaves the accepted file before it current."""
 
 from __future__ import annotations
 
@@ -13,11 +13,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ahaki.intake.adapters.attachments import S3Attachments
 from ahaki.intake.domain.attachment_refusals import AttachmentRefusal
+from ahaki.intake.domain.events import ATTACHMENT_REFUSED
 from infra.sandbox.emulated_aws import REGION
+from infra.sandbox.workers import Workers
 from tests.attachment_files import JPEG, PDF, PNG, sample
-from tests.intake_data import SigningCa, idem, new_registration, pseudonym, upload
+from tests.intake_data import SigningCa, idem, new_registration, pseudonym, redeliver, upload
 from tests.integration.conftest import Api
+from tests.integration.notifications_support import workers
+
+__all__ = ["workers"]
 
 CA = SigningCa()
 MARK = b"HOSTILE-MARK-7f3a"  # in every hostile file: never in an audit record
@@ -122,3 +128,44 @@ def test_a_type_or_size_outside_the_rule_is_refused_unread(
     upload(api.resources.env["ATTACHMENTS_BUCKET"], key, content_type, body=body)
     assert _versions(api, key) == []
     assert [r["detail"]["refused"] for r in _refusals(api)] == [reason]
+
+
+def _refused_events(api: Api, application_id: str) -> list[dict[str, Any]]:
+    events = [json.loads(i["body"]["S"]) for i in api.items("OutboxTable")]
+    return [e for e in events if e["kind"] == ATTACHMENT_REFUSED and e["subject_id"] == application_id]
+
+
+def test_the_applicant_is_told_once_per_refused_upload(api: Api, workers: Workers) -> None:
+    who, application_id = _submitted(api)
+    key = f"foundation/{application_id}/medical_certificate"
+    upload(api.resources.env["ATTACHMENTS_BUCKET"], key, PDF, body=sample(PDF, 900)[:300] + MARK)
+    workers.pump()
+    inbox = api.call("list_notifications", portal=who).body["items"]
+    refused = [i for i in inbox if i["kind"] == ATTACHMENT_REFUSED]
+    assert len(refused) == 1 and "受け付けられませんでした" in refused[0]["subject"]
+    assert MARK.decode() not in json.dumps(inbox, ensure_ascii=False)
+    [event] = _refused_events(api, application_id)
+    assert event["detail"]["refused"] == AttachmentRefusal.TRUNCATED and event["portal_pseudonym_id"] == who
+
+
+def test_a_refusal_interrupted_before_the_delete_is_told_once(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The function dies after the refusal's transaction, before the delete: the redelivered
+    event finds the upload again, tells nobody twice, and deletes it."""
+    _, application_id = _submitted(api)
+    bucket, key = api.resources.env["ATTACHMENTS_BUCKET"], f"foundation/{application_id}/medical_certificate"
+    real_delete = S3Attachments.delete
+    calls = 0
+
+    def dies_once(self: S3Attachments, key: str, version_id: str | None = None) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RuntimeError("the function's time ran out")
+        real_delete(self, key, version_id)
+
+    monkeypatch.setattr(S3Attachments, "delete", dies_once)
+    with pytest.raises(RuntimeError):
+        upload(bucket, key, PDF, body=sample(PDF, 900) + b"PK\x03\x04")
+    redeliver(bucket, key)
+    assert _versions(api, key) == []
+    assert len(_refused_events(api, application_id)) == 1

@@ -9,6 +9,7 @@ Pure and bounded by the file's size (the attachment rules cap it at 10 MB)."""
 
 from __future__ import annotations
 
+import re
 import zlib
 
 from ahaki.intake.domain.attachment_refusals import AttachmentRefusal
@@ -16,6 +17,8 @@ from ahaki.intake.domain.pdf_content import pdf_refusal
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _PNG_MAX_CHUNK = 2**31 - 1  # the format's own limit on a chunk's length
+_FILL = re.compile(rb"\xff+")
+_MARKER = re.compile(rb"\xff(?=[^\x00\xd0-\xd7])")  # in a scan: not a stuffed byte, not a restart
 
 
 def content_refusal(content_type: str, data: bytes) -> AttachmentRefusal | None:
@@ -33,13 +36,14 @@ def _png(data: bytes) -> AttachmentRefusal | None:
     if not data.startswith(_PNG_SIGNATURE):
         return AttachmentRefusal.SIGNATURE
     at, first = len(_PNG_SIGNATURE), True
+    view = memoryview(data)  # the CRCs read chunks in place, not copies
     while at + 12 <= len(data):
         length = int.from_bytes(data[at : at + 4], "big")
         kind = data[at + 4 : at + 8]
         end = at + 12 + length
         if length > _PNG_MAX_CHUNK or end > len(data) or not kind.isalpha() or (first and kind != b"IHDR"):
             return AttachmentRefusal.STRUCTURE
-        if zlib.crc32(data[at + 4 : at + 8 + length]) != int.from_bytes(data[end - 4 : end], "big"):
+        if zlib.crc32(view[at + 4 : at + 8 + length]) != int.from_bytes(data[end - 4 : end], "big"):
             return AttachmentRefusal.STRUCTURE
         if kind == b"IEND":
             return None if end == len(data) else AttachmentRefusal.TRAILING_DATA
@@ -57,8 +61,9 @@ def _jpeg(data: bytes) -> AttachmentRefusal | None:
         if data[at] != 0xFF:
             return AttachmentRefusal.STRUCTURE
         marker = data[at + 1]
-        if marker == 0xFF:  # a fill byte before a marker
-            at += 1
+        if marker == 0xFF:  # fill bytes before a marker: to the last of them
+            fill = _FILL.match(data, at)
+            at = fill.end() - 1 if fill else at + 1
             continue
         if marker == 0xD9:  # EOI
             if not scanned:
@@ -85,12 +90,5 @@ def _jpeg(data: bytes) -> AttachmentRefusal | None:
 def _scan_end(data: bytes, at: int) -> int:
     """Where the entropy-coded data from ``at`` ends (the 0xFF of the next marker), or -1. Inside
     it a 0xFF is followed by a stuffed 0x00 or is a restart marker (RST0-7)."""
-    while True:
-        at = data.find(b"\xff", at)
-        if at < 0 or at + 1 >= len(data):
-            return -1
-        following = data[at + 1]
-        if following == 0x00 or 0xD0 <= following <= 0xD7:
-            at += 2
-            continue
-        return at
+    found = _MARKER.search(data, at)
+    return found.start() if found else -1

@@ -16,7 +16,6 @@ from ahaki.intake.domain.application import (
     REQUIRED_ATTACHMENTS,
     Application,
     ApplicationKind,
-    AttachmentRule,
     DeathReportForm,
     NewRegistrationForm,
     Payment,
@@ -27,8 +26,6 @@ from ahaki.intake.domain.application import (
     require_open,
     stored_form,
 )
-from ahaki.intake.domain.attachment_content import content_refusal
-from ahaki.intake.domain.attachment_refusals import AttachmentRefusal
 from ahaki.intake.domain.commands import (
     AttachmentRequest,
     PaymentNotification,
@@ -36,7 +33,7 @@ from ahaki.intake.domain.commands import (
 )
 from ahaki.intake.domain.status import ApplicationStatus
 from ahaki.intake.services.application_records import attachment_key, audit_read, record, save
-from ahaki.intake.services.ports import IntakePorts, StoredAttachment
+from ahaki.intake.services.ports import IntakePorts
 from ahaki.kernel.audit import Outcome
 from ahaki.kernel.auditing import audit_alone, audit_entry, record_refusal, shard_chain
 from ahaki.kernel.caller import Caller
@@ -168,47 +165,6 @@ def upload_url(ip: IntakePorts, caller: Caller, application_id: str, request: At
         raise InvalidInput("type", f"an application takes at most {MAX_ATTACHMENTS} attachments")
     key = attachment_key(caller.tenant_id, application_id, request.type)
     return ip.attachments.upload_url(key, request.content_type, request.size, UPLOAD_URL_SECONDS), key
-
-
-def attachment_arrived(ip: IntakePorts, key: str) -> Application | None:
-    """The S3 event of an uploaded object: checks it and marks the declared attachment received.
-
-    An object that breaks its rule (type, size, content: ``attachment_content``) or belongs to no
-    open application is deleted, that version itself, so a refused re-upload leaves the accepted
-    one before it current. The refusal is audited with its reason, a rule's name.
-    """
-    parts = key.split("/")
-    tenant, application_id, attachment_type = parts if len(parts) == 3 else ("", "", "")
-    rule = ATTACHMENT_RULES.get(attachment_type)
-    stored = ip.attachments.fetch(key, rule.max_bytes if rule else 0)
-    if stored is None:
-        return None  # deleted meanwhile (a later event's refusal, or the retention job)
-    caller = Caller("system:attachments", "system", tenant, f"s3:{application_id}")
-    application = ip.applications.get(tenant, application_id) if tenant else None
-    expected = (
-        application is not None
-        and attachment_type in application.required_attachments
-        and application.status.value in {"incomplete", "received", "more_information_requested"}
-    )
-    refused = _refusal(rule, stored) if expected and rule else AttachmentRefusal.NOT_EXPECTED
-    if refused is not None or application is None:
-        ip.attachments.delete(key, stored.version_id)
-        if tenant:  # a key outside every tenant's layout has no tenant to audit under
-            reason = {"refused": (refused or AttachmentRefusal.NOT_EXPECTED).value}
-            record_refusal(ip.register, caller, "attachment_received", Outcome.REJECTED, None, reason)
-        return None
-    if attachment_type in application.received_attachments:
-        return application  # a re-upload replaces the object; nothing else changes
-    received = (*application.received_attachments, attachment_type)
-    return save(ip, caller, application, "attachment_received", received_attachments=received)
-
-
-def _refusal(rule: AttachmentRule, stored: StoredAttachment) -> AttachmentRefusal | None:
-    if stored.content_type not in rule.content_types:
-        return AttachmentRefusal.CONTENT_TYPE
-    if stored.data is None:
-        return AttachmentRefusal.SIZE
-    return content_refusal(stored.content_type, stored.data)
 
 
 def record_payment(ip: IntakePorts, caller: Caller, application_id: str, payment: PaymentNotification) -> Application:

@@ -14,7 +14,7 @@ import html
 from dataclasses import dataclass
 from string import Template
 
-from ahaki.intake.domain.events import DOCUMENTS_OVERDUE
+from ahaki.intake.domain.events import ATTACHMENT_REFUSED, DOCUMENTS_OVERDUE
 from ahaki.notifications.domain.notification import NoTemplate, Rendered, RenderFailed
 from ahaki.residents.domain.events import finding_kind
 from ahaki.residents.domain.verdicts import FINDING_VERDICTS, Verdict
@@ -105,6 +105,13 @@ TEMPLATES: dict[str, MessageTemplate] = {
         "$date現在、申請（申請番号 $reference）の添付書類または手数料が揃っていません。",
         "マイナポータルで内容をご確認のうえ、補正してください。",
         "このまま提出がない場合、申請は取り下げられたものとして、申請の内容を削除します。",
+    ),
+    # An upload the content checks refused: the file itself is gone, so the applicant is asked again.
+    ATTACHMENT_REFUSED: _t(
+        "【$qualification名簿】添付書類を受け付けられませんでした",
+        "$date、申請（申請番号 $reference）に提出された添付書類のファイルを受け付けられませんでした。",
+        "PDF・JPEG・PNG の形式で、破損やパスワード保護、スクリプト等のないファイルを改めて提出してください。",
+        "不足している書類はマイナポータルでご確認いただけます。",
     ),
     "application.approved": _t(
         "【$qualification名簿】申請が承認されました",
