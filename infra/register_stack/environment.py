@@ -20,7 +20,6 @@ from ahaki.kernel.specs import (
     VAULT_TABLE,
 )
 
-TRUST_ANCHORS_PARAMETER = "SIGNATURE_TRUST_ANCHORS_PARAMETER"
 # (POWERTOOLS_SERVICE_NAME too: each function its own name, set beside these.)
 COMMON = ("POWERTOOLS_LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE")
 # ahaki.kernel.settings.Settings.from_env: the register's own ports.

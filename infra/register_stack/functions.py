@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import jsii
@@ -16,7 +16,7 @@ from constructs import Construct, IValidation
 
 from ahaki.http.routes import WORKERS, Function
 from ahaki.kernel.specs import AUDIT_TABLE, BUCKETS, KEYS, TABLES
-from infra.register_stack.environment import TRUST_ANCHORS_PARAMETER, reads_of
+from infra.register_stack.environment import reads_of
 from infra.register_stack.grant_statements import GrantStatements
 from infra.register_stack.grants import AUDIT_DENIED
 from infra.register_stack.keys import Keys
@@ -29,13 +29,13 @@ from infra.register_stack.tables import Tables
 
 if TYPE_CHECKING:  # the contexts declare their functions; this module never imports them
     from infra.register_stack.contexts import Context
-    from infra.register_stack.contexts.base import FunctionDeclaration
+    from infra.register_stack.contexts.base import FunctionDeclaration, Parameter
 
 RUNTIME = lambda_.Runtime.PYTHON_3_14  # keep in step with PYTHON_VERSION in infra/build_layer.py
 ARCHITECTURE = lambda_.Architecture.ARM_64
 HANDLER = "handler.lambda_handler"
 AUDIT_SHARDS = 16
-NO_TRUST_ANCHORS = "none configured"  # SSM refuses an empty value; the loader reads it as no anchors
+SSM_STANDARD_LIMIT = 4096  # characters of a standard parameter's value; larger ones are advanced
 _ASSET_EXCLUDES = ["**/__pycache__", "**/*.pyc", "**/.pytest_cache", "**/.mypy_cache"]
 
 
@@ -82,10 +82,12 @@ class Functions(Construct):
         context_of: Mapping[Function, Context],
         context_stacks: Mapping[Context, Construct],
         buckets: Mapping[str, s3.IBucket] | None = None,
+        values: Mapping[str, str] | None = None,
+        parameters: Sequence[Parameter] = (),
     ) -> None:
         super().__init__(scope, construct_id)
         # Each function is built in its context's stack (``Functions`` there); the layers, the
-        # trust anchors and the values every function may be given stay here, in the platform.
+        # contexts' parameters and the values every function may be given stay here, in the platform.
         self._homes: dict[Context, Construct] = {
             context: Construct(stack, construct_id) for context, stack in context_stacks.items()
         }
@@ -98,8 +100,9 @@ class Functions(Construct):
         self._buckets = dict(buckets or {})
         self._statements = GrantStatements(self, keys=keys, tables=tables, messaging=messaging, buckets=self._buckets)
         self._layers = self._build_layers()
-        self.trust_anchors = self._build_trust_anchors()
-        self._values = self._build_values()
+        self.parameters: dict[str, ssm.StringParameter] = {p.variable: self._build_parameter(p) for p in parameters}
+        self._parameter_ids = {p.variable: p.statement_id for p in parameters}
+        self._values = self._build_values(values or {})
         self.roles: dict[Function, iam.Role] = {}
         self.log_groups: dict[Function, logs.LogGroup] = {}
         self.functions: dict[Function, lambda_.Function] = {
@@ -135,19 +138,19 @@ class Functions(Construct):
         )
         return [dependencies, domain]
 
-    def _build_trust_anchors(self) -> ssm.StringParameter:
-        """The card's signing CAs, read by the portal function once per cold start: a PEM bundle
-        of two CAs would not fit Lambda's 4 KB environment. Its name is generated per stack."""
-        pem = self._settings.signature_trust_anchors_pem.strip()
+    def _build_parameter(self, parameter: Parameter) -> ssm.StringParameter:
+        """A context's parameter, here in the platform; its name is generated per stack."""
         return ssm.StringParameter(
             self,
-            "SignatureTrustAnchors",
-            description="PEM bundle of the My Number card's signing CA certificates (public)",
-            string_value=pem or NO_TRUST_ANCHORS,
-            tier=ssm.ParameterTier.ADVANCED if len(pem) > 4096 else ssm.ParameterTier.STANDARD,
+            parameter.construct_id,
+            description=parameter.description,
+            string_value=parameter.value,
+            tier=ssm.ParameterTier.ADVANCED
+            if len(parameter.value) > SSM_STANDARD_LIMIT
+            else ssm.ParameterTier.STANDARD,
         )
 
-    def _build_values(self) -> dict[str, str]:
+    def _build_values(self, offered: Mapping[str, str]) -> dict[str, str]:
         """Every value a function may be given; each function's declared reads pick its own."""
         values: dict[str, str] = {
             "POWERTOOLS_LOG_LEVEL": "INFO",
@@ -163,12 +166,12 @@ class Functions(Construct):
         for bucket_spec in BUCKETS:
             if bucket_spec.logical_id in self._buckets:
                 values[bucket_spec.env_var] = self._buckets[bucket_spec.logical_id].bucket_name
-        values["APPLICATION_RETENTION_DAYS"] = str(self._settings.application_retention_days)
+        values.update(offered)
         stack = Stack.of(self)
         role = portal_role_name(self._settings.stage)
         values["PORTAL_CALLER_ARNS"] = f"arn:{stack.partition}:sts::{stack.account}:assumed-role/{role}/*"
         values["PORTAL_TENANT_ID"] = "foundation"
-        values[TRUST_ANCHORS_PARAMETER] = self.trust_anchors.parameter_name
+        values.update({variable: parameter.parameter_name for variable, parameter in self.parameters.items()})
         values["STAFF_ALLOWED_ORIGINS"] = ",".join(self._settings.staff_origins)
         return values
 
@@ -244,7 +247,7 @@ class Functions(Construct):
             description=f"What the {function.value} function may do, and nothing else",
             roles=[role],
             statements=self._statements.of(declaration.access, log_group, home)
-            + self._parameter_statements(declaration.checks_signatures),
+            + self._parameter_statements(declaration.parameters),
         )
         fn = lambda_.Function(
             home,
@@ -288,15 +291,15 @@ class Functions(Construct):
         self.log_groups[function] = log_group
         return fn
 
-    def _parameter_statements(self, checks_signatures: bool) -> list[iam.PolicyStatement]:
-        if not checks_signatures:  # only a function that checks signatures loads the anchors
-            return []
+    def _parameter_statements(self, variables: tuple[str, ...]) -> list[iam.PolicyStatement]:
+        """Only a function that declares a parameter may read it."""
         return [
             iam.PolicyStatement(
-                sid="ReadTrustAnchors",
+                sid=self._parameter_ids[variable],
                 actions=["ssm:GetParameter"],
-                resources=[self.trust_anchors.parameter_arn],
+                resources=[self.parameters[variable].parameter_arn],
             )
+            for variable in variables
         ]
 
     # -- every role ------------------------------------------------------------------------------

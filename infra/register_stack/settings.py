@@ -11,15 +11,15 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from aws_cdk import Environment, RemovalPolicy
 from aws_cdk import aws_logs as logs
 from constructs import Node
 
 from ahaki.http.routes import Function
-from infra.register_stack.paths import REPO_ROOT
 
+DEFAULT_STAGE = "dev"
 DEFAULT_REGION = "ap-northeast-1"
 # What a production account reserves (cdk.json's ``ahaki:stages.prod``); the sum (200) needs a
 # Lambda concurrency quota of at least 300, since AWS keeps 100 unreserved. Dev stages reserve
@@ -48,8 +48,31 @@ PRODUCTION_RESERVED_CONCURRENCY: Mapping[Function, int] = {
 
 
 @dataclass(frozen=True)
+class StageContext:
+    """A stage's values in the CDK context: ``ahaki:stages.<stage>.<key>`` in cdk.json, else the
+    top-level ``ahaki:<key>``. The platform's settings (below) and each context's own (in its file
+    under ``contexts/``) read their keys through this one reader."""
+
+    node: Node
+    stage: str
+
+    @classmethod
+    def of(cls, node: Node, stage: str | None = None) -> Self:
+        """The context of ``stage`` (default: the context's stage)."""
+        named = node.try_get_context("stage") or node.try_get_context("ahaki:stage")
+        return cls(node, stage or str(named or DEFAULT_STAGE))
+
+    def __call__(self, key: str) -> Any:
+        per_stage = as_mapping(as_mapping(self.node.try_get_context("ahaki:stages")).get(self.stage))
+        return per_stage[key] if key in per_stage else self.node.try_get_context(f"ahaki:{key}")
+
+
+@dataclass(frozen=True)
 class Settings:
-    stage: str = "dev"
+    """The platform's settings of a stage. What only one context uses is that context's own (its
+    file under ``contexts/``: the sync's schedule, the applications' retention, …)."""
+
+    stage: str = DEFAULT_STAGE
     account: str | None = None  # None: account-agnostic template (resolved at deploy time)
     region: str = DEFAULT_REGION
     log_retention_name: str = "THIRTEEN_MONTHS"  # the annual security review sees a whole year
@@ -60,24 +83,13 @@ class Settings:
     manage_api_gateway_account: bool = False
     retain_data: bool | None = None  # None: only production keeps its data when the stack goes
     alert_email: str | None = None  # subscribed to the staff alerts topic
-    jlis_principal_arn: str | None = None  # J-LIS's transfer principal (reads outbound/, writes inbound/)
-    portal_principal_arn: str | None = None  # who may assume the portal integration role
     staff_origins: tuple[str, ...] = ()  # browser origins of the staff web app (CORS)
-    upload_origins: tuple[str, ...] = ()  # browser origins of presigned attachment uploads (bucket CORS)
     ses_sandbox_recipients: tuple[str, ...] = ()  # dev: verified recipient addresses (SES sandbox)
     # Staff invitations through the stage's SES domain; needs the domain verified first (README).
     cognito_mail_through_ses: bool = False
     staff_callback_urls: tuple[str, ...] = ()  # OAuth code flow (hosted UI) only when set
     email_domain: str = ""  # the SES identity notifications are sent from; "": <stage>.<base>
     email_base_domain: str = "register.ahaki.example.jp"
-    # Resident-register sync: when the scheduled verification starts (EventBridge Scheduler, Asia/Tokyo).
-    sync_schedule: str = "cron(0 2 1 * ? *)"  # 02:00 JST on the 1st of every month
-    sync_chunk_size: int = 5000
-    # Online applications: the portal integration's AWS account (None: this account), the signing CAs of the
-    # My Number card (PEM bundle) and how long decided applications keep personal data.
-    portal_account: str | None = None
-    signature_trust_anchors_pem: str = ""
-    application_retention_days: int = 90
 
     @property
     def retains_data(self) -> bool:
@@ -111,61 +123,39 @@ class Settings:
     @classmethod
     def from_context(cls, node: Node, stage: str | None = None) -> Settings:
         """The settings of ``stage`` (default: the context's stage)."""
-        stage = stage or str(node.try_get_context("stage") or node.try_get_context("ahaki:stage") or cls.stage)
-        per_stage = _as_mapping(_as_mapping(node.try_get_context("ahaki:stages")).get(stage))
-
-        def ctx(key: str) -> Any:
-            return per_stage[key] if key in per_stage else node.try_get_context(f"ahaki:{key}")
-
+        ctx = StageContext.of(node, stage)
         default = cls()
         raw_concurrency = ctx("reservedConcurrency")
         concurrency = (
             dict(PRODUCTION_RESERVED_CONCURRENCY)
             if raw_concurrency == "production"
-            else {Function(name): int(value) for name, value in _as_mapping(raw_concurrency).items()}
+            else {Function(name): int(value) for name, value in as_mapping(raw_concurrency).items()}
         )
         return cls(
-            stage=stage,
+            stage=ctx.stage,
             account=str(ctx("account")) if ctx("account") else None,
             region=str(ctx("region") or default.region),
             log_retention_name=str(ctx("logRetention") or default.log_retention_name),
             api_throttle_rate=int(ctx("apiThrottleRate") or default.api_throttle_rate),
             api_throttle_burst=int(ctx("apiThrottleBurst") or default.api_throttle_burst),
             reserved_concurrency=concurrency,
-            manage_api_gateway_account=_as_bool(ctx("manageApiGatewayAccount"), default=False),
-            retain_data=_as_bool(ctx("retainData"), default=False) if ctx("retainData") is not None else None,
-            alert_email=_as_str(ctx("alertEmail")),
-            jlis_principal_arn=_as_str(ctx("jlisPrincipalArn")),
-            portal_principal_arn=_as_str(ctx("portalPrincipalArn")),
-            staff_origins=tuple(_as_list(ctx("staffOrigins"))),
-            upload_origins=tuple(_as_list(ctx("uploadOrigins"))),
-            ses_sandbox_recipients=tuple(_as_list(ctx("sesSandboxRecipients"))),
-            cognito_mail_through_ses=_as_bool(ctx("cognitoMailThroughSes"), default=False),
-            staff_callback_urls=tuple(_as_list(ctx("staffCallbackUrls"))),
+            manage_api_gateway_account=as_bool(ctx("manageApiGatewayAccount"), default=False),
+            retain_data=as_bool(ctx("retainData"), default=False) if ctx("retainData") is not None else None,
+            alert_email=as_str(ctx("alertEmail")),
+            staff_origins=tuple(as_list(ctx("staffOrigins"))),
+            ses_sandbox_recipients=tuple(as_list(ctx("sesSandboxRecipients"))),
+            cognito_mail_through_ses=as_bool(ctx("cognitoMailThroughSes"), default=False),
+            staff_callback_urls=tuple(as_list(ctx("staffCallbackUrls"))),
             email_domain=str(ctx("emailDomain") or ""),
             email_base_domain=str(ctx("emailBaseDomain") or default.email_base_domain),
-            sync_schedule=str(ctx("syncSchedule") or default.sync_schedule),
-            sync_chunk_size=int(ctx("syncChunkSize") or default.sync_chunk_size),
-            portal_account=str(ctx("portalAccount")) if ctx("portalAccount") else None,
-            signature_trust_anchors_pem=_trust_anchors(
-                ctx("signatureTrustAnchorsPem"), ctx("signatureTrustAnchorsFile")
-            ),
-            application_retention_days=int(ctx("applicationRetentionDays") or default.application_retention_days),
         )
 
 
-def _as_str(value: Any) -> str | None:
+def as_str(value: Any) -> str | None:
     return str(value).strip() or None if value is not None else None
 
 
-def _trust_anchors(pem: Any, path: Any) -> str:
-    """The PEM bundle, inline or from a file (relative to the repository root)."""
-    if path:
-        return (REPO_ROOT / str(path)).read_text(encoding="ascii")
-    return str(pem or "")
-
-
-def _as_mapping(value: Any) -> Mapping[str, Any]:
+def as_mapping(value: Any) -> Mapping[str, Any]:
     if value is None or value == "":
         return {}
     if isinstance(value, str):  # -c key='{"registry_api": 10}' arrives as a string
@@ -175,7 +165,7 @@ def _as_mapping(value: Any) -> Mapping[str, Any]:
     return value
 
 
-def _as_list(value: Any) -> list[str]:
+def as_list(value: Any) -> list[str]:
     if value is None or value == "":
         return []
     if isinstance(value, str):
@@ -183,7 +173,7 @@ def _as_list(value: Any) -> list[str]:
     return [str(v).strip() for v in value if str(v).strip()]
 
 
-def _as_bool(value: Any, *, default: bool) -> bool:
+def as_bool(value: Any, *, default: bool) -> bool:
     if value is None or value == "":
         return default
     if isinstance(value, str):

@@ -64,6 +64,8 @@ class RegisterStack(Stack):
             declared=DECLARED,
             context_of=CONTEXT_OF,
             buckets=self.platform.buckets,
+            values=self.platform.values,
+            parameters=self.platform.parameters,
             context_stacks=self.context_stacks,
         )
         office_holders.configure(self.node, self.functions)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ahaki.http.routes import Function
 from infra.register_stack.grants import FunctionAccess
+from infra.register_stack.settings import StageContext
 
 if TYPE_CHECKING:  # types only: the platform's modules never import a context
     from aws_cdk import Duration, Stack
@@ -37,8 +38,20 @@ class FunctionDeclaration:
     reads: tuple[str, ...]  # environment variables its code reads (environment.py has the groups)
     timeout_seconds: int = 10  # behind API Gateway, which gives up at 29 s
     dlq_reason: str | None = None  # why it has no dead-letter queue, when not an API or queue function
-    checks_signatures: bool = False  # reads the card's signing CAs (the trust anchors parameter)
+    parameters: tuple[str, ...] = ()  # the variables of the context's parameters it may read (ssm:GetParameter)
     stream_max_age: Duration | None = None  # a stream consumer: its oldest record past this alarms
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A value a context keeps in an SSM parameter for its functions (too large for their
+    environment): built with the functions, named to its readers by ``variable``."""
+
+    construct_id: str
+    variable: str  # the environment variable that names the parameter
+    value: str
+    description: str
+    statement_id: str  # of the statement that lets a declared reader get it
 
 
 @dataclass
@@ -53,6 +66,14 @@ class Platform:
     buckets: dict[str, s3.IBucket] = field(default_factory=dict)  # by logical id, for the functions' grants
     # Work queues with their dead-letter queues, for the platform's dashboards, by logical id.
     work_queues: dict[str, WorkQueue] = field(default_factory=dict)
+    # Environment values and parameters a context offers its functions before they are built.
+    values: dict[str, str] = field(default_factory=dict)
+    parameters: list[Parameter] = field(default_factory=list)
+
+    @property
+    def stage_context(self) -> StageContext:
+        """The stage's values in the CDK context, for a context's own settings."""
+        return StageContext.of(self.stack.node, self.settings.stage)
 
 
 @dataclass(frozen=True)

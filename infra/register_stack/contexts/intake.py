@@ -31,9 +31,10 @@ from ahaki.kernel.specs import (
 )
 from infra.register_stack.api import API_STAGE
 from infra.register_stack.async_failures import keep_async_failures
-from infra.register_stack.contexts.base import ContextInfra, FunctionDeclaration, Platform, Wiring
+from infra.register_stack.contexts.base import ContextInfra, FunctionDeclaration, Parameter, Platform, Wiring
 from infra.register_stack.contexts.intake_retention import ApplicationRetention
-from infra.register_stack.environment import REGISTER, TRUST_ANCHORS_PARAMETER
+from infra.register_stack.contexts.intake_settings import IntakeStageSettings
+from infra.register_stack.environment import REGISTER
 from infra.register_stack.grants import (
     AUDIT_APPEND,
     OUTBOX_APPEND,
@@ -51,6 +52,11 @@ from infra.register_stack.settings import Settings
 # Decided applications lose their attachments after the retention period (the retention job);
 # the lifecycle rule is the backstop for whatever is left: retention + the longest review.
 REVIEW_WINDOW_DAYS = 180
+# The card's signing CAs, read by the portal function once per cold start from an SSM parameter:
+# a PEM bundle of two CAs would not fit Lambda's 4 KB environment.
+TRUST_ANCHORS_PARAMETER = "SIGNATURE_TRUST_ANCHORS_PARAMETER"
+NO_TRUST_ANCHORS = "none configured"  # SSM refuses an empty value; the loader reads it as no anchors
+RETENTION_DAYS = "APPLICATION_RETENTION_DAYS"
 
 # ahaki.intake.wiring.IntakeSettings.from_env (only the portal function is granted the
 # trust anchors parameter: the others never check a signature, so never load it)
@@ -58,7 +64,7 @@ INTAKE = (
     *REGISTER,
     IDEMPOTENCY_TABLE.env_var,
     ATTACHMENTS_BUCKET.env_var,
-    "APPLICATION_RETENTION_DAYS",
+    RETENTION_DAYS,
     TRUST_ANCHORS_PARAMETER,
 )
 # ahaki.intake.wiring.policy_from_env (offered by intake_retention.py)
@@ -95,7 +101,7 @@ FUNCTIONS = {
             buckets=(BucketAccess(ATTACHMENTS_BUCKET, ("s3:PutObject",), ("kms:GenerateDataKey",)),),
         ),
         reads=INTAKE,
-        checks_signatures=True,
+        parameters=(TRUST_ANCHORS_PARAMETER,),
     ),
     # Staff decisions: the register operation and the application in one transaction. No KMS key
     # use at all: the pending My Number is moved as ciphertext with its blind index.
@@ -153,13 +159,27 @@ FUNCTIONS = {
 }
 
 
-def build_bucket(platform: Platform) -> None:
+def build_data(platform: Platform) -> None:
+    """The attachments bucket; the retention period and the trust anchors, offered to the functions."""
+    stage = IntakeStageSettings.from_context(platform.stage_context)
     platform.buckets[ATTACHMENTS_BUCKET.logical_id] = build_attachments_bucket(
-        platform.stack, settings=platform.settings, keys=platform.keys
+        platform.stack, settings=platform.settings, stage=stage, keys=platform.keys
+    )
+    platform.values[RETENTION_DAYS] = str(stage.application_retention_days)
+    pem = stage.signature_trust_anchors_pem.strip()
+    platform.parameters.append(
+        Parameter(
+            construct_id="SignatureTrustAnchors",
+            variable=TRUST_ANCHORS_PARAMETER,
+            value=pem or NO_TRUST_ANCHORS,
+            description="PEM bundle of the My Number card's signing CA certificates (public)",
+            statement_id="ReadTrustAnchors",
+        )
     )
 
 
 def build(platform: Platform, wiring: Wiring) -> None:
+    stage = IntakeStageSettings.from_context(platform.stage_context)
     bucket = platform.buckets[ATTACHMENTS_BUCKET.logical_id]
     IntakeWiring(
         wiring.stack,
@@ -169,17 +189,24 @@ def build(platform: Platform, wiring: Wiring) -> None:
         dead_letters=platform.messaging.bus_dlq,
     )
     PortalIntegration(
-        wiring.api_stack, "Intake", settings=platform.settings, rest_api=wiring.api.rest_api, methods=wiring.api.methods
+        wiring.api_stack,
+        "Intake",
+        settings=platform.settings,
+        stage=stage,
+        rest_api=wiring.api.rest_api,
+        methods=wiring.api.methods,
     )
     ApplicationRetention(
         wiring.stack, "Retention", functions=wiring.functions, messaging=platform.messaging, bucket=bucket
     )
 
 
-CONTEXT = ContextInfra(functions=FUNCTIONS, build_data=build_bucket, build=build)
+CONTEXT = ContextInfra(functions=FUNCTIONS, build_data=build_data, build=build)
 
 
-def build_attachments_bucket(scope: Construct, *, settings: Settings, keys: Keys) -> s3.Bucket:
+def build_attachments_bucket(
+    scope: Construct, *, settings: Settings, stage: IntakeStageSettings, keys: Keys
+) -> s3.Bucket:
     bucket = s3.Bucket(
         scope,
         ATTACHMENTS_BUCKET.logical_id,
@@ -195,17 +222,17 @@ def build_attachments_bucket(scope: Construct, *, settings: Settings, keys: Keys
         cors=[
             s3.CorsRule(
                 allowed_methods=[s3.HttpMethods.PUT],
-                allowed_origins=list(settings.upload_origins),
+                allowed_origins=list(stage.upload_origins),
                 allowed_headers=["*"],
                 max_age=3600,
             )
         ]
-        if settings.upload_origins
+        if stage.upload_origins
         else None,
         lifecycle_rules=[
             s3.LifecycleRule(
                 id="personal-data-retention",
-                expiration=Duration.days(settings.application_retention_days + REVIEW_WINDOW_DAYS),
+                expiration=Duration.days(stage.application_retention_days + REVIEW_WINDOW_DAYS),
                 noncurrent_version_expiration=Duration.days(1),
                 abort_incomplete_multipart_upload_after=Duration.days(1),
             )
@@ -234,12 +261,12 @@ def build_attachments_bucket(scope: Construct, *, settings: Settings, keys: Keys
     return bucket
 
 
-def _portal_principal(settings: Settings) -> iam.IPrincipal:
+def _portal_principal(settings: Settings, stage: IntakeStageSettings) -> iam.IPrincipal:
     """Whoever may act for any applicant: the configured principal of the portal integration;
     without one, only a principal of this account tagged for this stage (a dev tester's role)."""
-    if settings.portal_principal_arn:
-        return iam.ArnPrincipal(settings.portal_principal_arn)
-    account = iam.AccountPrincipal(settings.portal_account) if settings.portal_account else iam.AccountRootPrincipal()
+    if stage.portal_principal_arn:
+        return iam.ArnPrincipal(stage.portal_principal_arn)
+    account = iam.AccountPrincipal(stage.portal_account) if stage.portal_account else iam.AccountRootPrincipal()
     return account.with_conditions({"StringEquals": {"aws:PrincipalTag/ahaki-portal-integration": settings.stage}})
 
 
@@ -296,6 +323,7 @@ class PortalIntegration(Construct):
         construct_id: str,
         *,
         settings: Settings,
+        stage: IntakeStageSettings,
         rest_api: apigw.RestApi,
         methods: dict[tuple[str, str], apigw.Method],
     ) -> None:
@@ -304,7 +332,7 @@ class PortalIntegration(Construct):
             self,
             "PortalIntegrationRole",
             role_name=portal_role_name(settings.stage),
-            assumed_by=_portal_principal(settings),
+            assumed_by=_portal_principal(settings, stage),
             description="Assumed by the citizens' portal integration: may call /portal/* and nothing else",
             max_session_duration=Duration.hours(1),
         )

@@ -4,7 +4,7 @@ Its functions with their grants and environment. The exchange with J-LIS (key, b
 holds data and lives in the platform stack (``residents_exchange.JlisExchange``); here, in the
 context's stack: the functions' grants on it (``late``: declared below, given the ARNs once it
 exists), the worker's queue mapping, the schedule that starts the planner (monthly, from
-cdk.json) and where the planner's failed invocations go.
+cdk.json: ``residents_settings.py``) and where the planner's failed invocations go.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from ahaki.residents.domain.jlis import INBOUND, OUTBOUND
 from infra.register_stack.async_failures import keep_async_failures
 from infra.register_stack.contexts.base import ContextInfra, FunctionDeclaration, Platform, Wiring
 from infra.register_stack.contexts.residents_exchange import MAX_RECEIVES, WORKER_TIMEOUT_SECONDS, JlisExchange
+from infra.register_stack.contexts.residents_settings import ResidentsStageSettings
 from infra.register_stack.environment import REGISTER
 from infra.register_stack.functions import Functions
 from infra.register_stack.grants import (
@@ -145,11 +146,23 @@ FUNCTIONS = {
 
 
 def build(platform: Platform, wiring: Wiring) -> None:
+    stage = ResidentsStageSettings.from_context(platform.stage_context)
     exchange = JlisExchange(
-        platform.stack, "ResidentSync", settings=platform.settings, staff_alerts=platform.messaging.topic
+        platform.stack,
+        "ResidentSync",
+        settings=platform.settings,
+        jlis_principal_arn=stage.jlis_principal_arn,
+        staff_alerts=platform.messaging.topic,
     )
     platform.work_queues["SyncQueue"] = WorkQueue(exchange.queue, exchange.dead_letters, QUEUE_MAX_AGE)
-    SyncWiring(wiring.stack, "ResidentSync", settings=platform.settings, functions=wiring.functions, exchange=exchange)
+    SyncWiring(
+        wiring.stack,
+        "ResidentSync",
+        settings=platform.settings,
+        stage=stage,
+        functions=wiring.functions,
+        exchange=exchange,
+    )
 
 
 CONTEXT = ContextInfra(functions=FUNCTIONS, build=build)
@@ -159,10 +172,18 @@ class SyncWiring(Construct):
     """The sync functions' side of the exchange, in the context's stack."""
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, settings: Settings, functions: Functions, exchange: JlisExchange
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        settings: Settings,
+        stage: ResidentsStageSettings,
+        functions: Functions,
+        exchange: JlisExchange,
     ) -> None:
         super().__init__(scope, construct_id)
         self._settings = settings
+        self._stage = stage
         self._functions = functions
         self._exchange = exchange
         self._wire_functions()
@@ -181,7 +202,7 @@ class SyncWiring(Construct):
             "JLIS_BUCKET": self._exchange.bucket.bucket_name,
             "SYNC_QUEUE_URL": self._exchange.queue.queue_url,
             "JLIS_ADAPTER": "s3",
-            "SYNC_CHUNK_SIZE": str(self._settings.sync_chunk_size),
+            "SYNC_CHUNK_SIZE": str(self._stage.sync_chunk_size),
             "SYNC_MAX_RECEIVES": str(MAX_RECEIVES),
         }
         self._functions.offer(env)
@@ -243,7 +264,7 @@ class SyncWiring(Construct):
             self,
             "MonthlyVerification",
             description="Scheduled verification of every live registrant against the resident register",
-            schedule_expression=self._settings.sync_schedule,
+            schedule_expression=self._stage.sync_schedule,
             schedule_expression_timezone="Asia/Tokyo",
             flexible_time_window=scheduler.CfnSchedule.FlexibleTimeWindowProperty(mode="OFF"),
             target=scheduler.CfnSchedule.TargetProperty(

@@ -29,7 +29,15 @@ MAX_RECEIVES = 5  # then the dead-letter queue
 
 
 class JlisExchange(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, settings: Settings, staff_alerts: sns.ITopic) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        settings: Settings,
+        jlis_principal_arn: str | None,
+        staff_alerts: sns.ITopic,
+    ) -> None:
         super().__init__(scope, construct_id)
         self._staff_alerts = staff_alerts
         self._settings = settings
@@ -60,8 +68,8 @@ class JlisExchange(Construct):
         self.alarm = self._build_alarm()
         self.bucket = self._build_bucket()
         _pin(self.bucket, "JlisExchangeBucket")
-        if settings.jlis_principal_arn:
-            grant_jlis_transfer(self.bucket, self.key, settings.jlis_principal_arn)
+        if jlis_principal_arn:
+            grant_jlis_transfer(self.bucket, self.key, jlis_principal_arn)
         self.planner_failures = self._build_planner_failures()
 
     def _build_queues(self) -> tuple[sqs.Queue, sqs.Queue]:

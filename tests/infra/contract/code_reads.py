@@ -6,8 +6,10 @@ local alias (``env = os.environ``; a parameter typed as the environment) is a re
 is evaluated in the module's own namespace, so ``os.environ[INBOX_TABLE.env_var]`` reads
 ``INBOX_TABLE_NAME``. A subscript read is *required* (a KeyError without it); ``.get``/``getenv``
 is *defaulted*. A settings model (a subclass of ``ahaki.kernel.settings.EnvironmentSettings``)
-reads each variable its fields declare (their aliases: required without a default), wherever its
-class is named; the base's generic ``from_env`` stands for those reads and is not parsed itself.
+reads each variable its fields declare, its bases' fields included (their aliases: required
+without a default), wherever live code names its class; the base's generic ``from_env`` stands for
+those reads and is not parsed itself. A class statement naming a settings model as its base is not
+a read of that model: the subclass reads the inherited fields when something names the subclass.
 Of the modules a handler imports, the code that runs at import and every def that
 live code names counts (by name, so a call through an alias or a method is never missed): an
 over-approximation of what one function can run, never an under-approximation.
@@ -128,7 +130,9 @@ def _settings_base() -> type:
 
 
 def _declared_reads(node: ast.ClassDef, name: str, module: ModuleType) -> list[Read]:
-    """The variables a settings model's fields name (none if the class is not one)."""
+    """The variables a settings model's fields name, inherited ones included (pydantic's
+    ``model_fields`` holds the bases' fields; ``from_env`` reads them all); none if the class is
+    not a settings model."""
     cls = getattr(module, node.name, None)
     if not isinstance(cls, type) or not issubclass(cls, _settings_base()):
         return []
@@ -167,8 +171,8 @@ Def = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 def _split(tree: ast.Module) -> tuple[list[ast.AST], list[Def]]:
-    """Code that runs at import (module and class bodies, decorators, defaults), and the defs
-    (top-level functions and methods) that run only when something calls them."""
+    """Code that runs at import (module and class bodies, decorators, bases, defaults), and the
+    defs (top-level functions and methods) that run only when something calls them."""
     at_import: list[ast.AST] = []
     defs: list[Def] = []
     for statement in tree.body:
@@ -185,14 +189,26 @@ def _split(tree: ast.Module) -> tuple[list[ast.AST], list[Def]]:
     return at_import, defs
 
 
-def _names(nodes: list[ast.AST]) -> set[str]:
+def _names(nodes: list[ast.AST], skip: frozenset[int] = frozenset()) -> set[str]:
+    """Every name and attribute the code names, leaving out the nodes in ``skip`` (by ``id``)."""
     found: set[str] = set()
-    for node in (n for top in nodes for n in ast.walk(top)):
+    todo = [node for node in nodes if id(node) not in skip]
+    while todo:
+        node = todo.pop()
         if isinstance(node, ast.Name):
             found.add(node.id)
         elif isinstance(node, ast.Attribute):
             found.add(node.attr)
+        todo += [child for child in ast.iter_child_nodes(node) if id(child) not in skip]
     return found
+
+
+def _class_bases(trees: list[ast.Module]) -> frozenset[int]:
+    """The base expressions of every class statement in the modules (by ``id``): naming a settings
+    model as a base reads nothing; naming the subclass does, and its fields hold the base's."""
+    return frozenset(
+        id(base) for tree in trees for node in ast.walk(tree) if isinstance(node, ast.ClassDef) for base in node.bases
+    )
 
 
 # Decorators that only wrap a def: it still runs when code names it. Any other decorator (a
@@ -231,7 +247,7 @@ def _live_and_settings(function: str) -> tuple[list[tuple[str, list[ast.AST]]], 
     of its handler module (the route table binds them by name), every def a framework calls
     (dunder methods, validators, decorated callbacks), and every def of ours that live code names
     (by its name: generous, never missing a call through an alias or a method); and the settings
-    models live code names."""
+    models live code names (not as a class statement's base)."""
     handler = f"functions.{function}.handler"
     parsed = {name: _parsed(name) for name in reachable_modules(handler)}
     live: list[tuple[str, list[ast.AST]]] = []
@@ -248,16 +264,22 @@ def _live_and_settings(function: str) -> tuple[list[tuple[str, list[ast.AST]]], 
                 live.append((name, [node]))
             else:
                 pending.append((name, node))
-    named = _names([n for _, nodes in live for n in nodes])
+    # A def named anywhere may run (a base expression may call one); a settings model is read
+    # only where code names it other than as the base of a class statement.
+    bases = _class_bases([tree for tree, _, _ in parsed.values()])
+    code = [n for _, nodes in live for n in nodes]
+    named, models_named = _names(code), _names(code, bases)
     settings: list[tuple[str, ast.ClassDef]] = []
     while True:
         woken_defs = [(name, node) for name, node in pending if node.name in named]
-        woken_settings = [(name, node) for name, node in declared if node.name in named]
+        woken_settings = [(name, node) for name, node in declared if node.name in models_named]
         if not woken_defs and not woken_settings:
             break
         pending = [item for item in pending if item not in woken_defs]
         declared = [item for item in declared if item not in woken_settings]
         live += [(name, [node]) for name, node in woken_defs]
         settings += woken_settings
-        named |= _names([node for _, node in [*woken_defs, *woken_settings]])
+        woken: list[ast.AST] = [node for _, node in [*woken_defs, *woken_settings]]
+        named |= _names(woken)
+        models_named |= _names(woken, bases)
     return live, settings

@@ -13,9 +13,10 @@ from __future__ import annotations
 import pytest
 
 from ahaki.http.routes import AuthType, Function, routes_of
-from ahaki.kernel.specs import BUCKETS, KEYS, TABLES
+from ahaki.kernel.settings import AuditSettings, Settings
+from ahaki.kernel.specs import AUDIT_TABLE, BUCKETS, KEYS, TABLES
 from tests.infra.contract.assembly import Assembly, Resource
-from tests.infra.contract.code_reads import Read, reads_of_function, reads_of_module
+from tests.infra.contract.code_reads import Read, reachable_modules, reads_of_function, reads_of_module
 
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]
 
@@ -124,6 +125,27 @@ def test_a_variable_a_settings_model_declares_is_reported_when_unset(assembly: A
         assert [m.split(" ")[0] for m in unset_reads(assembly, Function.NOTIFIER, reads)] == ["EMAIL_SOURCE"]
     finally:
         assembly.environment(fn)["EMAIL_SOURCE"] = value
+
+
+def test_a_variable_read_through_an_inherited_field_is_reported_when_unset(assembly: Assembly) -> None:
+    # The register's settings declare no audit field: the audit table is the audit settings' field.
+    assert issubclass(Settings, AuditSettings) and "audit_table" not in vars(Settings).get("__annotations__", {})
+    # The notifier builds the register's settings, never the audit settings themselves.
+    fn = assembly.functions()[Function.NOTIFIER.value]
+    reads = reads_of_function(Function.NOTIFIER.value)
+    assert any(r.name == AUDIT_TABLE.env_var and r.required and r.module == "ahaki.kernel.settings" for r in reads)
+    value = assembly.environment(fn).pop(AUDIT_TABLE.env_var)
+    try:
+        assert [m.split(" ")[0] for m in unset_reads(assembly, Function.NOTIFIER, reads)] == [AUDIT_TABLE.env_var]
+    finally:
+        assembly.environment(fn)[AUDIT_TABLE.env_var] = value
+
+
+def test_a_settings_model_named_only_as_a_base_is_not_read() -> None:
+    # The relay imports the settings module, where the register's settings name the audit
+    # settings as their base; it builds neither, so it reads neither's variables.
+    assert "ahaki.kernel.settings" in reachable_modules(f"functions.{Function.OUTBOX_RELAY.value}.handler")
+    assert AUDIT_TABLE.env_var not in {r.name for r in reads_of_function(Function.OUTBOX_RELAY.value)}
 
 
 @pytest.mark.parametrize(

@@ -57,16 +57,14 @@ class AuditSettings(EnvironmentSettings):
     audit_shards: int = Field(16, alias="AUDIT_SHARDS")
 
 
-class Settings(EnvironmentSettings):
-    """The register's own tables and keys (the registry's and the vault's adapters). Not a subclass
-    of AuditSettings: the environment contract test reads a named base as a read of its variables."""
+class Settings(AuditSettings):
+    """The register's own tables and keys (the registry's and the vault's adapters), and the audit
+    trail its transactions write to."""
 
     register_table: str = Field(alias=REGISTER_TABLE.env_var)
     vault_table: str = Field(alias=VAULT_TABLE.env_var)
-    audit_table: str = Field(alias=AUDIT_TABLE.env_var)
     outbox_table: str = Field(alias=OUTBOX_TABLE.env_var)
     vault_key_id: str = Field("", alias=str(VAULT_KEY.env_var))
     blind_index_key_id: str = Field("", alias=str(BLIND_INDEX_KEY.env_var))
-    audit_shards: int = Field(16, alias="AUDIT_SHARDS")
     # Online applications: application writes join the register's transactions.
     applications_table: str = Field("", alias=APPLICATIONS_TABLE.env_var)

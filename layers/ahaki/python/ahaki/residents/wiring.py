@@ -17,8 +17,8 @@ from pydantic import Field
 from ahaki.kernel.adapters.aws import CLIENT_CONFIG, lazy
 from ahaki.kernel.components import component
 from ahaki.kernel.qualification import Qualification
-from ahaki.kernel.settings import EnvironmentSettings
-from ahaki.kernel.specs import AUDIT_TABLE, OUTBOX_TABLE, SYNC_TABLE
+from ahaki.kernel.settings import AuditSettings, EnvironmentSettings
+from ahaki.kernel.specs import OUTBOX_TABLE, SYNC_TABLE
 from ahaki.kernel.wiring import dynamodb
 from ahaki.registry.services.ports import Ports
 from ahaki.registry.wiring import ports
@@ -37,10 +37,11 @@ if TYPE_CHECKING:
     from ahaki.residents.adapters.jlis_fake import RegisterBackedFake
 
 
-class SyncSettings(EnvironmentSettings):
+class SyncSettings(AuditSettings):
+    """The sync's table, exchange and queue; the audit table its query log appends to."""
+
     sync_table: str = Field(alias=SYNC_TABLE.env_var)
     outbox_table: str = Field(alias=OUTBOX_TABLE.env_var)
-    audit_table: str = Field(alias=AUDIT_TABLE.env_var)
     bucket: str = Field(alias="JLIS_BUCKET")
     adapter: str = Field("s3", alias="JLIS_ADAPTER")
     queue_url: str = Field("", alias="SYNC_QUEUE_URL")

@@ -7,7 +7,7 @@ outbox event of a change go in the same transaction as the change itself.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from botocore.exceptions import ClientError
 
@@ -18,10 +18,25 @@ from ahaki.kernel.retry import ChainContention, EventIdTaken, TransactionConflic
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import TransactWriteItemsInputTypeDef, TransactWriteItemTypeDef
+    from mypy_boto3_dynamodb.type_defs import (
+        AttributeValueTypeDef,
+        TransactWriteItemsInputTypeDef,
+        TransactWriteItemTypeDef,
+    )
 
-# Called with the failed item's cancellation reason (with the old item when the Put asked for it).
-Failure = Callable[[dict[str, Any]], Exception]
+
+class CancellationReason(TypedDict, total=False):
+    """DynamoDB's CancellationReason, one per item of a cancelled transaction. boto3-stubs has no
+    type for it, and botocore-stubs' private one types ``Item`` as a key/value pair, not the
+    attribute map DynamoDB returns."""
+
+    Code: str
+    Message: str
+    Item: dict[str, AttributeValueTypeDef]  # the old item, when the item asked for ALL_OLD
+
+
+# Called with the failed item's cancellation reason (with the old item when the item asked for it).
+Failure = Callable[[CancellationReason], Exception]
 # Relayed within seconds; kept a week so a stalled relay can be redriven from the table itself.
 OUTBOX_RETENTION_SECONDS = 7 * 24 * 3600
 
@@ -68,8 +83,9 @@ class DynamoTransaction:
         except ClientError as error:
             if error.response["Error"]["Code"] != "TransactionCanceledException":
                 raise
-            reasons = error.response.get("CancellationReasons") or []
+            # botocore's response type has the wrong shape for an item (see CancellationReason).
+            reasons = cast("list[CancellationReason]", error.response.get("CancellationReasons") or [])
             for (_, failure), reason in zip(self._items, reasons, strict=False):
                 if reason.get("Code") == "ConditionalCheckFailed":
-                    raise failure(dict(reason)) from None
+                    raise failure(reason) from None
             raise TransactionConflict from None  # another transaction held an item: retry

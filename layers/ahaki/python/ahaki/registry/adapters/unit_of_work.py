@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ahaki.kernel.adapters import vault as v
-from ahaki.kernel.adapters.transaction import DynamoTransaction, Failure
+from ahaki.kernel.adapters.transaction import CancellationReason, DynamoTransaction, Failure
 from ahaki.kernel.errors import DuplicateMyNumber, PortalPseudonymInUse, VersionConflict
 from ahaki.kernel.qualification import Qualification
 from ahaki.kernel.settings import Settings
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 
-def _version_conflict(reason: dict[str, Any]) -> Exception:
+def _version_conflict(reason: CancellationReason) -> Exception:
     current = reason.get("Item", {}).get("version", {}).get("N")
     return VersionConflict(int(current) if current else 0)
 

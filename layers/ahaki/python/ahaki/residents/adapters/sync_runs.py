@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
@@ -23,6 +23,7 @@ from ahaki.residents.domain.sync_records import (
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
 
 
 class RunItems:
@@ -33,7 +34,11 @@ class RunItems:
 
     def create_run(self, run: SyncRun) -> bool:
         """False if the run exists already (a planner invoked again for the same run)."""
-        item = {"pk": {"S": run_pk(run.tenant_id, run.run_id)}, "sk": {"S": RUN}, "body": {"S": run.model_dump_json()}}
+        item: dict[str, AttributeValueTypeDef] = {
+            "pk": {"S": run_pk(run.tenant_id, run.run_id)},
+            "sk": {"S": RUN},
+            "body": {"S": run.model_dump_json()},
+        }
         item.update({name: {"N": "0"} for name in (*COUNTS, "chunks_planned", "chunks_requested", "chunks_processed")})
         try:
             self._client.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
@@ -81,7 +86,7 @@ class RunItems:
         """Checkpoint the planner and add a planned chunk's counts, in one update conditional on
         the step it started from: False if another planner moved the run on meanwhile."""
         names = {"#p": "plan", "#step": "plan_step", "#done": "plan_done"}
-        values: dict[str, Any] = {
+        values: dict[str, AttributeValueTypeDef] = {
             ":plan": {"S": plan.model_dump_json()},
             ":step": {"N": str(plan.step)},
             ":done": {"BOOL": plan.done},
