@@ -1,0 +1,140 @@
+"""Where a PDF's streams begin and by which filters a viewer decodes them: every ``N G obj`` whose
+value is a dictionary is read token by token (strings with nested parentheses and escapes,
+comments, nested dictionaries and arrays) to its end, and when ``stream`` follows it, the data's
+start and the dictionary's ``/Filter`` (or ``/F``, as lenient viewers also read it) chains are
+given. Every value of those keys is given, so a key written twice or a nested ``/Filter`` cannot
+choose for us which one a viewer takes. A filter written as anything but a name or an array of
+names (an indirect reference) cannot be followed here: the stream is marked ``unreadable``.
+
+A fake ``obj`` inside a string or a stream's data only adds a dictionary read for nothing; every
+token and every parenthesis is a step of the budget, so a file cannot make the reading long."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ahaki.intake.domain.pdf_filters import CANONICAL, Budget
+
+_WS = rb"\x00\t\n\x0c\r "
+_SKIP = rb"(?:[" + _WS + rb"]|%[^\r\n]*+)*+"  # white space and comments
+_REGULAR = rb"[^" + _WS + rb"()<>\[\]{}/%]"
+_OBJ_DICTIONARY = re.compile(rb"\d+[" + _WS + rb"]+\d+[" + _WS + rb"]+obj" + _SKIP + rb"(?=<<)")
+_TOKEN = re.compile(_SKIP + rb"(<<|>>|<[^<>]*+>|[\[\](){}]|/" + _REGULAR + rb"*+|" + _REGULAR + rb"++)")
+_STREAM_KEYWORD = re.compile(_SKIP + rb"stream(?:\r\n|\n|\r)?")
+_STRING_EVENT = re.compile(rb"\\[\s\S]|[()]")
+_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_FILTER_KEYS = frozenset({b"Filter", b"F"})
+
+
+@dataclass
+class Stream:
+    start: int  # where the stream's data begin
+    chains: list[tuple[bytes, ...]] = field(default_factory=list)  # canonical filter names, in order
+    unreadable: bool = False  # a filter written as something else than names
+    early_change_zero: bool = False  # ``/EarlyChange 0`` is written: LZW may widen its codes late
+
+
+def streams(data: bytes, budget: Budget) -> Iterator[Stream]:
+    """The streams of ``data`` whose dictionary could be read, in the order of the file; stops
+    when the budget's steps are spent (the caller sees it)."""
+    for found in _OBJ_DICTIONARY.finditer(data):
+        stream = _dictionary(data, found.end(), budget)
+        if budget.spent():
+            return
+        if stream is not None:
+            yield stream
+
+
+def _dictionary(data: bytes, at: int, budget: Budget) -> Stream | None:
+    """The dictionary at ``at`` read to its end, and the stream after it, if any."""
+    stream, depth, key = Stream(0), 0, False
+    while budget.steps >= 0:
+        budget.steps -= 1
+        token = _TOKEN.match(data, at)
+        if token is None:
+            return None
+        word, at = token[1], token.end()
+        if key:  # the value of /Filter or /F
+            at = _chain(data, word, at, stream, budget)
+            key = False
+        elif word in (b"<<", b"[", b"{"):
+            depth += 1
+        elif word in (b">>", b"]", b"}"):
+            depth -= 1
+            if depth <= 0:
+                break
+        elif word == b"(":
+            at = _string_end(data, at, budget)
+        elif word[:1] == b"/":
+            name = _name(word)
+            key = depth == 1 and name in _FILTER_KEYS
+            stream.early_change_zero |= name == b"EarlyChange" and _next_word(data, at) == b"0"
+        if at < 0:
+            return None
+    keyword = _STREAM_KEYWORD.match(data, at)
+    if depth != 0 or keyword is None:
+        return None
+    stream.start = keyword.end()
+    return stream
+
+
+def _chain(data: bytes, word: bytes, at: int, stream: Stream, budget: Budget) -> int:
+    """Reads a filter value (``word`` is its first token); gives where it ends."""
+    if word[:1] == b"/":
+        stream.chains.append((_canonical(word),))
+        return at
+    if word != b"[":
+        stream.unreadable = True  # an indirect reference, a dictionary: not followed here
+        return at if word != b"(" else _string_end(data, at, budget)
+    names: list[bytes] = []
+    while budget.steps >= 0:
+        budget.steps -= 1
+        token = _TOKEN.match(data, at)
+        if token is None:
+            return -1
+        at = token.end()
+        if token[1] == b"]":
+            stream.chains.append(tuple(names))
+            return at
+        if token[1][:1] != b"/":
+            stream.unreadable = True
+            return at if token[1] != b"(" else _string_end(data, at, budget)
+        names.append(_canonical(token[1]))
+    return -1
+
+
+def _string_end(data: bytes, at: int, budget: Budget) -> int:
+    """Where a literal string opened before ``at`` ends: balanced parentheses, backslash escapes;
+    -1 if it does not."""
+    depth = 1
+    while budget.steps >= 0:
+        budget.steps -= 1
+        event = _STRING_EVENT.search(data, at)
+        if event is None:
+            return -1
+        at = event.end()
+        if event[0] == b"(":
+            depth += 1
+        elif event[0] == b")":
+            depth -= 1
+            if depth == 0:
+                return at
+    return -1
+
+
+def _next_word(data: bytes, at: int) -> bytes:
+    token = _TOKEN.match(data, at)
+    return token[1] if token else b""
+
+
+def _name(word: bytes) -> bytes:
+    """A name token as a viewer reads it: without its slash, ``#xx`` escapes decoded."""
+    name = word[1:]
+    return _ESCAPE.sub(lambda escape: bytes([int(escape[1], 16)]), name) if b"#" in name else name
+
+
+def _canonical(word: bytes) -> bytes:
+    name = _name(word)
+    return CANONICAL.get(name, name)
