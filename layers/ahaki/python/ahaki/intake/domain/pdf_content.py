@@ -60,7 +60,7 @@ _UPDATE = re.compile(rb"[\x00\t\n\x0c\r ]*(?:\d+[\x00\t\n\x0c\r ]+\d+[\x00\t\n\x
 _STREAM = re.compile(rb"stream\r?\n(?=[\x08\x18\x28\x38\x48\x58\x68\x78])")
 
 
-def pdf_refusal(data: bytes, inflate_budget: int = INFLATE_BUDGET) -> AttachmentRefusal | None:
+def pdf_refusal(data: bytes, inflate_budget: int = INFLATE_BUDGET, steps: int = MAX_STEPS) -> AttachmentRefusal | None:
     if not data.startswith(b"%PDF-"):
         return AttachmentRefusal.SIGNATURE
     end = data.rfind(b"%%EOF")
@@ -74,11 +74,10 @@ def pdf_refusal(data: bytes, inflate_budget: int = INFLATE_BUDGET) -> Attachment
         return AttachmentRefusal.ENCRYPTED
     if _ACTIVE.search(data):
         return AttachmentRefusal.ACTIVE_CONTENT
-    return _streams_refusal(data, inflate_budget)
+    return _streams_refusal(data, Budget(inflate_budget, MAX_STREAMS, steps))
 
 
-def _streams_refusal(data: bytes, budget_bytes: int) -> AttachmentRefusal | None:
-    budget = Budget(budget_bytes, MAX_STREAMS, MAX_STEPS)
+def _streams_refusal(data: bytes, budget: Budget) -> AttachmentRefusal | None:
     view = memoryview(data)
     inflated: set[int] = set()  # starts decoded by a chain beginning with Flate: not inflated twice
     for stream in streams(data, budget):

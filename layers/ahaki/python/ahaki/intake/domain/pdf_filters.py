@@ -219,7 +219,8 @@ def _lzw(data: memoryview, budget: Budget, early_change: int = 1) -> bytearray:
             if previous and len(table) < 4096:
                 table.append(previous + entry[:1])
                 if len(table) >= grow and width < 12:
-                    width, grow = width + 1, grow * 2
+                    width += 1
+                    grow = (1 << width) - early_change
             previous = entry
     budget.left -= len(out)
     budget.steps = steps

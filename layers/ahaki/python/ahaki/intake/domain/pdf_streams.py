@@ -20,7 +20,9 @@ from ahaki.intake.domain.pdf_filters import CANONICAL, Budget
 _WS = rb"\x00\t\n\x0c\r "
 _SKIP = rb"(?:[" + _WS + rb"]|%[^\r\n]*+)*+"  # white space and comments
 _REGULAR = rb"[^" + _WS + rb"()<>\[\]{}/%]"
-_OBJ_DICTIONARY = re.compile(rb"\d+[" + _WS + rb"]+\d+[" + _WS + rb"]+obj" + _SKIP + rb"(?=<<)")
+# From the first digit of a number only, each part possessive: a long run of digits (hex data, say)
+# is read once, not once from each of its digits.
+_OBJ_DICTIONARY = re.compile(rb"(?<![0-9])[0-9]++[" + _WS + rb"]++[0-9]++[" + _WS + rb"]++obj" + _SKIP + rb"(?=<<)")
 _TOKEN = re.compile(_SKIP + rb"(<<|>>|<[^<>]*+>|[\[\](){}]|/" + _REGULAR + rb"*+|" + _REGULAR + rb"++)")
 _STREAM_KEYWORD = re.compile(_SKIP + rb"stream(?:\r\n|\n|\r)?")
 _STRING_EVENT = re.compile(rb"\\[\s\S]|[()]")
