@@ -10,7 +10,6 @@ LZW and RunLength need a loop per code or run, each counted against the budget's
 
 from __future__ import annotations
 
-import base64
 import binascii
 import re
 import sys
@@ -109,16 +108,16 @@ def _ascii_hex(data: memoryview, budget: Budget, early_change: int = 1) -> bytea
     return out
 
 
-_A85_GROUPS = re.compile(rb"(?:z|[!-u]{5})*+")
 _A85_INCOMPLETE = re.compile(rb"[!-u]{0,4}")  # a group going on in the next piece
-_A85_PARTIAL = re.compile(rb"[!-u]{2,4}")  # a last group, padded as the format says
-# A group above 2**32 - 1 (``s8W-!``) cannot be decoded: the groups that can, up to such a one.
-_A85_FITTING = re.compile(rb"(?:z|(?![t-u]|s[9-u]|s8[X-u]|s8W[.-u]|s8W-[\"-u])[!-u]{5})*+")
+_A85_PARTIAL = re.compile(rb"[!-u]{2,4}(?![!-u])")  # a last group of two to four characters
+# Groups of five digits, or ``z``, up to the first that is not one or is above 2**32 - 1 (``s8W-!``).
+_A85_GROUPS = re.compile(rb"(?:z|(?![t-u]|s[9-u]|s8[X-u]|s8W[.-u]|s8W-[\"-u])[!-u]{5})*+")
+_DIGIT_VALUES = bytes((code - 33) % 256 for code in range(256))
 
 
 def _ascii85(data: memoryview, budget: Budget, early_change: int = 1) -> bytearray:
     """Groups of five characters (``z`` for four zero bytes) to ``~>``; white space skipped; a last
-    group of two to four characters."""
+    group of two to four characters padded as the format says."""
     out, carry, at = bytearray(), b"", 0
     while at < len(data) and budget.left >= 0:
         raw = bytes(data[at : at + PIECE])
@@ -126,24 +125,32 @@ def _ascii85(data: memoryview, budget: Budget, early_change: int = 1) -> bytearr
         text = carry + raw.translate(None, WHITE_SPACE)
         groups = _matched(_A85_GROUPS, text)
         carry = text[groups:]
+        decoded = _base85(text[:groups].replace(b"z", b"!!!!!"))
         going_on = at < len(data) and _A85_INCOMPLETE.fullmatch(carry) is not None
-        if not going_on:  # the end marker, a character out of the alphabet, or the data's end
-            partial = _A85_PARTIAL.match(carry)
-            groups += partial.end() if partial else 0
-        decoded, whole = _a85(text[:groups])
+        partial = None if going_on else _A85_PARTIAL.match(carry)
+        if partial:  # padded with the largest digit; as many bytes as digits less one
+            value = 0
+            for digit in partial[0] + b"u" * (5 - len(partial[0])):
+                value = value * 85 + digit - 33
+            decoded += value.to_bytes(5, "big")[1 : len(partial[0])] if value < 2**32 else b""
         out += decoded
         budget.left -= max(len(raw), len(decoded))
-        if not going_on or not whole:
+        if not going_on:
             break
     return out
 
 
-def _a85(text: bytes) -> tuple[bytes, bool]:
-    """``text`` decoded, and whether all of it was; else the groups before one too large."""
-    try:
-        return base64.a85decode(text), True
-    except ValueError:
-        return base64.a85decode(text[: _matched(_A85_FITTING, text)]), False
+def _base85(text: bytes) -> bytes:
+    """Groups of five base-85 digits to four bytes each, all groups at once: digit by digit, in
+    32-bit lanes of one integer (the regular expression let no group exceed 32 bits, so no lane
+    carries into the next)."""
+    count = len(text) // 5
+    value = 0
+    for column in range(5):
+        lanes = bytearray(4 * count)
+        lanes[3::4] = text[column::5].translate(_DIGIT_VALUES)
+        value = value * 85 + int.from_bytes(lanes, "big")
+    return value.to_bytes(4 * count, "big")
 
 
 def _matched(pattern: re.Pattern[bytes], text: bytes) -> int:

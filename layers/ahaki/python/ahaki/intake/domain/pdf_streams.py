@@ -20,10 +20,17 @@ from ahaki.intake.domain.pdf_filters import CANONICAL, Budget
 _WS = rb"\x00\t\n\x0c\r "
 _SKIP = rb"(?:[" + _WS + rb"]|%[^\r\n]*+)*+"  # white space and comments
 _REGULAR = rb"[^" + _WS + rb"()<>\[\]{}/%]"
-# From the first digit of a number only, each part possessive: a long run of digits (hex data, say)
-# is read once, not once from each of its digits.
-_OBJ_DICTIONARY = re.compile(rb"(?<![0-9])[0-9]++[" + _WS + rb"]++[0-9]++[" + _WS + rb"]++obj" + _SKIP + rb"(?=<<)")
-_TOKEN = re.compile(_SKIP + rb"(<<|>>|<[^<>]*+>|[\[\](){}]|/" + _REGULAR + rb"*+|" + _REGULAR + rb"++)")
+_DELIMITER = rb"[" + _WS + rb"()<>\[\]{}/%]"
+# After ``obj`` (the object's numbers are not checked: a fake one only costs a dictionary read).
+_OBJ_DICTIONARY = re.compile(rb"obj" + _SKIP + rb"(?=<<)")
+_ANY_TOKEN = re.compile(_SKIP + rb"(<<|>>|<[^<>]*+>|[\[\](){}]|/" + _REGULAR + rb"*+|" + _REGULAR + rb"++)")
+# Tokens that neither nest nor name a filter, skipped in one match: white space, comments, hex
+# strings, numbers, keywords and names other than these keys (a name with an escape may be one).
+_BORING = (
+    rb"(?:[" + _WS + rb"]|%[^\r\n]*+|<[^<>]*+>|" + _REGULAR + rb"++"
+    rb"|/(?!(?:Filter|F|EarlyChange)" + _DELIMITER + rb")[^" + _WS + rb"()<>\[\]{}/%#]*+(?!#))*+"
+)
+_TOKEN = re.compile(_BORING + rb"(<<|>>|[\[\](){}]|/" + _REGULAR + rb"*+)")
 _STREAM_KEYWORD = re.compile(_SKIP + rb"stream(?:\r\n|\n|\r)?")
 _STRING_EVENT = re.compile(rb"\\[\s\S]|[()]")
 _ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
@@ -54,7 +61,7 @@ def _dictionary(data: bytes, at: int, budget: Budget) -> Stream | None:
     stream, depth, key = Stream(0), 0, False
     while budget.steps >= 0:
         budget.steps -= 1
-        token = _TOKEN.match(data, at)
+        token = (_ANY_TOKEN if key else _TOKEN).match(data, at)
         if token is None:
             return None
         word, at = token[1], token.end()
@@ -93,7 +100,7 @@ def _chain(data: bytes, word: bytes, at: int, stream: Stream, budget: Budget) ->
     names: list[bytes] = []
     while budget.steps >= 0:
         budget.steps -= 1
-        token = _TOKEN.match(data, at)
+        token = _ANY_TOKEN.match(data, at)
         if token is None:
             return -1
         at = token.end()
@@ -127,7 +134,7 @@ def _string_end(data: bytes, at: int, budget: Budget) -> int:
 
 
 def _next_word(data: bytes, at: int) -> bytes:
-    token = _TOKEN.match(data, at)
+    token = _ANY_TOKEN.match(data, at)
     return token[1] if token else b""
 
 
