@@ -162,18 +162,23 @@ def _run_length(data: memoryview, budget: Budget, early_change: int = 1) -> byte
     """Runs: a length byte 0-127 copies the next 1-128 bytes, 129-255 repeats the next byte
     2-128 times, 128 ends the data."""
     out = bytearray()
-    at, end, limit, steps = 0, len(data), budget.left, budget.steps
-    while at < end and len(out) <= limit and steps >= 0:
-        steps -= 1
-        length = data[at]
-        if length < 128:
-            out += data[at + 1 : at + length + 2]
-            at += length + 2
-        elif length > 128:
-            out += bytes(data[at + 1 : at + 2]) * (257 - length)
-            at += 2
-        else:
-            break
+    base, end, limit, steps = 0, len(data), budget.left, budget.steps
+    while base < end and len(out) <= limit and steps >= 0:
+        piece = bytes(data[base : base + PIECE + 129])  # a piece at a time: bytes index faster than a view
+        at, stop = 0, min(PIECE, end - base)
+        while at < stop and steps >= 0 and len(out) <= limit:
+            steps -= 1
+            length = piece[at]
+            if length < 128:
+                out += piece[at + 1 : at + length + 2]
+                at += length + 2
+            elif length > 128:
+                out += piece[at + 1 : at + 2] * (257 - length)
+                at += 2
+            else:
+                base = end  # the end of the data
+                break
+        base += at
     budget.left -= len(out)
     budget.steps = steps
     return out
