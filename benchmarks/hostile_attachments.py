@@ -126,7 +126,11 @@ def _slow_files() -> dict[str, tuple[str, bytes]]:
         "a PDF of 10 M ASCIIHex digits": (PDF, _filtered(b"ASCIIHexDecode", b"61" * (_LARGEST // 2))),
         "a PDF of 10 M ASCIIHex spaces": (PDF, _filtered(b"ASCIIHexDecode", b" " * _LARGEST)),
         "a PDF of 10 M ASCII85 'z' (40 MB of zeros)": (PDF, _filtered(b"ASCII85Decode", b"z" * _LARGEST)),
-        "an honest PDF of one LZW stream of 7 MB": (
+        "an honest PDF of one LZW stream of 4 MB": (
+            PDF,
+            _filtered(b"LZWDecode", ENCODERS[b"LZWDecode"](_noise(2_900_000))),
+        ),
+        "an honest PDF of one LZW stream of 7 MB (past the steps)": (
             PDF,
             _filtered(b"LZWDecode", ENCODERS[b"LZWDecode"](_noise(5_000_000))),
         ),
@@ -138,6 +142,7 @@ def _slow_files() -> dict[str, tuple[str, bytes]]:
             PDF,
             b"%PDF-1.7\n1 0 obj\n<<" + b"/a " * (_LARGEST // 3) + b">>\nstream\n%%EOF\n",
         ),
+        "a PDF of 10 M nested arrays": (PDF, b"%PDF-1.7\n1 0 obj\n<< /a " + b"[" * _LARGEST + b">>\nstream\n%%EOF\n"),
         "a PDF of a string of 10 M nested parentheses": (
             PDF,
             b"%PDF-1.7\n1 0 obj\n<< /a " + b"(" * _LARGEST + b">>\nstream\n%%EOF\n",
