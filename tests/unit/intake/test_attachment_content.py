@@ -276,9 +276,20 @@ def test_the_filter_a_viewer_reads_is_the_one_decoded(dictionary: bytes) -> None
     assert pdf_refusal(document) is AttachmentRefusal.ACTIVE_CONTENT
 
 
-def test_a_filter_written_by_reference_is_refused() -> None:
-    """Honest writers put the filter in the stream's dictionary; a reference is not followed."""
-    document = pdf_with_stream(b"/Filter 9 0 R", encoded(b"BT ET", [b"ASCIIHexDecode"]))
+@pytest.mark.parametrize(
+    "dictionary",
+    [
+        b"/Filter 9 0 R",
+        b"/F << /FS /URL >> /Filter /AHx",
+        b"/F (external.dat)",
+        b"/Filter [/AHx << /Filter /Fl >> ]",
+        b"/Filter [/AHx 9 0 R]",
+    ],
+)
+def test_a_filter_written_other_than_by_names_is_refused(dictionary: bytes) -> None:
+    """Honest writers put the filter in the stream's dictionary, by name; a reference, a file
+    specification, a dictionary in the array are not followed."""
+    document = pdf_with_stream(dictionary, encoded(b"BT ET", [b"ASCIIHexDecode"]))
     assert pdf_refusal(document) is AttachmentRefusal.STRUCTURE
 
 

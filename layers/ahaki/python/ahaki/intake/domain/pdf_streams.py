@@ -58,17 +58,14 @@ def streams(data: bytes, budget: Budget) -> Iterator[Stream]:
 
 def _dictionary(data: bytes, at: int, budget: Budget) -> Stream | None:
     """The dictionary at ``at`` read to its end, and the stream after it, if any."""
-    stream, depth, key = Stream(0), 0, False
+    stream, depth = Stream(0), 0
     while budget.steps >= 0:
         budget.steps -= 1
-        token = (_ANY_TOKEN if key else _TOKEN).match(data, at)
+        token = _TOKEN.match(data, at)
         if token is None:
             return None
         word, at = token[1], token.end()
-        if key:  # the value of /Filter or /F
-            at = _chain(data, word, at, stream, budget)
-            key = False
-        elif word in (b"<<", b"[", b"{"):
+        if word in (b"<<", b"[", b"{"):
             depth += 1
         elif word in (b">>", b"]", b"}"):
             depth -= 1
@@ -76,12 +73,13 @@ def _dictionary(data: bytes, at: int, budget: Budget) -> Stream | None:
                 break
         elif word == b"(":
             at = _string_end(data, at, budget)
+            if at < 0:
+                return None
         elif word[:1] == b"/":
             name = _name(word)
-            key = depth == 1 and name in _FILTER_KEYS
+            if depth == 1 and name in _FILTER_KEYS:
+                at = _chain(data, at, stream, budget)
             stream.early_change_zero |= name == b"EarlyChange" and _next_word(data, at) == b"0"
-        if at < 0:
-            return None
     keyword = _STREAM_KEYWORD.match(data, at)
     if depth != 0 or keyword is None:
         return None
@@ -89,29 +87,26 @@ def _dictionary(data: bytes, at: int, budget: Budget) -> Stream | None:
     return stream
 
 
-def _chain(data: bytes, word: bytes, at: int, stream: Stream, budget: Budget) -> int:
-    """Reads a filter value (``word`` is its first token); gives where it ends."""
-    if word[:1] == b"/":
-        stream.chains.append((_canonical(word),))
-        return at
-    if word != b"[":
-        stream.unreadable = True  # an indirect reference, a dictionary: not followed here
-        return at if word != b"(" else _string_end(data, at, budget)
-    names: list[bytes] = []
-    while budget.steps >= 0:
-        budget.steps -= 1
-        token = _ANY_TOKEN.match(data, at)
-        if token is None:
-            return -1
-        at = token.end()
-        if token[1] == b"]":
+def _chain(data: bytes, at: int, stream: Stream, budget: Budget) -> int:
+    """Reads the filter value at ``at``: a name or an array of names is a chain (where it ends is
+    given); anything else marks the stream unreadable and is left to be read as any value
+    (``at`` is given back)."""
+    token = _ANY_TOKEN.match(data, at)
+    if token is not None and token[1][:1] == b"/":
+        stream.chains.append((_canonical(token[1]),))
+        return token.end()
+    if token is not None and token[1] == b"[":
+        names: list[bytes] = []
+        element = _ANY_TOKEN.match(data, token.end())
+        while element is not None and element[1][:1] == b"/" and budget.steps >= 0:
+            budget.steps -= 1
+            names.append(_canonical(element[1]))
+            element = _ANY_TOKEN.match(data, element.end())
+        if element is not None and element[1] == b"]":
             stream.chains.append(tuple(names))
-            return at
-        if token[1][:1] != b"/":
-            stream.unreadable = True
-            return at if token[1] != b"(" else _string_end(data, at, budget)
-        names.append(_canonical(token[1]))
-    return -1
+            return element.end()
+    stream.unreadable = True  # an indirect reference, a dictionary, a string: not followed here
+    return at
 
 
 def _string_end(data: bytes, at: int, budget: Budget) -> int:
