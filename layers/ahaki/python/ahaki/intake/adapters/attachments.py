@@ -30,7 +30,9 @@ class S3Attachments:
         )
         return url
 
-    def download_url(self, key: str, version_id: str | None, content_type: str, disposition: str, expires_in: int) -> str:
+    def download_url(
+        self, key: str, version_id: str | None, content_type: str, disposition: str, expires_in: int
+    ) -> str:
         # The response headers are signed into the URL: S3 answers with these, so a file uploaded
         # as one type is never served (or rendered) as another; the version pins the bytes checked.
         params: dict[str, str] = {
