@@ -41,9 +41,11 @@ class S3Attachments:
             "ResponseContentType": content_type,
             "ResponseContentDisposition": disposition,
         }
-        if version_id is not None:
-            params["VersionId"] = version_id
-        url: str = self._presigner.generate_presigned_url("get_object", Params=params, ExpiresIn=expires_in)
+        url: str = self._presigner.generate_presigned_url(
+            "get_object",
+            Params={**params, "VersionId": version_id} if version_id is not None else params,
+            ExpiresIn=expires_in,
+        )
         return url
 
     def fetch(self, key: str, limit: int) -> StoredAttachment | None:
