@@ -11,12 +11,13 @@ import os
 import random
 import struct
 import time
+import tracemalloc
 import zlib
 from collections.abc import Callable
 
 import benchmarks  # noqa: F401 - puts the layer and the repository on sys.path
 from ahaki.intake.domain.attachment_content import content_refusal
-from ahaki.intake.domain.pdf_content import ACTIVE_NAMES
+from ahaki.intake.domain.pdf_content import ACTIVE_NAMES, INFLATE_BUDGET
 from tests.attachment_files import JPEG, PDF, PNG, jpeg, pdf, png, sample
 
 Figures = list[tuple[str, str]]
@@ -115,9 +116,20 @@ def timing_figures() -> Figures:
     return figures
 
 
+def memory_figures() -> Figures:
+    """The most a file can make the check hold: one stream inflating to the whole budget."""
+    bomb = pdf(content=b"0" * INFLATE_BUDGET)
+    tracemalloc.start()
+    verdict = content_refusal(PDF, bomb) or "passes"
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    name = f"peak memory checking a {len(bomb) // 1024} KB PDF inflating to the budget, MB ({verdict})"
+    return [(name, f"{peak / 1e6:.0f}")]
+
+
 def run() -> Figures:
     examples = int(os.environ.get("ATTACHMENT_BENCH_EXAMPLES", "1000"))
-    return [*hostile_figures(examples), *timing_figures()]
+    return [*hostile_figures(examples), *timing_figures(), *memory_figures()]
 
 
 if __name__ == "__main__":

@@ -93,18 +93,25 @@ def _zlib_header(first: memoryview) -> bool:
     return len(first) == 2 and first[0] & 0x0F == 8 and (first[0] << 8 | first[1]) % 31 == 0
 
 
-def _inflate(data: memoryview, budget: int) -> bytes:
+def _inflate(data: memoryview, budget: int) -> bytearray:
     """What a zlib stream beginning at ``data`` inflates to, up to one byte past ``budget`` (so
     the caller sees it run over). Fed in pieces, so a stream broken midway still yields what came
     before the break, as a lenient reader would show it. The stream's own end is where it stops,
     not an ``endstream`` written inside it."""
     inflater = zlib.decompressobj()
     out = bytearray()
-    for at in range(0, len(data), _PIECE):
-        try:
-            out += inflater.decompress(data[at : at + _PIECE], budget + 1 - len(out))
+    pending: bytes | memoryview = data[:_PIECE]
+    at = _PIECE
+    while len(out) <= budget:
+        try:  # at most a piece at a time, so the peak is the output, not twice it
+            out += inflater.decompress(pending, min(budget + 1 - len(out), _PIECE))
         except zlib.error:
             break
-        if inflater.eof or len(out) > budget or inflater.unconsumed_tail:
+        if inflater.eof:
             break
-    return bytes(out)
+        pending = inflater.unconsumed_tail
+        if not pending:
+            if at >= len(data):
+                break
+            pending, at = data[at : at + _PIECE], at + _PIECE
+    return out  # searched as it is: a copy would double the peak
