@@ -15,6 +15,7 @@ load inflate: the steadier ratio when the machine is busy.
 Powertools' REST resolver with validation and its Logger; one GET reading DynamoDB once, one
 model). A function's figure over the floor's is what our own code costs.
 
+``COLD_START_FUNCTIONS=a,b`` measures only those functions (beside (a) and (f)).
 With ``COLD_START_INSTRUCTIONS=1`` each process also runs once under callgrind (valgrind): the
 instructions of the whole process, start to answer, repeat exactly whatever else the machine does,
 so that ratio is the one to compare between commits on a shared machine.
@@ -212,7 +213,8 @@ def cold_start() -> list[Row]:
     with emulated_aws("cold") as aws, tempfile.TemporaryDirectory(prefix="bench-pycache-") as pycache:
         floor = ColdCase(FLOOR, "GET one item", _floor_event(aws))
         every = cases(seed(aws))
-        measured: tuple[ColdCase | None, ...] = (None, floor, *every)
+        only = [f for f in os.environ.get("COLD_START_FUNCTIONS", "").split(",") if f]  # a quick rerun of some
+        measured: tuple[ColdCase | None, ...] = (None, floor, *(c for c in every if not only or c.function in only))
         env = _env(pycache)
         for case in measured:  # warm the bytecode cache (untimed)
             _run(aws, case, env)
@@ -240,7 +242,7 @@ def cold_start() -> list[Row]:
         Row("3 cold start", "packages loaded before the timer", ", ".join(preloaded) or "none", "none", not preloaded),
     ]
     floor_total = _median(runs[FLOOR], "total_s")
-    for case in (floor, *every):
+    for case in (c for c in measured if c is not None):
         mine = runs[case.function]
         total, process, cpu = _median(mine, "total_s"), _median(mine, "process_s"), _median(mine, "cpu_s")
         answers = ",".join(sorted({r.outcome for r in mine}))

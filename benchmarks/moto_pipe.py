@@ -71,6 +71,9 @@ class _Raw:
     def read(self, amt: int | None = None) -> bytes:
         return self._body.read(amt)
 
+    def close(self) -> None:  # a body closed unread (urllib3's stream has it too)
+        self._body.close()
+
 
 def forward_to(conn: Connection) -> None:
     """In the child, before any boto3 client exists: every request goes to the host."""
