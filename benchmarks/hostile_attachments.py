@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import random
-import struct
 import time
 import tracemalloc
 import zlib
@@ -18,7 +17,7 @@ from collections.abc import Callable
 import benchmarks  # noqa: F401 - puts the layer and the repository on sys.path
 from ahaki.intake.domain.attachment_content import content_refusal
 from ahaki.intake.domain.pdf_content import ACTIVE_NAMES, INFLATE_BUDGET
-from tests.attachment_files import JPEG, PDF, PNG, jpeg, pdf, png, sample
+from tests.attachment_files import JPEG, PDF, PNG, jpeg, pdf, png, png_chunk, sample
 
 Figures = list[tuple[str, str]]
 _LARGEST = 10_000_000  # the attachment rules' largest document
@@ -71,10 +70,6 @@ def hostile_figures(examples: int) -> Figures:
     ]
 
 
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
 def _slow_files() -> dict[str, tuple[str, bytes]]:
     """Files of the largest size, honest and built against the checks' loops."""
     tiny_png = png(100)
@@ -89,7 +84,10 @@ def _slow_files() -> dict[str, tuple[str, bytes]]:
         ),
         "a PDF of 1.4 M end markers": (PDF, b"%PDF-1.7\n" + b"%%EOF\n%" * (_LARGEST // 7) + b"%%EOF\n"),
         "a PDF of 5 M names": (PDF, b"%PDF-1.7\n" + b"/J" * (_LARGEST // 2) + b"%%EOF\n"),
-        "a PNG of 0.8 M empty chunks": (PNG, tiny_png[:33] + _chunk(b"prVt", b"") * (_LARGEST // 12) + tiny_png[33:]),
+        "a PNG of 0.8 M empty chunks": (
+            PNG,
+            tiny_png[:33] + png_chunk(b"prVt", b"") * (_LARGEST // 12) + tiny_png[33:],
+        ),
         "a JPEG scan of 5 M stuffed bytes": (
             JPEG,
             jpeg(1000)[:-2].replace(b"\xff\x00\x56", b"\xff\x00" * (_LARGEST // 2)) + b"\xff\xd9",

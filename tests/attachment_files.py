@@ -27,35 +27,37 @@ def pdf(size: int = 1024, content: bytes = b"BT /F1 12 Tf (scan) Tj ET") -> byte
     return head + padding + _PDF_END
 
 
-def _chunk(kind: bytes, data: bytes) -> bytes:
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    """One PNG chunk: length, type, data and its CRC."""
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 def png(size: int = 1024) -> bytes:
     """A 1×1 PNG of ``size`` bytes: the room left is a private ancillary chunk."""
-    header = b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-    pixels = _chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
-    end = _chunk(b"IEND", b"")
+    header = b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+    pixels = png_chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+    end = png_chunk(b"IEND", b"")
     room = size - len(header) - len(pixels) - len(end)
-    padding = _chunk(b"prVt", b"\x00" * (room - 12)) if room >= 12 else b""
+    padding = png_chunk(b"prVt", b"\x00" * (room - 12)) if room >= 12 else b""
     return header + padding + pixels + end
 
 
-def _segment(marker: int, data: bytes) -> bytes:
+def jpeg_segment(marker: int, data: bytes) -> bytes:
+    """One JPEG marker segment: the marker and its length-prefixed data."""
     return bytes([0xFF, marker]) + struct.pack(">H", len(data) + 2) + data
 
 
 def jpeg(size: int = 1024) -> bytes:
     """A JPEG of ``size`` bytes: SOI, JFIF, comments for the room left, one scan, EOI."""
-    head = b"\xff\xd8" + _segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00")
-    frame = _segment(0xC0, b"\x08\x00\x01\x00\x01\x01\x01\x11\x00")
-    scan = _segment(0xDA, b"\x01\x01\x00\x00\x3f\x00") + b"\x12\x34\xff\x00\x56"
+    head = b"\xff\xd8" + jpeg_segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00")
+    frame = jpeg_segment(0xC0, b"\x08\x00\x01\x00\x01\x01\x01\x11\x00")
+    scan = jpeg_segment(0xDA, b"\x01\x01\x00\x00\x3f\x00") + b"\x12\x34\xff\x00\x56"
     end = b"\xff\xd9"
     room = size - len(head) - len(frame) - len(scan) - len(end)
     comments = b""
     while room >= 4:
         take = min(room - 4, 65533)
-        comments += _segment(0xFE, b"c" * take)
+        comments += jpeg_segment(0xFE, b"c" * take)
         room -= take + 4
     return head + comments + frame + scan + b"\x00" * max(room, 0) + end  # the rest in the scan's data
 

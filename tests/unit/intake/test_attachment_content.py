@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from ahaki.intake.domain.attachment_content import content_refusal
 from ahaki.intake.domain.attachment_refusals import AttachmentRefusal
 from ahaki.intake.domain.pdf_content import ACTIVE_NAMES, pdf_refusal
-from tests.attachment_files import JPEG, PDF, PNG, pdf, png, sample
+from tests.attachment_files import JPEG, PDF, PNG, jpeg_segment, pdf, png, png_chunk, sample
 
 types = st.sampled_from([PDF, PNG, JPEG])
 sizes = st.integers(0, 200_000)
@@ -144,14 +144,10 @@ def test_an_archive_end_record_where_readers_look_is_refused(content_type: str, 
     record = b"PK\x05\x06" + comment.replace(b"\n", b" ")
     whole = sample(content_type, size)
     if content_type == PNG:  # a chunk of its own before IEND
-        polyglot = whole[:-12] + _png_chunk(b"zipP", record) + whole[-12:]
+        polyglot = whole[:-12] + png_chunk(b"zipP", record) + whole[-12:]
     elif content_type == JPEG:  # a comment segment before EOI
-        polyglot = whole[:-2] + b"\xff\xfe" + (len(record) + 2).to_bytes(2, "big") + record + whole[-2:]
+        polyglot = whole[:-2] + jpeg_segment(0xFE, record) + whole[-2:]
     else:  # a comment line before the trailer
         polyglot = whole.replace(b"trailer", b"%" + record + b"\ntrailer", 1)
     assert content_refusal(content_type, whole) is None
     assert content_refusal(content_type, polyglot) is AttachmentRefusal.POLYGLOT
-
-
-def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")

@@ -13,14 +13,13 @@ from ahaki.intake.domain.application import ATTACHMENT_RULES, Application, Attac
 from ahaki.intake.domain.attachment_content import content_refusal
 from ahaki.intake.domain.attachment_refusals import AttachmentRefusal
 from ahaki.intake.domain.events import ATTACHMENT_REFUSED
+from ahaki.intake.domain.status import OPEN
 from ahaki.intake.services.application_records import application_chain, application_event, save
 from ahaki.intake.services.ports import IntakePorts, StoredAttachment
 from ahaki.kernel.audit import Outcome, append
 from ahaki.kernel.auditing import audit_entry, record_refusal
 from ahaki.kernel.caller import Caller
 from ahaki.kernel.retry import EventIdTaken, retrying
-
-_WAITING = frozenset({"incomplete", "received", "more_information_requested"})
 
 
 def attachment_arrived(ip: IntakePorts, key: str) -> Application | None:
@@ -33,12 +32,12 @@ def attachment_arrived(ip: IntakePorts, key: str) -> Application | None:
         return None  # deleted meanwhile (a refusal of the same upload, or the retention job)
     caller = Caller("system:attachments", "system", tenant, f"s3:{application_id}")
     application = ip.applications.get(tenant, application_id) if tenant else None
-    expected = (
-        application is not None
-        and attachment_type in application.required_attachments
-        and application.status.value in _WAITING
-    )
-    if application is None or rule is None or not expected:
+    if (
+        application is None
+        or rule is None
+        or attachment_type not in application.required_attachments
+        or application.status not in OPEN
+    ):
         if tenant:  # a key outside every tenant's layout has no tenant to audit under
             reason = {"refused": AttachmentRefusal.NOT_EXPECTED.value}
             record_refusal(ip.register, caller, "attachment_received", Outcome.REJECTED, None, reason)
