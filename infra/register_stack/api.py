@@ -122,7 +122,7 @@ class Api(Construct):
         function.add_permission(
             "ApiInvoke",
             principal=iam.ServicePrincipal("apigateway.amazonaws.com"),
-            source_arn=self.rest_api.arn_for_execute_api(),
+            source_arn=self.rest_api.arn_for_execute_api(stage=API_STAGE),  # the served stage only
         )
         path = f"2015-03-31/functions/{function.function_arn}/invocations"
         return apigw.AwsIntegration(service="lambda", proxy=True, path=path)
