@@ -1,9 +1,9 @@
 """Print the resource count and template size of every stack (nested ones too) against
 CloudFormation's limits, and what five more contexts would add: ``python -m infra.stack_sizes
-[cdk.out]`` after ``make synth``.
+[cdk.out [AhakiRegister-<stage>]]`` after ``make synth``.
 
 The estimate per new context: a context brings its own nested stack (estimated as large as the
-largest context stack today) and grows each shared stack (the platform, the API, monitoring) by
+largest context stack today) and grows each shared stack (the platform, the API, its stage, monitoring) by
 what scales in it divided by the number of contexts it serves today. What scales: every resource
 of a type the stack holds more than one of (methods, tables, alarms...); a type held once (the
 REST API, its stage, the firewall, the user pool) does not grow. An upper bound: it also counts
@@ -23,7 +23,7 @@ RESOURCE_LIMIT = 500
 TEMPLATE_LIMIT_BYTES = 1_000_000  # a template uploaded to S3 (CDK always uploads)
 HEADROOM = 0.6  # every stack stays within 60 % of both limits
 # The nested stacks every context shares; every other nested stack is a context's (infra/register_stack/contexts/).
-SHARED_STACKS = ("ApiStack", "MonitoringStack")
+SHARED_STACKS = ("ApiStack", "ApiStageStack", "MonitoringStack")
 MORE_CONTEXTS = 5
 
 
@@ -91,7 +91,8 @@ def estimates(outdir: Path, stack_id: str | None = None) -> list[StackSize]:
 
 def main(argv: list[str]) -> int:
     outdir = Path(argv[1] if len(argv) > 1 else "cdk.out")
-    rows = estimates(outdir)
+    # One stage's stack: cdk.out keeps the templates of every stage synthesized before.
+    rows = estimates(outdir, argv[2] if len(argv) > 2 else None)
     if not rows:
         print(f"no templates in {outdir}: run `make synth` first", file=sys.stderr)
         return 1

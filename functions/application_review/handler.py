@@ -1,5 +1,5 @@
-"""Staff review of online applications: queue, read, match (突合), edit, ask, approve, reject; and
-the retention job's deletion reports."""
+"""Staff review of online applications: queue, read, match (突合), download an attachment, edit, ask,
+approve, reject; and the retention job's deletion reports."""
 
 from __future__ import annotations
 
@@ -11,10 +11,18 @@ from pydantic import BaseModel
 
 from ahaki.http.resolver import caller, if_match, lambda_handler_for, serve
 from ahaki.http.routes import Function
-from ahaki.intake.api import MatchView, QueueView, StaffApplicationView, match_view, staff_view
+from ahaki.intake.api import (
+    AttachmentDownloadView,
+    MatchView,
+    QueueView,
+    StaffApplicationView,
+    download_view,
+    match_view,
+    staff_view,
+)
 from ahaki.intake.domain.commands import Approval, Edit, InformationRequest, QueueQuery, Rejection
 from ahaki.intake.domain.retention import DeletionReport
-from ahaki.intake.services import decisions, review
+from ahaki.intake.services import attachment_reads, decisions, review
 from ahaki.intake.services import retention as application_retention
 from ahaki.intake.wiring import intake_ports, retention_ports
 
@@ -31,6 +39,11 @@ def get_application(application_id: str) -> StaffApplicationView:
 
 def match_application(application_id: str) -> MatchView:
     return match_view(review.match(intake_ports(), caller(router), application_id))
+
+
+def get_attachment(application_id: str, attachment_type: str) -> AttachmentDownloadView:
+    found = attachment_reads.attachment_download(intake_ports(), caller(router), application_id, attachment_type)
+    return download_view(found)
 
 
 def edit_application(application_id: str, change: Edit) -> StaffApplicationView:

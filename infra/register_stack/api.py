@@ -1,21 +1,29 @@
-"""The staff REST API, generated from ``routes.ROUTES``: never a hand-kept list of paths."""
+"""The REST API, generated from ``routes.ROUTES``: never a hand-kept list of paths.
+
+The API is built in three stacks, so that the API's own stack does not grow with the contexts:
+- the API's stack (``Api``): the REST API, its authorizer, validator and the gateway's own
+  refusals, and the resources of the paths that more than one context serves (``/admin``);
+- each context's stack (``Api.serve``): its paths' resources, methods and preflights;
+- the deployment's stack (``api_stage.ApiStage``): the deployment, the stage and its logs, after
+  every context (a deployment takes the methods that exist when it is made).
+"""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Sequence
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_apigateway as apigw
-from aws_cdk import aws_logs as logs
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from ahaki.http.problems import PROBLEM_JSON, TYPE_BASE
 from ahaki.http.routes import ROUTES, AuthType, Function, Route
 from infra.register_stack.auth import Auth
-from infra.register_stack.functions import Functions
-from infra.register_stack.keys import Keys
-from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
+from infra.register_stack.nag import AWS_SOLUTIONS, acknowledge
 from infra.register_stack.settings import Settings
 
 API_STAGE = "v1"
@@ -49,60 +57,89 @@ def path_parameters(path: str) -> list[str]:
     return _PATH_PARAMETER.findall(path)
 
 
+def shared_paths(owners: Iterable[tuple[str, str]]) -> set[str]:
+    """The paths (``/admin``) under which routes of more than one owner lie: their resources are
+    the API's; below them, each path belongs to one owner, whose stack builds it. ``owners`` are
+    ``(route path, owner)`` pairs; the root is always shared and not named here."""
+    below: dict[str, set[str]] = {}
+    for path, owner in owners:
+        parts = path.strip("/").split("/")
+        for end in range(1, len(parts) + 1):
+            below.setdefault("/" + "/".join(parts[:end]), set()).add(owner)
+    return {path for path, found in below.items() if len(found) > 1}
+
+
 class Api(Construct):
+    """The REST API and what every context's routes share, in the API's stack."""
+
     def __init__(
         self,
         scope: Construct,
         construct_id: str,
         *,
         settings: Settings,
-        keys: Keys,
-        functions: Functions,
         auth: Auth,
+        owners: Iterable[tuple[str, str]],
     ) -> None:
         super().__init__(scope, construct_id)
         self._settings = settings
-        self.access_logs = self._build_access_logs(keys)
+        # What the deployment's logical id is made of: a change to any of these must redeploy the
+        # stage (the methods live in other stacks, so CDK's own fingerprint does not see them).
+        self.fingerprint: list[object] = []
         self.rest_api = self._build_rest_api()
-        self.execution_logs = self._build_execution_logs(keys)
         self.authorizer = self._build_authorizer(auth)
         self.validator = self._build_validator()
         self._build_gateway_problems()
-        # One invoke permission per function (for any method of this stage), not one per method:
-        # the per-method permissions alone were a tenth of the stack's resources.
-        self._integrations = {
-            function: apigw.LambdaIntegration(fn, proxy=True, scope_permission_to_method=False)
-            for function, fn in functions.functions.items()
+        self._shared = {
+            path: self.rest_api.root.resource_for_path(path) for path in sorted(shared_paths(owners), key=len)
         }
-        self.methods: dict[tuple[str, str], apigw.Method] = {
-            (route.method, route.path): self._build_method(route) for route in ROUTES
+        self.methods: dict[tuple[str, str], apigw.Method] = {}
+
+    def serve(self, scope: Construct, routes: Sequence[Route], functions: dict[Function, lambda_.Function]) -> None:
+        """Build ``routes`` in ``scope`` (a context's stack): their resources below the shared
+        paths, their methods, one invoke permission per function and a preflight per staff path."""
+        integrations = {
+            function: self._integration(functions[function]) for function in dict.fromkeys(r.function for r in routes)
         }
-        if settings.staff_origins:
-            for path in dict.fromkeys(route.path for route in ROUTES if route.auth is AuthType.STAFF):
-                self._build_preflight(path)
+        owned: dict[str, apigw.IResource] = {}
+        for route in routes:
+            resource = self._resource(scope, route.path, owned)
+            self.methods[(route.method, route.path)] = self._build_method(resource, route, integrations[route.function])
+            self.fingerprint.append(
+                [route.method, route.path, route.auth.value, route.operation_id, functions[route.function].node.path]
+            )
+        if self._settings.staff_origins:
+            for path in dict.fromkeys(route.path for route in routes if route.auth is AuthType.STAFF):
+                methods = sorted({route.method for route in ROUTES if route.path == path} | {"OPTIONS"})
+                self._build_preflight(self._resource(scope, path, owned), methods)
+                self.fingerprint.append(["OPTIONS", path, methods, list(self._settings.staff_origins)])
 
-    def _build_access_logs(self, keys: Keys) -> logs.LogGroup:
-        return logs.LogGroup(
-            self,
-            "AccessLogs",
-            retention=self._settings.log_retention,
-            encryption_key=keys.logs_key,
-            removal_policy=self._settings.removal_policy,
+    def _integration(self, function: lambda_.Function) -> apigw.Integration:
+        """A proxy integration of ``function``, with one invoke permission for any method of the
+        API (not one per method: those alone were a tenth of the stack's resources). The
+        permission is the function's, in its stack: one in the API's stack would make the API's
+        and the context's stacks need each other. (LambdaIntegration puts it in the API's.)"""
+        function.add_permission(
+            "ApiInvoke",
+            principal=iam.ServicePrincipal("apigateway.amazonaws.com"),
+            source_arn=self.rest_api.arn_for_execute_api(stage=API_STAGE),  # the served stage only
         )
+        path = f"2015-03-31/functions/{function.function_arn}/invocations"
+        return apigw.AwsIntegration(service="lambda", proxy=True, path=path)
 
-    def _build_execution_logs(self, keys: Keys) -> logs.LogGroup:
-        """API Gateway's own (ERROR level) log group, made here before the stage so that it has a
-        retention and our key; API Gateway would otherwise create it unencrypted, kept for ever."""
-        group = logs.LogGroup(
-            self,
-            "ExecutionLogs",
-            log_group_name=f"API-Gateway-Execution-Logs_{self.rest_api.rest_api_id}/{API_STAGE}",
-            retention=self._settings.log_retention,
-            encryption_key=keys.logs_key,
-            removal_policy=self._settings.removal_policy,
-        )
-        self.rest_api.deployment_stage.node.add_dependency(group)
-        return group
+    def _resource(self, scope: Construct, path: str, owned: dict[str, apigw.IResource]) -> apigw.IResource:
+        """The resource of ``path``: the API's where the path is shared, else built in ``scope``
+        under the longest shared path above it (the root if none)."""
+        if path in self._shared:
+            return self._shared[path]
+        parts = path.strip("/").split("/")
+        above = max((end for end in range(len(parts)) if "/" + "/".join(parts[:end]) in self._shared), default=0)
+        parent = self._shared["/" + "/".join(parts[:above])] if above else self.rest_api.root
+        first = "/" + "/".join(parts[: above + 1])
+        if first not in owned:
+            owned[first] = apigw.Resource(scope, "-".join(parts[: above + 1]), parent=parent, path_part=parts[above])
+        rest = "/".join(parts[above + 1 :])
+        return owned[first].resource_for_path(rest) if rest else owned[first]
 
     def _build_rest_api(self) -> apigw.RestApi:
         api = apigw.RestApi(
@@ -114,33 +151,7 @@ class Api(Construct):
             cloud_watch_role=self._settings.manage_api_gateway_account,
             # Account-wide: other stages of the account log through it too, so it outlives this one.
             cloud_watch_role_removal_policy=RemovalPolicy.RETAIN if self._settings.manage_api_gateway_account else None,
-            deploy_options=apigw.StageOptions(
-                stage_name=API_STAGE,
-                access_log_destination=apigw.LogGroupLogDestination(self.access_logs),
-                access_log_format=apigw.AccessLogFormat.custom(json.dumps(ACCESS_LOG_FIELDS)),
-                # Execution logs at ERROR level, without request/response data (data_trace):
-                # bodies carry personal data and must never reach CloudWatch.
-                logging_level=apigw.MethodLoggingLevel.ERROR,
-                data_trace_enabled=False,
-                metrics_enabled=True,
-                throttling_rate_limit=self._settings.api_throttle_rate,
-                throttling_burst_limit=self._settings.api_throttle_burst,
-                caching_enabled=False,
-            ),
-        )
-        stage = api.deployment_stage
-        acknowledge(
-            stage,
-            "Responses are personal data of registrants and must not be kept anywhere outside the "
-            "encrypted tables; every read must also reach the function so it is written to the audit "
-            "trail. API Gateway caching is deliberately off.",
-            f"{NIST}-APIGWCacheEnabledAndEncrypted",
-        )
-        acknowledge(
-            stage,
-            "The only backends are Lambda proxy integrations called by API Gateway over AWS's internal "
-            "HTTPS path; a client certificate authenticates HTTP backends, and there are none.",
-            f"{NIST}-APIGWSSLEnabled",
+            deploy=False,  # the stage is built after every context's methods (api_stage.py)
         )
         if self._settings.manage_api_gateway_account:
             role = api.node.find_child("CloudWatchRole")
@@ -168,10 +179,12 @@ class Api(Construct):
                 "detail": "$context.error.message",
                 "request_id": "$context.requestId",
             }
+            headers = {"Content-Type": f"'{PROBLEM_JSON}'", **self._cors_headers()}
+            self.fingerprint.append([kind, body, headers])
             self.rest_api.add_gateway_response(
                 kind,
                 type=response_type,
-                response_headers={"Content-Type": f"'{PROBLEM_JSON}'", **self._cors_headers()},
+                response_headers=headers,
                 templates={PROBLEM_JSON: json.dumps(body), "application/json": json.dumps(body)},
             )
 
@@ -181,13 +194,13 @@ class Api(Construct):
         origins = self._settings.staff_origins
         return {"Access-Control-Allow-Origin": f"'{origins[0]}'", "Vary": "'Origin'"} if origins else {}
 
-    def _build_preflight(self, path: str) -> None:
+    def _build_preflight(self, resource: apigw.IResource, methods: list[str]) -> None:
         """The browser's CORS preflight on a staff route: answered by API Gateway itself (a mock
         integration), never reaching a function; the functions add the headers to their answers."""
-        method = self.rest_api.root.resource_for_path(path).add_cors_preflight(
+        method = resource.add_cors_preflight(
             allow_origins=list(self._settings.staff_origins),
             allow_headers=list(CORS_ALLOW_HEADERS),
-            allow_methods=sorted({route.method for route in ROUTES if route.path == path} | {"OPTIONS"}),
+            allow_methods=methods,
             max_age=Duration.hours(1),
         )
         acknowledge(
@@ -199,27 +212,25 @@ class Api(Construct):
         )
 
     def _build_authorizer(self, auth: Auth) -> apigw.CognitoUserPoolsAuthorizer:
+        name, source = "staff-cognito", apigw.IdentitySource.header("Authorization")
+        self.fingerprint.append(["authorizer", name, source, auth.user_pool.node.path])
         return apigw.CognitoUserPoolsAuthorizer(
-            self,
-            "StaffAuthorizer",
-            cognito_user_pools=[auth.user_pool],
-            authorizer_name="staff-cognito",
-            identity_source=apigw.IdentitySource.header("Authorization"),
+            self, "StaffAuthorizer", cognito_user_pools=[auth.user_pool], authorizer_name=name, identity_source=source
         )
 
     def _build_validator(self) -> apigw.RequestValidator:
+        self.fingerprint.append(["validator", "body", "parameters"])
         return self.rest_api.add_request_validator(
             "ValidateBodyAndParameters",
             validate_request_body=True,
             validate_request_parameters=True,
         )
 
-    def _build_method(self, route: Route) -> apigw.Method:
-        resource = self.rest_api.root.resource_for_path(route.path)
+    def _build_method(self, resource: apigw.IResource, route: Route, integration: apigw.Integration) -> apigw.Method:
         staff = route.auth is AuthType.STAFF
         method = resource.add_method(
             route.method,
-            self._integration(route.function),
+            integration,
             # Staff sign in through Cognito; the portal integration signs its requests (IAM).
             authorizer=self.authorizer if staff else None,
             authorization_type=apigw.AuthorizationType.COGNITO if staff else apigw.AuthorizationType.IAM,
@@ -235,6 +246,3 @@ class Api(Construct):
                 f"{AWS_SOLUTIONS}-COG4",
             )
         return method
-
-    def _integration(self, function: Function) -> apigw.Integration:
-        return self._integrations[function]

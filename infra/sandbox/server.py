@@ -21,6 +21,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import ModuleType
@@ -28,6 +29,7 @@ from typing import Any, cast
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import boto3
+from botocore.exceptions import ClientError
 
 from ahaki.http.problems import PROBLEM_JSON, TYPE_BASE
 from ahaki.http.routes import ROUTES, AuthType, Function, find_route
@@ -41,7 +43,7 @@ from infra.sandbox.workers import start_workers
 
 log = logging.getLogger("infra.sandbox")
 OPENAPI_PATH = "/openapi.json"
-S3_PREFIX = "/_s3"  # presigned attachment uploads land here
+S3_PREFIX = "/_s3"  # presigned attachment uploads and downloads land here
 
 SANDBOX_NOTATION = "variants=0.3,block_forms=0.3,kanji_numerals=0.5"
 
@@ -101,12 +103,18 @@ class Sandbox:
         with self._locks[function]:
             return cast(dict[str, Any], module.lambda_handler(event, FakeLambdaContext()))
 
-    def attachment_upload(self, method: str, path: str, headers: Mapping[str, str], body: bytes | None) -> Reply:
-        """What S3 does with a presigned PUT here (the signature is not checked in the sandbox),
-        then the upload event AWS would send through EventBridge to the attachment function."""
-        if method != "PUT":
-            return _problem(HTTPStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "Attachments are PUT.")
+    def attachments(self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes | None) -> Reply:
+        """What S3 does with a presigned URL here (the signature is not checked in the sandbox): a
+        PUT stores the upload, a GET serves one version as the URL's signed response headers say."""
         bucket, _, key = path.removeprefix(S3_PREFIX + "/").partition("/")
+        if method == "PUT":
+            return self.attachment_upload(bucket, key, headers, body)
+        if method == "GET":
+            return self.attachment_download(bucket, key, dict(parse_qsl(query)))
+        return _problem(HTTPStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "Attachments are PUT or GET.")
+
+    def attachment_upload(self, bucket: str, key: str, headers: Mapping[str, str], body: bytes | None) -> Reply:
+        """The upload, then the upload event AWS would send through EventBridge to the attachment function."""
         content_type = _header(headers, "Content-Type") or "application/octet-stream"
         boto3.client("s3", region_name=REGION).put_object(
             Bucket=bucket, Key=key, Body=body or b"", ContentType=content_type
@@ -119,11 +127,29 @@ class Sandbox:
         self.invoke(Function.ATTACHMENT_RECEIVED, event)
         return Reply(HTTPStatus.OK, [], b"", S3_PREFIX)
 
+    def attachment_download(self, bucket: str, key: str, query: dict[str, str]) -> Reply:
+        """A presigned GET: refused once expired, as S3 does; the version and response headers from the URL."""
+        signed_at = datetime.strptime(query.get("X-Amz-Date", "19700101T000000Z"), "%Y%m%dT%H%M%SZ")
+        if datetime.now(UTC) > signed_at.replace(tzinfo=UTC) + timedelta(seconds=int(query.get("X-Amz-Expires", 0))):
+            return _problem(HTTPStatus.FORBIDDEN, "expired", "The link has expired.", route=S3_PREFIX)
+        params: dict[str, Any] = {"Bucket": bucket, "Key": key}
+        if "versionId" in query:
+            params["VersionId"] = query["versionId"]
+        try:
+            found = boto3.client("s3", region_name=REGION).get_object(**params)
+        except ClientError:
+            return _problem(HTTPStatus.NOT_FOUND, "no-such-object", "There is no such object.", route=S3_PREFIX)
+        content_type = query.get("response-content-type", str(found.get("ContentType", "")))
+        headers = [("Content-Type", content_type)]
+        if "response-content-disposition" in query:
+            headers.append(("Content-Disposition", query["response-content-disposition"]))
+        return Reply(HTTPStatus.OK, headers, found["Body"].read(), S3_PREFIX)
+
     def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes | None) -> Reply:
         split = urlsplit(target)
         path, method = unquote(split.path), method.upper()
         if path.startswith(S3_PREFIX + "/"):
-            return self.attachment_upload(method, path, headers, body)
+            return self.attachments(method, path, split.query, headers, body)
         if method == "GET" and path == OPENAPI_PATH:
             document = json.dumps(self.openapi, ensure_ascii=False).encode()
             return Reply(HTTPStatus.OK, [("Content-Type", "application/json")], document, OPENAPI_PATH)

@@ -32,6 +32,8 @@ STATUS = {
     "send_notice": 202,
     # The mark-read sample names a placeholder notification: 404 shows it reached its handler.
     "mark_notification_read": 404,
+    # The attachment sample names a placeholder attachment type (no rule's): 404 from its handler.
+    "get_attachment": 404,
     # The sample pseudonym is no registrant in a fresh sandbox: 404 from the preferences handler.
     "get_notification_preferences": 404,
     "put_notification_preferences": 404,

@@ -220,3 +220,12 @@ def test_tokens_file_is_private_and_complete(sandbox: RunningSandbox, tmp_path: 
     assert claims is not None
     assert claims["custom:tenant_id"] == MHLW
     assert claims["cognito:groups"] == "registrar"
+
+
+def test_an_attachment_link_is_refused_once_expired_and_other_methods_are_405(api: Api) -> None:
+    """The sandbox's S3 serves presigned GETs (the walk-through follows one) only while they last."""
+    link = api.running.url + "/_s3/attachments/foundation/app/medical_certificate"
+    expired = requests.get(link + "?X-Amz-Date=20261203T000000Z&X-Amz-Expires=60", timeout=10)
+    assert expired.status_code == 403 and expired.headers["Content-Type"] == "application/problem+json"
+    assert requests.get(link, timeout=10).status_code == 403  # unsigned: no expiry to honour
+    assert requests.delete(link, timeout=10).status_code == 405

@@ -3,11 +3,12 @@ stacks stay far from CloudFormation's limits (500 resources, 1 MB). The figures 
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
 
-from ahaki.http.routes import Function
+from ahaki.http.routes import ROUTES, Function
 from infra.register_stack.contexts import CONTEXT_OF, Context
 from infra.stack_sizes import HEADROOM, MORE_CONTEXTS, RESOURCE_LIMIT, TEMPLATE_LIMIT_BYTES, estimates, sizes
 from tests.infra.conftest import PRODUCTION, SECOND_DEV_STAGE
@@ -128,22 +129,38 @@ def test_the_platform_stack_holds_no_function_role_mapping_rule_or_schedule(synt
     assert [k for k, r in platform.items() if r["Type"] == "AWS::IAM::Role"] == []
 
 
-def test_the_contexts_come_after_the_platform_s_data_and_the_api_after_every_context(
+def test_the_api_comes_before_the_contexts_and_its_stage_after_every_context(
     synthesized: Synthesized,
 ) -> None:
     """One ``cdk deploy --all`` of the platform stack: CloudFormation creates the nested stacks in
-    the order their references give: tables and keys, then each context, then the API that
-    integrates the contexts' functions."""
+    the order their references give: tables and keys, then the REST API, then each context with
+    its routes, then the deployment and stage that snapshot every context's methods."""
     platform = _platform_template(synthesized)
     nested = [k for k, r in platform.items() if r["Type"] == "AWS::CloudFormation::Stack"]
     contexts = {c: [k for k in nested if k.startswith(c.stack_id)] for c in Context}
     assert all(len(ids) == 1 for ids in contexts.values()), contexts
-    [api] = [k for k in nested if k.startswith("ApiStack")]
-    assert {ids[0] for ids in contexts.values()} <= created_before(platform, api)
+    [api] = [k for k in nested if k.startswith("ApiStackNested")]
+    [stage] = [k for k in nested if k.startswith("ApiStageStack")]
+    serving = {CONTEXT_OF[route.function] for route in ROUTES}
+    assert {contexts[c][0] for c in Context} <= created_before(platform, stage)
+    for context in serving:
+        assert api in created_before(platform, contexts[context][0]), context
     for ids in contexts.values():
         assert {"AuditTable", "VaultKey"} <= created_before(platform, ids[0]) or "RegisterTable" in created_before(
             platform, ids[0]
         ), ids
+
+
+def test_the_contexts_that_add_routes_are_created_one_after_another(synthesized: Synthesized) -> None:
+    """API Gateway refuses concurrent changes to one REST API: two contexts' stacks adding
+    resources and methods at once could fail a deploy. Any two of them are ordered."""
+    platform = _platform_template(synthesized)
+    nested = [k for k, r in platform.items() if r["Type"] == "AWS::CloudFormation::Stack"]
+    serving = sorted({CONTEXT_OF[route.function] for route in ROUTES})
+    ids = [next(k for k in nested if k.startswith(c.stack_id)) for c in serving]
+    assert len(ids) > 1
+    for one, other in itertools.combinations(ids, 2):
+        assert one in created_before(platform, other) or other in created_before(platform, one), (one, other)
 
 
 def _stack_ids(synthesized: Synthesized) -> list[str]:
@@ -161,7 +178,7 @@ def test_every_stack_stays_within_sixty_percent_of_the_limits_with_five_more_con
     assembly = synthesized if stage == "dev" else other_stages[stage]
     [stack_id] = [s for s in _stack_ids(assembly) if s.endswith(f"-{stage}")]
     rows = estimates(assembly.outdir, stack_id)
-    assert len(rows) == 8  # the platform, the API, monitoring, four contexts, and a new context's own
+    assert len(rows) == 9  # the platform, the API, its stage, monitoring, four contexts, and a new context's own
     print()
     for row in rows:
         count, size = row.with_more_contexts(MORE_CONTEXTS)

@@ -82,7 +82,7 @@ class Wiring:
 
     stack: Construct  # the context's nested stack
     functions: Functions
-    api_stack: Construct  # the API's nested stack (what must sit beside the API)
+    api_stack: Construct  # the REST API's nested stack (what must sit beside it, before the contexts)
     api: Api
 
 

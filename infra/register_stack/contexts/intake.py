@@ -103,8 +103,10 @@ FUNCTIONS = {
         reads=INTAKE,
         parameters=(TRUST_ANCHORS_PARAMETER,),
     ),
-    # Staff decisions: the register operation and the application in one transaction. No KMS key
-    # use at all: the pending My Number is moved as ciphertext with its blind index.
+    # Staff decisions: the register operation and the application in one transaction. No use of
+    # the vault's keys: the pending My Number is moved as ciphertext with its blind index.
+    # It reads an attachment's bytes (checked again before staff get a link) and signs the
+    # download link of one version, so the link's GET is authorized as this role (ADR 0260).
     Function.APPLICATION_REVIEW: FunctionDeclaration(
         FunctionAccess(
             tables=(
@@ -114,6 +116,7 @@ FUNCTIONS = {
                 OUTBOX_APPEND,
                 _APPLICATIONS,
             ),
+            buckets=(BucketAccess(ATTACHMENTS_BUCKET, ("s3:GetObject", "s3:GetObjectVersion"), ("kms:Decrypt",)),),
         ),
         reads=(*INTAKE, *RETENTION_POLICY),  # its routes over the deletion reports
     ),

@@ -3,7 +3,8 @@
 In the code a function can run (``code_reads.live_code``: its handler and what it reaches), each
 call of a boto3 client method is an IAM action (``put_item`` → ``dynamodb:PutItem``; a
 transaction's ``{"Put": …}`` items → ``dynamodb:PutItem``; ``delete_object`` with a ``VersionId``
-→ ``s3:DeleteObjectVersion``), and each string constant is a name the code may use (an index).
+→ ``s3:DeleteObjectVersion``; a presigned ``get_object`` whose ``Params`` name a ``VersionId`` →
+``s3:GetObjectVersion`` too), and each string constant is a name the code may use (an index).
 Generous like ``live_code``: a method of ours with a client's name (``query``, ``publish``) counts
 as the call, so a grant is never reported unused when some code may use it.
 """
@@ -70,6 +71,16 @@ def _string_argument(call: ast.Call) -> str | None:
     return first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
 
 
+def _names_a_version(call: ast.Call) -> bool:
+    """Whether a dict literal in the call's ``Params`` has a ``VersionId`` key (a versioned GET)."""
+    params = [k.value for k in call.keywords if k.arg == "Params"]
+    return any(
+        isinstance(n, ast.Dict) and any(isinstance(k, ast.Constant) and k.value == "VersionId" for k in n.keys)
+        for value in params
+        for n in ast.walk(value)
+    )
+
+
 def _actions_of(node: ast.AST) -> set[str]:
     if isinstance(node, ast.Dict):
         keys = {k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
@@ -82,7 +93,10 @@ def _actions_of(node: ast.AST) -> set[str]:
         return {"s3:DeleteObjectVersion" if versioned else "s3:DeleteObject"}
     if method in {"generate_presigned_url", "get_paginator"}:
         # A presigned request is authorized as the signer: the action of the method it signs.
-        named = {"list_object_versions": ("s3:ListBucketVersions",), **METHOD_ACTIONS}.get(_string_argument(node) or "")
+        signed = _string_argument(node) or ""
+        named = {"list_object_versions": ("s3:ListBucketVersions",), **METHOD_ACTIONS}.get(signed)
+        if signed == "get_object" and _names_a_version(node):
+            return {*(named or ()), "s3:GetObjectVersion"}
         return set(named or ())
     return set(METHOD_ACTIONS.get(method, ()))
 

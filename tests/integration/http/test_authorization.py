@@ -53,6 +53,8 @@ EXPECTED_ALLOWED: dict[str, set[Role]] = {
     "application_queue": {Role.REGISTRAR, Role.APPROVER, Role.VIEWER},
     "get_application": {Role.REGISTRAR, Role.APPROVER, Role.VIEWER},
     "match_application": {Role.REGISTRAR, Role.APPROVER, Role.VIEWER},
+    # An attachment may be a medical certificate: those who act on applications, not the viewer.
+    "get_attachment": {Role.REGISTRAR, Role.APPROVER},
     "edit_application": {Role.REGISTRAR},
     "request_more_information": {Role.REGISTRAR, Role.APPROVER},
     "approve_application": {Role.APPROVER},

@@ -112,6 +112,8 @@ APPLICATION_ROUTES: tuple[Route, ...] = (
     Route("POST", _APPS + "/queue", Function.APPLICATION_REVIEW, READERS, "application_queue"),
     Route("GET", _APP, Function.APPLICATION_REVIEW, READERS, "get_application"),
     Route("GET", _APP + "/match", Function.APPLICATION_REVIEW, READERS, "match_application"),
+    # Attachments hold health data (a medical certificate): only the staff who act on applications.
+    Route("GET", _APP + "/attachments/{attachment_type}", Function.APPLICATION_REVIEW, REVIEWERS, "get_attachment"),
     Route("PATCH", _APP, Function.APPLICATION_REVIEW, WRITERS, "edit_application"),
     Route("POST", _APP + "/more-information", Function.APPLICATION_REVIEW, REVIEWERS, "request_more_information"),
     Route("POST", _APP + "/approval", Function.APPLICATION_REVIEW, DECIDERS, "approve_application"),

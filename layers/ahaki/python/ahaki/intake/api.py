@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from ahaki.intake.domain.application import Application, ApplicationKind, Decision, PaymentState
 from ahaki.intake.domain.status import ApplicationStatus
+from ahaki.intake.services.attachment_reads import AttachmentDownload
 from ahaki.intake.services.review import Match
 
 
@@ -41,6 +42,18 @@ class UploadView(BaseModel):
     method: str = "PUT"
     url: str
     headers: dict[str, str]
+    expires_in: int
+
+
+class AttachmentDownloadView(BaseModel):
+    """A link that downloads the attachment as checked (a file of ``content_type``), briefly."""
+
+    application_id: str
+    type: str
+    content_type: str
+    size: int
+    method: str = "GET"
+    url: str
     expires_in: int
 
 
@@ -89,3 +102,14 @@ def staff_view(a: Application) -> StaffApplicationView:
 
 def match_view(m: Match) -> MatchView:
     return MatchView(**m.__dict__)
+
+
+def download_view(d: AttachmentDownload) -> AttachmentDownloadView:
+    return AttachmentDownloadView(
+        application_id=d.application_id,
+        type=d.attachment_type,
+        content_type=d.content_type,
+        size=d.size,
+        url=d.url,
+        expires_in=d.expires_in,
+    )

@@ -98,14 +98,15 @@ def application_event(event_id: str, application: Application) -> OutboxEvent:
     )
 
 
-def audit_read(ip: IntakePorts, caller: Caller, action: str, application: Application) -> None:
+def audit_read(ip: IntakePorts, caller: Caller, action: str, application: Application, **ids: str | None) -> None:
+    """A read of the application on its chain; ``ids``: what else was read, by id (never a value)."""
     entry = audit_entry(
         ip.register,
         caller,
         action,
         Outcome.ALLOWED,
         subject=application.subject_id,
-        detail={"application_id": application.application_id},
+        detail={"application_id": application.application_id, **ids},
     )
     audit_alone(ip.register, application_chain(caller.tenant_id, application.application_id), entry)
 

@@ -43,7 +43,7 @@ def attachment_arrived(ip: IntakePorts, key: str) -> Application | None:
             record_refusal(ip.register, caller, "attachment_received", Outcome.REJECTED, None, reason)
         ip.attachments.delete(key, stored.version_id)
         return None
-    refused = _refusal(rule, stored)
+    refused = upload_refusal(rule, stored)
     if refused is not None:
         _tell_refused(ip, caller, application, attachment_type, stored, refused)
         ip.attachments.delete(key, stored.version_id)
@@ -54,7 +54,8 @@ def attachment_arrived(ip: IntakePorts, key: str) -> Application | None:
     return save(ip, caller, application, "attachment_received", received_attachments=received)
 
 
-def _refusal(rule: AttachmentRule, stored: StoredAttachment) -> AttachmentRefusal | None:
+def upload_refusal(rule: AttachmentRule, stored: StoredAttachment) -> AttachmentRefusal | None:
+    """Why the stored object is not a file the rule accepts (None: it is); staff reads ask too."""
     if stored.content_type not in rule.content_types:
         return AttachmentRefusal.CONTENT_TYPE
     if stored.data is None:

@@ -81,6 +81,13 @@ class StoredAttachment:
 class AttachmentStore(Protocol):
     def upload_url(self, key: str, content_type: str, size: int, expires_in: int) -> str: ...
 
+    def download_url(
+        self, key: str, version_id: str | None, content_type: str, disposition: str, expires_in: int
+    ) -> str:
+        """A presigned GET of that version of ``key`` (the current one when None), answered with
+        ``content_type`` and ``disposition`` whatever the object's own metadata says."""
+        ...
+
     def fetch(self, key: str, limit: int) -> StoredAttachment | None:
         """The object now at ``key`` (its bytes only up to ``limit``), or None."""
         ...
