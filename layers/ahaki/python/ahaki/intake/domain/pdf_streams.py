@@ -4,7 +4,9 @@ comments, nested dictionaries and arrays) to its end, and when ``stream`` follow
 start and the dictionary's ``/Filter`` (or ``/F``, as lenient viewers also read it) chains are
 given. Every value of those keys is given, so a key written twice or a nested ``/Filter`` cannot
 choose for us which one a viewer takes. A filter written as anything but a name or an array of
-names (an indirect reference) cannot be followed here: the stream is marked ``unreadable``.
+names (an indirect reference) cannot be followed here: the stream is marked ``unreadable``; so is
+an object stream (``/First``, without which no viewer parses one) whose decode parameters name a
+predictor: predictors are not undone here, and a PNG row's filter byte can split a name.
 
 A fake ``obj`` inside a string or a stream's data only adds a dictionary read for nothing; every
 token and every parenthesis is a step of the budget, so a file cannot make the reading long."""
@@ -28,7 +30,7 @@ _ANY_TOKEN = re.compile(_SKIP + rb"(<<|>>|<[^<>]*+>|[\[\](){}]|/" + _REGULAR + r
 # strings, numbers, keywords and names other than these keys (a name with an escape may be one).
 _BORING = (
     rb"(?:[" + _WS + rb"]|%[^\r\n]*+|<[^<>]*+>|" + _REGULAR + rb"++"
-    rb"|/(?!(?:Filter|F|EarlyChange)" + _DELIMITER + rb")[^" + _WS + rb"()<>\[\]{}/%#]*+(?!#))*+"
+    rb"|/(?!(?:Filter|F|EarlyChange|First|Predictor)" + _DELIMITER + rb")[^" + _WS + rb"()<>\[\]{}/%#]*+(?!#))*+"
 )
 _TOKEN = re.compile(_BORING + rb"(<<|>>|[\[\](){}]|/" + _REGULAR + rb"*+)")
 _STREAM_KEYWORD = re.compile(_SKIP + rb"stream(?:\r\n|\n|\r)?")
@@ -41,8 +43,10 @@ _FILTER_KEYS = frozenset({b"Filter", b"F"})
 class Stream:
     start: int  # where the stream's data begin
     chains: list[tuple[bytes, ...]] = field(default_factory=list)  # canonical filter names, in order
-    unreadable: bool = False  # a filter written as something else than names
+    unreadable: bool = False  # a filter written as something else than names, or a predicted object stream
     early_change_zero: bool = False  # ``/EarlyChange 0`` is written: LZW may widen its codes late
+    objects: bool = False  # ``/First`` is written: a viewer may parse it as an object stream
+    predicted: bool = False  # a ``/Predictor`` other than 1 is written
 
 
 def streams(data: bytes, budget: Budget) -> Iterator[Stream]:
@@ -80,10 +84,13 @@ def _dictionary(data: bytes, at: int, budget: Budget) -> Stream | None:
             if depth == 1 and name in _FILTER_KEYS:
                 at = _chain(data, at, stream, budget)
             stream.early_change_zero |= name == b"EarlyChange" and _next_word(data, at) == b"0"
+            stream.objects |= depth == 1 and name == b"First"
+            stream.predicted |= name == b"Predictor" and _next_word(data, at) != b"1"
     keyword = _STREAM_KEYWORD.match(data, at)
     if depth != 0 or keyword is None:
         return None
     stream.start = keyword.end()
+    stream.unreadable |= stream.objects and stream.predicted
     return stream
 
 
