@@ -31,10 +31,10 @@ def pdf(size: int = 1024, content: bytes = b"BT /F1 12 Tf (scan) Tj ET") -> byte
     return head + padding + _PDF_END
 
 
-def pdf_with_stream(dictionary: bytes, data: bytes, size: int = 1024) -> bytes:
+def pdf_with_stream(dictionary: bytes, data: bytes, size: int = 1024, line_end: bytes = b"\n") -> bytes:
     """``pdf(size)`` with one more object before its trailer: a stream of ``data`` whose dictionary
-    holds ``dictionary`` (its filters, say) besides its length."""
-    stream = b"5 0 obj\n<< /Length %d %s >>\nstream\n%s\nendstream\nendobj\n" % (len(data), dictionary, data)
+    holds ``dictionary`` (its filters, say) besides its length, ``line_end`` after ``stream``."""
+    stream = b"5 0 obj\n<< /Length %d %s >>\nstream%s%s\nendstream\nendobj\n" % (len(data), dictionary, line_end, data)
     return pdf(size).replace(b"trailer", stream + b"trailer", 1)
 
 

@@ -319,3 +319,12 @@ def test_a_predictor_outside_an_object_stream_passes(parameters: bytes) -> None:
         b"/Type /XRef /W [1 2 2] /Filter /Fl /DecodeParms " + parameters, zlib.compress(bytes(50))
     )
     assert pdf_refusal(document) is None
+
+
+@pytest.mark.parametrize("line_end", [b"\r\n", b"\r", b"", b"   \n", b" \r\n", b" % a viewer skips to the next line\n"])
+@pytest.mark.parametrize("name", [b"LZWDecode", b"RunLengthDecode", b"FlateDecode"])
+def test_a_stream_is_read_from_wherever_a_viewer_takes_its_data_to_begin(line_end: bytes, name: bytes) -> None:
+    """After ``stream``: its end of line, spaces then one (MuPDF), or anything up to one (pdf.js)."""
+    objects = encoded(object_stream(b"<< /OpenAction << /S /JavaScript >> >>"), [name])
+    document = pdf_with_stream(b"/Type /ObjStm /N 1 /First 4 /Filter /" + name, objects, line_end=line_end)
+    assert pdf_refusal(document) is AttachmentRefusal.ACTIVE_CONTENT

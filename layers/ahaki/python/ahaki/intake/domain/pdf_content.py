@@ -84,23 +84,24 @@ def _streams_refusal(data: bytes, budget: Budget) -> AttachmentRefusal | None:
     for stream in streams(data, budget):
         if stream.unreadable:
             return AttachmentRefusal.STRUCTURE  # a filter we cannot follow
-        for chain in stream.chains:
-            if chain[:1] == (b"FlateDecode",):
-                inflated.add(stream.start)
-            for early_change in (1, 0) if stream.early_change_zero else (1,):
-                budget.streams -= 1
-                decoded = decode(view[stream.start :], chain, budget, early_change)
-                if budget.spent():
-                    return AttachmentRefusal.TOO_DEEP
-                if _ACTIVE.search(decoded):
-                    return AttachmentRefusal.ACTIVE_CONTENT
+        for start in stream.starts:
+            for chain in stream.chains:
+                if chain[:1] == (b"FlateDecode",):
+                    inflated.add(start)
+                for early_change in (1, 0) if stream.early_change_zero else (1,):
+                    budget.streams -= 1
+                    decoded = decode(view[start:], chain, budget, early_change)
+                    if budget.spent():
+                        return AttachmentRefusal.TOO_DEEP
+                    if _ACTIVE.search(decoded):
+                        return AttachmentRefusal.ACTIVE_CONTENT
     if budget.spent():
         return AttachmentRefusal.TOO_DEEP
-    for start in _STREAM.finditer(data):
-        if start.end() in inflated or not _zlib_header(view[start.end() : start.end() + 2]):
+    for found in _STREAM.finditer(data):
+        if found.end() in inflated or not _zlib_header(view[found.end() : found.end() + 2]):
             continue  # decoded by its filters, or not Flate (an image's own coding, say)
         budget.streams -= 1
-        decoded = inflate(view[start.end() :], budget)
+        decoded = inflate(view[found.end() :], budget)
         if budget.spent():
             return AttachmentRefusal.TOO_DEEP
         if _ACTIVE.search(decoded):

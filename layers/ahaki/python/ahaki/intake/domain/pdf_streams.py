@@ -1,8 +1,8 @@
-"""Where a PDF's streams begin and by which filters a viewer decodes them: every ``N G obj`` whose
-value is a dictionary is read token by token (strings with nested parentheses and escapes,
-comments, nested dictionaries and arrays) to its end, and when ``stream`` follows it, the data's
-start and the dictionary's ``/Filter`` (or ``/F``, as lenient viewers also read it) chains are
-given. Every value of those keys is given, so a key written twice or a nested ``/Filter`` cannot
+"""Where a PDF's streams begin and by which filters a viewer decodes them: every dictionary after
+``obj`` is read token by token (strings with nested parentheses and escapes, comments, nested
+dictionaries and arrays) to its end, and when ``stream`` follows it, where viewers may take its
+data to begin and the dictionary's ``/Filter`` (or ``/F``, as lenient viewers also read it) chains
+are given. Every value of those keys is given, so a key written twice or a nested ``/Filter`` cannot
 choose for us which one a viewer takes. A filter written as anything but a name or an array of
 names (an indirect reference) cannot be followed here: the stream is marked ``unreadable``; so is
 an object stream (``/First``, without which no viewer parses one) whose decode parameters name a
@@ -33,7 +33,11 @@ _BORING = (
     rb"|/(?!(?:Filter|F|EarlyChange|First|Predictor)" + _DELIMITER + rb")[^" + _WS + rb"()<>\[\]{}/%#]*+(?!#))*+"
 )
 _TOKEN = re.compile(_BORING + rb"(<<|>>|[\[\](){}]|/" + _REGULAR + rb"*+)")
-_STREAM_KEYWORD = re.compile(_SKIP + rb"stream(?:\r\n|\n|\r)?")
+_STREAM_KEYWORD = re.compile(_SKIP + rb"stream")
+# Where the data begin after ``stream``: at its end of line (ISO 32000-2 7.3.8.1), after spaces
+# and an end of line (MuPDF), or after the first end of line whatever comes before it (pdf.js).
+_DATA_STARTS = (re.compile(rb"(?:\r\n|\n|\r)?"), re.compile(rb" *+(?:\r\n|\n|\r)?"))
+_NEXT_LINE = re.compile(rb"[^\r\n]*+(?:\r\n|\n|\r)")
 _STRING_EVENT = re.compile(rb"\\[\s\S]|[()]")
 _ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _FILTER_KEYS = frozenset({b"Filter", b"F"})
@@ -41,7 +45,7 @@ _FILTER_KEYS = frozenset({b"Filter", b"F"})
 
 @dataclass
 class Stream:
-    start: int  # where the stream's data begin
+    starts: list[int] = field(default_factory=list)  # where viewers may take the stream's data to begin
     chains: list[tuple[bytes, ...]] = field(default_factory=list)  # canonical filter names, in order
     unreadable: bool = False  # a filter written as something else than names, or a predicted object stream
     early_change_zero: bool = False  # ``/EarlyChange 0`` is written: LZW may widen its codes late
@@ -62,7 +66,7 @@ def streams(data: bytes, budget: Budget) -> Iterator[Stream]:
 
 def _dictionary(data: bytes, at: int, budget: Budget) -> Stream | None:
     """The dictionary at ``at`` read to its end, and the stream after it, if any."""
-    stream, depth = Stream(0), 0
+    stream, depth = Stream(), 0
     while budget.steps >= 0:
         budget.steps -= 1
         token = _TOKEN.match(data, at)
@@ -89,9 +93,18 @@ def _dictionary(data: bytes, at: int, budget: Budget) -> Stream | None:
     keyword = _STREAM_KEYWORD.match(data, at)
     if depth != 0 or keyword is None:
         return None
-    stream.start = keyword.end()
+    stream.starts = _data_starts(data, keyword.end(), budget)
     stream.unreadable |= stream.objects and stream.predicted
     return stream
+
+
+def _data_starts(data: bytes, at: int, budget: Budget) -> list[int]:
+    starts = [pattern.match(data, at).end() for pattern in _DATA_STARTS]  # type: ignore[union-attr]  # they match ""
+    line = _NEXT_LINE.match(data, at)
+    if line is not None:
+        budget.left -= line.end() - at  # read to find it
+        starts.append(line.end())
+    return sorted(set(starts))
 
 
 def _chain(data: bytes, at: int, stream: Stream, budget: Budget) -> int:
