@@ -275,6 +275,8 @@ def test_an_lzw_stream_widening_its_codes_late_is_read_as_its_dictionary_says() 
         b"/DecodeParms << /Filter /FlateDecode >> /Filter /ASCIIHexDecode",  # a nested key is not the filter
         b"/Title (a string with ) inside \\) and (nested) parentheses /Filter /FlateDecode) /Filter /AHx",
         b"% a comment /Filter /FlateDecode\n/Filter /AHx",
+        b"/Filter [/Crypt /AHx]",  # an unknown or crypt filter passes the data on, as pdf.js does
+        b"/Filter [/NotAFilter /AHx]",
     ],
 )
 def test_the_filter_a_viewer_reads_is_the_one_decoded(dictionary: bytes) -> None:

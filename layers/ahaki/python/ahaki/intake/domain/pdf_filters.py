@@ -2,8 +2,8 @@
 RunLength, ASCIIHex and ASCII85, each decoding what it can of a stream within one budget shared by
 every stream of a file. A filter stops at its own end marker, at the first byte it cannot read (a
 lenient viewer shows what came before the break) or at the budget, never raises. Image-only
-filters (DCT, JPX, JBIG2, CCITTFax) and unknown or crypt filters end a chain: their output is
-pixels, not PDF syntax.
+filters (DCT, JPX, JBIG2, CCITTFax) end a chain: their output is pixels, not PDF syntax. Unknown
+and crypt filters pass the data on unchanged, as pdf.js does (and as an Identity crypt filter is).
 
 Pure, and bounded: Flate, ASCIIHex and ASCII85 run in zlib, binascii and base64 a piece at a time;
 LZW and RunLength need a loop per code or run, each counted against the budget's steps."""
@@ -48,13 +48,19 @@ CANONICAL = {
 }
 
 
+IMAGE_ONLY = frozenset({b"DCTDecode", b"JPXDecode", b"JBIG2Decode", b"CCITTFaxDecode"})
+
+
 def decode(data: memoryview, chain: Sequence[bytes], budget: Budget, early_change: int = 1) -> BytesLike:
     """What ``data`` decodes to through ``chain`` (in order), as far as the standard filters go."""
     out: BytesLike = data
     for name in chain:
-        decoder = _DECODERS.get(CANONICAL.get(name, name))
+        name = CANONICAL.get(name, name)
+        if name in IMAGE_ONLY:
+            break  # pixels: nothing a viewer parses
+        decoder = _DECODERS.get(name)
         if decoder is None:
-            break  # an image's own coding, a crypt filter or an unknown one: nothing a viewer parses
+            continue  # a crypt filter, an unknown one: the data as they are
         out = decoder(memoryview(out), budget, early_change)
         if budget.spent():
             break
