@@ -330,3 +330,13 @@ def test_a_stream_is_read_from_wherever_a_viewer_takes_its_data_to_begin(line_en
     objects = encoded(object_stream(b"<< /OpenAction << /S /JavaScript >> >>"), [name])
     document = pdf_with_stream(b"/Type /ObjStm /N 1 /First 4 /Filter /" + name, objects, line_end=line_end)
     assert pdf_refusal(document) is AttachmentRefusal.ACTIVE_CONTENT
+
+
+@pytest.mark.parametrize("line_end", [b"\n", b"\r\n"])
+def test_a_stream_decoding_to_exactly_the_budget_passes(line_end: bytes) -> None:
+    """Only the bytes decoded count for an honest stream: not the dictionary, not its line end."""
+    content = bytes(30_000)
+    document = pdf_with_stream(b"/Filter /FlateDecode", zlib.compress(content), line_end=line_end)
+    page = len(b"BT /F1 12 Tf (scan) Tj ET")  # the page's own stream
+    assert pdf_refusal(document, inflate_budget=len(content) + page) is None
+    assert pdf_refusal(document, inflate_budget=len(content) + page - 1) is AttachmentRefusal.TOO_DEEP

@@ -101,8 +101,8 @@ def _dictionary(data: bytes, at: int, budget: Budget) -> Stream | None:
 def _data_starts(data: bytes, at: int, budget: Budget) -> list[int]:
     starts = [pattern.match(data, at).end() for pattern in _DATA_STARTS]  # type: ignore[union-attr]  # they match ""
     line = _NEXT_LINE.match(data, at)
-    if line is not None:
-        budget.left -= line.end() - at  # read to find it
+    if line is not None and line.end() not in starts:
+        budget.left -= line.end() - at  # read to find it: bytes before the end of line count
         starts.append(line.end())
     return sorted(set(starts))
 
