@@ -27,12 +27,13 @@ _DELIMITER = rb"[" + _WS + rb"()<>\[\]{}/%]"
 _OBJ_DICTIONARY = re.compile(rb"obj" + _SKIP + rb"(?=<<)")
 _ANY_TOKEN = re.compile(_SKIP + rb"(<<|>>|<[^<>]*+>|[\[\](){}]|/" + _REGULAR + rb"*+|" + _REGULAR + rb"++)")
 # Tokens that neither nest nor name a filter, skipped in one match: white space, comments, hex
-# strings, numbers, keywords and names other than these keys (a name with an escape may be one).
+# strings, numbers, keywords, braces (PostScript's, not PDF's: they nest nothing in a dictionary)
+# and names other than these keys (a name with an escape may be one).
 _BORING = (
-    rb"(?:[" + _WS + rb"]|%[^\r\n]*+|<[^<>]*+>|" + _REGULAR + rb"++"
+    rb"(?:[" + _WS + rb"{}]|%[^\r\n]*+|<[^<>]*+>|" + _REGULAR + rb"++"
     rb"|/(?!(?:Filter|F|EarlyChange|First|Predictor)" + _DELIMITER + rb")[^" + _WS + rb"()<>\[\]{}/%#]*+(?!#))*+"
 )
-_TOKEN = re.compile(_BORING + rb"(<<|>>|[\[\](){}]|/" + _REGULAR + rb"*+)")
+_TOKEN = re.compile(_BORING + rb"(<<|>>|[\[\]()]|/" + _REGULAR + rb"*+)")
 _STREAM_KEYWORD = re.compile(_SKIP + rb"stream")
 # Where the data begin after ``stream``: at its end of line (ISO 32000-2 7.3.8.1), after spaces
 # and an end of line (MuPDF), or after the first end of line whatever comes before it (pdf.js).
@@ -66,18 +67,19 @@ def streams(data: bytes, budget: Budget) -> Iterator[Stream]:
 
 def _dictionary(data: bytes, at: int, budget: Budget) -> Stream | None:
     """The dictionary at ``at`` read to its end, and the stream after it, if any."""
-    stream, depth = Stream(), 0
+    stream, nesting = Stream(), []  # the dictionaries and arrays open, as pdf.js's parser nests them
     while budget.steps >= 0:
         budget.steps -= 1
         token = _TOKEN.match(data, at)
         if token is None:
             return None
         word, at = token[1], token.end()
-        if word in (b"<<", b"[", b"{"):
-            depth += 1
-        elif word in (b">>", b"]", b"}"):
-            depth -= 1
-            if depth <= 0:
+        if word in (b"<<", b"["):
+            nesting.append(word)
+        elif word in (b">>", b"]"):
+            if nesting and nesting[-1] == (b"<<" if word == b">>" else b"["):
+                nesting.pop()  # else a stray one: pdf.js takes it as a value, an array's element
+            if not nesting:
                 break
         elif word == b"(":
             at = _string_end(data, at, budget)
@@ -85,13 +87,14 @@ def _dictionary(data: bytes, at: int, budget: Budget) -> Stream | None:
                 return None
         elif word[:1] == b"/":
             name = _name(word)
-            if depth == 1 and name in _FILTER_KEYS:
+            top = nesting == [b"<<"]  # a key of the stream's own dictionary
+            if top and name in _FILTER_KEYS:
                 at = _chain(data, at, stream, budget)
             stream.early_change_zero |= name == b"EarlyChange" and _next_word(data, at) == b"0"
-            stream.objects |= depth == 1 and name == b"First"
+            stream.objects |= top and name == b"First"
             stream.predicted |= name == b"Predictor" and _next_word(data, at) != b"1"
     keyword = _STREAM_KEYWORD.match(data, at)
-    if depth != 0 or keyword is None:
+    if nesting or keyword is None:
         return None
     stream.starts = _data_starts(data, keyword.end(), budget)
     stream.unreadable |= stream.objects and stream.predicted
