@@ -275,6 +275,7 @@ def test_an_lzw_stream_widening_its_codes_late_is_read_as_its_dictionary_says() 
         b"/DecodeParms << /Filter /FlateDecode >> /Filter /ASCIIHexDecode",  # a nested key is not the filter
         b"/Title (a string with ) inside \\) and (nested) parentheses /Filter /FlateDecode) /Filter /AHx",
         b"% a comment /Filter /FlateDecode\n/Filter /AHx",
+        b"/ID <01 < 02> /A > /Filter /AHx",  # a hex string ends at >; a lone > is a value to pdf.js
         b"/A { /Filter /AHx",  # braces nest nothing in a dictionary
         b"/A ] /Filter /AHx",  # a stray bracket is a value to pdf.js
         b"/A [ << >> ] /B << /C [ ] >> /Filter /AHx",

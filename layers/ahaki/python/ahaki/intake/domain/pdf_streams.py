@@ -25,15 +25,15 @@ _REGULAR = rb"[^" + _WS + rb"()<>\[\]{}/%]"
 _DELIMITER = rb"[" + _WS + rb"()<>\[\]{}/%]"
 # After ``obj`` (the object's numbers are not checked: a fake one only costs a dictionary read).
 _OBJ_DICTIONARY = re.compile(rb"obj" + _SKIP + rb"(?=<<)")
-_ANY_TOKEN = re.compile(_SKIP + rb"(<<|>>|<[^<>]*+>|[\[\](){}]|/" + _REGULAR + rb"*+|" + _REGULAR + rb"++)")
-# Tokens that neither nest nor name a filter, skipped in one match: white space, comments, hex
-# strings, numbers, keywords, braces (PostScript's, not PDF's: they nest nothing in a dictionary)
-# and names other than these keys (a name with an escape may be one).
+_ANY_TOKEN = re.compile(_SKIP + rb"(<<|>>|[<>\[\](){}]|/" + _REGULAR + rb"*+|" + _REGULAR + rb"++)")
+# Tokens that neither nest nor name a filter, skipped in one match: white space, comments,
+# numbers, keywords, braces (PostScript's, not PDF's: they nest nothing in a dictionary), a lone
+# ``>`` (a value to pdf.js) and names other than these keys (a name with an escape may be one).
 _BORING = (
-    rb"(?:[" + _WS + rb"{}]|%[^\r\n]*+|<[^<>]*+>|" + _REGULAR + rb"++"
+    rb"(?:[" + _WS + rb"{}]|>(?!>)|%[^\r\n]*+|" + _REGULAR + rb"++"
     rb"|/(?!(?:Filter|F|EarlyChange|First|Predictor)" + _DELIMITER + rb")[^" + _WS + rb"()<>\[\]{}/%#]*+(?!#))*+"
 )
-_TOKEN = re.compile(_BORING + rb"(<<|>>|[\[\]()]|/" + _REGULAR + rb"*+)")
+_TOKEN = re.compile(_BORING + rb"(<<|>>|[<\[\]()]|/" + _REGULAR + rb"*+)")
 _STREAM_KEYWORD = re.compile(_SKIP + rb"stream")
 # Where the data begin after ``stream``: at its end of line (ISO 32000-2 7.3.8.1), after spaces
 # and an end of line (MuPDF), or after the first end of line whatever comes before it (pdf.js).
@@ -85,6 +85,12 @@ def _dictionary(data: bytes, at: int, budget: Budget) -> Stream | None:
             at = _string_end(data, at, budget)
             if at < 0:
                 return None
+        elif word == b"<":  # a hex string: to the next ``>``, whatever is inside (pdf.js skips it)
+            end = data.find(b">", at)
+            budget.left -= (end if end >= 0 else len(data)) - at  # read to find it
+            if end < 0:
+                return None
+            at = end + 1
         elif word[:1] == b"/":
             name = _name(word)
             top = nesting == [b"<<"]  # a key of the stream's own dictionary
