@@ -26,11 +26,12 @@ _DELIMITER = rb"[" + _WS + rb"()<>\[\]{}/%]"
 # After ``obj`` (the object's numbers are not checked: a fake one only costs a dictionary read).
 _OBJ_DICTIONARY = re.compile(rb"obj" + _SKIP + rb"(?=<<)")
 _ANY_TOKEN = re.compile(_SKIP + rb"(<<|>>|[<>\[\](){}]|/" + _REGULAR + rb"*+|" + _REGULAR + rb"++)")
-# Tokens that neither nest nor name a filter, skipped in one match: white space, comments,
-# numbers, keywords, braces (PostScript's, not PDF's: they nest nothing in a dictionary), a lone
-# ``>`` (a value to pdf.js) and names other than these keys (a name with an escape may be one).
+# Tokens that neither nest nor name a filter, skipped in one match: white space, comments, hex
+# strings without a ``<`` inside, numbers, keywords, braces (PostScript's, not PDF's: they nest
+# nothing in a dictionary), a lone ``>`` (a value to pdf.js) and names other than these keys (a
+# name with an escape may be one).
 _BORING = (
-    rb"(?:[" + _WS + rb"{}]|>(?!>)|%[^\r\n]*+|" + _REGULAR + rb"++"
+    rb"(?:[" + _WS + rb"{}]|>(?!>)|<(?!<)[^<>]*+>|%[^\r\n]*+|" + _REGULAR + rb"++"
     rb"|/(?!(?:Filter|F|EarlyChange|First|Predictor)" + _DELIMITER + rb")[^" + _WS + rb"()<>\[\]{}/%#]*+(?!#))*+"
 )
 _TOKEN = re.compile(_BORING + rb"(<<|>>|[<\[\]()]|/" + _REGULAR + rb"*+)")
@@ -85,7 +86,8 @@ def _dictionary(data: bytes, at: int, budget: Budget) -> Stream | None:
             at = _string_end(data, at, budget)
             if at < 0:
                 return None
-        elif word == b"<":  # a hex string: to the next ``>``, whatever is inside (pdf.js skips it)
+        elif word == b"<":  # a hex string with a ``<`` inside: to the next ``>`` (pdf.js skips it)
+            budget.steps -= 2  # a search and a slice: about three steps' time
             end = data.find(b">", at)
             budget.left -= (end if end >= 0 else len(data)) - at  # read to find it
             if end < 0:
