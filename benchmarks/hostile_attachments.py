@@ -143,6 +143,10 @@ def _slow_files() -> dict[str, tuple[str, bytes]]:
             b"%PDF-1.7\n1 0 obj\n<<" + b"/a " * (_LARGEST // 3) + b">>\nstream\n%%EOF\n",
         ),
         "a PDF of 10 M nested arrays": (PDF, b"%PDF-1.7\n1 0 obj\n<< /a " + b"[" * _LARGEST + b">>\nstream\n%%EOF\n"),
+        "a PDF of 2.5 M hex strings with a < inside": (
+            PDF,
+            b"%PDF-1.7\n1 0 obj\n<<" + b"< <>" * (_LARGEST // 4) + b">>\nstream\n%%EOF\n",
+        ),
         "a PDF of a string of 10 M nested parentheses": (
             PDF,
             b"%PDF-1.7\n1 0 obj\n<< /a " + b"(" * _LARGEST + b">>\nstream\n%%EOF\n",
