@@ -32,8 +32,8 @@ ACTIVE_NAMES = frozenset(
 )
 INFLATE_BUDGET = 64 * 1024 * 1024  # bytes decoded in all, across every stream of one file
 MAX_STREAMS = 20_000  # streams decoded per file; a scan has tens, a long text PDF thousands
-# Steps of Python loops per file (dictionary tokens, string parentheses, LZW codes, runs): about a
-# second's work. An LZW stream of up to about 4.5 MB fits (a code is 9 to 12 bits).
+# Steps of Python loops per file (dictionary tokens, string parentheses, LZW codes, runs): a second
+# or two of work. An LZW stream of up to about 4.5 MB fits (a code is 9 to 12 bits).
 MAX_STEPS = 3_000_000
 _TAIL_SPACE = b"\x00\t\n\x0c\r "  # PDF white space (ISO 32000-2 7.2.3)
 _DELIMITED = rb"(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])"  # the name ends here (white space, a delimiter)

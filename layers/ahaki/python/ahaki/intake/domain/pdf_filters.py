@@ -211,35 +211,36 @@ def _lzw(data: memoryview, budget: Budget, early_change: int = 1) -> bytearray:
     """Codes of 9 to 12 bits, most significant first; 256 clears the table, 257 ends; the code
     width grows one code early unless ``/EarlyChange 0`` (ISO 32000-2 7.4.4)."""
     out, table, previous = bytearray(), _SINGLE[:], b""
-    width, grow = 9, 512 - early_change
-    limit, steps, bit, end = budget.left, budget.steps, 0, len(data) * 8
-    while bit + width <= end and len(out) <= limit and steps >= 0:
+    width, grow, mask, shift = 9, 512 - early_change, 511, 23  # shift: 32 bits less the width
+    limit, steps, bit, end, ended = budget.left, budget.steps, 0, len(data) * 8, False
+    while not ended and bit + width <= end and len(out) <= limit and steps >= 0:
         first = bit >> 3  # a piece of the input at a time: its windows are four times its size
         windows = _windows(data[first : first + PIECE + 4])
-        last = min(end, (first + PIECE) * 8)
-        while bit + width <= end and bit < last and len(out) <= limit and steps >= 0:
+        at, last, stop = bit - first * 8, PIECE * 8, end - first * 8  # in bits from the piece's start
+        while at < last and at + width <= stop and len(out) <= limit and steps >= 0:
             steps -= 1
-            at = bit - first * 8
-            code = (windows[at >> 3] >> (32 - width - (at & 7))) & ((1 << width) - 1)
-            bit += width
-            if code < 256 or 257 < code < len(table):
+            code = (windows[at >> 3] >> (shift - (at & 7))) & mask
+            at += width
+            size = len(table)
+            if code < size and code != 256 and code != 257:
                 entry = table[code]
             elif code == 256:
                 del table[258:]
-                width, grow, previous = 9, 512 - early_change, b""
+                width, grow, mask, shift, previous = 9, 512 - early_change, 511, 23, b""
                 continue
-            elif code == len(table) and previous:
+            elif code == size and previous:
                 entry = previous + previous[:1]
             else:
-                bit = end  # the end code, or a code not yet in the table: the break
+                ended = True  # the end code, or a code not yet in the table: the break
                 break
             out += entry
-            if previous and len(table) < 4096:
+            if previous and size < 4096:
                 table.append(previous + entry[:1])
-                if len(table) >= grow and width < 12:
-                    width += 1
+                if size + 1 >= grow and width < 12:
+                    width, mask, shift = width + 1, mask * 2 + 1, shift - 1
                     grow = (1 << width) - early_change
             previous = entry
+        bit = first * 8 + at
     budget.left -= len(out)
     budget.steps = steps
     return out
