@@ -17,7 +17,20 @@ from collections.abc import Callable
 import benchmarks  # noqa: F401 - puts the layer and the repository on sys.path
 from ahaki.intake.domain.attachment_content import content_refusal
 from ahaki.intake.domain.pdf_content import ACTIVE_NAMES, INFLATE_BUDGET
-from tests.attachment_files import JPEG, PDF, PNG, jpeg, pdf, png, png_chunk, sample
+from tests.attachment_files import (
+    ENCODERS,
+    JPEG,
+    PDF,
+    PNG,
+    encoded,
+    jpeg,
+    object_stream,
+    pdf,
+    pdf_with_stream,
+    png,
+    png_chunk,
+    sample,
+)
 
 Figures = list[tuple[str, str]]
 _LARGEST = 10_000_000  # the attachment rules' largest document
@@ -32,7 +45,7 @@ def _hostile(rng: random.Random) -> tuple[str, bytes]:
     """One hostile variant of a well-formed file, as the declared type and the bytes."""
     declared = rng.choice(_TYPES)
     whole = sample(declared, rng.randint(0, 50_000))
-    kind = rng.choice(["other type", "appended", "cut", "flip", "active", "archive"])
+    kind = rng.choice(["other type", "appended", "cut", "flip", "active", "archive", "chain"])
     if kind == "other type":
         return declared, sample(rng.choice([t for t in _TYPES if t != declared]), rng.randint(0, 50_000))
     if kind == "appended":
@@ -49,6 +62,11 @@ def _hostile(rng: random.Random) -> tuple[str, bytes]:
         at = rng.randrange(len(whole))
         return declared, whole[:at] + bytes([whole[at] ^ rng.randint(1, 255)]) + whole[at + 1 :]
     action = b"<< /S " + _escaped(rng.choice(sorted(ACTIVE_NAMES)), rng) + b" >>"
+    if kind == "chain":  # an object stream behind 1-3 of the standard filters
+        chain = [rng.choice(sorted(ENCODERS)) for _ in range(rng.randint(1, 3))]
+        data = encoded(object_stream(b"<< /Type /Catalog /OpenAction " + action + b" >>"), chain)
+        dictionary = b"/Type /ObjStm /N 1 /First 4 /Filter [/" + b" /".join(chain) + b"]"
+        return PDF, pdf_with_stream(dictionary, data, rng.randint(0, 50_000))
     if rng.random() < 0.5:
         return PDF, pdf(rng.randint(0, 50_000), content=b"q " + action + b" Q")  # compressed
     return PDF, pdf(rng.randint(0, 50_000)).replace(b"trailer", b"9 0 obj " + action + b" endobj\ntrailer")
@@ -70,6 +88,22 @@ def hostile_figures(examples: int) -> Figures:
     ]
 
 
+def _lzw_clears(size: int) -> bytes:
+    """LZW codes of 9 bits, a clear code before each one: the most codes a byte can hold, each
+    decoding to one byte."""
+    nine_bytes = int("".join(f"{code:09b}" for code in [256, 97] * 4), 2).to_bytes(9, "big")
+    return nine_bytes * (size // 9)
+
+
+def _noise(size: int) -> bytes:
+    return random.Random(size).randbytes(size)  # as incompressible as a scan's pixels
+
+
+def _filtered(name: bytes, data: bytes) -> bytes:
+    """A PDF of about the largest size: one stream of ``data`` behind the filter ``name``."""
+    return pdf_with_stream(b"/Filter " + (name if name[:1] == b"[" else b"/" + name), data[: _LARGEST - 400])
+
+
 def _slow_files() -> dict[str, tuple[str, bytes]]:
     """Files of the largest size, honest and built against the checks' loops."""
     tiny_png = png(100)
@@ -84,6 +118,43 @@ def _slow_files() -> dict[str, tuple[str, bytes]]:
         ),
         "a PDF of 1.4 M end markers": (PDF, b"%PDF-1.7\n" + b"%%EOF\n%" * (_LARGEST // 7) + b"%%EOF\n"),
         "a PDF of 5 M names": (PDF, b"%PDF-1.7\n" + b"/J" * (_LARGEST // 2) + b"%%EOF\n"),
+        "a PDF of 5 M RunLength runs of one byte": (PDF, _filtered(b"RunLengthDecode", b"\x00a" * (_LARGEST // 2))),
+        "a PDF of 8.9 M 9-bit LZW codes, every other one a clear": (
+            PDF,
+            _filtered(b"LZWDecode", _lzw_clears(_LARGEST)),
+        ),
+        "a PDF of 10 M ASCIIHex digits": (PDF, _filtered(b"ASCIIHexDecode", b"61" * (_LARGEST // 2))),
+        "a PDF of 10 M ASCIIHex spaces": (PDF, _filtered(b"ASCIIHexDecode", b" " * _LARGEST)),
+        "a PDF of 10 M ASCII85 'z' (40 MB of zeros)": (PDF, _filtered(b"ASCII85Decode", b"z" * _LARGEST)),
+        "an honest PDF of one LZW stream of 4 MB": (
+            PDF,
+            _filtered(b"LZWDecode", ENCODERS[b"LZWDecode"](_noise(2_900_000))),
+        ),
+        "an honest PDF of one LZW stream of 7 MB (past the steps)": (
+            PDF,
+            _filtered(b"LZWDecode", ENCODERS[b"LZWDecode"](_noise(5_000_000))),
+        ),
+        "an honest PDF of one ASCII85-Flate stream of 10 MB": (
+            PDF,
+            _filtered(b"[/A85 /Fl]", encoded(_noise(7_500_000), [b"ASCII85Decode", b"FlateDecode"])),
+        ),
+        "a PDF of 3.3 M dictionary names": (
+            PDF,
+            b"%PDF-1.7\n1 0 obj\n<<" + b"/a " * (_LARGEST // 3) + b">>\nstream\n%%EOF\n",
+        ),
+        "a PDF of 10 M nested arrays": (PDF, b"%PDF-1.7\n1 0 obj\n<< /a " + b"[" * _LARGEST + b">>\nstream\n%%EOF\n"),
+        "a PDF of 2.5 M hex strings with a < inside": (
+            PDF,
+            b"%PDF-1.7\n1 0 obj\n<<" + b"< <>" * (_LARGEST // 4) + b">>\nstream\n%%EOF\n",
+        ),
+        "a PDF of a string of 10 M nested parentheses": (
+            PDF,
+            b"%PDF-1.7\n1 0 obj\n<< /a " + b"(" * _LARGEST + b">>\nstream\n%%EOF\n",
+        ),
+        "a PDF of 0.3 M ASCII85 streams over one another": (
+            PDF,
+            b"%PDF-1.7\n" + b"1 0 obj<</Filter/A85>>stream\n" * (_LARGEST // 30) + b"%%EOF\n",
+        ),
         "a PNG of 0.8 M empty chunks": (
             PNG,
             tiny_png[:33] + png_chunk(b"prVt", b"") * (_LARGEST // 12) + tiny_png[33:],

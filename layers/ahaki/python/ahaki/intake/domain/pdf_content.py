@@ -2,15 +2,18 @@
 ends at its last ``%%EOF`` (white space after it only), is not encrypted (staff must read it), and
 names no active content: no JavaScript, launch or submit actions, embedded files, rich media or
 XFA forms. Names are read as the format writes them (``#xx`` escapes decoded) in the file and in
-every Flate-compressed stream (object streams hide dictionaries there), inflated within a budget
-so that a small file cannot make the check inflate gigabytes."""
+every stream (object streams hide dictionaries there), decoded by its dictionary's filter chain
+(``pdf_streams``, ``pdf_filters``), and inflated when it opens as zlib data whatever its dictionary
+says (a lenient viewer may), all within one budget so that a small file cannot make the check
+decode gigabytes or loop for long."""
 
 from __future__ import annotations
 
 import re
-import zlib
 
 from ahaki.intake.domain.attachment_refusals import AttachmentRefusal
+from ahaki.intake.domain.pdf_filters import Budget, decode, inflate
+from ahaki.intake.domain.pdf_streams import streams
 
 # Names that make a document act (ISO 32000-2 12.6, 7.11.4, 13): refused wherever they appear.
 ACTIVE_NAMES = frozenset(
@@ -27,8 +30,11 @@ ACTIVE_NAMES = frozenset(
         b"XFA",
     }
 )
-INFLATE_BUDGET = 64 * 1024 * 1024  # bytes inflated in all, across every stream of one file
-MAX_STREAMS = 20_000  # streams inflated per file; a scan has tens, a long text PDF thousands
+INFLATE_BUDGET = 64 * 1024 * 1024  # bytes decoded in all, across every stream of one file
+MAX_STREAMS = 20_000  # streams decoded per file; a scan has tens, a long text PDF thousands
+# Steps of Python loops per file (dictionary tokens, string parentheses, LZW codes, runs): a second
+# or two of work. An LZW stream of up to about 4.5 MB fits (a code is 9 to 12 bits).
+MAX_STEPS = 3_000_000
 _TAIL_SPACE = b"\x00\t\n\x0c\r "  # PDF white space (ISO 32000-2 7.2.3)
 _DELIMITED = rb"(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])"  # the name ends here (white space, a delimiter)
 
@@ -53,10 +59,9 @@ _EOF = re.compile(rb"%%EOF")
 _UPDATE = re.compile(rb"[\x00\t\n\x0c\r ]*(?:\d+[\x00\t\n\x0c\r ]+\d+[\x00\t\n\x0c\r ]+obj|xref|trailer|startxref|%)")
 # A stream whose first two bytes could open zlib data (deflate, a window of at most 32 KiB).
 _STREAM = re.compile(rb"stream\r?\n(?=[\x08\x18\x28\x38\x48\x58\x68\x78])")
-_PIECE = 64 * 1024
 
 
-def pdf_refusal(data: bytes, inflate_budget: int = INFLATE_BUDGET) -> AttachmentRefusal | None:
+def pdf_refusal(data: bytes, inflate_budget: int = INFLATE_BUDGET, steps: int = MAX_STEPS) -> AttachmentRefusal | None:
     if not data.startswith(b"%PDF-"):
         return AttachmentRefusal.SIGNATURE
     end = data.rfind(b"%%EOF")
@@ -70,20 +75,36 @@ def pdf_refusal(data: bytes, inflate_budget: int = INFLATE_BUDGET) -> Attachment
         return AttachmentRefusal.ENCRYPTED
     if _ACTIVE.search(data):
         return AttachmentRefusal.ACTIVE_CONTENT
-    return _streams_refusal(memoryview(data), inflate_budget)
+    return _streams_refusal(data, Budget(inflate_budget, MAX_STREAMS, steps))
 
 
-def _streams_refusal(data: memoryview, budget: int) -> AttachmentRefusal | None:
-    inflated_streams = 0
-    for start in _STREAM.finditer(data):
-        if not _zlib_header(data[start.end() : start.end() + 2]):
-            continue  # not Flate (an image's own coding, say)
-        inflated_streams += 1
-        inflated = _inflate(data[start.end() :], budget)
-        budget -= len(inflated)
-        if budget < 0 or inflated_streams > MAX_STREAMS:
+def _streams_refusal(data: bytes, budget: Budget) -> AttachmentRefusal | None:
+    view = memoryview(data)
+    inflated: set[int] = set()  # starts decoded by a chain beginning with Flate: not inflated twice
+    for stream in streams(data, budget):
+        if stream.unreadable:
+            return AttachmentRefusal.STRUCTURE  # a filter we cannot follow
+        for start in stream.starts:
+            for chain in stream.chains:
+                if chain[:1] == (b"FlateDecode",):
+                    inflated.add(start)
+                for early_change in (1, 0) if stream.early_change_zero else (1,):
+                    budget.streams -= 1
+                    decoded = decode(view[start:], chain, budget, early_change)
+                    if budget.spent():
+                        return AttachmentRefusal.TOO_DEEP
+                    if _ACTIVE.search(decoded):
+                        return AttachmentRefusal.ACTIVE_CONTENT
+    if budget.spent():
+        return AttachmentRefusal.TOO_DEEP
+    for found in _STREAM.finditer(data):
+        if found.end() in inflated or not _zlib_header(view[found.end() : found.end() + 2]):
+            continue  # decoded by its filters, or not Flate (an image's own coding, say)
+        budget.streams -= 1
+        decoded = inflate(view[found.end() :], budget)
+        if budget.spent():
             return AttachmentRefusal.TOO_DEEP
-        if _ACTIVE.search(inflated):
+        if _ACTIVE.search(decoded):
             return AttachmentRefusal.ACTIVE_CONTENT
     return None
 
@@ -91,27 +112,3 @@ def _streams_refusal(data: memoryview, budget: int) -> AttachmentRefusal | None:
 def _zlib_header(first: memoryview) -> bool:
     """RFC 1950: deflate (method 8), and the two bytes a multiple of 31."""
     return len(first) == 2 and first[0] & 0x0F == 8 and (first[0] << 8 | first[1]) % 31 == 0
-
-
-def _inflate(data: memoryview, budget: int) -> bytearray:
-    """What a zlib stream beginning at ``data`` inflates to, up to one byte past ``budget`` (so
-    the caller sees it run over). Fed in pieces, so a stream broken midway still yields what came
-    before the break, as a lenient reader would show it. The stream's own end is where it stops,
-    not an ``endstream`` written inside it."""
-    inflater = zlib.decompressobj()
-    out = bytearray()
-    pending: bytes | memoryview = data[:_PIECE]
-    at = _PIECE
-    while len(out) <= budget:
-        try:  # at most a piece at a time, so the peak is the output, not twice it
-            out += inflater.decompress(pending, min(budget + 1 - len(out), _PIECE))
-        except zlib.error:
-            break
-        if inflater.eof:
-            break
-        pending = inflater.unconsumed_tail
-        if not pending:
-            if at >= len(data):
-                break
-            pending, at = data[at : at + _PIECE], at + _PIECE
-    return out  # searched as it is: a copy would double the peak
