@@ -32,3 +32,9 @@ def portal_role_name(stage: str) -> str:
     """The portal integration's role has a fixed name, so functions can recognise it without a
     reference (which would make the API, the role and the functions depend on one another)."""
     return f"ahaki-portal-integration-{stage}"
+
+
+def malware_scan_role_name(stage: str) -> str:
+    """The role GuardDuty's malware protection plan scans and tags the attachments with: named, so
+    that the bucket's policy can let it read unscanned versions without a reference to it."""
+    return f"ahaki-{stage}-guardduty-malware-scan"
