@@ -90,7 +90,7 @@ def delivered(event: dict[str, Any], bucket: str) -> bool:
     """What the deployed rule passes on to the attachment function (contexts/intake_malware.py):
     threats found in the attachments bucket."""
     detail = event["detail"]
-    return (
+    return bool(
         event["source"] == SCAN_RESULT_SOURCE
         and event["detail-type"] == SCAN_RESULT_DETAIL_TYPE
         and detail["s3ObjectDetails"]["bucketName"] == bucket

@@ -34,7 +34,7 @@ class ObjectScanResult(EventBridgeModel):
     """Only this detail type reaches the function (the rule's pattern); another one of GuardDuty's
     (a plan's status) does not fit the detail's model and is refused by field name."""
 
-    detail: ObjectScanResultDetail  # type: ignore[assignment]  # the envelope's detail, typed
+    detail: ObjectScanResultDetail  # the envelope's detail, typed
 
     @property
     def is_scan_result(self) -> bool:
