@@ -7,8 +7,9 @@ A refused upload is deleted by its version, so no copy of it stays and an accept
 is current again. The refusal is audited by a rule's name; when the application asked for the
 attachment, its applicant is told (``application.attachment_refused``), once per upload: the
 notice's event id is the upload's version, and it is committed before the version is deleted, so
-a redelivered event finds it and deletes what is left. An attachment marked received with no
-file left at its key afterwards is marked missing again (``_settle``)."""
+a redelivered event finds it and deletes what is left. Once a refused version is gone, what is
+current again is checked as if it had just arrived (its own event may have come while the refused
+one was current); with nothing left, an attachment marked received is missing again."""
 
 from __future__ import annotations
 
@@ -27,16 +28,20 @@ from ahaki.kernel.retry import EventIdTaken, retrying
 
 ARRIVAL = "attachment_received"
 SCAN = "attachment_scanned"
+# Versions re-checked after a refusal, one after another; more is left to the next event (versions
+# of a key are few: noncurrent ones expire after a day).
+RECHECKS = 10
 
 
-def attachment_arrived(ip: IntakePorts, key: str) -> Application | None:
+def attachment_arrived(ip: IntakePorts, key: str, rechecks: int = RECHECKS) -> Application | None:
     """Marks the declared attachment received, or refuses the upload (None)."""
     tenant, application_id, attachment_type = _parts(key)
     rule = ATTACHMENT_RULES.get(attachment_type)
     stored = ip.attachments.fetch(key, rule.max_bytes if rule else 0)
-    if stored is None:
-        return None  # deleted meanwhile (a refusal of the same upload, or the retention job)
     caller = Caller("system:attachments", "system", tenant, f"s3:{application_id}")
+    if stored is None:  # deleted meanwhile (a refusal, the retention job): received no longer
+        _withdraw(ip, caller, tenant, application_id, attachment_type, key)
+        return None
     application = ip.applications.get(tenant, application_id) if tenant else None
     if application is None or rule is None or not _expected(application, attachment_type):
         _refuse_unexpected(ip, caller, ARRIVAL, AttachmentRefusal.NOT_EXPECTED)
@@ -46,7 +51,8 @@ def attachment_arrived(ip: IntakePorts, key: str) -> Application | None:
     if refused is not None:
         _tell_refused(ip, caller, ARRIVAL, application, attachment_type, stored.version_id, refused)
         ip.attachments.delete(key, stored.version_id)
-        _settle(ip, caller, application, attachment_type, key)
+        if rechecks > 0:  # what is current again, checked: one call per version left, bounded
+            attachment_arrived(ip, key, rechecks - 1)
         return None
     if attachment_type in application.received_attachments:
         return application  # a re-upload replaces the object; nothing else changes
@@ -67,7 +73,7 @@ def threat_found(ip: IntakePorts, key: str, version_id: str | None) -> None:
         return
     _tell_refused(ip, caller, SCAN, application, attachment_type, version_id, AttachmentRefusal.MALWARE)
     ip.attachments.delete(key, version_id)
-    _settle(ip, caller, application, attachment_type, key)
+    attachment_arrived(ip, key)  # what is current once it is gone, checked as if it had just arrived
 
 
 def upload_refusal(rule: AttachmentRule, stored: StoredAttachment) -> AttachmentRefusal | None:
@@ -124,17 +130,19 @@ def _tell_refused(
     retrying(attempt)
 
 
-def _settle(ip: IntakePorts, caller: Caller, application: Application, attachment_type: str, key: str) -> None:
-    """After a refused version is deleted: received with no file left at the key is missing again.
+def _withdraw(
+    ip: IntakePorts, caller: Caller, tenant: str, application_id: str, attachment_type: str, key: str
+) -> None:
+    """No file left at the key: an attachment the application lists as received is missing again.
     Audited, without a notice of its own (the refusal's notice asks for the file). Idempotent."""
 
     def attempt() -> None:
-        current = ip.applications.get(application.tenant_id, application.application_id)
-        if current is None or attachment_type not in current.received_attachments or current.status not in OPEN:
+        application = ip.applications.get(tenant, application_id) if tenant else None
+        if application is None or attachment_type not in application.received_attachments:
             return
-        if ip.attachments.fetch(key, 0) is not None:
-            return  # an earlier accepted version is current again (or a newer one awaits its check)
-        updated = without_attachment(current, attachment_type, ip.register.clock())
+        if application.status not in OPEN or ip.attachments.fetch(key, 0) is not None:
+            return  # decided; or a new upload meanwhile, which its own event checks
+        updated = without_attachment(application, attachment_type, ip.register.clock())
         uow = ip.register.unit_of_work()
         ip.application_writes(uow).put_application(updated)
         record(ip, uow, caller, updated, "attachment_withdrawn", emit=False)
