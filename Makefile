@@ -77,7 +77,7 @@ openapi: setup
 
 synth: setup layers node_modules/.installed
 	npx cdk synth --quiet -c stage=$(STAGE)
-	$(PY) -m infra.stack_sizes cdk.out
+	$(PY) -m infra.stack_sizes cdk.out AhakiRegister-$(STAGE)
 
 deploy: synth
 	npx cdk deploy --all --require-approval broadening -c stage=$(STAGE)

@@ -1,6 +1,6 @@
 """Print the resource count and template size of every stack (nested ones too) against
 CloudFormation's limits, and what five more contexts would add: ``python -m infra.stack_sizes
-[cdk.out]`` after ``make synth``.
+[cdk.out [AhakiRegister-<stage>]]`` after ``make synth``.
 
 The estimate per new context: a context brings its own nested stack (estimated as large as the
 largest context stack today) and grows each shared stack (the platform, the API, its stage, monitoring) by
@@ -91,7 +91,8 @@ def estimates(outdir: Path, stack_id: str | None = None) -> list[StackSize]:
 
 def main(argv: list[str]) -> int:
     outdir = Path(argv[1] if len(argv) > 1 else "cdk.out")
-    rows = estimates(outdir)
+    # One stage's stack: cdk.out keeps the templates of every stage synthesized before.
+    rows = estimates(outdir, argv[2] if len(argv) > 2 else None)
     if not rows:
         print(f"no templates in {outdir}: run `make synth` first", file=sys.stderr)
         return 1

@@ -83,12 +83,12 @@ class Api(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self._settings = settings
-        self.rest_api = self._build_rest_api()
-        self.authorizer = self._build_authorizer(auth)
-        self.validator = self._build_validator()
         # What the deployment's logical id is made of: a change to any of these must redeploy the
         # stage (the methods live in other stacks, so CDK's own fingerprint does not see them).
         self.fingerprint: list[object] = []
+        self.rest_api = self._build_rest_api()
+        self.authorizer = self._build_authorizer(auth)
+        self.validator = self._build_validator()
         self._build_gateway_problems()
         self._shared = {
             path: self.rest_api.root.resource_for_path(path) for path in sorted(shared_paths(owners), key=len)
@@ -122,7 +122,7 @@ class Api(Construct):
         function.add_permission(
             "ApiInvoke",
             principal=iam.ServicePrincipal("apigateway.amazonaws.com"),
-            source_arn=self.rest_api.arn_for_execute_api(),
+            source_arn=self.rest_api.arn_for_execute_api(stage=API_STAGE),  # the served stage only
         )
         path = f"2015-03-31/functions/{function.function_arn}/invocations"
         return apigw.AwsIntegration(service="lambda", proxy=True, path=path)
@@ -212,15 +212,14 @@ class Api(Construct):
         )
 
     def _build_authorizer(self, auth: Auth) -> apigw.CognitoUserPoolsAuthorizer:
+        name, source = "staff-cognito", apigw.IdentitySource.header("Authorization")
+        self.fingerprint.append(["authorizer", name, source, auth.user_pool.node.path])
         return apigw.CognitoUserPoolsAuthorizer(
-            self,
-            "StaffAuthorizer",
-            cognito_user_pools=[auth.user_pool],
-            authorizer_name="staff-cognito",
-            identity_source=apigw.IdentitySource.header("Authorization"),
+            self, "StaffAuthorizer", cognito_user_pools=[auth.user_pool], authorizer_name=name, identity_source=source
         )
 
     def _build_validator(self) -> apigw.RequestValidator:
+        self.fingerprint.append(["validator", "body", "parameters"])
         return self.rest_api.add_request_validator(
             "ValidateBodyAndParameters",
             validate_request_body=True,

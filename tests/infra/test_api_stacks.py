@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from ahaki.http.routes import ROUTES, Route
 from infra.register_stack import api, stack
-from infra.register_stack.api import shared_paths
+from infra.register_stack.api import API_STAGE, shared_paths
 from infra.register_stack.contexts import CONTEXT_OF, Context
 from infra.register_stack.settings import Settings
 from infra.register_stack.stack import RegisterStack
@@ -94,7 +94,9 @@ def test_every_function_behind_the_api_may_be_invoked_by_it_from_its_own_stack(s
             if ref_id(p["Properties"]["FunctionName"]) == fn_id
             and p["Properties"]["Principal"] == "apigateway.amazonaws.com"
         ]
-        assert rest_api in json.dumps(permissions[permission_id]["Properties"]["SourceArn"])
+        source = permissions[permission_id]["Properties"]["SourceArn"]
+        assert rest_api in json.dumps(source)
+        assert json.dumps(source).endswith(f'"/{API_STAGE}/*/*"]]}}'), source  # not a console test stage
         assert CONTEXT_OF[function].stack_id in _home(synthesized.outdir, permission_id)
 
 
