@@ -44,7 +44,7 @@ def _scanned(event: dict[str, Any]) -> dict[str, int]:
         return {"handled": 0, "refused": 1}
     scanned = result.detail.scanned
     # The rule hands over threats only; any other result changes nothing here (staff reads check the tag).
-    if result.is_scan_result and result.detail.result.scan_result_status is ScanStatus.THREATS_FOUND:
+    if result.of_an_object_scan and result.detail.result.scan_result_status is ScanStatus.THREATS_FOUND:
         arrivals.threat_found(intake_ports(), scanned.object_key, scanned.version_id)
         logger.info("malware scan threat refused", extra={"count": 1})
         return {"handled": 1, "refused": 0}

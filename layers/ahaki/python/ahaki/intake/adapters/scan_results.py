@@ -37,7 +37,7 @@ class ObjectScanResult(EventBridgeModel):
     detail: ObjectScanResultDetail  # the envelope's detail, typed
 
     @property
-    def is_scan_result(self) -> bool:
+    def of_an_object_scan(self) -> bool:
         return self.source == SCAN_RESULT_SOURCE and self.detail_type == SCAN_RESULT_DETAIL_TYPE
 
 
