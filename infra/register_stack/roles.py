@@ -35,6 +35,7 @@ def portal_role_name(stage: str) -> str:
 
 
 def malware_scan_role_name(stage: str) -> str:
-    """The role GuardDuty's malware protection plan scans and tags the attachments with: named, so
-    that the bucket's policy can let it read unscanned versions without a reference to it."""
+    """The role GuardDuty's malware protection plan scans and tags the attachments with, named per
+    stage like the functions' roles: the bucket's policy exempts it, and the README lists it among
+    the names a stage needs free in the account."""
     return f"ahaki-{stage}-guardduty-malware-scan"
