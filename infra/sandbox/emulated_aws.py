@@ -26,6 +26,7 @@ from ahaki.kernel.specs import BUCKETS, KEYS, TABLES, create_table_kwargs
 from ahaki.registry.wiring import OFFICE_HOLDERS_ENV
 from infra import office_holders
 from infra.sandbox.emulated_messaging import create_messaging
+from infra.sandbox.faithful_keys import faithful_key_values
 
 if TYPE_CHECKING:
     from mypy_boto3_s3.type_defs import ServerSideEncryptionByDefaultTypeDef
@@ -218,6 +219,7 @@ def emulated_aws(prefix: str = "ahaki") -> Iterator[EmulatedAws]:
     faithful_transactions()
     faithful_object_encryption()
     faithful_event_envelopes()
+    faithful_key_values()
     saved = dict(os.environ)
     os.environ.update(fake_credentials())
     try:

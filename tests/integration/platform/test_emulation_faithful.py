@@ -1,5 +1,6 @@
 """Where our behaviour depends on it, the emulation behaves as AWS does: a cancelled transaction
-writes no stream record, and the stream keeps serving the records of later writes."""
+writes no stream record, the stream keeps serving the records of later writes, and a key value
+DynamoDB refuses (empty, or over its size) is refused wherever a key is named."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from ahaki.kernel.specs import OUTBOX_TABLE
+from ahaki.kernel.specs import OUTBOX_TABLE, REGISTER_TABLE
 from infra.sandbox.emulated_aws import REGION, EmulatedAws
 from infra.sandbox.workers import Workers
 from tests.data import my_number
@@ -88,3 +89,59 @@ def test_a_refused_approval_sends_no_approval_and_later_notices_still_arrive(api
     kinds = [item["kind"] for item in _inbox(api, who)]
     assert kinds[0] == "application.rejected", kinds  # newest first: it arrived after the refusal
     assert "application.approved" not in kinds
+
+
+_BAD_KEYS = {
+    "an empty partition key": {"pk": {"S": ""}, "sk": {"S": "EVENT"}},
+    "an empty sort key": {"pk": {"S": "x"}, "sk": {"S": ""}},
+    "a partition key over 2,048 bytes": {"pk": {"S": "鍵" * 683}, "sk": {"S": "EVENT"}},
+    "a sort key over 1,024 bytes": {"pk": {"S": "x"}, "sk": {"S": "x" * 1025}},
+}
+
+
+@pytest.mark.parametrize("key", list(_BAD_KEYS.values()), ids=list(_BAD_KEYS))
+def test_a_key_dynamodb_refuses_is_refused_wherever_it_is_named(aws: EmulatedAws, key: dict[str, Any]) -> None:
+    dynamodb: Any = boto3.client("dynamodb", region_name=REGION)
+    table = os.environ[REGISTER_TABLE.env_var]  # keyed by pk and sk
+    calls = {
+        "get": lambda: dynamodb.get_item(TableName=table, Key=key),
+        "update": lambda: dynamodb.update_item(
+            TableName=table, Key=key, UpdateExpression="SET body = :b", ExpressionAttributeValues={":b": {"S": "{}"}}
+        ),
+        "delete": lambda: dynamodb.delete_item(TableName=table, Key=key),
+        "query": lambda: dynamodb.query(
+            TableName=table,
+            KeyConditionExpression="pk = :p",
+            ExpressionAttributeValues={":p": {"S": "x"}},
+            ExclusiveStartKey=key,
+        ),
+        "scan": lambda: dynamodb.scan(TableName=table, ExclusiveStartKey=key),
+        "transaction": lambda: dynamodb.transact_write_items(
+            TransactItems=[{"Delete": {"TableName": table, "Key": key}}]
+        ),
+    }
+    refused = []
+    for name, call in calls.items():
+        try:
+            call()
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ValidationException":
+                refused.append(name)
+    assert refused == list(calls)
+
+
+def test_keys_at_dynamodb_s_limits_are_served(aws: EmulatedAws) -> None:
+    dynamodb: Any = boto3.client("dynamodb", region_name=REGION)
+    table = os.environ[REGISTER_TABLE.env_var]  # keyed by pk and sk
+    key = {"pk": {"S": "x" * 2048}, "sk": {"S": "鍵" * 341}}  # 2,048 and 1,023 bytes
+    dynamodb.update_item(
+        TableName=table, Key=key, UpdateExpression="SET body = :b", ExpressionAttributeValues={":b": {"S": "{}"}}
+    )
+    assert dynamodb.get_item(TableName=table, Key=key)["Item"]["body"] == {"S": "{}"}
+    dynamodb.query(
+        TableName=table,
+        KeyConditionExpression="pk = :p",
+        ExpressionAttributeValues={":p": key["pk"]},
+        ExclusiveStartKey=key,
+    )
+    dynamodb.delete_item(TableName=table, Key=key)

@@ -34,6 +34,11 @@ def kana_key(tenant_id: str, qualification: Qualification, kana: NameKana, birth
     return f"T#{tenant_id}#{qualification.value}#KANA#{kana.family}\u3000{kana.given}#{birth_date.isoformat()}"
 
 
+# The attributes of a start key in the by_status index (a page's end), and their types: ids, a
+# status and a registration number, no personal data. Checked when a cursor comes back.
+STATUS_INDEX_KEY_TYPES = {"pk": "S", "sk": "S", "gsi_status": "S", "gsi_status_sk": "N"}
+
+
 def status_key(tenant_id: str, qualification: Qualification, status: Status) -> str:
     return f"T#{tenant_id}#{qualification.value}#ST#{status.value}"
 

@@ -3,13 +3,12 @@ and the holder look-ups (by portal pseudonym, ids by status)."""
 
 from __future__ import annotations
 
-import base64
-import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from ahaki.kernel.adapters.cursor import decode_cursor, decode_sort_key, encode_cursor, encode_sort_key
 from ahaki.kernel.adapters.transaction import DynamoTransaction
 from ahaki.kernel.errors import InvalidInput
 from ahaki.kernel.qualification import Qualification
@@ -17,7 +16,7 @@ from ahaki.kernel.settings import Settings
 from ahaki.notifications.domain.notification import Channel, ContactPreference, InboxItem, Notice
 from ahaki.notifications.services.ports import Claim
 from ahaki.registry.domain.registrant import Registrant, Status
-from ahaki.registry.keys import SNAPSHOT, portal_key, registrant_pk, status_key
+from ahaki.registry.keys import SNAPSHOT, STATUS_INDEX_KEY_TYPES, portal_key, registrant_pk, status_key
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -154,11 +153,11 @@ class DynamoInbox:
             "Limit": limit,
         }
         if cursor:
-            kwargs["ExclusiveStartKey"] = {"pk": {"S": pk}, "sk": {"S": _decode(cursor)}}
+            kwargs["ExclusiveStartKey"] = {"pk": {"S": pk}, "sk": {"S": decode_sort_key(cursor)}}
         found = self._client.query(**kwargs)
         items = [InboxItem.model_validate_json(i["body"]["S"]) for i in found["Items"]]
         last = found.get("LastEvaluatedKey")
-        return items, _encode(last["sk"]["S"]) if last else None
+        return items, encode_sort_key(last["sk"]["S"]) if last else None
 
     def mark_read(
         self, tenant_id: str, portal_pseudonym_id: str, notification_id: str, now: datetime
@@ -179,17 +178,6 @@ class DynamoInbox:
             ExpressionAttributeValues={":body": {"S": read.model_dump_json()}},
         )
         return read
-
-
-def _encode(sort_key: str) -> str:
-    return base64.urlsafe_b64encode(sort_key.encode()).decode()
-
-
-def _decode(cursor: str) -> str:
-    try:
-        return base64.urlsafe_b64decode(cursor.encode()).decode()
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidInput("cursor", "cursor is malformed") from None
 
 
 def contact_pk(tenant_id: str, qualification_pseudonym_id: str) -> str:
@@ -286,12 +274,12 @@ class DynamoHolderDirectory:
             "Limit": limit,
         }
         if cursor:
-            kwargs["ExclusiveStartKey"] = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+            partition = {"gsi_status": status_key(tenant_id, qualification, status)}
+            kwargs["ExclusiveStartKey"] = decode_cursor(cursor, STATUS_INDEX_KEY_TYPES, partition)
         found = self._client.query(**kwargs)
         ids = [item["pk"]["S"].rsplit("#Q#", 1)[1] for item in found["Items"]]
         last = found.get("LastEvaluatedKey")
-        next_cursor = base64.urlsafe_b64encode(json.dumps(last).encode()).decode() if last else None
-        return ids, next_cursor
+        return ids, encode_cursor(last) if last else None
 
     def exists(self, tenant_id: str, qualification_pseudonym_id: str) -> bool:
         found = self._client.get_item(

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ahaki.kernel.errors import InvalidInput
+from ahaki.kernel.adapters.cursor import decode_cursor, encode_cursor
 from ahaki.kernel.qualification import Qualification
 from ahaki.kernel.values import NameKana
 from ahaki.registry.domain.history import HistoryEvent
@@ -17,6 +14,7 @@ from ahaki.registry.keys import (
     CLAIM,
     EVENT_PREFIX,
     SNAPSHOT,
+    STATUS_INDEX_KEY_TYPES,
     event_sk,
     kana_key,
     portal_claim_pk,
@@ -126,10 +124,10 @@ class DynamoRegisterReader:
         self, tenant_id: str, qualification: Qualification, status: Status, limit: int, cursor: str | None
     ) -> Page:
         partition = status_key(tenant_id, qualification, status)
-        start = _decode_cursor(cursor, partition) if cursor else None
+        start = decode_cursor(cursor, STATUS_INDEX_KEY_TYPES, {"gsi_status": partition}) if cursor else None
         found = self._query_index("by_status", "gsi_status", partition, limit, start)
         next_key = found.get("LastEvaluatedKey")
-        return Page([_registrant(i) for i in found["Items"]], _encode_cursor(next_key) if next_key else None)
+        return Page([_registrant(i) for i in found["Items"]], encode_cursor(next_key) if next_key else None)
 
     def by_portal_pseudonym(self, tenant_id: str, portal_pseudonym_id: str) -> Registrant | None:
         """The registrant the portal knows by this pseudonym (how intake finds an applicant)."""
@@ -149,21 +147,3 @@ class DynamoRegisterReader:
         if start:
             kwargs["ExclusiveStartKey"] = start
         return self._client.query(**kwargs)
-
-
-_CURSOR_KEYS = {"pk", "sk", "gsi_status", "gsi_status_sk"}
-
-
-def _encode_cursor(key: dict[str, Any]) -> str:
-    # The status index key holds ids, a status and a registration number: no personal data.
-    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode()
-
-
-def _decode_cursor(cursor: str, partition: str) -> dict[str, Any]:
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, binascii.Error):
-        raise InvalidInput("cursor", "is not a cursor this search returned") from None
-    if not isinstance(key, dict) or set(key) != _CURSOR_KEYS or key.get("gsi_status") != {"S": partition}:
-        raise InvalidInput("cursor", "is not a cursor this search returned")
-    return key

@@ -3,14 +3,12 @@ registrant), closed only while open, listed by status through the ``by_finding_s
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from ahaki.kernel.errors import InvalidInput, NotFound
+from ahaki.kernel.adapters.cursor import decode_cursor, encode_cursor
+from ahaki.kernel.errors import NotFound
 from ahaki.kernel.outbox import OutboxEvent
 from ahaki.residents.adapters.sync_items import (
     FINDING,
@@ -19,7 +17,6 @@ from ahaki.residents.adapters.sync_items import (
     status_key,
     transact,
 )
-from ahaki.residents.adapters.sync_quarantine import encode_cursor
 from ahaki.residents.domain.sync_records import (
     Finding,
     FindingStatus,
@@ -28,6 +25,10 @@ from ahaki.residents.domain.sync_records import (
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+
+# A page of the findings-by-status index ends at a key of these.
+_PAGE_END = {"pk": "S", "sk": "S", "gsi_fs": "S", "gsi_fs_sk": "S"}
 
 
 class FindingItems:
@@ -95,7 +96,7 @@ class FindingItems:
             "Limit": limit,
         }
         if cursor:
-            kwargs["ExclusiveStartKey"] = _decode_cursor(cursor, status_key(tenant_id, status))
+            kwargs["ExclusiveStartKey"] = decode_cursor(cursor, _PAGE_END, {"gsi_fs": status_key(tenant_id, status)})
         found = self._client.query(**kwargs)
         items = [Finding.model_validate_json(i["body"]["S"]) for i in found["Items"]]
         last = found.get("LastEvaluatedKey")
@@ -110,13 +111,3 @@ class FindingItems:
             "gsi_fs_sk": {"S": f"{finding.opened_at.isoformat()}#{finding.finding_id}"},
             "body": {"S": finding.model_dump_json()},
         }
-
-
-def _decode_cursor(cursor: str, partition: str) -> dict[str, Any]:
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, binascii.Error):
-        raise InvalidInput("cursor", "is not a cursor this list returned") from None
-    if not isinstance(key, dict) or key.get("gsi_fs") != {"S": partition}:
-        raise InvalidInput("cursor", "is not a cursor this list returned")
-    return key

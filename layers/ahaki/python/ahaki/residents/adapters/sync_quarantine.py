@@ -4,13 +4,10 @@ registrants were not settled, and why (docs/jlis-file-format.md). Keys under the
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ahaki.kernel.errors import InvalidInput
+from ahaki.kernel.adapters.cursor import decode_cursor, encode_cursor
 from ahaki.residents.domain.sync_outcome import Quarantined
 from ahaki.residents.domain.sync_records import QuarantineEntry
 
@@ -64,7 +61,9 @@ class QuarantineItems:
             "Limit": limit,
         }
         if cursor:
-            kwargs["ExclusiveStartKey"] = decode_key(cursor, self._run_partition(tenant_id, run_id))
+            kwargs["ExclusiveStartKey"] = decode_cursor(
+                cursor, {"pk": "S", "sk": "S"}, {"pk": self._run_partition(tenant_id, run_id)}
+            )
         page = self._client.query(**kwargs)
         entries = [
             QuarantineEntry(
@@ -78,18 +77,3 @@ class QuarantineItems:
         ]
         last = page.get("LastEvaluatedKey")
         return entries, encode_cursor(last) if last else None
-
-
-def encode_cursor(key: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode()
-
-
-def decode_key(cursor: str, pk: str) -> dict[str, Any]:
-    """A cursor of a page of the run's own items (the key must be in the run's partition)."""
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, binascii.Error):
-        raise InvalidInput("cursor", "is not a cursor this list returned") from None
-    if not isinstance(key, dict) or key.get("pk") != {"S": pk} or set(key) != {"pk", "sk"}:
-        raise InvalidInput("cursor", "is not a cursor this list returned")
-    return key
