@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from ahaki.intake.domain.signature import canonical
+from infra.sandbox import emulated_scanner
 from infra.sandbox.emulated_aws import REGION
 from infra.sandbox.events import FakeLambdaContext
 from tests.attachment_files import sample
@@ -40,12 +41,31 @@ def idem() -> dict[str, str]:
 
 def upload(
     bucket: str, key: str, content_type: str = "application/pdf", size: int = 1024, body: bytes | None = None
-) -> None:
+) -> str | None:
     """The applicant's PUT to the presigned URL (a well-formed file of the type, unless ``body``),
-    then the S3 event AWS would send."""
+    then the S3 event AWS would send, then the emulated GuardDuty scan of that version; the version."""
     data = sample(content_type, size) if body is None else body
-    boto3.client("s3", region_name=REGION).put_object(Bucket=bucket, Key=key, Body=data, ContentType=content_type)
+    s3 = boto3.client("s3", region_name=REGION)
+    version = s3.put_object(Bucket=bucket, Key=key, Body=data, ContentType=content_type).get("VersionId")
     redeliver(bucket, key, len(data))
+    scanned(bucket, key, version)
+    return version
+
+
+def scanned(bucket: str, key: str, version_id: str | None) -> dict[str, Any] | None:
+    """The emulated GuardDuty scan of that version (infra/sandbox/emulated_scanner.py): tagged, and
+    its result handed to the attachment function where the deployed rule would; the result event."""
+    event = emulated_scanner.scan(bucket, key, version_id)
+    if event is not None and emulated_scanner.delivered(event, bucket):
+        deliver(event)
+    return event
+
+
+def deliver(event: dict[str, Any]) -> None:
+    """An event of the attachment function's rules (again, on a retry)."""
+    from functions.attachment_received.handler import lambda_handler
+
+    lambda_handler(event, FakeLambdaContext())  # type: ignore[arg-type]
 
 
 def redeliver(bucket: str, key: str, size: int = 0) -> None:

@@ -32,3 +32,10 @@ def portal_role_name(stage: str) -> str:
     """The portal integration's role has a fixed name, so functions can recognise it without a
     reference (which would make the API, the role and the functions depend on one another)."""
     return f"ahaki-portal-integration-{stage}"
+
+
+def malware_scan_role_name(stage: str) -> str:
+    """The role GuardDuty's malware protection plan scans and tags the attachments with, named per
+    stage like the functions' roles: the bucket's policy exempts it, and the README lists it among
+    the names a stage needs free in the account."""
+    return f"ahaki-{stage}-guardduty-malware-scan"

@@ -33,8 +33,10 @@ from botocore.exceptions import ClientError
 
 from ahaki.http.problems import PROBLEM_JSON, TYPE_BASE
 from ahaki.http.routes import ROUTES, AuthType, Function, find_route
+from ahaki.intake.wiring import MALWARE_SCAN_ENV
 from ahaki.kernel.components import reset
 from infra.openapi import openapi_document
+from infra.sandbox import emulated_scanner
 from infra.sandbox.emulated_aws import REGION, emulated_aws
 from infra.sandbox.events import FakeLambdaContext, api_event
 from infra.sandbox.seed import SeedSummary, seed_demo
@@ -114,9 +116,11 @@ class Sandbox:
         return _problem(HTTPStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "Attachments are PUT or GET.")
 
     def attachment_upload(self, bucket: str, key: str, headers: Mapping[str, str], body: bytes | None) -> Reply:
-        """The upload, then the upload event AWS would send through EventBridge to the attachment function."""
+        """The upload, then the upload event AWS would send through EventBridge to the attachment
+        function, then the emulated GuardDuty scan of that version (its tag; a threat's result to the
+        function, as the stage's rule does: infra/sandbox/emulated_scanner.py)."""
         content_type = _header(headers, "Content-Type") or "application/octet-stream"
-        boto3.client("s3", region_name=REGION).put_object(
+        stored = boto3.client("s3", region_name=REGION).put_object(
             Bucket=bucket, Key=key, Body=body or b"", ContentType=content_type
         )
         event = {
@@ -125,6 +129,9 @@ class Sandbox:
             "detail": {"bucket": {"name": bucket}, "object": {"key": key}},
         }
         self.invoke(Function.ATTACHMENT_RECEIVED, event)
+        scanned = emulated_scanner.scan(bucket, key, stored.get("VersionId"))
+        if scanned is not None and emulated_scanner.delivered(scanned, bucket):
+            self.invoke(Function.ATTACHMENT_RECEIVED, scanned)
         return Reply(HTTPStatus.OK, [], b"", S3_PREFIX)
 
     def attachment_download(self, bucket: str, key: str, query: dict[str, str]) -> Reply:
@@ -299,6 +306,8 @@ def running_sandbox(host: str = "127.0.0.1", port: int = 0, *, seed: bool = True
         # The fake J-LIS answers in the resident register's writing, as the real one does (a
         # run shows notation counts by rule); JLIS_FAKE_NOTATION=0 turns it off.
         os.environ.setdefault("JLIS_FAKE_NOTATION", SANDBOX_NOTATION)
+        # Staff read only what the (emulated) malware scan found clean, as a stage with the plan on.
+        os.environ.setdefault(MALWARE_SCAN_ENV, "true")
         reset()  # the adapters are built per execution environment: this one is new
         try:
             sandbox = Sandbox(Credentials.issue(), document)

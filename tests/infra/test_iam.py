@@ -117,8 +117,9 @@ EXPECTED: dict[Function, set[Grant]] = {
         | _allow(("dynamodb:Query",), APPS_INDEXES)
         | _allow(("dynamodb:PutItem",), [OUTBOX_TABLE.logical_id])
         | _allow(TABLE_KEY_WRITE, ["RegisterKey", "VaultTableKey", "AuditKey", "ApplicationsKey"])
-        # An attachment's bytes, and the versioned GET its download link makes as this role.
-        | _allow(("s3:GetObject", "s3:GetObjectVersion"), [BUCKET_OBJECTS])
+        # An attachment's bytes, and the versioned GET its download link makes as this role; the
+        # current version's malware-scan tag, which names that version (ADR 0290).
+        | _allow(("s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging"), [BUCKET_OBJECTS])
     ),
     Function.ATTACHMENT_RECEIVED: (
         _allow(("dynamodb:PutItem", "dynamodb:Query"), [AUDIT])

@@ -32,6 +32,7 @@ from ahaki.kernel.specs import (
 from infra.register_stack.api import API_STAGE
 from infra.register_stack.async_failures import keep_async_failures
 from infra.register_stack.contexts.base import ContextInfra, FunctionDeclaration, Parameter, Platform, Wiring
+from infra.register_stack.contexts.intake_malware import build_malware_protection, build_threat_rule
 from infra.register_stack.contexts.intake_retention import ApplicationRetention
 from infra.register_stack.contexts.intake_settings import IntakeStageSettings
 from infra.register_stack.environment import REGISTER
@@ -57,6 +58,7 @@ REVIEW_WINDOW_DAYS = 180
 TRUST_ANCHORS_PARAMETER = "SIGNATURE_TRUST_ANCHORS_PARAMETER"
 NO_TRUST_ANCHORS = "none configured"  # SSM refuses an empty value; the loader reads it as no anchors
 RETENTION_DAYS = "APPLICATION_RETENTION_DAYS"
+MALWARE_SCAN = "ATTACHMENT_MALWARE_SCAN"  # "true" where the stage's GuardDuty plan scans (intake_malware.py)
 
 # ahaki.intake.wiring.IntakeSettings.from_env (only the portal function is granted the
 # trust anchors parameter: the others never check a signature, so never load it)
@@ -66,6 +68,7 @@ INTAKE = (
     ATTACHMENTS_BUCKET.env_var,
     RETENTION_DAYS,
     TRUST_ANCHORS_PARAMETER,
+    MALWARE_SCAN,
 )
 # ahaki.intake.wiring.policy_from_env (offered by intake_retention.py)
 RETENTION_POLICY = ("APPLICATION_REMINDER_DAYS", "ABANDONED_APPLICATION_DAYS")
@@ -116,7 +119,12 @@ FUNCTIONS = {
                 OUTBOX_APPEND,
                 _APPLICATIONS,
             ),
-            buckets=(BucketAccess(ATTACHMENTS_BUCKET, ("s3:GetObject", "s3:GetObjectVersion"), ("kms:Decrypt",)),),
+            # The current version's scan tag names that version (s3:GetObjectTagging), ADR 0290.
+            buckets=(
+                BucketAccess(
+                    ATTACHMENTS_BUCKET, ("s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging"), ("kms:Decrypt",)
+                ),
+            ),
         ),
         reads=(*INTAKE, *RETENTION_POLICY),  # its routes over the deletion reports
     ),
@@ -165,9 +173,9 @@ FUNCTIONS = {
 def build_data(platform: Platform) -> None:
     """The attachments bucket; the retention period and the trust anchors, offered to the functions."""
     stage = IntakeStageSettings.from_context(platform.stage_context)
-    platform.buckets[ATTACHMENTS_BUCKET.logical_id] = build_attachments_bucket(
-        platform.stack, settings=platform.settings, stage=stage, keys=platform.keys
-    )
+    bucket = build_attachments_bucket(platform.stack, settings=platform.settings, stage=stage, keys=platform.keys)
+    platform.buckets[ATTACHMENTS_BUCKET.logical_id] = bucket
+    platform.values[MALWARE_SCAN] = str(build_malware_protection(platform, stage, bucket)).lower()
     platform.values[RETENTION_DAYS] = str(stage.application_retention_days)
     pem = stage.signature_trust_anchors_pem.strip()
     platform.parameters.append(
@@ -191,6 +199,7 @@ def build(platform: Platform, wiring: Wiring) -> None:
         attachment_function=wiring.functions[Function.ATTACHMENT_RECEIVED],
         dead_letters=platform.messaging.bus_dlq,
     )
+    build_threat_rule(platform, wiring, stage, bucket)
     PortalIntegration(
         wiring.api_stack,
         "Intake",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 from infra.register_stack.paths import REPO_ROOT
-from infra.register_stack.settings import StageContext, as_list, as_str
+from infra.register_stack.settings import StageContext, as_bool, as_list, as_str
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,9 @@ class IntakeStageSettings:
     upload_origins: tuple[str, ...] = ()  # browser origins of presigned attachment uploads (bucket CORS)
     signature_trust_anchors_pem: str = ""  # the signing CAs of the My Number card (PEM bundle)
     application_retention_days: int = 90  # how long decided applications keep personal data
+    # GuardDuty Malware Protection for S3 on the attachments (contexts/intake_malware.py): it costs
+    # per GB scanned and per object, so a stage turns it on (cdk.json: prod); off in dev stages.
+    malware_protection: bool = False
 
     @classmethod
     def from_context(cls, ctx: StageContext) -> Self:
@@ -29,6 +32,7 @@ class IntakeStageSettings:
                 ctx("signatureTrustAnchorsPem"), ctx("signatureTrustAnchorsFile")
             ),
             application_retention_days=int(ctx("applicationRetentionDays") or default.application_retention_days),
+            malware_protection=as_bool(ctx("malwareProtection"), default=default.malware_protection),
         )
 
 

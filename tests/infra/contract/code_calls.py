@@ -4,7 +4,8 @@ In the code a function can run (``code_reads.live_code``: its handler and what i
 call of a boto3 client method is an IAM action (``put_item`` → ``dynamodb:PutItem``; a
 transaction's ``{"Put": …}`` items → ``dynamodb:PutItem``; ``delete_object`` with a ``VersionId``
 → ``s3:DeleteObjectVersion``; a presigned ``get_object`` whose ``Params`` name a ``VersionId`` →
-``s3:GetObjectVersion`` too), and each string constant is a name the code may use (an index).
+``s3:GetObjectVersion`` too; ``get_object_tagging`` likewise), and each string constant is a
+name the code may use (an index).
 Generous like ``live_code``: a method of ours with a client's name (``query``, ``publish``) counts
 as the call, so a grant is never reported unused when some code may use it.
 """
@@ -51,6 +52,11 @@ METHOD_ACTIONS: dict[str, tuple[str, ...]] = {
     "complete_multipart_upload": ("s3:PutObject",),
     "abort_multipart_upload": ("s3:AbortMultipartUpload",),
 }
+# S3 calls whose action names the version when the call does (no VersionId, VersionId).
+VERSIONED_ACTIONS: dict[str, tuple[str, str]] = {
+    "delete_object": ("s3:DeleteObject", "s3:DeleteObjectVersion"),
+    "get_object_tagging": ("s3:GetObjectTagging", "s3:GetObjectVersionTagging"),
+}
 # Items of a TransactWriteItems request, built as dict literals.
 TRANSACT_ACTIONS = {
     "Put": "dynamodb:PutItem",
@@ -88,9 +94,9 @@ def _actions_of(node: ast.AST) -> set[str]:
     if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
         return set()
     method = node.func.attr
-    if method == "delete_object":
+    if method in VERSIONED_ACTIONS:
         versioned = any(keyword.arg == "VersionId" for keyword in node.keywords)
-        return {"s3:DeleteObjectVersion" if versioned else "s3:DeleteObject"}
+        return {VERSIONED_ACTIONS[method][versioned]}
     if method in {"generate_presigned_url", "get_paginator"}:
         # A presigned request is authorized as the signer: the action of the method it signs.
         signed = _string_argument(node) or ""

@@ -37,6 +37,8 @@ TRUST_ANCHORS_PARAMETER_ENV = "SIGNATURE_TRUST_ANCHORS_PARAMETER"
 RETENTION_ENV = "APPLICATION_RETENTION_DAYS"
 REMINDER_DAYS_ENV = "APPLICATION_REMINDER_DAYS"
 ABANDONED_DAYS_ENV = "ABANDONED_APPLICATION_DAYS"
+# "true" where the stage's GuardDuty plan scans the attachments (infra: contexts/intake_malware.py).
+MALWARE_SCAN_ENV = "ATTACHMENT_MALWARE_SCAN"
 # The sandbox points presigned URLs at itself; in AWS this is unset (the regional S3 endpoint).
 ATTACHMENTS_ENDPOINT_ENV = "ATTACHMENTS_ENDPOINT_URL"
 
@@ -49,6 +51,7 @@ class IntakeSettings(EnvironmentSettings):
     trust_anchors_parameter: str = Field("", alias=TRUST_ANCHORS_PARAMETER_ENV)
     retention_days: int = Field(90, alias=RETENTION_ENV)
     attachments_endpoint: str | None = Field(None, alias=ATTACHMENTS_ENDPOINT_ENV)
+    malware_scan: bool = Field(False, alias=MALWARE_SCAN_ENV)
 
     @field_validator("attachments_endpoint")
     @classmethod
@@ -93,6 +96,7 @@ def build_intake_ports(
             cast(DynamoTransaction, transaction), register.applications_table, register.vault_table
         ),
         retention_days=settings.retention_days,
+        malware_scan=settings.malware_scan,
     )
 
 

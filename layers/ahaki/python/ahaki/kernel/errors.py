@@ -23,6 +23,11 @@ class InvalidState(DomainError):
     """The law does not allow this operation in the registrant's current state (409)."""
 
 
+class NotScannedClean(DomainError):
+    """Stored content the malware scan has not found clean: not scanned yet, or scanned and not
+    clean (409: the state of the content, not the request, is what stands in the way)."""
+
+
 class VersionConflict(DomainError):
     """The caller's version is stale or a concurrent change won (409 with the current version)."""
 

@@ -7,10 +7,15 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
-from ahaki.intake.services.ports import StoredAttachment
+from ahaki.intake.domain.malware_scan import SCAN_TAG
+from ahaki.intake.services.ports import ScannedVersion, StoredAttachment
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
+
+
+# What S3 answers for a key or version that is not there (a delete marker: MethodNotAllowed).
+_GONE = frozenset({"404", "NoSuchKey", "NotFound", "NoSuchVersion", "MethodNotAllowed"})
 
 
 class S3Attachments:
@@ -48,11 +53,14 @@ class S3Attachments:
         )
         return url
 
-    def fetch(self, key: str, limit: int) -> StoredAttachment | None:
+    def fetch(self, key: str, limit: int, version_id: str | None = None) -> StoredAttachment | None:
         try:
-            found = self._s3.get_object(Bucket=self._bucket, Key=key)
+            if version_id is None:
+                found = self._s3.get_object(Bucket=self._bucket, Key=key)
+            else:
+                found = self._s3.get_object(Bucket=self._bucket, Key=key, VersionId=version_id)
         except ClientError as error:
-            if error.response["Error"]["Code"] in {"404", "NoSuchKey", "NotFound"}:
+            if error.response["Error"]["Code"] in _GONE:
                 return None
             raise
         body, size = found["Body"], int(found["ContentLength"])
@@ -65,6 +73,19 @@ class S3Attachments:
             data = None  # not the object S3 described (cannot be in AWS): refused as too large
         version = found.get("VersionId")
         return StoredAttachment(str(found.get("ContentType", "")), size, version if version != "null" else None, data)
+
+    def scanned_version(self, key: str) -> ScannedVersion | None:
+        # The tags of the current version (s3:GetObjectTagging) name that version: the tag and the
+        # version id come from one response, so the bytes read next are those of the version tagged.
+        try:
+            found = self._s3.get_object_tagging(Bucket=self._bucket, Key=key)
+        except ClientError as error:
+            if error.response["Error"]["Code"] in _GONE:
+                return None
+            raise
+        status = next((t["Value"] for t in found["TagSet"] if t["Key"] == SCAN_TAG), None)
+        version = found.get("VersionId")
+        return ScannedVersion(version if version != "null" else None, status)
 
     def delete(self, key: str, version_id: str | None = None) -> None:
         if version_id is None:

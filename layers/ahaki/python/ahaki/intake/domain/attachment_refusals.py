@@ -18,3 +18,4 @@ class AttachmentRefusal(StrEnum):
     ACTIVE_CONTENT = "active_content"  # a PDF with scripts, launch actions, embedded files or forms
     ENCRYPTED = "encrypted"  # a PDF staff could not read
     TOO_DEEP = "too_deep"  # compressed streams inflating past what is inspected
+    MALWARE = "malware"  # the malware scan found a threat in it (GuardDuty, ADR 0290)

@@ -78,6 +78,14 @@ class StoredAttachment:
     data: bytes | None
 
 
+@dataclass(frozen=True)
+class ScannedVersion:
+    """The version now current at a key and the malware scan's tag on it (None: not scanned yet)."""
+
+    version_id: str | None
+    scan_status: str | None
+
+
 class AttachmentStore(Protocol):
     def upload_url(self, key: str, content_type: str, size: int, expires_in: int) -> str: ...
 
@@ -88,8 +96,15 @@ class AttachmentStore(Protocol):
         ``content_type`` and ``disposition`` whatever the object's own metadata says."""
         ...
 
-    def fetch(self, key: str, limit: int) -> StoredAttachment | None:
-        """The object now at ``key`` (its bytes only up to ``limit``), or None."""
+    def fetch(self, key: str, limit: int, version_id: str | None = None) -> StoredAttachment | None:
+        """The object now at ``key`` (with ``version_id``: that version), its bytes only up to
+        ``limit``; None when there is none."""
+        ...
+
+    def scanned_version(self, key: str) -> ScannedVersion | None:
+        """The current version at ``key`` and its scan tag, read without its bytes (None: no
+        object). Where the plan is on, S3 refuses the bytes of a version not scanned clean to
+        everyone but the attachment function, so the version is learnt from its tags."""
         ...
 
     def delete(self, key: str, version_id: str | None = None) -> None:
@@ -110,3 +125,5 @@ class IntakePorts:
     # The application's writes, in the given transaction (kernel/ports.py Transaction).
     application_writes: Callable[[Transaction], ApplicationWrites]
     retention_days: int = 90
+    # GuardDuty scans each upload (the stage's plan is on): staff read only versions tagged clean.
+    malware_scan: bool = False
