@@ -106,6 +106,11 @@ SUCCESS_STATUS = {
     "resident_lookup": "202",  # the look-up waits for J-LIS's answer file
 }
 IF_MATCH_REQUIRED = frozenset({"correct"})
+# GETs that answer 409: the stored state, not the request, stands in the way.
+GET_CONFLICTS = {
+    "get_attachment": "The stored file is not one staff may open yet: a replacement not yet checked, "
+    "or a version not scanned clean for malware.",
+}
 IF_MATCH_OPTIONAL = frozenset(
     {"rewrite_certificate", "reissue_certificate", "erase", "dispose", "relicense", "edit_application"}
 )
@@ -197,6 +202,8 @@ def _describe_errors(route: Route, operation: dict[str, Any]) -> None:
         errors["409"] = (
             "Stale If-Match, a state that forbids the operation, a My Number already held, or a key in progress."
         )
+    elif route.operation_id in GET_CONFLICTS:
+        errors["409"] = GET_CONFLICTS[route.operation_id]
     if route.operation_id in IF_MATCH_REQUIRED:
         errors["428"] = "If-Match is required."
     for status, description in errors.items():
