@@ -21,6 +21,9 @@ FUNCTIONS = sorted(p.name for p in (REPO / "functions").iterdir() if (p / "handl
 # Loaded where used: signature checks (cryptography, rfc8785's caller), My Number check digits
 # (python-stdnum, which loads pydoc), nationalities (pycountry), deadlines (jpholiday), X-Ray.
 ON_USE_ONLY = ("cryptography", "stdnum", "pycountry", "jpholiday", "aws_xray_sdk")
+# Our own modules a function needs for some requests only: the attachment content checks are the
+# attachment function's work, and the review function's only when staff open a file.
+OWN_ON_USE_ONLY = {"application_review": ("ahaki.intake.domain.pdf_content", "ahaki.intake.domain.pdf_filters")}
 
 _PROBE = """
 import json, sys
@@ -67,6 +70,11 @@ def test_importing_a_handler_makes_no_client(cold: dict[str, dict[str, list[str]
 @pytest.mark.parametrize("function", FUNCTIONS)
 def test_libraries_some_requests_need_load_on_use(cold: dict[str, dict[str, list[str]]], function: str) -> None:
     assert sorted(set(ON_USE_ONLY) & {m.split(".")[0] for m in cold[function]["modules"]}) == []
+
+
+@pytest.mark.parametrize("function", sorted(OWN_ON_USE_ONLY))
+def test_our_modules_some_requests_need_load_on_use(cold: dict[str, dict[str, list[str]]], function: str) -> None:
+    assert sorted(set(OWN_ON_USE_ONLY[function]) & set(cold[function]["modules"])) == []
 
 
 @pytest.mark.parametrize("function", FUNCTIONS)

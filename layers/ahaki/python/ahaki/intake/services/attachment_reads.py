@@ -18,7 +18,6 @@ from ahaki.intake.domain.application import ATTACHMENT_RULES
 from ahaki.intake.domain.attachment_download import DOWNLOAD_URL_SECONDS, download_disposition
 from ahaki.intake.domain.malware_scan import cleared
 from ahaki.intake.services.application_records import attachment_key, audit_read
-from ahaki.intake.services.arrivals import upload_refusal
 from ahaki.intake.services.ports import IntakePorts, StoredAttachment
 from ahaki.kernel.audit import Outcome
 from ahaki.kernel.auditing import record_refusal
@@ -53,6 +52,10 @@ def attachment_download(
     if stored is None:  # deleted meanwhile (the retention job)
         record_refusal(ip.register, caller, ACTION, Outcome.NOT_FOUND, application.subject_id)
         raise NotFound("no such attachment")
+    # The content checks (their patterns, the filter decoders) load on the first read of a file,
+    # not on the review function's cold start: most of its requests never open one.
+    from ahaki.intake.services.arrivals import upload_refusal
+
     if upload_refusal(rule, stored) is not None:
         # A replacement not yet refused by its upload event; once it is, the accepted file is current again.
         raise InvalidState("the attachment is being replaced by a new upload; try again shortly")
