@@ -30,6 +30,12 @@ DLQ_REASON = (
 RETENTION = Duration.days(14)  # the longest SQS allows: time to fix a template and redrive
 
 
+def default_bus_rule_name(stage: str, name: str) -> str:
+    """A rule of ours on the account's default bus (where S3 and GuardDuty send), named in advance
+    so that the messaging key can let EventBridge write its failures to the dead-letter queue."""
+    return f"ahaki-{stage}-{name}"
+
+
 def encrypted_queue(
     scope: Construct,
     construct_id: str,
@@ -143,8 +149,14 @@ class Messaging(Construct):
         # of this account publish to the topic. The sources are named by pattern: naming the rules
         # or alarms themselves would make the key depend on what depends on the key.
         stack = Stack.of(self)
-        sources = {
-            "events": stack.format_arn(service="events", resource="rule", resource_name=f"{self._bus_name}/*"),
+        sources: dict[str, str | list[str]] = {
+            # The rules of our bus, and ours on the default bus (default_bus_rule_name).
+            "events": [
+                stack.format_arn(service="events", resource="rule", resource_name=f"{self._bus_name}/*"),
+                stack.format_arn(
+                    service="events", resource="rule", resource_name=default_bus_rule_name(self._settings.stage, "*")
+                ),
+            ],
             "cloudwatch": stack.format_arn(
                 service="cloudwatch", resource="alarm", resource_name="*", arn_format=ArnFormat.COLON_RESOURCE_NAME
             ),

@@ -46,6 +46,7 @@ from infra.register_stack.grants import (
     TableAccess,
 )
 from infra.register_stack.keys import Keys
+from infra.register_stack.messaging import default_bus_rule_name
 from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
 from infra.register_stack.roles import portal_role_name
 from infra.register_stack.settings import Settings
@@ -195,6 +196,7 @@ def build(platform: Platform, wiring: Wiring) -> None:
     IntakeWiring(
         wiring.stack,
         "Intake",
+        stage=platform.settings.stage,
         bucket=bucket,
         attachment_function=wiring.functions[Function.ATTACHMENT_RECEIVED],
         dead_letters=platform.messaging.bus_dlq,
@@ -290,6 +292,7 @@ class IntakeWiring(Construct):
         scope: Construct,
         construct_id: str,
         *,
+        stage: str,
         bucket: s3.IBucket,
         attachment_function: lambda_.IFunction,
         dead_letters: sqs.IQueue | None = None,
@@ -298,6 +301,7 @@ class IntakeWiring(Construct):
         self.upload_rule = events.Rule(
             self,
             "AttachmentUploaded",
+            rule_name=default_bus_rule_name(stage, "attachment-uploaded"),
             description="An attachment arrived: mark it received on its application",
             event_pattern=events.EventPattern(
                 source=["aws.s3"],
