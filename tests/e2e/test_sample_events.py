@@ -18,7 +18,7 @@ from tests.intake_data import upload
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("sandbox")]
 BY_OPERATION = {route.operation_id: route for route in ROUTES}
-# Issue 4: the placeholder names no finding or run in a fresh sandbox; a run starts asynchronously.
+# The sync's placeholder names no finding or run in a fresh sandbox; a run starts asynchronously.
 STATUS = {
     "register": 201,
     "get_sync_finding": 404,
@@ -79,7 +79,7 @@ def _fresh_registrant(sandbox: RunningSandbox) -> str:
 
 
 def _fresh_application(sandbox: RunningSandbox, *, received: bool) -> str:
-    """Issue 3: a new registration from the sample submission; ``received``: attachment and fee in."""
+    """Online intake: a new registration from the sample submission; ``received``: attachment and fee in."""
     event = _load("submit_application")
     body = json.loads(event["body"])
     body["application"]["my_number"] = random_my_number(set())

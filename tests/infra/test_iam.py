@@ -80,7 +80,7 @@ EXPECTED: dict[Function, set[Grant]] = {
         | _allow(TABLE_KEY_WRITE, ["AuditKey"])
         | _allow(("kms:Decrypt",), ["VaultKey"])
     ),
-    # Issue 3: online applications.
+    # Online applications.
     Function.PORTAL_API: (
         _allow(("dynamodb:GetItem", "dynamodb:Query"), [REG])
         | _allow(("dynamodb:Query",), REG_INDEXES)
@@ -130,7 +130,7 @@ EXPECTED: dict[Function, set[Grant]] = {
     ),
 }
 
-# Issue 4: the resident-register sync.
+# The resident-register sync.
 SYNC = SYNC_TABLE.logical_id
 SYNC_INDEXES = [f"{SYNC}/index/{i.name}" for i in SYNC_TABLE.indexes]
 QUEUE, EXCHANGE_KEY, BUCKET = "SyncQueue", "ExchangeKey", "JlisExchangeBucket"
@@ -216,7 +216,7 @@ DECRYPTERS = {Function.MY_NUMBER_REVEAL, Function.RESIDENT_LOOKUP, Function.SYNC
 VAULT_KEY_USERS = DECRYPTERS | {Function.REGISTRY_API, Function.PORTAL_API}  # PORTAL_API: Encrypt only
 
 
-# Issue 5. Messaging resources have CDK-generated logical ids (stable for their construct paths).
+# Notifications. Messaging resources have CDK-generated logical ids (stable for their construct paths).
 MSG_KEY, BUS, TOPIC = "MessagingMessagingKey0003BAC4", "MessagingEventBus410FA98D", "MessagingStaffAlertsTopic9F0DD43F"
 NOTIFIER_Q, NOTIFIER_DLQ = "MessagingNotifierQueue0D79632A", "MessagingNotifierQueueDlqCEFB6F71"
 FANOUT_Q, RELAY_DLQ = "MessagingNoticeFanoutQueueC810B4CD", "MessagingOutboxRelayDlqB56D59EC"

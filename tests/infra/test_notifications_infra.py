@@ -1,4 +1,4 @@
-"""Issue 5: the notification path as synthesized: stream and queue mappings, DLQs, alarms, encryption."""
+"""The notification path as synthesized: stream and queue mappings, DLQs, alarms, encryption."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def test_each_dlq_has_a_depth_alarm_to_the_staff_topic(synthesized: Synthesized)
     alarms = synthesized.of_type("AWS::CloudWatch::Alarm").values()
     [topic] = synthesized.of_type("AWS::SNS::Topic")
     depth = [a for a in alarms if a["Properties"].get("MetricName") == "ApproximateNumberOfMessagesVisible"]
-    # and the resident-register sync's DLQ (issue 4), the planner's failed invocations, the retention job's
+    # and the resident-register sync's DLQ, the planner's failed invocations, the retention job's
     assert len(depth) == len(QUEUES) + 5
     for alarm in depth:
         assert [ref_id(action) for action in alarm["Properties"]["AlarmActions"]] == [topic]

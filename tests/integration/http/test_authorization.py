@@ -43,7 +43,7 @@ EXPECTED_ALLOWED: dict[str, set[Role]] = {
     "resident_query_report": {Role.AUDITOR},
     "get_notation_settings": set(Role),  # rule names and counts only: no personal data
     "put_notation_settings": {Role.REGISTRAR},
-    # Issue 3: portal routes admit no staff role (the portal integration only, tested in
+    # Online intake: portal routes admit no staff role (the portal integration only, tested in
     # test_intake_api); readers review, the registrar edits, only the approver decides.
     "submit_application": set(),
     "list_my_applications": set(),
