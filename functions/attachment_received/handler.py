@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ahaki.intake.adapters.scan_results import is_scan_result, scan_result
 from ahaki.intake.adapters.upload_events import uploaded_keys
-from ahaki.intake.domain.malware_scan import ScanStatus
+from ahaki.intake.domain.malware_scan import INCONCLUSIVE, ScanStatus
 from ahaki.intake.services import arrivals
 from ahaki.intake.wiring import intake_ports
 from ahaki.kernel.messages import MalformedMessage
@@ -43,9 +43,15 @@ def _scanned(event: dict[str, Any]) -> dict[str, int]:
         logger.warning("malformed scan result", extra={"model": refused.model, "fields": refused.fields})
         return {"handled": 0, "refused": 1}
     scanned = result.detail.scanned
-    # The rule hands over threats only; any other result changes nothing here (staff reads check the tag).
-    if result.of_an_object_scan and result.detail.result.scan_result_status is ScanStatus.THREATS_FOUND:
+    status = result.detail.result.scan_result_status
+    # The rule hands over threats and results that judged nothing; a clean result changes nothing
+    # here (staff reads check the tag).
+    if result.of_an_object_scan and status is ScanStatus.THREATS_FOUND:
         arrivals.threat_found(intake_ports(), scanned.object_key, scanned.version_id)
         logger.info("malware scan threat refused", extra={"count": 1})
+        return {"handled": 1, "refused": 0}
+    if result.of_an_object_scan and status in INCONCLUSIVE:
+        arrivals.scan_inconclusive(intake_ports(), scanned.object_key, scanned.version_id, status)
+        logger.info("malware scan inconclusive: staff alerted", extra={"status": status.value})
         return {"handled": 1, "refused": 0}
     return {"handled": 0, "refused": 0}

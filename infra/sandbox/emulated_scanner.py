@@ -18,7 +18,13 @@ from typing import Any
 
 import boto3
 
-from ahaki.intake.domain.malware_scan import SCAN_RESULT_DETAIL_TYPE, SCAN_RESULT_SOURCE, SCAN_TAG, ScanStatus
+from ahaki.intake.domain.malware_scan import (
+    INCONCLUSIVE,
+    SCAN_RESULT_DETAIL_TYPE,
+    SCAN_RESULT_SOURCE,
+    SCAN_TAG,
+    ScanStatus,
+)
 from infra.sandbox.emulated_aws import REGION
 
 # The EICAR test file's 68 characters (eicar.org): antivirus engines report it as a threat by convention.
@@ -88,11 +94,11 @@ def scan_result_event(
 
 def delivered(event: dict[str, Any], bucket: str) -> bool:
     """What the deployed rule passes on to the attachment function (contexts/intake_malware.py):
-    threats found in the attachments bucket."""
+    results in the attachments bucket that found a threat or judged nothing."""
     detail = event["detail"]
     return bool(
         event["source"] == SCAN_RESULT_SOURCE
         and event["detail-type"] == SCAN_RESULT_DETAIL_TYPE
         and detail["s3ObjectDetails"]["bucketName"] == bucket
-        and detail["scanResultDetails"]["scanResultStatus"] == ScanStatus.THREATS_FOUND
+        and detail["scanResultDetails"]["scanResultStatus"] in {ScanStatus.THREATS_FOUND, *INCONCLUSIVE}
     )

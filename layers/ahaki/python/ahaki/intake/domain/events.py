@@ -8,6 +8,8 @@ from ahaki.intake.domain.status import ApplicationStatus
 DOCUMENTS_OVERDUE = "application.documents_overdue"
 # An upload its rules refused (intake/domain/attachment_content.py): the applicant is asked again.
 ATTACHMENT_REFUSED = "application.attachment_refused"
+# A malware scan that judged nothing (malware_scan.INCONCLUSIVE): staff are alerted, ids only.
+ATTACHMENT_NOT_SCANNED = "application.attachment_not_scanned"
 
 
 def application_kind(status: ApplicationStatus) -> str:

@@ -17,7 +17,8 @@ from ahaki.intake.domain.application import ATTACHMENT_RULES, Application, Attac
 from ahaki.intake.domain.attachment_content import content_refusal
 from ahaki.intake.domain.attachment_refusals import AttachmentRefusal
 from ahaki.intake.domain.attachment_withdrawal import without_attachment
-from ahaki.intake.domain.events import ATTACHMENT_REFUSED
+from ahaki.intake.domain.events import ATTACHMENT_NOT_SCANNED, ATTACHMENT_REFUSED
+from ahaki.intake.domain.malware_scan import ScanStatus
 from ahaki.intake.domain.status import OPEN
 from ahaki.intake.services.application_records import application_chain, application_event, record, save
 from ahaki.intake.services.ports import IntakePorts, StoredAttachment
@@ -74,6 +75,34 @@ def threat_found(ip: IntakePorts, key: str, version_id: str | None) -> None:
     _tell_refused(ip, caller, SCAN, application, attachment_type, version_id, AttachmentRefusal.MALWARE)
     ip.attachments.delete(key, version_id)
     attachment_arrived(ip, key)  # what is current once it is gone, checked as if it had just arrived
+
+
+def scan_inconclusive(ip: IntakePorts, key: str, version_id: str | None, status: ScanStatus) -> None:
+    """The malware scan judged nothing of this version: it stays closed to staff (the tag is not
+    clean), and staff are alerted once per version through the outbox, audited on the application's
+    chain in the same transaction. A version nobody asked for is the upload event's to delete."""
+    tenant, application_id, attachment_type = _parts(key)
+    application = ip.applications.get(tenant, application_id) if tenant else None
+    if application is None or not _expected(application, attachment_type):
+        return
+    ports = ip.register
+    caller = Caller("system:malware-scan", "system", tenant, f"s3:{application_id}")
+    detail = {"application_id": application_id, "attachment": attachment_type, "scan": status.value}
+    upload = version_id or ports.new_id()
+    event = application_event(f"attachment-not-scanned-{application_id}-{upload}", application)
+    event = event.model_copy(update={"kind": ATTACHMENT_NOT_SCANNED, "detail": {**event.detail, **detail}})
+
+    def attempt() -> None:
+        uow = ports.unit_of_work()
+        entry = audit_entry(ports, caller, SCAN, Outcome.REJECTED, subject=application.subject_id, detail=detail)
+        uow.audit(append(ports.audit.head(application_chain(tenant, application_id)), entry))
+        uow.emit(event)
+        try:
+            uow.commit()
+        except EventIdTaken:
+            return  # staff were alerted of this version before (a redelivered result)
+
+    retrying(attempt)
 
 
 def upload_refusal(rule: AttachmentRule, stored: StoredAttachment) -> AttachmentRefusal | None:

@@ -9,7 +9,7 @@ kind nobody may be listening for.
 
 from __future__ import annotations
 
-from ahaki.intake.domain.events import ATTACHMENT_REFUSED, DOCUMENTS_OVERDUE, application_kind
+from ahaki.intake.domain.events import ATTACHMENT_NOT_SCANNED, ATTACHMENT_REFUSED, DOCUMENTS_OVERDUE, application_kind
 from ahaki.intake.domain.status import ApplicationStatus
 from ahaki.registry.domain.events import registrant_kind
 from ahaki.registry.domain.operations import Operation
@@ -28,6 +28,7 @@ EMITTED: dict[str, str] = {
     **{application_kind(status): NOTIFIER for status in ApplicationStatus},
     DOCUMENTS_OVERDUE: NOTIFIER,
     ATTACHMENT_REFUSED: NOTIFIER,
+    ATTACHMENT_NOT_SCANNED: NOTIFIER,
     **{finding_kind(verdict): NOTIFIER for verdict in sorted(FINDING_VERDICTS)},
     NOTICE_REQUESTED: NOTICE_FANOUT,
 }

@@ -14,7 +14,7 @@ import html
 from dataclasses import dataclass
 from string import Template
 
-from ahaki.intake.domain.events import ATTACHMENT_REFUSED, DOCUMENTS_OVERDUE
+from ahaki.intake.domain.events import ATTACHMENT_NOT_SCANNED, ATTACHMENT_REFUSED, DOCUMENTS_OVERDUE
 from ahaki.notifications.domain.notification import NoTemplate, Rendered, RenderFailed
 from ahaki.residents.domain.events import finding_kind
 from ahaki.residents.domain.verdicts import FINDING_VERDICTS, Verdict
@@ -112,6 +112,10 @@ TEMPLATES: dict[str, MessageTemplate] = {
         "$date、申請（申請番号 $reference）に提出された添付書類のファイルを受け付けられませんでした。",
         "PDF・JPEG・PNG の形式で、破損やパスワード保護、スクリプト等のないファイルを改めて提出してください。",
         "不足している書類はマイナポータルでご確認いただけます。",
+    ),
+    # A malware scan that judged nothing: staff only (the applicant's file is not known to be bad).
+    ATTACHMENT_NOT_SCANNED: _t(
+        "添付書類のマルウェア検査ができませんでした", "$reference", to_holder=False, to_staff=True
     ),
     "application.approved": _t(
         "【$qualification名簿】申請が承認されました",
