@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -52,3 +54,10 @@ def test_any_text_is_a_key_or_refused_as_the_cursor(cursor: str) -> None:
 def test_a_start_key_dynamodb_or_this_list_would_refuse_is_refused(key: dict[str, object]) -> None:
     with pytest.raises(InvalidInput, match="cursor"):
         decode_cursor(encode_cursor(key), TYPES, {"gsi": "p"})
+
+
+@pytest.mark.parametrize("depth", [100_000, 1_000])
+def test_a_cursor_nested_past_any_key_is_refused_as_the_cursor(depth: int) -> None:
+    cursor = base64.urlsafe_b64encode(b"[" * depth + b"]" * depth).decode()
+    with pytest.raises(InvalidInput, match="cursor"):
+        decode_cursor(cursor, TYPES, {})

@@ -23,6 +23,9 @@ from ahaki.kernel.errors import InvalidInput
 KEY_MAX_BYTES = 1024
 _NUMBER = re.compile(r"-?[0-9]{1,38}")  # the numbers our keys hold: whole, within DynamoDB's 38 digits
 _REFUSED = "is not a cursor this list returned"
+# A start key of ours encodes to a few hundred characters; anything far longer is not one, and is
+# never decoded (JSON nested that deep would exhaust the parser's recursion).
+CURSOR_MAX_CHARS = 4096
 
 
 def encode_cursor(key: Mapping[str, Any]) -> str:
@@ -49,6 +52,8 @@ def encode_sort_key(sort_key: str) -> str:
 
 
 def decode_sort_key(cursor: str) -> str:
+    if len(cursor) > CURSOR_MAX_CHARS:
+        raise InvalidInput("cursor", _REFUSED)
     try:
         sort_key = base64.urlsafe_b64decode(cursor.encode()).decode()
     except (ValueError, UnicodeDecodeError):
@@ -59,9 +64,11 @@ def decode_sort_key(cursor: str) -> str:
 
 
 def _json(cursor: str) -> Any:
+    if len(cursor) > CURSOR_MAX_CHARS:
+        raise InvalidInput("cursor", _REFUSED)
     try:
         return json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, binascii.Error, UnicodeDecodeError, RecursionError):
         raise InvalidInput("cursor", _REFUSED) from None
 
 
