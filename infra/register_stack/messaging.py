@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from aws_cdk import ArnFormat, Duration, Stack
 from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
@@ -34,6 +36,33 @@ def default_bus_rule_name(stage: str, name: str) -> str:
     """A rule of ours on the account's default bus (where S3 and GuardDuty send), named in advance
     so that the messaging key can let EventBridge write its failures to the dead-letter queue."""
     return f"ahaki-{stage}-{name}"
+
+
+def default_bus_rule(
+    scope: Construct,
+    construct_id: str,
+    *,
+    stage: str,
+    name: str,
+    description: str,
+    pattern: events.EventPattern,
+    function: lambda_.IFunction,
+    dead_letters: sqs.IQueue | None,
+) -> events.Rule:
+    """A rule of ours on the default bus to one function: named by ``default_bus_rule_name``; what
+    EventBridge cannot hand over after 8 tries or 6 hours lands in the (alarmed) dead-letter queue."""
+    return events.Rule(
+        scope,
+        construct_id,
+        rule_name=default_bus_rule_name(stage, name),
+        description=description,
+        event_pattern=pattern,
+        targets=[
+            targets.LambdaFunction(
+                function, retry_attempts=8, max_event_age=Duration.hours(6), dead_letter_queue=dead_letters
+            )
+        ],
+    )
 
 
 def encrypted_queue(

@@ -11,7 +11,6 @@ from __future__ import annotations
 from aws_cdk import CfnElement, Duration, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
@@ -46,7 +45,7 @@ from infra.register_stack.grants import (
     TableAccess,
 )
 from infra.register_stack.keys import Keys
-from infra.register_stack.messaging import default_bus_rule_name
+from infra.register_stack.messaging import default_bus_rule
 from infra.register_stack.nag import AWS_SOLUTIONS, NIST, acknowledge
 from infra.register_stack.roles import portal_role_name
 from infra.register_stack.settings import Settings
@@ -298,25 +297,19 @@ class IntakeWiring(Construct):
         dead_letters: sqs.IQueue | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.upload_rule = events.Rule(
+        self.upload_rule = default_bus_rule(
             self,
             "AttachmentUploaded",
-            rule_name=default_bus_rule_name(stage, "attachment-uploaded"),
+            stage=stage,
+            name="attachment-uploaded",
             description="An attachment arrived: mark it received on its application",
-            event_pattern=events.EventPattern(
+            pattern=events.EventPattern(
                 source=["aws.s3"],
                 detail_type=["Object Created"],
                 detail={"bucket": {"name": [bucket.bucket_name]}},
             ),
-            # Events EventBridge cannot hand to the function land in the (alarmed) dead-letter queue.
-            targets=[
-                targets.LambdaFunction(
-                    attachment_function,
-                    retry_attempts=8,
-                    max_event_age=Duration.hours(6),
-                    dead_letter_queue=dead_letters,
-                )
-            ],
+            function=attachment_function,
+            dead_letters=dead_letters,
         )
         if dead_letters is not None and dead_letters.encryption_master_key is not None and attachment_function.role:
             keep_async_failures(  # the function's own failures, after Lambda's retries
