@@ -12,7 +12,7 @@ import boto3
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from ahaki.intake.adapters.attachments import S3Attachments
 from ahaki.intake.domain.attachment_refusals import AttachmentRefusal
@@ -23,6 +23,7 @@ from tests.attachment_files import JPEG, PDF, PNG, sample
 from tests.intake_data import SigningCa, idem, new_registration, pseudonym, redeliver, upload
 from tests.integration.conftest import Api
 from tests.integration.notifications_support import workers
+from tests.integration.stateful_support import run_on
 
 __all__ = ["workers"]
 
@@ -227,13 +228,4 @@ class Uploads(RuleBasedStateMachine):
 
 
 def test_any_sequence_of_uploads_leaves_what_the_uploads_say(api: Api) -> None:
-    class OnThisApi(Uploads):
-        def __init__(self) -> None:
-            super().__init__(api)
-
-    run_state_machine_as_test(
-        OnThisApi,
-        settings=settings(
-            max_examples=10, stateful_step_count=8, deadline=None, suppress_health_check=list(HealthCheck)
-        ),
-    )
+    run_on(api, Uploads, examples=10, steps=8)
